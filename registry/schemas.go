@@ -44,21 +44,31 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s Schema, ps 
 }
 
 // SchemaByID returns the schema with the global ID id (GET /schemas/ids/{id}).
-// Honours [SubjectHint] and [Format].
-func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (Schema, error) {
+// The result's ID is id; its GUID is set when the server sends it; Subject
+// and Version are empty. Honours [SubjectHint] and [Format].
+func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSchema, error) {
 	p := collect(ps)
-	var out Schema
+	var out SubjectSchema
 	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(id), p.query(nil), nil, &out)
-	return out, err
+	if err != nil {
+		return SubjectSchema{}, err
+	}
+	out.ID = id
+	return out, nil
 }
 
 // SchemaByGUID returns the schema with the given GUID (GET /schemas/guids/{guid}).
+// The result's GUID is guid; its ID is set when the server sends it.
 // Honours [Format].
-func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (Schema, error) {
+func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (SubjectSchema, error) {
 	p := collect(ps)
-	var out Schema
+	var out SubjectSchema
 	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, &out)
-	return out, err
+	if err != nil {
+		return SubjectSchema{}, err
+	}
+	out.GUID = guid
+	return out, nil
 }
 
 // SubjectsByID lists the subjects that use schema id (GET /schemas/ids/{id}/subjects).
