@@ -1,0 +1,198 @@
+package serde
+
+import (
+	"maps"
+
+	"github.com/srkit-go/srkit/registry"
+)
+
+// IDPlacement says where a serializer writes the schema reference.
+type IDPlacement int
+
+// Schema reference placements.
+const (
+	// PayloadID writes magic 0 and the 4-byte schema ID before the body
+	// (Confluent's default; every reader understands it).
+	PayloadID IDPlacement = iota
+	// PayloadGUID writes magic 1 and the 16-byte schema GUID before the body.
+	PayloadGUID
+	// HeaderGUID writes magic 1, the GUID (and Protobuf message indexes) into
+	// the record header __key_schema_id / __value_schema_id; the payload is
+	// the bare body.
+	HeaderGUID
+)
+
+// SerializerConfig holds a serializer's settings. Build it with
+// [NewSerializerConfig]; format packages read the fields that concern them.
+type SerializerConfig struct {
+	// AutoRegister registers the schema when the subject does not have it
+	// (default true). When false the serializer looks the schema up and fails
+	// if it is not registered.
+	AutoRegister bool
+	// Normalize asks the registry to normalize the schema on register and
+	// lookup.
+	Normalize bool
+	// SchemaID, when not 0, is the ID of the registered schema to write with;
+	// the serializer neither registers nor looks up.
+	SchemaID int
+	// UseLatest writes with the subject's latest registered schema.
+	UseLatest bool
+	// LatestWithMetadata, when not nil, writes with the latest version of the
+	// subject whose metadata properties include all of these.
+	LatestWithMetadata map[string]string
+	// Placement says where the schema reference goes.
+	Placement IDPlacement
+	// SubjectNameStrategy chooses the subject; nil means [TopicNameStrategy].
+	SubjectNameStrategy SubjectNameStrategy
+	// Schema, when not nil, is the writer schema to register or look up,
+	// instead of one derived from the Go type (Avro, JSON Schema).
+	Schema *registry.Schema
+	// Validate checks values against the schema before writing them (JSON
+	// Schema; on by default). Avro and Protobuf encoders always enforce their
+	// schema's structure.
+	Validate bool
+	// ReferenceSubjectNameStrategy names the subject a referenced schema is
+	// registered under (Protobuf imports); nil means the reference name (the
+	// import path), as Confluent's default strategy does.
+	ReferenceSubjectNameStrategy func(referenceName string) string
+}
+
+// DeserializerConfig holds a deserializer's settings. Build it with
+// [NewDeserializerConfig].
+type DeserializerConfig struct {
+	// UseLatest reads into the subject's latest registered schema (resolving
+	// from the writer schema where the format can).
+	UseLatest bool
+	// LatestWithMetadata, when not nil, reads into the latest version of the
+	// subject whose metadata properties include all of these.
+	LatestWithMetadata map[string]string
+	// SubjectNameStrategy chooses the subject for UseLatest and
+	// LatestWithMetadata; nil means [TopicNameStrategy].
+	SubjectNameStrategy SubjectNameStrategy
+	// Schema, when not nil, is the reader schema (Avro generic values).
+	Schema *registry.Schema
+	// Validate checks decoded values against the writer schema (JSON
+	// Schema; on by default).
+	Validate bool
+}
+
+// SerializerOption configures a serializer.
+type SerializerOption interface{ applySerializer(*SerializerConfig) }
+
+// DeserializerOption configures a deserializer.
+type DeserializerOption interface{ applyDeserializer(*DeserializerConfig) }
+
+// Option configures serializers and deserializers alike.
+type Option interface {
+	SerializerOption
+	DeserializerOption
+}
+
+type serOpt func(*SerializerConfig)
+
+func (f serOpt) applySerializer(c *SerializerConfig) { f(c) }
+
+type bothOpt struct {
+	ser   func(*SerializerConfig)
+	deser func(*DeserializerConfig)
+}
+
+func (o bothOpt) applySerializer(c *SerializerConfig)     { o.ser(c) }
+func (o bothOpt) applyDeserializer(c *DeserializerConfig) { o.deser(c) }
+
+// NewSerializerConfig returns the default serializer settings with opts
+// applied.
+func NewSerializerConfig(opts ...SerializerOption) SerializerConfig {
+	c := SerializerConfig{AutoRegister: true, Validate: true}
+	for _, o := range opts {
+		if o != nil {
+			o.applySerializer(&c)
+		}
+	}
+	return c
+}
+
+// NewDeserializerConfig returns the default deserializer settings with opts
+// applied.
+func NewDeserializerConfig(opts ...DeserializerOption) DeserializerConfig {
+	c := DeserializerConfig{Validate: true}
+	for _, o := range opts {
+		if o != nil {
+			o.applyDeserializer(&c)
+		}
+	}
+	return c
+}
+
+// AutoRegister turns registering unknown schemas on or off (default on).
+func AutoRegister(on bool) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.AutoRegister = on })
+}
+
+// Normalize asks the registry to normalize schemas on register and lookup.
+func Normalize() SerializerOption { return serOpt(func(c *SerializerConfig) { c.Normalize = true }) }
+
+// UseSchemaID writes every message with the registered schema id.
+func UseSchemaID(id int) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.SchemaID = id })
+}
+
+// WithPlacement chooses where the schema reference goes (default [PayloadID]).
+func WithPlacement(p IDPlacement) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.Placement = p })
+}
+
+// WithReferenceSubjectNameStrategy names the subjects referenced schemas are
+// registered under (Protobuf imports).
+func WithReferenceSubjectNameStrategy(f func(referenceName string) string) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.ReferenceSubjectNameStrategy = f })
+}
+
+// UseLatest makes a serializer write with, or a deserializer read into, the
+// subject's latest registered schema.
+func UseLatest() Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.UseLatest = true },
+		deser: func(c *DeserializerConfig) { c.UseLatest = true },
+	}
+}
+
+// UseLatestWithMetadata makes a serializer write with, or a deserializer read
+// into, the latest version of the subject whose metadata properties include
+// all of md.
+func UseLatestWithMetadata(md map[string]string) Option {
+	md = maps.Clone(md)
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.LatestWithMetadata = md },
+		deser: func(c *DeserializerConfig) { c.LatestWithMetadata = md },
+	}
+}
+
+// WithSubjectNameStrategy sets how subjects are named (default
+// [TopicNameStrategy]).
+func WithSubjectNameStrategy(s SubjectNameStrategy) Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.SubjectNameStrategy = s },
+		deser: func(c *DeserializerConfig) { c.SubjectNameStrategy = s },
+	}
+}
+
+// WithSchema gives the schema explicitly: the writer schema for a
+// serializer, the reader schema for a deserializer. refs name the registered
+// schemas it references.
+func WithSchema(schemaType registry.SchemaType, schema string, refs ...registry.Reference) Option {
+	s := &registry.Schema{Schema: schema, SchemaType: schemaType, References: refs}
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.Schema = s },
+		deser: func(c *DeserializerConfig) { c.Schema = s },
+	}
+}
+
+// Validate turns validation of values against the schema on or off, on write
+// and on read (JSON Schema; default on).
+func Validate(on bool) Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.Validate = on },
+		deser: func(c *DeserializerConfig) { c.Validate = on },
+	}
+}

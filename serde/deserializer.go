@@ -1,0 +1,307 @@
+package serde
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/srkit-go/srkit/registry"
+)
+
+// ErrUnknownSchema: the registry does not know the schema a message names
+// (it was deleted, or the message comes from another registry). The error
+// also matches the registry's own error, e.g. [registry.ErrSchemaNotFound].
+var ErrUnknownSchema = errors.New("serde: unknown schema")
+
+// UnknownSchemaError is returned when a message's schema reference does not
+// resolve. It matches [ErrUnknownSchema] and unwraps to the registry error.
+type UnknownSchemaError struct {
+	Ref SchemaRef
+	Err error
+}
+
+// Error implements error.
+func (e *UnknownSchemaError) Error() string {
+	return fmt.Sprintf("serde: unknown schema %s: %v", e.Ref, e.Err)
+}
+
+// Is matches [ErrUnknownSchema].
+func (e *UnknownSchemaError) Is(target error) bool { return target == ErrUnknownSchema }
+
+// Unwrap returns the registry's error.
+func (e *UnknownSchemaError) Unwrap() error { return e.Err }
+
+// Deserializer turns Confluent-framed bytes back into values of T. It
+// accepts every framing a Confluent serializer writes: the GUID in the
+// record header, then magic 0 + ID or magic 1 + GUID in the payload. It
+// fetches and compiles each writer schema once; from then on a message costs
+// one lock-free lookup plus the format's decode. It is safe for concurrent
+// use.
+type Deserializer[T any] struct {
+	client *registry.Client
+	part   Part
+	codec  ReaderCodec[T]
+	cfg    DeserializerConfig
+	header string
+
+	schemas cowMap[schemaKey, *schemaEntry[T]]
+	flight  flight[readerKey, *readerEntry[T]]
+}
+
+// schemaKey names a writer schema as a message names it.
+type schemaKey struct {
+	id   int
+	guid GUID
+}
+
+// schemaEntry holds the readers for one writer schema: one per message-index
+// path (Protobuf) and reader schema.
+type schemaEntry[T any] struct {
+	writer  *ResolvedSchema
+	readers cowMap[string, *readerEntry[T]] // by raw message-index bytes
+	latest  cowMap[readerLatestKey, *readerEntry[T]]
+	// subjects caches the reader subject per topic and message-index path
+	// (use latest only).
+	subjects cowMap[subjectKey, string]
+}
+
+type subjectKey struct {
+	topic   string
+	indexes string
+}
+
+type readerLatestKey struct {
+	indexes  string
+	readerID int
+}
+
+type readerKey struct {
+	schema   schemaKey
+	indexes  string
+	readerID int
+}
+
+// readerEntry decodes data of one writer schema (and message type) into T.
+type readerEntry[T any] struct {
+	dec    Decoder[T]
+	writer *ResolvedSchema
+	reader *ResolvedSchema // nil unless reading into a registered reader schema
+}
+
+// NewDeserializer builds a deserializer for values of T from a format's
+// codec. Format packages call it; applications use their constructors.
+func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCodec[T], cfg DeserializerConfig) (*Deserializer[T], error) {
+	if client == nil {
+		return nil, errors.New("serde: nil registry client")
+	}
+	if codec == nil {
+		return nil, errors.New("serde: nil codec")
+	}
+	if part != Key && part != Value {
+		return nil, fmt.Errorf("serde: invalid part %d", part)
+	}
+	if cfg.SubjectNameStrategy == nil {
+		cfg.SubjectNameStrategy = TopicNameStrategy
+	}
+	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader()}, nil
+}
+
+// Deserialize decodes payload (and the schema-ID header among headers, if
+// any) from topic. A nil payload is a tombstone and gives the zero T.
+func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload []byte, headers []Header) (T, error) {
+	var v T
+	err := d.DeserializeInto(ctx, topic, payload, headers, &v)
+	return v, err
+}
+
+// DeserializeInto is [Deserializer.Deserialize] into a value the caller
+// provides.
+func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, payload []byte, headers []Header, v *T) error {
+	if payload == nil {
+		var zero T
+		*v = zero
+		return nil
+	}
+	ref, body, err := d.parse(payload, headers)
+	if err != nil {
+		return err
+	}
+	r, err := d.reader(ctx, topic, ref)
+	if err != nil {
+		return err
+	}
+	// Rule engine seam (encoding rules, READ): transform body here (payload
+	// decryption), driven by r.writer.RuleSet.
+	if err := r.dec.Decode(body, v); err != nil {
+		return fmt.Errorf("serde: decoding %s of topic %q with schema %s: %w", d.part, topic, ref, err)
+	}
+	// Rule engine seam (migration rules when r.reader is a different major
+	// version than r.writer, then domain rules, READ): run here on *v.
+	return nil
+}
+
+// Close releases nothing today; it exists so that callers can treat every
+// serde alike. The registry client is the caller's to close.
+func (d *Deserializer[T]) Close() error { return nil }
+
+// parse finds the schema reference: in the part's header if present (the
+// last one, as Confluent's Java client reads it), else in the payload.
+func (d *Deserializer[T]) parse(payload []byte, headers []Header) (SchemaRef, []byte, error) {
+	withIndexes := d.codec.UsesMessageIndexes()
+	for i := len(headers) - 1; i >= 0; i-- {
+		if headers[i].Key != d.header {
+			continue
+		}
+		ref, n, err := ParseSchemaRef(headers[i].Value, withIndexes)
+		if err != nil {
+			return ref, nil, fmt.Errorf("serde: header %s: %w", d.header, err)
+		}
+		if n != len(headers[i].Value) {
+			return ref, nil, fmt.Errorf("serde: header %s: %w: %d trailing bytes", d.header, ErrInvalidMessageIndexes, len(headers[i].Value)-n)
+		}
+		return ref, payload, nil
+	}
+	ref, n, err := ParseSchemaRef(payload, withIndexes)
+	if err != nil {
+		return ref, nil, err
+	}
+	return ref, payload[n:], nil
+}
+
+// reader returns the compiled reader for ref, building it on first use.
+func (d *Deserializer[T]) reader(ctx context.Context, topic string, ref SchemaRef) (*readerEntry[T], error) {
+	sk := schemaKey{id: ref.ID, guid: ref.GUID}
+	if ref.Magic == MagicGUID {
+		sk.id = 0
+	}
+	if e, ok := d.schemas.load(sk); ok {
+		if d.cfg.UseLatest || d.cfg.LatestWithMetadata != nil {
+			return d.latestReader(ctx, topic, ref, sk, e)
+		}
+		if r, ok := e.readers.load(string(ref.Indexes)); ok {
+			return r, nil
+		}
+	}
+	return d.slowReader(ctx, topic, ref, sk)
+}
+
+// latestReader picks the reader for the subject's current latest version.
+func (d *Deserializer[T]) latestReader(ctx context.Context, topic string, ref SchemaRef, sk schemaKey, e *schemaEntry[T]) (*readerEntry[T], error) {
+	reader, err := d.readerSchema(ctx, topic, e, ref)
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := e.latest.load(readerLatestKey{indexes: string(ref.Indexes), readerID: reader.ID}); ok {
+		return r, nil
+	}
+	return d.slowReader(ctx, topic, ref, sk)
+}
+
+func (d *Deserializer[T]) slowReader(ctx context.Context, topic string, ref SchemaRef, sk schemaKey) (*readerEntry[T], error) {
+	e, err := d.schemaEntry(ctx, ref, sk)
+	if err != nil {
+		return nil, err
+	}
+	var indexes []int
+	if d.codec.UsesMessageIndexes() {
+		if indexes, err = ParseMessageIndexes(nil, ref.Indexes); err != nil {
+			return nil, err
+		}
+	}
+	useLatest := d.cfg.UseLatest || d.cfg.LatestWithMetadata != nil
+	var readerSchema *ResolvedSchema
+	rk := readerKey{schema: sk, indexes: string(ref.Indexes)}
+	if useLatest {
+		reg, err := d.readerSchema(ctx, topic, e, ref)
+		if err != nil {
+			return nil, err
+		}
+		rk.readerID = reg.ID
+		if readerSchema, err = resolve(ctx, d.client, reg); err != nil {
+			return nil, err
+		}
+	}
+	return d.flight.do(ctx, rk, func() (*readerEntry[T], error) {
+		dec, err := d.codec.Decoder(ctx, e.writer, indexes, readerSchema)
+		if err != nil {
+			return nil, fmt.Errorf("serde: schema %s: %w", ref, err)
+		}
+		r := &readerEntry[T]{dec: dec, writer: e.writer, reader: readerSchema}
+		if useLatest {
+			e.latest.store(readerLatestKey{indexes: rk.indexes, readerID: rk.readerID}, r)
+		} else {
+			e.readers.store(rk.indexes, r)
+		}
+		return r, nil
+	})
+}
+
+// schemaEntry fetches the writer schema for ref once.
+func (d *Deserializer[T]) schemaEntry(ctx context.Context, ref SchemaRef, sk schemaKey) (*schemaEntry[T], error) {
+	if e, ok := d.schemas.load(sk); ok {
+		return e, nil
+	}
+	var (
+		reg registry.SubjectSchema
+		err error
+	)
+	if ref.Magic == MagicGUID {
+		reg, err = d.client.SchemaByGUID(ctx, ref.GUID.String())
+	} else {
+		reg, err = d.client.SchemaByID(ctx, ref.ID)
+	}
+	if err != nil {
+		return nil, &UnknownSchemaError{Ref: ref, Err: err}
+	}
+	if reg.Type() != d.codec.SchemaType() {
+		return nil, fmt.Errorf("serde: schema %s is %s, this deserializer reads %s", ref, reg.Type(), d.codec.SchemaType())
+	}
+	w, err := resolve(ctx, d.client, reg)
+	if err != nil {
+		return nil, err
+	}
+	e := &schemaEntry[T]{writer: w}
+	d.schemas.store(sk, e)
+	if cur, ok := d.schemas.load(sk); ok {
+		e = cur
+	}
+	return e, nil
+}
+
+// readerSchema returns the registered schema to read into: the latest (with
+// metadata) version of the subject the strategy names. The subject is
+// computed once per topic and message type; the latest version comes from
+// the registry client's cache.
+func (d *Deserializer[T]) readerSchema(ctx context.Context, topic string, e *schemaEntry[T], ref SchemaRef) (registry.SubjectSchema, error) {
+	subject, ok := e.subjects.load(subjectKey{topic: topic, indexes: string(ref.Indexes)})
+	if !ok {
+		var indexes []int
+		if d.codec.UsesMessageIndexes() {
+			var err error
+			if indexes, err = ParseMessageIndexes(nil, ref.Indexes); err != nil {
+				return registry.SubjectSchema{}, err
+			}
+		}
+		recordName, err := d.codec.RecordName(e.writer, indexes)
+		if err != nil {
+			return registry.SubjectSchema{}, err
+		}
+		if subject, err = d.cfg.SubjectNameStrategy(ctx, topic, d.part, recordName); err != nil {
+			return registry.SubjectSchema{}, err
+		}
+		e.subjects.store(subjectKey{topic: topic, indexes: string(ref.Indexes)}, subject)
+	}
+	var (
+		reg registry.SubjectSchema
+		err error
+	)
+	if d.cfg.LatestWithMetadata != nil {
+		reg, err = d.client.LatestWithMetadata(ctx, subject, d.cfg.LatestWithMetadata)
+	} else {
+		reg, err = d.client.LatestSchema(ctx, subject)
+	}
+	if err != nil {
+		return reg, fmt.Errorf("serde: reader schema of subject %q: %w", subject, err)
+	}
+	return reg, nil
+}

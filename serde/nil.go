@@ -1,0 +1,18 @@
+package serde
+
+import "reflect"
+
+// nilCheck returns a function that reports whether a value of T is nil — a
+// tombstone. Types that cannot be nil never are.
+func nilCheck[T any]() func(T) bool {
+	t := reflect.TypeFor[T]()
+	switch t.Kind() {
+	case reflect.Interface:
+		return func(v T) bool { return any(v) == nil }
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return func(v T) bool { return reflect.ValueOf(any(v)).IsNil() }
+	case reflect.Slice:
+		return func(v T) bool { return reflect.ValueOf(&v).Elem().IsNil() }
+	}
+	return func(T) bool { return false }
+}

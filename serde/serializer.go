@@ -1,0 +1,260 @@
+package serde
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/srkit-go/srkit/registry"
+)
+
+// Header is a Kafka record header. It has the same shape as franz-go's
+// kgo.RecordHeader, so one converts to the other: kgo.RecordHeader(h).
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// Serializer turns values of T into Confluent-framed bytes: the schema
+// reference (in the payload or a header), then the format body. It resolves
+// the schema for a topic once — registering it, looking it up, or taking the
+// registered latest — and from then on serializing a message makes no
+// registry call and takes no lock. It is safe for concurrent use.
+//
+// Format packages build Serializers (avro.NewSerializer, ...); see
+// [NewSerializer] to plug in a format of your own.
+type Serializer[T any] struct {
+	client *registry.Client
+	part   Part
+	codec  WriterCodec[T]
+	cfg    SerializerConfig
+	isNil  func(T) bool
+
+	last    atomic.Pointer[writerEntry[T]]
+	entries cowMap[writerKey, *writerEntry[T]]
+	flight  flight[writerKey, *writerEntry[T]]
+}
+
+type writerKey struct {
+	topic string
+	key   any
+}
+
+// writerEntry is everything serializing one topic's values with one schema
+// needs, computed once.
+type writerEntry[T any] struct {
+	key     writerKey
+	subject string
+	schema  *ResolvedSchema // the writer schema; its RuleSet is for the rule engine
+	enc     Encoder[T]
+	prefix  []byte   // written before the body (payload placements)
+	headers []Header // returned with every message (header placement); read-only
+	latest  bool     // re-check the subject's latest version per message
+}
+
+// NewSerializer builds a serializer for values of T from a format's codec.
+// Format packages call it; applications use their constructors.
+func NewSerializer[T any](client *registry.Client, part Part, codec WriterCodec[T], cfg SerializerConfig) (*Serializer[T], error) {
+	if client == nil {
+		return nil, errors.New("serde: nil registry client")
+	}
+	if codec == nil {
+		return nil, errors.New("serde: nil codec")
+	}
+	if part != Key && part != Value {
+		return nil, fmt.Errorf("serde: invalid part %d", part)
+	}
+	if cfg.SchemaID < 0 {
+		return nil, fmt.Errorf("serde: invalid schema ID %d", cfg.SchemaID)
+	}
+	if cfg.Placement < PayloadID || cfg.Placement > HeaderGUID {
+		return nil, fmt.Errorf("serde: invalid ID placement %d", cfg.Placement)
+	}
+	if cfg.SubjectNameStrategy == nil {
+		cfg.SubjectNameStrategy = TopicNameStrategy
+	}
+	return &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T]()}, nil
+}
+
+// Serialize returns the framed bytes for v on topic, and the record headers
+// to send with them (only with [HeaderGUID] placement; the returned headers
+// are shared and must not be modified). A nil v (nil pointer, map, slice or
+// interface) is a tombstone and serializes to nil.
+func (s *Serializer[T]) Serialize(ctx context.Context, topic string, v T) ([]byte, []Header, error) {
+	return s.AppendSerialize(ctx, nil, topic, v)
+}
+
+// AppendSerialize is [Serializer.Serialize] that appends to dst, so that a
+// producer can reuse buffers. For a tombstone it returns nil.
+func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic string, v T) ([]byte, []Header, error) {
+	if s.isNil(v) {
+		return nil, nil, nil
+	}
+	w, err := s.writer(ctx, topic, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Rule engine seam (domain rules, WRITE): transform or check v here,
+	// driven by w.schema.RuleSet, before encoding.
+	dst = append(dst, w.prefix...)
+	dst, err = w.enc.AppendEncode(dst, v)
+	if err != nil {
+		return nil, nil, fmt.Errorf("serde: encoding %s for topic %q with schema %d: %w", s.part, topic, w.schema.ID, err)
+	}
+	// Rule engine seam (encoding rules, WRITE): transform the body
+	// dst[len(prefix):] here (payload encryption).
+	return dst, w.headers, nil
+}
+
+// Close releases nothing today; it exists so that callers can treat every
+// serde alike. The registry client is the caller's to close.
+func (s *Serializer[T]) Close() error { return nil }
+
+// writer returns the cached entry for topic and v's schema, building it on
+// the first call.
+func (s *Serializer[T]) writer(ctx context.Context, topic string, v T) (*writerEntry[T], error) {
+	k := writerKey{topic: topic, key: s.codec.SchemaKey(v)}
+	w := s.last.Load()
+	if w == nil || w.key != k {
+		var ok bool
+		if w, ok = s.entries.load(k); !ok {
+			return s.slowWriter(ctx, k, v)
+		}
+		s.last.Store(w)
+	}
+	if w.latest {
+		return s.checkLatest(ctx, w, v)
+	}
+	return w, nil
+}
+
+func (s *Serializer[T]) slowWriter(ctx context.Context, k writerKey, v T) (*writerEntry[T], error) {
+	w, err := s.flight.do(ctx, k, func() (*writerEntry[T], error) {
+		if w, ok := s.entries.load(k); ok {
+			return w, nil
+		}
+		w, err := s.build(ctx, k, v)
+		if err != nil {
+			return nil, err
+		}
+		s.entries.store(k, w)
+		return w, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.last.Store(w)
+	return w, nil
+}
+
+// checkLatest rebuilds w when the subject's latest version moved on. The
+// registry client caches latest versions for its latest TTL, so this is a
+// cache lookup per message, not a round trip.
+func (s *Serializer[T]) checkLatest(ctx context.Context, w *writerEntry[T], v T) (*writerEntry[T], error) {
+	latest, err := s.latestSchema(ctx, w.subject)
+	if err != nil {
+		return nil, fmt.Errorf("serde: latest schema of subject %q: %w", w.subject, err)
+	}
+	if latest.ID == w.schema.ID {
+		return w, nil
+	}
+	return s.flight.do(ctx, w.key, func() (*writerEntry[T], error) {
+		if cur, ok := s.entries.load(w.key); ok && cur.schema.ID == latest.ID {
+			return cur, nil
+		}
+		nw, err := s.build(ctx, w.key, v)
+		if err != nil {
+			return nil, err
+		}
+		s.entries.store(w.key, nw)
+		s.last.Store(nw)
+		return nw, nil
+	})
+}
+
+func (s *Serializer[T]) latestSchema(ctx context.Context, subject string) (registry.SubjectSchema, error) {
+	if s.cfg.LatestWithMetadata != nil {
+		return s.client.LatestWithMetadata(ctx, subject, s.cfg.LatestWithMetadata)
+	}
+	return s.client.LatestSchema(ctx, subject)
+}
+
+// build resolves the writer schema for k and compiles its encoder.
+func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEntry[T], error) {
+	own, recordName, err := s.codec.Schema(ctx, v)
+	if err != nil {
+		return nil, fmt.Errorf("serde: schema for %s of topic %q: %w", s.part, k.topic, err)
+	}
+	subject, err := s.cfg.SubjectNameStrategy(ctx, k.topic, s.part, recordName)
+	if err != nil {
+		return nil, err
+	}
+	var ps []registry.Param
+	if s.cfg.Normalize {
+		ps = append(ps, registry.Normalize())
+	}
+	w := &writerEntry[T]{key: k, subject: subject}
+	var reg registry.SubjectSchema
+	switch {
+	case s.cfg.SchemaID != 0:
+		reg, err = s.client.SchemaByID(ctx, s.cfg.SchemaID)
+	case s.cfg.LatestWithMetadata != nil || s.cfg.UseLatest:
+		reg, err = s.latestSchema(ctx, subject)
+		w.latest = true
+	case s.cfg.AutoRegister:
+		reg, err = s.client.Register(ctx, subject, own.Schema, ps...)
+	default:
+		reg, err = s.client.LookupSchema(ctx, subject, own.Schema, ps...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("serde: schema for subject %q: %w", subject, err)
+	}
+	if s.cfg.SchemaID != 0 || w.latest {
+		if w.schema, err = resolve(ctx, s.client, reg); err != nil {
+			return nil, err
+		}
+	} else {
+		ws := *own
+		ws.ID, ws.GUID, ws.Subject, ws.Version = reg.ID, reg.GUID, subject, reg.Version
+		w.schema = &ws
+	}
+	if w.schema.Subject == "" {
+		w.schema.Subject = subject
+	}
+	enc, indexes, err := s.codec.Encoder(ctx, w.schema, v)
+	if err != nil {
+		return nil, fmt.Errorf("serde: schema %d of subject %q: %w", w.schema.ID, subject, err)
+	}
+	w.enc = enc
+	if err := s.frame(w, indexes); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// frame precomputes the schema reference for w.
+func (s *Serializer[T]) frame(w *writerEntry[T], indexes []int) error {
+	ref := SchemaRef{Magic: MagicID, ID: w.schema.ID}
+	if s.codec.UsesMessageIndexes() {
+		ref.Indexes = AppendMessageIndexes(nil, indexes)
+	}
+	if s.cfg.Placement == PayloadID {
+		w.prefix = AppendSchemaRef(nil, ref)
+		return nil
+	}
+	if w.schema.GUID == "" {
+		return fmt.Errorf("serde: the registry sent no GUID for schema %d; GUID placement needs a registry that assigns GUIDs (Confluent Schema Registry 8.0+)", w.schema.ID)
+	}
+	g, err := ParseGUID(w.schema.GUID)
+	if err != nil {
+		return err
+	}
+	ref.Magic, ref.GUID = MagicGUID, g
+	if s.cfg.Placement == PayloadGUID {
+		w.prefix = AppendSchemaRef(nil, ref)
+		return nil
+	}
+	w.headers = []Header{{Key: s.part.SchemaIDHeader(), Value: AppendSchemaRef(nil, ref)}}
+	return nil
+}
