@@ -1,0 +1,16 @@
+// Package confluentpb is the Go code for Confluent's own .proto files:
+// confluent/meta.proto (the Meta options confluent.file_meta,
+// message_meta, field_meta, enum_meta and enum_value_meta, which carry
+// docs, params and the tags data-contract rules select fields by),
+// confluent/type/decimal.proto and confluent/type/variant.proto.
+//
+// Schemas that import these files resolve them against this package's
+// descriptors, and generated code for a .proto file that imports them
+// should use this package (go_package "github.com/srkit-go/srkit/protobuf/confluentpb"),
+// for example to read a field's tags:
+//
+//	meta, _ := proto.GetExtension(fd.Options(), confluentpb.E_FieldMeta).(*confluentpb.Meta)
+//	tags := meta.GetTags()
+package confluentpb
+
+//go:generate go run ../internal/cmd/protogen -I ../internal/protos -module github.com/srkit-go/srkit -out ../.. confluent/meta.proto confluent/type/decimal.proto confluent/type/variant.proto
