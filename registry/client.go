@@ -1,204 +1,215 @@
 package registry
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"hash/maphash"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Client talks to a Confluent-compatible Schema Registry over its REST API.
-// It is safe for concurrent use. Create one with [New] and share it.
+// It is safe for concurrent use. Create one with [New] or
+// [NewFromProperties] and share it: its caches make repeated lookups free.
+//
+// Values a Client returns from its caches (a [SubjectSchema]'s References,
+// Metadata and RuleSet, the strings in it) share memory with the cache and
+// with other callers: treat them as read-only.
 type Client struct {
-	urls       []string
-	httpClient *http.Client
-	userAgent  string
-	basicUser  string
-	basicPass  string
-	hasBasic   bool
-	context    string
+	urls      []string // base URLs without credentials or trailing slash
+	preferred atomic.Int32
+	hc        *http.Client
+	transport *http.Transport // the client's own transport; nil with HTTPClient
+	userAgent string
+	auth      authProvider
+	headers   http.Header // extra headers for every request
+	red       redactor
+	logger    *slog.Logger
+	now       func() time.Time
+	closed    atomic.Bool
+
+	context   string // normalized default context
+	ctxPrefix string // "/contexts/{context}" or ""
+
+	requestTimeout time.Duration
+	maxRetries     int
+	retryWait      time.Duration
+	retryMaxWait   time.Duration
+
+	latestTTL     time.Duration
+	missingIDTTL  time.Duration
+	missingVerTTL time.Duration
+	missingSchTTL time.Duration
+
+	seed maphash.Seed
+	sf   singleflight.Group
+
+	byID       *cache[idKey, SubjectSchema]
+	byGUID     *cache[guidKey, SubjectSchema]
+	registered *cache[schemaKey, SubjectSchema]
+	lookedUp   *cache[schemaKey, SubjectSchema]
+	byVersion  *cache[versionKey, SubjectSchema]
+	latest     *cache[versionKey, SubjectSchema]
+	latestMeta *cache[metaKey, metaValue]
 }
 
-// Option configures a [Client].
-type Option func(*Client) error
-
-// URLs sets the registry base URLs (e.g. "https://psrc-xxxx.europe-west3.gcp.confluent.cloud").
-// Requests go to the first and fail over to the next on connection errors.
-func URLs(urls ...string) Option {
-	return func(c *Client) error {
-		c.urls = c.urls[:0]
-		for _, u := range urls {
-			for _, part := range strings.Split(u, ",") {
-				part = strings.TrimRight(strings.TrimSpace(part), "/")
-				if part != "" {
-					c.urls = append(c.urls, part)
-				}
-			}
-		}
-		return nil
-	}
-}
-
-// BasicAuth sends HTTP basic credentials with every request (a Confluent
-// Cloud Schema Registry API key and secret).
-func BasicAuth(user, password string) Option {
-	return func(c *Client) error {
-		c.basicUser, c.basicPass, c.hasBasic = user, password, true
-		return nil
-	}
-}
-
-// HTTPClient makes the client send its requests with hc.
-func HTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return errors.New("registry: nil *http.Client")
-		}
-		c.httpClient = hc
-		return nil
-	}
-}
-
-// DefaultContext makes every call run in the schema context name (for
-// example ".staging") unless the call names another with [InContext].
-func DefaultContext(name string) Option {
-	return func(c *Client) error {
-		c.context = name
-		return nil
-	}
-}
-
-// New returns a client for the registry at the given URLs.
+// New returns a client for the registry at the URLs given with [URLs].
 func New(opts ...Option) (*Client, error) {
-	c := &Client{httpClient: &http.Client{}, userAgent: "srkit"}
+	s := defaultSettings()
 	for _, o := range opts {
-		if err := o(c); err != nil {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
 			return nil, err
 		}
 	}
-	if len(c.urls) == 0 {
+	return newClient(&s)
+}
+
+func newClient(s *settings) (*Client, error) {
+	if len(s.urls) == 0 {
 		return nil, errors.New("registry: no URL configured")
 	}
-	for _, u := range c.urls {
-		pu, err := url.Parse(u)
+	c := &Client{
+		userAgent:      s.userAgent,
+		logger:         s.logger,
+		now:            s.now,
+		context:        s.context,
+		ctxPrefix:      contextPrefixFor(s.context),
+		requestTimeout: s.requestTimeout,
+		maxRetries:     s.maxRetries,
+		retryWait:      s.retryWait,
+		retryMaxWait:   s.retryMaxWait,
+		latestTTL:      s.latestTTL,
+		missingIDTTL:   s.missingIDTTL,
+		missingVerTTL:  s.missingVerTTL,
+		missingSchTTL:  s.missingSchTTL,
+		seed:           maphash.MakeSeed(),
+	}
+	var urlUser *url.Userinfo
+	for i, raw := range s.urls {
+		pu, err := url.Parse(raw)
 		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			return nil, fmt.Errorf("registry: invalid URL %q: want http(s)://host[:port]", redactURL(u))
+			return nil, fmt.Errorf("registry: invalid URL %q: want http(s)://host[:port][/path]", scrubURL(raw))
+		}
+		if pu.User != nil {
+			if urlUser == nil {
+				urlUser = pu.User
+			}
+			pu.User = nil
+		}
+		if pu.RawQuery != "" || pu.Fragment != "" {
+			return nil, fmt.Errorf("registry: URL %q must not have a query or fragment", pu.Redacted())
+		}
+		s.urls[i] = strings.TrimRight(pu.String(), "/")
+	}
+	c.urls = s.urls
+	if urlUser != nil && s.authOptionsSet == 0 {
+		pass, _ := urlUser.Password()
+		s.basicUser, s.basicPass, s.hasBasic = urlUser.Username(), pass, true
+		s.authOptionsSet = 1
+	}
+	auth, err := newAuth(s, s.requestTimeout)
+	if err != nil {
+		return nil, err
+	}
+	c.auth = auth
+	c.red = redactor{auth: auth}
+	if urlUser != nil {
+		if pass, ok := urlUser.Password(); ok {
+			c.red.static = append(c.red.static, pass)
 		}
 	}
+
+	tlsCfg, err := buildTLS(s)
+	if err != nil {
+		return nil, err
+	}
+	if s.httpClient != nil {
+		if tlsCfg != nil || s.connectTimeout > 0 {
+			return nil, errors.New("registry: TLS and connect-timeout options cannot be combined with HTTPClient; configure them on its transport")
+		}
+		c.hc = s.httpClient
+	} else {
+		c.transport = newTransport(s, tlsCfg)
+		c.hc = &http.Client{Transport: c.transport}
+	}
+
+	c.headers = s.headers.Clone()
+	if c.headers == nil {
+		c.headers = http.Header{}
+	}
+	if s.logicalCluster != "" {
+		c.headers.Set("Target-Sr-Cluster", s.logicalCluster)
+	}
+	if s.identityPool != "" {
+		c.headers.Set("Confluent-Identity-Pool-Id", s.identityPool)
+	}
+
+	n := s.cacheCapacity
+	c.byID = newCache[idKey, SubjectSchema](n)
+	c.byGUID = newCache[guidKey, SubjectSchema](n)
+	c.registered = newCache[schemaKey, SubjectSchema](n)
+	c.lookedUp = newCache[schemaKey, SubjectSchema](n)
+	c.byVersion = newCache[versionKey, SubjectSchema](n)
+	c.latest = newCache[versionKey, SubjectSchema](n)
+	c.latestMeta = newCache[metaKey, metaValue](n)
 	return c, nil
 }
 
-// Close releases the client's resources. The client must not be used after.
-func (c *Client) Close() error { return nil }
-
-// redactURL removes user info from a URL so that it can go into an error.
-func redactURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		u.User = nil
-		return u.String()
+// scrubURL removes anything that may be user info from a URL that did not
+// parse, so that it can go into an error.
+func scrubURL(raw string) string {
+	rest := raw
+	scheme := ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
 	}
-	return raw
+	end := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		end = i
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = "[redacted]@" + rest[at+1:]
+	}
+	return scheme + rest
 }
 
-// contextPrefix returns the "/contexts/{ctx}" path prefix for the call.
-func (c *Client) contextPrefix(p *params) string {
-	name := c.context
-	if p.hasContext {
-		name = p.context
-	}
-	if name == "" || name == "." {
-		return ""
-	}
-	if !strings.HasPrefix(name, ".") {
-		name = "." + name
-	}
-	return "/contexts/" + url.PathEscape(name)
-}
-
-// do sends one request and decodes a 2xx JSON answer into out.
-func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, out any) error {
-	var body []byte
-	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return fmt.Errorf("registry: encoding request: %w", err)
-		}
-	}
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
-	var lastErr error
-	for _, base := range c.urls {
-		var rd io.Reader
-		if body != nil {
-			rd = bytes.NewReader(body)
-		}
-		req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
-		if err != nil {
-			return fmt.Errorf("registry: %s %s: %w", method, path, err)
-		}
-		req.Header.Set("Accept", "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-		}
-		req.Header.Set("User-Agent", c.userAgent)
-		if c.hasBasic {
-			req.SetBasicAuth(c.basicUser, c.basicPass)
-		}
-		resp, err := c.httpClient.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("registry: %s %s: %w", method, path, ctx.Err())
-			}
-			lastErr = fmt.Errorf("registry: %s %s: %w", method, path, err)
-			continue
-		}
-		return decodeResponse(resp, out)
-	}
-	return lastErr
-}
-
-// decodeResponse turns resp into out or into an *Error.
-func decodeResponse(resp *http.Response, out any) error {
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("registry: reading response: %w", err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return errorFromBody(resp.StatusCode, raw)
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("registry: decoding response: %w", err)
+// Close releases the client's idle connections. The client keeps no
+// background goroutines (cache entries expire lazily, OAuth tokens are
+// refreshed on use), so there is nothing else to stop. After Close, calls
+// that need the registry fail with [ErrClosed]; cached answers are still
+// served.
+func (c *Client) Close() error {
+	c.closed.Store(true)
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
 	}
 	return nil
 }
 
-// errorFromBody builds the *Error for a non-2xx answer.
-func errorFromBody(status int, raw []byte) *Error {
-	e := &Error{StatusCode: status}
-	if json.Unmarshal(raw, e) == nil && (e.Code != 0 || e.Message != "") {
-		if e.Message == "" {
-			e.Message = http.StatusText(status)
-		}
-		return e
-	}
-	e.Code = 0
-	msg := strings.TrimSpace(string(raw))
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
-	}
-	if msg == "" || strings.HasPrefix(msg, "<") {
-		msg = http.StatusText(status)
-	}
-	e.Message = msg
-	return e
+// ClearCaches drops everything the client has cached.
+func (c *Client) ClearCaches() {
+	c.byID.clear()
+	c.byGUID.clear()
+	c.registered.clear()
+	c.lookedUp.clear()
+	c.byVersion.clear()
+	c.latest.clear()
+	c.latestMeta.clear()
+}
+
+// ClearSubject drops what the client has cached about subject (its
+// versions, latest versions, register and lookup answers). Honours
+// [InContext]. Schemas cached by ID or GUID are kept: they never change.
+func (c *Client) ClearSubject(subject string, ps ...Param) {
+	p := collect(ps)
+	c.invalidateSubject(c.callContext(&p), subject, dropAll)
 }

@@ -34,6 +34,9 @@ func (c *Client) SetConfig(ctx context.Context, subject string, cfg Config, ps .
 	p := collect(ps)
 	var out Config
 	err := c.do(ctx, http.MethodPut, c.contextPrefix(&p)+configPath(subject), nil, configUpdate(cfg), &out)
+	if err == nil {
+		c.invalidateConfig(c.callContext(&p), subject)
+	}
 	return out, err
 }
 
@@ -43,6 +46,9 @@ func (c *Client) DeleteConfig(ctx context.Context, subject string, ps ...Param) 
 	p := collect(ps)
 	var out Config
 	err := c.do(ctx, http.MethodDelete, c.contextPrefix(&p)+configPath(subject), nil, nil, &out)
+	if err == nil {
+		c.invalidateConfig(c.callContext(&p), subject)
+	}
 	return out, err
 }
 

@@ -171,3 +171,14 @@ func (e *Error) Is(target error) bool {
 	}
 	return false
 }
+
+// ClientError is an error of the client itself rather than of the
+// registry. Its values are constants usable with [errors.Is].
+type ClientError string
+
+// Error implements error.
+func (e ClientError) Error() string { return string(e) }
+
+// ErrClosed is returned by calls that need the registry after
+// [Client.Close].
+const ErrClosed ClientError = "registry: client is closed"

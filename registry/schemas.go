@@ -7,72 +7,107 @@ import (
 	"strconv"
 )
 
-func subjectPath(subject string) string { return "/subjects/" + escapeSubject(subject) }
-
-// escapeSubject escapes a subject for a URL path segment.
-func escapeSubject(subject string) string { return url.PathEscape(subject) }
-
-// Register registers s under subject (POST /subjects/{subject}/versions) and
-// returns its ID, and, when the server sends them, its GUID, version and
-// schema. Registering a schema identical to an existing version returns that
-// version. Honours [Normalize] and [Format].
-func (c *Client) Register(ctx context.Context, subject string, s Schema, ps ...Param) (SubjectSchema, error) {
-	p := collect(ps)
-	var out SubjectSchema
-	err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(subject)+"/versions", p.query(nil), &s, &out)
-	if err != nil {
-		return SubjectSchema{}, err
+// idContext is the context a schema-by-ID request resolves the ID in: a
+// qualified subject hint's context, else the call's context.
+func (c *Client) idContext(p *params) string {
+	if ctxName, _, ok := splitQualified(p.subject); ok {
+		return ctxName
 	}
-	if out.Schema.Schema == "" {
-		out.Schema = s
-	}
-	if out.Subject == "" {
-		out.Subject = subject
-	}
-	return out, nil
-}
-
-// LookupSchema finds s among subject's versions (POST /subjects/{subject})
-// and returns its ID, version and GUID. It fails with [ErrSchemaNotFound] or
-// [ErrSubjectNotFound] when the schema is not registered there. Honours
-// [Normalize] and [Deleted].
-func (c *Client) LookupSchema(ctx context.Context, subject string, s Schema, ps ...Param) (SubjectSchema, error) {
-	p := collect(ps)
-	var out SubjectSchema
-	err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(subject), p.query(nil), &s, &out)
-	return out, err
+	return c.callContext(p)
 }
 
 // SchemaByID returns the schema with the global ID id (GET /schemas/ids/{id}).
 // The result's ID is id; its GUID is set when the server sends it; Subject
-// and Version are empty. Honours [SubjectHint] and [Format].
+// and Version are empty. Honours [SubjectHint], [Format] and [InContext].
+//
+// Answers are cached for good (IDs are immutable) and "not found" for the
+// negative TTL; a warm call makes no request, takes no lock and allocates
+// nothing. The result shares memory with the cache: treat it as read-only.
 func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSchema, error) {
-	p := collect(ps)
-	var out SubjectSchema
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(id), p.query(nil), nil, &out)
-	if err != nil {
-		return SubjectSchema{}, err
+	var p params
+	if len(ps) > 0 {
+		p = collect(ps)
 	}
-	out.ID = id
-	return out, nil
+	k := idKey{ctx: c.idContext(&p), format: p.format, id: id}
+	h := k.hash()
+	if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
+		return e.val, e.err
+	}
+	return c.schemaByIDMiss(ctx, k, h, p)
+}
+
+func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params) (SubjectSchema, error) {
+	key := flightKey('i', k.ctx, k.format, strconv.Itoa(k.id), p.subject, c.contextPrefix(&p))
+	return flight(c, ctx, key, func(ctx context.Context) (SubjectSchema, error) {
+		if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
+			return e.val, e.err
+		}
+		var out SubjectSchema
+		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(k.id), p.query(nil), nil, &out)
+		if err != nil {
+			if isMissing(err) && c.missingIDTTL > 0 {
+				c.byID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)})
+			}
+			return SubjectSchema{}, err
+		}
+		out.ID, out.Subject, out.Version = k.id, "", 0
+		c.byID.put(k, h, &entry[SubjectSchema]{val: out})
+		return out, nil
+	})
 }
 
 // SchemaByGUID returns the schema with the given GUID (GET /schemas/guids/{guid}).
 // The result's GUID is guid; its ID is set when the server sends it.
-// Honours [Format].
+// Honours [Format]. Cached like [Client.SchemaByID]; GUIDs are global, so
+// the context does not matter.
 func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (SubjectSchema, error) {
-	p := collect(ps)
-	var out SubjectSchema
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, &out)
-	if err != nil {
-		return SubjectSchema{}, err
+	var p params
+	if len(ps) > 0 {
+		p = collect(ps)
 	}
-	out.GUID = guid
-	return out, nil
+	k := guidKey{format: p.format, guid: guid}
+	h := c.strHash(guid)
+	if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
+		return e.val, e.err
+	}
+	return flight(c, ctx, flightKey('g', k.format, guid), func(ctx context.Context) (SubjectSchema, error) {
+		if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
+			return e.val, e.err
+		}
+		var out SubjectSchema
+		err := c.do(ctx, http.MethodGet, "/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, &out)
+		if err != nil {
+			if isMissing(err) && c.missingIDTTL > 0 {
+				c.byGUID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)})
+			}
+			return SubjectSchema{}, err
+		}
+		out.GUID = guid
+		c.byGUID.put(k, h, &entry[SubjectSchema]{val: out})
+		return out, nil
+	})
+}
+
+// IDsByGUID lists the (context, ID) pairs the GUID has in the registry's
+// contexts (GET /schemas/guids/{guid}/ids). Not cached.
+func (c *Client) IDsByGUID(ctx context.Context, guid string) ([]ContextID, error) {
+	var out []ContextID
+	err := c.do(ctx, http.MethodGet, "/schemas/guids/"+url.PathEscape(guid)+"/ids", nil, nil, &out)
+	return out, err
+}
+
+// RawSchemaByID returns only the schema text of id, as the registry
+// serves it (GET /schemas/ids/{id}/schema). Honours [SubjectHint],
+// [Format] and [InContext]. Not cached.
+func (c *Client) RawSchemaByID(ctx context.Context, id int, ps ...Param) (string, error) {
+	p := collect(ps)
+	var out rawBody
+	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(id)+"/schema", p.query(nil), nil, &out)
+	return string(out.b), err
 }
 
 // SubjectsByID lists the subjects that use schema id (GET /schemas/ids/{id}/subjects).
-// Honours [SubjectHint] and [Deleted].
+// Honours [SubjectHint], [Deleted], [Page] and [InContext]. Not cached.
 func (c *Client) SubjectsByID(ctx context.Context, id int, ps ...Param) ([]string, error) {
 	p := collect(ps)
 	var out []string
@@ -81,11 +116,23 @@ func (c *Client) SubjectsByID(ctx context.Context, id int, ps ...Param) ([]strin
 }
 
 // SubjectVersionsByID lists the subject versions that use schema id
-// (GET /schemas/ids/{id}/versions). Honours [SubjectHint] and [Deleted].
+// (GET /schemas/ids/{id}/versions). Honours [SubjectHint], [Deleted],
+// [Page] and [InContext]. Not cached.
 func (c *Client) SubjectVersionsByID(ctx context.Context, id int, ps ...Param) ([]SubjectVersion, error) {
 	p := collect(ps)
 	var out []SubjectVersion
 	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(id)+"/versions", p.query(nil), nil, &out)
+	return out, err
+}
+
+// Schemas lists registered schemas with their subjects, versions and IDs
+// (GET /schemas). Honours [SubjectPrefix], [Deleted], [LatestOnly], [Page]
+// and [InContext]. Not cached. Some registries other than Confluent's do
+// not serve this endpoint.
+func (c *Client) Schemas(ctx context.Context, ps ...Param) ([]SubjectSchema, error) {
+	p := collect(ps)
+	var out []SubjectSchema
+	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas", p.query(nil), nil, &out)
 	return out, err
 }
 
@@ -96,109 +143,7 @@ func (c *Client) SchemaTypes(ctx context.Context) ([]string, error) {
 	return out, err
 }
 
-// Subjects lists the registered subjects (GET /subjects). Honours
-// [SubjectPrefix], [Deleted] and [DeletedOnly].
-func (c *Client) Subjects(ctx context.Context, ps ...Param) ([]string, error) {
-	p := collect(ps)
-	var out []string
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/subjects", p.query(nil), nil, &out)
-	return out, err
-}
-
-// Versions lists subject's version numbers (GET /subjects/{subject}/versions).
-// Honours [Deleted] and [DeletedOnly].
-func (c *Client) Versions(ctx context.Context, subject string, ps ...Param) ([]int, error) {
-	p := collect(ps)
-	var out []int
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(subject)+"/versions", p.query(nil), nil, &out)
-	return out, err
-}
-
-// SchemaByVersion returns one version of subject; version [Latest] names the
-// latest (GET /subjects/{subject}/versions/{version}). Honours [Deleted] and [Format].
-func (c *Client) SchemaByVersion(ctx context.Context, subject string, version int, ps ...Param) (SubjectSchema, error) {
-	p := collect(ps)
-	var out SubjectSchema
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(subject)+"/versions/"+versionString(version), p.query(nil), nil, &out)
-	return out, err
-}
-
-// LatestSchema returns subject's latest version.
-func (c *Client) LatestSchema(ctx context.Context, subject string, ps ...Param) (SubjectSchema, error) {
-	return c.SchemaByVersion(ctx, subject, Latest, ps...)
-}
-
-// LatestWithMetadata returns the latest version of subject whose metadata
-// properties include all of metadata (GET /subjects/{subject}/metadata?key=..&value=..).
-// Honours [Deleted] and [Format].
-func (c *Client) LatestWithMetadata(ctx context.Context, subject string, metadata map[string]string, ps ...Param) (SubjectSchema, error) {
-	p := collect(ps)
-	q := p.query(url.Values{})
-	for k, v := range metadata {
-		q.Add("key", k)
-		q.Add("value", v)
-	}
-	var out SubjectSchema
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(subject)+"/metadata", q, nil, &out)
-	return out, err
-}
-
-// ReferencedBy lists the IDs of schemas that reference subject's version
-// (GET /subjects/{subject}/versions/{version}/referencedby).
-func (c *Client) ReferencedBy(ctx context.Context, subject string, version int, ps ...Param) ([]int, error) {
-	p := collect(ps)
-	var out []int
-	err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(subject)+"/versions/"+versionString(version)+"/referencedby", p.query(nil), nil, &out)
-	return out, err
-}
-
-// DeleteSubject deletes subject and returns the deleted versions
-// (DELETE /subjects/{subject}). A permanent (hard) delete needs a soft delete first.
-func (c *Client) DeleteSubject(ctx context.Context, subject string, permanent bool, ps ...Param) ([]int, error) {
-	p := collect(ps)
-	q := p.query(nil)
-	if permanent {
-		q = url.Values{"permanent": {"true"}}
-	}
-	var out []int
-	err := c.do(ctx, http.MethodDelete, c.contextPrefix(&p)+subjectPath(subject), q, nil, &out)
-	return out, err
-}
-
-// DeleteVersion deletes one version of subject and returns its number
-// (DELETE /subjects/{subject}/versions/{version}).
-func (c *Client) DeleteVersion(ctx context.Context, subject string, version int, permanent bool, ps ...Param) (int, error) {
-	p := collect(ps)
-	var q url.Values
-	if permanent {
-		q = url.Values{"permanent": {"true"}}
-	}
-	var out int
-	err := c.do(ctx, http.MethodDelete, c.contextPrefix(&p)+subjectPath(subject)+"/versions/"+versionString(version), q, nil, &out)
-	return out, err
-}
-
-// AllVersions is the version argument of [Client.CheckCompatibility] that
-// checks against every version the subject's compatibility level names.
-const AllVersions = 0
-
-// CheckCompatibility tests s against subject's version (or, with
-// [AllVersions], against the versions its compatibility level requires).
-// Honours [Normalize] and [Verbose].
-func (c *Client) CheckCompatibility(ctx context.Context, subject string, version int, s Schema, ps ...Param) (CompatibilityResult, error) {
-	p := collect(ps)
-	path := c.contextPrefix(&p) + "/compatibility" + subjectPath(subject) + "/versions"
-	if version != AllVersions {
-		path += "/" + versionString(version)
-	}
-	var out CompatibilityResult
-	err := c.do(ctx, http.MethodPost, path, p.query(nil), &s, &out)
-	return out, err
-}
-
-// Contexts lists the registry's schema contexts (GET /contexts).
-func (c *Client) Contexts(ctx context.Context) ([]string, error) {
-	var out []string
-	err := c.do(ctx, http.MethodGet, "/contexts", nil, nil, &out)
-	return out, err
+// Ping checks that the registry answers (GET /, which answers {}).
+func (c *Client) Ping(ctx context.Context) error {
+	return c.do(ctx, http.MethodGet, "/", nil, nil, nil)
 }

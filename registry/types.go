@@ -1,6 +1,9 @@
 package registry
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // SchemaType names a schema format as the registry spells it. The registry
 // omits "schemaType" for Avro, so the empty value also means Avro.
@@ -161,6 +164,25 @@ type Config struct {
 	OverrideMetadata   *Metadata          `json:"overrideMetadata,omitempty"`
 	DefaultRuleSet     *RuleSet           `json:"defaultRuleSet,omitempty"`
 	OverrideRuleSet    *RuleSet           `json:"overrideRuleSet,omitempty"`
+}
+
+// UnmarshalJSON reads a config as GET answers it ("compatibilityLevel")
+// and as PUT takes and answers it ("compatibility"). Unknown fields are
+// ignored.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	type plain Config
+	var v struct {
+		plain
+		Compatibility CompatibilityLevel `json:"compatibility"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = Config(v.plain)
+	if c.CompatibilityLevel == "" {
+		c.CompatibilityLevel = v.Compatibility
+	}
+	return nil
 }
 
 // Mode is a subject's or the registry's mode.

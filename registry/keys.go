@@ -1,0 +1,187 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/maphash"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Cache keys. Keys hold the caller's strings as they are, so that building
+// one allocates nothing; the context is the normalized context the request
+// ran in, and subjects are compared across spellings (qualified or
+// prefixed) only when invalidating.
+
+type idKey struct {
+	ctx, format string
+	id          int
+}
+
+func (k *idKey) hash() uint64 {
+	return mix64(uint64(k.id) ^ uint64(len(k.ctx))<<48 ^ uint64(len(k.format))<<56)
+}
+
+type guidKey struct{ format, guid string }
+
+type versionKey struct {
+	ctx, subject, format string
+	version              int
+	deleted              bool
+}
+
+type schemaKey struct {
+	ctx, subject, format string
+	schema               string
+	schemaType           SchemaType
+	extra                string // JSON of references, metadata and rule set; "" when all are empty
+	normalize, deleted   bool
+}
+
+type metaKey struct {
+	ctx, subject, format string
+	md                   uint64 // order-independent hash of the metadata pairs
+	deleted              bool
+}
+
+// metaValue is a latest-with-metadata answer with the metadata it was
+// asked for, to tell hash collisions apart.
+type metaValue struct {
+	ss SubjectSchema
+	md map[string]string
+}
+
+func (c *Client) strHash(s string) uint64 { return maphash.String(c.seed, s) }
+
+func (c *Client) versionHash(k *versionKey) uint64 {
+	return c.strHash(k.subject) ^ mix64(uint64(k.version))
+}
+
+func (c *Client) schemaHash(k *schemaKey) uint64 {
+	return c.strHash(k.subject) ^ mix64(uint64(len(k.schema)))
+}
+
+// metadataHash hashes metadata pairs independently of map order.
+func (c *Client) metadataHash(md map[string]string) uint64 {
+	var h uint64
+	for k, v := range md {
+		h += mix64(c.strHash(k) ^ mix64(c.strHash(v)))
+	}
+	return h
+}
+
+func sameMetadata(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// newSchemaKey builds the key of a register or lookup call. Only schemas
+// with references, metadata or rules allocate (for the JSON of those).
+func newSchemaKey(ctxName, subject string, s *Schema, p *params) (schemaKey, error) {
+	k := schemaKey{
+		ctx: ctxName, subject: subject, format: p.format,
+		schema: s.Schema, schemaType: s.SchemaType.Normalized(),
+		normalize: p.normalize, deleted: p.deleted,
+	}
+	if len(s.References) > 0 || s.Metadata != nil || s.RuleSet != nil {
+		b, err := json.Marshal(struct {
+			R []Reference `json:"r"`
+			M *Metadata   `json:"m"`
+			S *RuleSet    `json:"s"`
+		}{s.References, s.Metadata, s.RuleSet})
+		if err != nil {
+			return k, err
+		}
+		k.extra = string(b)
+	}
+	return k, nil
+}
+
+// flightKey builds an unambiguous singleflight key from parts.
+func flightKey(kind byte, parts ...string) string {
+	var b strings.Builder
+	b.WriteByte(kind)
+	for _, p := range parts {
+		b.WriteString(strconv.Itoa(len(p)))
+		b.WriteByte(':')
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// fresh reports whether an entry with expiry exp is still valid.
+func (c *Client) fresh(exp int64) bool { return exp == 0 || c.now().UnixNano() < exp }
+
+// expiry returns the expiry for a TTL: 0 (never) for a negative TTL.
+func (c *Client) expiry(ttl time.Duration) int64 {
+	if ttl < 0 {
+		return 0
+	}
+	return c.now().Add(ttl).UnixNano()
+}
+
+// isMissing reports whether err is a "not found" answer worth caching.
+func isMissing(err error) bool {
+	var re *Error
+	if !errors.As(err, &re) {
+		return false
+	}
+	switch re.Code {
+	case ErrSubjectNotFound, ErrVersionNotFound, ErrSchemaNotFound:
+		return true
+	}
+	return false
+}
+
+// leaderCanceled marks a shared fetch that failed because the context of
+// the caller running it ended; other callers then fetch again.
+type leaderCanceled struct{ err error }
+
+func (e *leaderCanceled) Error() string { return e.err.Error() }
+
+// flight runs fn once for all concurrent callers of key. Each caller waits
+// with its own ctx; a fetch aborted by another caller's ctx is redone.
+func flight[V any](c *Client, ctx context.Context, key string, fn func(context.Context) (V, error)) (V, error) {
+	var zero V
+	for {
+		ch := c.sf.DoChan(key, func() (any, error) {
+			v, err := fn(ctx)
+			if err != nil && ctx.Err() != nil {
+				return nil, &leaderCanceled{err}
+			}
+			return v, err
+		})
+		select {
+		case r := <-ch:
+			if lc, ok := r.Err.(*leaderCanceled); ok {
+				if ctx.Err() == nil {
+					continue
+				}
+				return zero, lc.err
+			}
+			if r.Err != nil {
+				return zero, r.Err
+			}
+			v, _ := r.Val.(V)
+			return v, nil
+		case <-ctx.Done():
+			return zero, &abortedError{ctxErr: ctx.Err(), op: "waiting for a shared request"}
+		}
+	}
+}

@@ -1,0 +1,363 @@
+package registry
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Defaults of a [Client]. The retry defaults are Confluent's (Java, Go and
+// JavaScript clients): 3 retries, 1 s initial wait, 20 s maximum wait.
+const (
+	DefaultMaxRetries     = 3
+	DefaultRetryWait      = time.Second
+	DefaultRetryMaxWait   = 20 * time.Second
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultCacheCapacity  = 1000
+	// DefaultLatestTTL is how long latest versions (and latest versions by
+	// metadata) stay cached: a version registered elsewhere reaches
+	// use-latest serializers within a minute, for one request per subject
+	// per minute.
+	DefaultLatestTTL = time.Minute
+	// DefaultNegativeTTL is how long "not found" answers (40401, 40402,
+	// 40403) stay cached, so that a flood of records with an unknown ID
+	// does not become a flood of requests.
+	DefaultNegativeTTL = 5 * time.Second
+	// DefaultUserAgent is the User-Agent the client sends.
+	DefaultUserAgent = "srkit-go"
+)
+
+// Option configures a [Client].
+type Option func(*settings) error
+
+// settings collects the options before New builds the client.
+type settings struct {
+	urls []string
+
+	basicUser, basicPass string
+	hasBasic             bool
+	bearer               string
+	oauth                *oauthSettings
+	tokenSource          oauth2.TokenSource
+	logicalCluster       string
+	identityPool         string
+	headers              http.Header
+
+	tlsConfig                *tls.Config
+	caFile, certFile         string
+	keyFile                  string
+	skipHostnameVerification bool
+	httpClient               *http.Client
+	connectTimeout           time.Duration
+	requestTimeout           time.Duration
+	userAgent                string
+
+	maxRetries   int
+	retryWait    time.Duration
+	retryMaxWait time.Duration
+
+	cacheCapacity  int
+	latestTTL      time.Duration
+	missingIDTTL   time.Duration
+	missingVerTTL  time.Duration
+	missingSchTTL  time.Duration
+	logger         *slog.Logger
+	now            func() time.Time
+	context        string
+	hasContextOpt  bool
+	authOptionsSet int
+}
+
+type oauthSettings struct {
+	tokenURL, clientID, clientSecret string
+	scopes                           []string
+	httpClient                       *http.Client
+}
+
+func defaultSettings() settings {
+	return settings{
+		requestTimeout: DefaultRequestTimeout,
+		userAgent:      DefaultUserAgent,
+		maxRetries:     DefaultMaxRetries,
+		retryWait:      DefaultRetryWait,
+		retryMaxWait:   DefaultRetryMaxWait,
+		cacheCapacity:  DefaultCacheCapacity,
+		latestTTL:      DefaultLatestTTL,
+		missingIDTTL:   DefaultNegativeTTL,
+		missingVerTTL:  DefaultNegativeTTL,
+		missingSchTTL:  DefaultNegativeTTL,
+		now:            time.Now,
+	}
+}
+
+// URLs sets the registry base URLs (e.g.
+// "https://psrc-xxxx.europe-west3.gcp.confluent.cloud"); each argument may
+// itself be a comma-separated list. Requests go to the first URL and fail
+// over to the next on transport errors and 5xx answers; the client then
+// sticks to the URL that answered. User info in a URL
+// ("https://key:secret@host") becomes basic auth, as Confluent's URL
+// credentials source does, and is removed from the URL.
+func URLs(urls ...string) Option {
+	return func(s *settings) error {
+		s.urls = s.urls[:0]
+		for _, u := range urls {
+			for _, part := range strings.Split(u, ",") {
+				part = strings.TrimRight(strings.TrimSpace(part), "/")
+				if part != "" {
+					s.urls = append(s.urls, part)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// BasicAuth sends HTTP basic credentials with every request (a Confluent
+// Cloud Schema Registry API key and secret).
+func BasicAuth(user, password string) Option {
+	return func(s *settings) error {
+		s.basicUser, s.basicPass, s.hasBasic = user, password, true
+		s.authOptionsSet++
+		return nil
+	}
+}
+
+// BearerToken sends "Authorization: Bearer token" with every request. The
+// token is static: use [OAuthClientCredentials] or [TokenSource] for
+// tokens that expire.
+func BearerToken(token string) Option {
+	return func(s *settings) error {
+		if token == "" {
+			return errors.New("registry: empty bearer token")
+		}
+		s.bearer = token
+		s.authOptionsSet++
+		return nil
+	}
+}
+
+// OAuthClientCredentials fetches bearer tokens from the OAuth 2 token
+// endpoint tokenURL with the client-credentials grant
+// (golang.org/x/oauth2/clientcredentials) and refreshes each token when
+// 80% of its lifetime has passed. Confluent Cloud also needs
+// [LogicalCluster] and usually [IdentityPoolID].
+func OAuthClientCredentials(tokenURL, clientID, clientSecret string, scopes ...string) Option {
+	return func(s *settings) error {
+		if tokenURL == "" || clientID == "" || clientSecret == "" {
+			return errors.New("registry: OAuth client credentials need a token URL, a client ID and a client secret")
+		}
+		s.oauth = &oauthSettings{tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, scopes: scopes}
+		s.authOptionsSet++
+		return nil
+	}
+}
+
+// OAuthHTTPClient makes [OAuthClientCredentials] call the token endpoint
+// with hc (for example to trust a private CA). By default it uses a plain
+// client with the request timeout, independent of the registry's TLS
+// settings.
+func OAuthHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if s.oauth == nil {
+			return errors.New("registry: OAuthHTTPClient needs OAuthClientCredentials first")
+		}
+		s.oauth.httpClient = hc
+		return nil
+	}
+}
+
+// TokenSource sends "Authorization: Bearer <token>" with a token from ts
+// on every request. ts is called per request: wrap it in
+// [oauth2.ReuseTokenSource] if fetching is expensive.
+func TokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return errors.New("registry: nil oauth2.TokenSource")
+		}
+		s.tokenSource = ts
+		s.authOptionsSet++
+		return nil
+	}
+}
+
+// LogicalCluster sends Confluent Cloud's "target-sr-cluster" header (the
+// Schema Registry cluster ID, "lsrc-xxxxx"), which bearer-token requests
+// to Confluent Cloud need.
+func LogicalCluster(id string) Option {
+	return func(s *settings) error { s.logicalCluster = id; return nil }
+}
+
+// IdentityPoolID sends Confluent Cloud's "Confluent-Identity-Pool-Id"
+// header (one pool ID, or several separated by commas).
+func IdentityPoolID(id string) Option {
+	return func(s *settings) error { s.identityPool = id; return nil }
+}
+
+// Header adds a header to every request. It cannot replace the headers
+// the client manages (Authorization, Content-Type, Accept, User-Agent).
+func Header(key, value string) Option {
+	return func(s *settings) error {
+		switch http.CanonicalHeaderKey(key) {
+		case "Authorization", "Content-Type", "Accept", "User-Agent":
+			return fmt.Errorf("registry: header %q is managed by the client", key)
+		}
+		if s.headers == nil {
+			s.headers = http.Header{}
+		}
+		s.headers.Add(key, value)
+		return nil
+	}
+}
+
+// HTTPClient makes the client send its requests with hc. TLS options
+// cannot be combined with it: configure TLS on hc's transport instead.
+func HTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errors.New("registry: nil *http.Client")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// TLSConfig sets the TLS configuration of the client's own transport. The
+// config is cloned. Certificate verification stays on unless cfg turns
+// it off.
+func TLSConfig(cfg *tls.Config) Option {
+	return func(s *settings) error {
+		if cfg == nil {
+			return errors.New("registry: nil *tls.Config")
+		}
+		s.tlsConfig = cfg.Clone()
+		return nil
+	}
+}
+
+// TLSFiles trusts the PEM CA certificates in caFile (instead of the system
+// roots) and, when certFile and keyFile are set, presents that client
+// certificate. Any of the three may be empty.
+func TLSFiles(caFile, certFile, keyFile string) Option {
+	return func(s *settings) error {
+		if (certFile == "") != (keyFile == "") {
+			return errors.New("registry: a client certificate needs both a certificate file and a key file")
+		}
+		s.caFile, s.certFile, s.keyFile = caFile, certFile, keyFile
+		return nil
+	}
+}
+
+// SkipHostnameVerification still verifies the server's certificate chain
+// but not that it names the host, as Confluent's
+// ssl.endpoint.identification.algorithm="" does. Use only for tests.
+func SkipHostnameVerification() Option {
+	return func(s *settings) error { s.skipHostnameVerification = true; return nil }
+}
+
+// ConnectTimeout bounds the TCP connect of the client's own transport.
+func ConnectTimeout(d time.Duration) Option {
+	return func(s *settings) error { s.connectTimeout = d; return nil }
+}
+
+// RequestTimeout bounds each HTTP attempt (default [DefaultRequestTimeout]).
+// Zero means no per-attempt limit: only ctx bounds the call.
+func RequestTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errors.New("registry: negative request timeout")
+		}
+		s.requestTimeout = d
+		return nil
+	}
+}
+
+// UserAgent sets the User-Agent header (default [DefaultUserAgent]).
+func UserAgent(ua string) Option {
+	return func(s *settings) error { s.userAgent = ua; return nil }
+}
+
+// Retries sets how often a request is retried on 408, 429, 500, 502, 503,
+// 504 and transport errors (maxRetries, 0 = never) and the bounds of the
+// exponential backoff with full jitter: the n-th retry waits a random time
+// in [0, min(maxWait, initial·2ⁿ)]. A Retry-After header is honoured
+// (never retried sooner) when it is not longer than maxWait; a longer one
+// ends the call with the server's error. No wait runs past ctx's deadline.
+func Retries(maxRetries int, initial, maxWait time.Duration) Option {
+	return func(s *settings) error {
+		if maxRetries < 0 || initial < 0 || maxWait < initial {
+			return errors.New("registry: retries need maxRetries >= 0 and 0 <= initial <= maxWait")
+		}
+		s.maxRetries, s.retryWait, s.retryMaxWait = maxRetries, initial, maxWait
+		return nil
+	}
+}
+
+// CacheCapacity bounds each of the client's caches (by ID, by GUID, by
+// subject and schema, by subject and version, latest, latest with
+// metadata) to about n entries (default [DefaultCacheCapacity]).
+func CacheCapacity(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errors.New("registry: cache capacity must be at least 1")
+		}
+		s.cacheCapacity = n
+		return nil
+	}
+}
+
+// LatestTTL sets how long latest versions and latest versions by metadata
+// stay cached (default [DefaultLatestTTL]). Zero disables that cache; a
+// negative value keeps them until evicted or cleared.
+func LatestTTL(d time.Duration) Option {
+	return func(s *settings) error { s.latestTTL = d; return nil }
+}
+
+// NegativeTTL sets how long "not found" answers (subject 40401, version
+// 40402, schema 40403) stay cached (default [DefaultNegativeTTL]); zero
+// disables negative caching. Registering, deleting or changing config
+// through this client drops the negative answers it makes stale.
+func NegativeTTL(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errors.New("registry: negative NegativeTTL")
+		}
+		s.missingIDTTL, s.missingVerTTL, s.missingSchTTL = d, d, d
+		return nil
+	}
+}
+
+// Clock replaces time.Now for cache expiry and token refresh (for tests).
+func Clock(now func() time.Time) Option {
+	return func(s *settings) error {
+		if now == nil {
+			return errors.New("registry: nil clock")
+		}
+		s.now = now
+		return nil
+	}
+}
+
+// Logger makes the client log retries and failovers to l (at Warn level).
+// Log lines carry the method, the URL without credentials, the attempt and
+// the error; never a credential.
+func Logger(l *slog.Logger) Option {
+	return func(s *settings) error { s.logger = l; return nil }
+}
+
+// DefaultContext makes every call run in the schema context name (for
+// example ".staging") unless the call names another with [InContext].
+func DefaultContext(name string) Option {
+	return func(s *settings) error {
+		if strings.Contains(strings.Trim(name, ":"), ":") {
+			return fmt.Errorf("registry: invalid context name %q", name)
+		}
+		s.context, s.hasContextOpt = normalizeContext(name), true
+		return nil
+	}
+}
