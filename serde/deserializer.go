@@ -44,8 +44,9 @@ type Deserializer[T any] struct {
 	cfg    DeserializerConfig
 	header string
 
-	schemas cowMap[schemaKey, *schemaEntry[T]]
-	flight  flight[readerKey, *readerEntry[T]]
+	schemas      cowMap[schemaKey, *schemaEntry[T]]
+	schemaFlight flight[schemaKey, *schemaEntry[T]]
+	readerFlight flight[readerKey, *readerEntry[T]]
 }
 
 // schemaKey names a writer schema as a message names it.
@@ -221,7 +222,14 @@ func (d *Deserializer[T]) slowReader(ctx context.Context, topic string, ref Sche
 			return nil, err
 		}
 	}
-	return d.flight.do(ctx, rk, func() (*readerEntry[T], error) {
+	return d.readerFlight.do(ctx, rk, func() (*readerEntry[T], error) {
+		if useLatest {
+			if r, ok := e.latest.load(readerLatestKey{indexes: rk.indexes, readerID: rk.readerID}); ok {
+				return r, nil
+			}
+		} else if r, ok := e.readers.load(rk.indexes); ok {
+			return r, nil
+		}
 		dec, err := d.codec.Decoder(ctx, e.writer, indexes, readerSchema)
 		if err != nil {
 			return nil, fmt.Errorf("serde: schema %s: %w", ref, err)
@@ -241,6 +249,15 @@ func (d *Deserializer[T]) schemaEntry(ctx context.Context, ref SchemaRef, sk sch
 	if e, ok := d.schemas.load(sk); ok {
 		return e, nil
 	}
+	return d.schemaFlight.do(ctx, sk, func() (*schemaEntry[T], error) {
+		if e, ok := d.schemas.load(sk); ok {
+			return e, nil
+		}
+		return d.fetchSchema(ctx, ref, sk)
+	})
+}
+
+func (d *Deserializer[T]) fetchSchema(ctx context.Context, ref SchemaRef, sk schemaKey) (*schemaEntry[T], error) {
 	var (
 		reg registry.SubjectSchema
 		err error
@@ -262,9 +279,6 @@ func (d *Deserializer[T]) schemaEntry(ctx context.Context, ref SchemaRef, sk sch
 	}
 	e := &schemaEntry[T]{writer: w}
 	d.schemas.store(sk, e)
-	if cur, ok := d.schemas.load(sk); ok {
-		e = cur
-	}
 	return e, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/srkit-go/srkit/registry"
@@ -270,4 +271,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeErr(w http.ResponseWriter, status, code int, msg string) {
 	writeJSON(w, status, map[string]any{"error_code": code, "message": msg})
+}
+
+// ServeCounting is [Serve] that also counts the requests the server answers.
+func ServeCounting(t testing.TB, v *Vector) (*registry.Client, *atomic.Int32) {
+	t.Helper()
+	count := new(atomic.Int32)
+	h := &handler{v: v}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		count.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := registry.New(registry.URLs(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, count
 }
