@@ -1,0 +1,228 @@
+package mockregistry
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/srkit-go/srkit/registry"
+)
+
+// idContext returns the context an ID look-up runs in: the "subject" query
+// parameter's context when it names one, else the request's context.
+func idContext(req *http.Request) string {
+	if s := req.URL.Query().Get("subject"); s != "" {
+		return parseQualified(s, reqContext(req)).ctx
+	}
+	return reqContext(req)
+}
+
+// recByID finds the {id} of the request. Outside an explicit context it
+// also searches the other contexts.
+func (r *Registry) recByID(req *http.Request) (*schemaRec, *apiError) {
+	raw := req.PathValue("id")
+	id, err := strconv.Atoi(raw)
+	if err != nil {
+		return nil, errHTTP(http.StatusNotFound)
+	}
+	explicit := req.PathValue("context") != "" || strings.HasPrefix(req.URL.Query().Get("subject"), ":.")
+	rec := r.st.schemaByID(idContext(req), id, !explicit)
+	if rec == nil {
+		return nil, errSchemaIDNotFound(raw)
+	}
+	return rec, nil
+}
+
+// schemaByID serves GET /schemas/ids/{id}.
+func (r *Registry) schemaByID(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	rec, aerr := r.recByID(req)
+	var out schemaJSON
+	if aerr == nil {
+		out = render(rec, nil, nil, req.URL.Query().Get("format"))
+		out.ID = 0 // the real server's SchemaString has no "id"
+	}
+	r.mu.RUnlock()
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	writeJSON(w, out)
+}
+
+// schemaTextByID serves GET /schemas/ids/{id}/schema: the bare schema text.
+func (r *Registry) schemaTextByID(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	rec, aerr := r.recByID(req)
+	var text string
+	if aerr == nil {
+		text = formatText(rec, req.URL.Query().Get("format"))
+	}
+	r.mu.RUnlock()
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	_, _ = w.Write([]byte(text))
+}
+
+// subjectsByID serves GET /schemas/ids/{id}/subjects.
+func (r *Registry) subjectsByID(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, aerr := r.recByID(req)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	var out []string
+	for _, sv := range r.st.usages(rec, boolParam(req, "deleted")) {
+		if len(out) == 0 || out[len(out)-1] != sv.Subject {
+			out = append(out, sv.Subject)
+		}
+	}
+	if len(out) == 0 {
+		writeError(w, errSchemaIDNotFound(req.PathValue("id")))
+		return
+	}
+	writeJSON(w, page(out, req))
+}
+
+// versionsByID serves GET /schemas/ids/{id}/versions.
+func (r *Registry) versionsByID(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, aerr := r.recByID(req)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	writeJSON(w, page(r.st.usages(rec, boolParam(req, "deleted")), req))
+}
+
+// schemaByGUID serves GET /schemas/guids/{guid}.
+func (r *Registry) schemaByGUID(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec := r.st.guids[strings.ToLower(req.PathValue("guid"))]
+	if rec == nil {
+		writeError(w, errSchemaIDNotFound(req.PathValue("guid")))
+		return
+	}
+	writeJSON(w, render(rec, nil, nil, req.URL.Query().Get("format")))
+}
+
+// idsByGUID serves GET /schemas/guids/{guid}/ids: the schema's ID in its
+// context.
+func (r *Registry) idsByGUID(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec := r.st.guids[strings.ToLower(req.PathValue("guid"))]
+	if rec == nil {
+		writeError(w, errSchemaIDNotFound(req.PathValue("guid")))
+		return
+	}
+	ctx := rec.ctx
+	if ctx == "" {
+		ctx = "."
+	}
+	writeJSON(w, []map[string]any{{"context": ctx, "id": rec.id}})
+}
+
+// schemaTypes serves GET /schemas/types.
+func (r *Registry) schemaTypes(w http.ResponseWriter, _ *http.Request) {
+	out := []string{}
+	for _, t := range []registry.SchemaType{registry.JSON, registry.Protobuf, registry.Avro} {
+		if r.formats[t] != nil {
+			out = append(out, string(t))
+		}
+	}
+	writeJSON(w, out)
+}
+
+// listSchemas serves GET /schemas: every subject version, sorted by subject
+// and version, filtered by subjectPrefix, deleted and latestOnly.
+func (r *Registry) listSchemas(w http.ResponseWriter, req *http.Request) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	deleted := boolParam(req, "deleted")
+	latestOnly := boolParam(req, "latestOnly")
+	out := []schemaJSON{}
+	for _, q := range r.subjectsMatching(req, deleted, false) {
+		vs := r.st.subject(q).live(deleted)
+		if latestOnly && len(vs) > 0 {
+			vs = vs[len(vs)-1:]
+		}
+		for _, v := range vs {
+			qq := q
+			out = append(out, render(v.rec, &qq, v, req.URL.Query().Get("format")))
+		}
+	}
+	writeJSON(w, page(out, req))
+}
+
+// subjectsMatching lists the subjects a listing request names: those of its
+// context (every context for the subjectPrefix ":*:"), filtered by
+// subjectPrefix, with live versions (or soft-deleted ones when deleted is
+// set, or only soft-deleted ones when deletedOnly is set), sorted.
+func (r *Registry) subjectsMatching(req *http.Request, deleted, deletedOnly bool) []qualified {
+	prefix := req.URL.Query().Get("subjectPrefix")
+	ctx := reqContext(req)
+	all := false
+	switch {
+	case strings.HasPrefix(prefix, ":*:"):
+		all, prefix = true, prefix[3:]
+	case strings.HasPrefix(prefix, ":."):
+		q := parseQualified(prefix, ctx)
+		ctx, prefix = q.ctx, q.name
+	}
+	var out []qualified
+	for _, name := range r.st.contextNames() {
+		if !all && name != ctx {
+			continue
+		}
+		for sname, sub := range r.st.contexts[name].subjects {
+			if !strings.HasPrefix(sname, prefix) {
+				continue
+			}
+			nLive, nDeleted := 0, 0
+			for _, v := range sub.versions {
+				if v.deleted {
+					nDeleted++
+				} else {
+					nLive++
+				}
+			}
+			switch {
+			case deletedOnly && nDeleted > 0,
+				!deletedOnly && nLive > 0,
+				!deletedOnly && deleted && nDeleted > 0:
+				out = append(out, qualified{name, sname})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// page applies the offset and limit query parameters to a listing.
+func page[T any](items []T, req *http.Request) []T {
+	if items == nil {
+		items = []T{}
+	}
+	q := req.URL.Query()
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if offset > 0 {
+		if offset >= len(items) {
+			return []T{}
+		}
+		items = items[offset:]
+	}
+	if limit > 0 && limit < len(items) {
+		items = items[:limit]
+	}
+	return items
+}
