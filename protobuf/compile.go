@@ -1,0 +1,252 @@
+package protobuf
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/linker"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/srkit-go/srkit/compat"
+)
+
+// Errors of this package. Functions wrap them with details; test with
+// [errors.Is].
+var (
+	// ErrInvalidSchema: a schema does not parse or link (syntax error,
+	// unknown type, duplicate name, missing import ...).
+	ErrInvalidSchema = errors.New("protobuf: invalid schema")
+	// ErrUnknownImport: a schema imports a file that is neither one of its
+	// references nor a builtin (see [IsKnownDependency]). It comes wrapped in
+	// an ErrInvalidSchema error.
+	ErrUnknownImport = errors.New("protobuf: import is neither a reference nor a builtin")
+	// ErrUnknownMessage: message indexes, or a message name, do not name a
+	// message of the schema.
+	ErrUnknownMessage = errors.New("protobuf: no such message in the schema")
+	// ErrTypeMismatch: the message a payload holds is not the Go type the
+	// deserializer reads into.
+	ErrTypeMismatch = errors.New("protobuf: message type mismatch")
+)
+
+var bgContext = context.Background()
+
+// rootName is the file name a registry schema's own text is compiled under
+// (Confluent's ProtobufSchema uses the same default name).
+const rootName = "default"
+
+// compileSchema compiles schema text (.proto text, or a base64
+// FileDescriptorProto as the registry serves it with format=serialized) and
+// the schemas it references into a linked file descriptor. Builtins resolve
+// without references. Nothing is registered process-wide.
+func compileSchema(text string, deps []compat.Dependency) (linker.File, error) {
+	sources := make(map[string]protocompile.SearchResult, len(deps)+1)
+	for _, d := range deps {
+		sources[d.Name] = searchResult(d.Schema.Schema, d.Name)
+	}
+	root := rootName
+	if fdp, ok := decodeSerialized(text); ok {
+		if n := fdp.GetName(); n != "" {
+			if _, clash := sources[n]; !clash {
+				root = n
+			}
+		}
+		fdp.Name = proto.String(root)
+		sources[root] = protocompile.SearchResult{Proto: fdp}
+	} else {
+		if _, clash := sources[root]; clash {
+			root = "__root__.proto"
+		}
+		sources[root] = protocompile.SearchResult{Source: strings.NewReader(text)}
+	}
+	resolver := protocompile.WithStandardImports(protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
+		if r, ok := sources[path]; ok {
+			return r, nil
+		}
+		fd, ok, err := builtinFile(path)
+		if err != nil {
+			return protocompile.SearchResult{}, fmt.Errorf("bundled %s: %w", path, err)
+		}
+		if ok {
+			return protocompile.SearchResult{Desc: fd}, nil
+		}
+		if strings.HasPrefix(path, "google/protobuf/") {
+			// Left to the standard imports.
+			return protocompile.SearchResult{}, fmt.Errorf("%w: %q", ErrUnknownImport, path)
+		}
+		if IsKnownDependency(path) {
+			return protocompile.SearchResult{}, fmt.Errorf("%w: %q is a builtin this library does not bundle; register it and reference it", ErrUnknownImport, path)
+		}
+		return protocompile.SearchResult{}, fmt.Errorf("%w: %q", ErrUnknownImport, path)
+	}))
+	c := protocompile.Compiler{Resolver: resolver, MaxParallelism: 1}
+	files, err := compileSafely(&c, root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSchema, err)
+	}
+	return files[0], nil
+}
+
+// compileSafely runs the compiler, turning a panic on hostile input into an
+// error.
+func compileSafely(c *protocompile.Compiler, root string) (files linker.Files, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			files, err = nil, fmt.Errorf("compiler panic: %v", r)
+		}
+	}()
+	return c.Compile(bgContext, root)
+}
+
+func searchResult(text, name string) protocompile.SearchResult {
+	if fdp, ok := decodeSerialized(text); ok {
+		fdp.Name = proto.String(name)
+		return protocompile.SearchResult{Proto: fdp}
+	}
+	return protocompile.SearchResult{Source: strings.NewReader(text)}
+}
+
+// decodeSerialized decodes schema text in the registry's "serialized"
+// format: a base64 FileDescriptorProto. .proto text is never valid base64
+// (it has spaces, quotes or semicolons), so the two do not mix up.
+func decodeSerialized(text string) (*descriptorpb.FileDescriptorProto, bool) {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return nil, false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return nil, false
+		}
+	}
+	b, err := base64.StdEncoding.DecodeString(t)
+	if err != nil {
+		return nil, false
+	}
+	fdp := new(descriptorpb.FileDescriptorProto)
+	if err := proto.Unmarshal(b, fdp); err != nil {
+		return nil, false
+	}
+	return fdp, true
+}
+
+// Message indexes follow Confluent's Java ProtobufSchema, the reference: a
+// message's index counts the messages declared before it in its file or
+// parent message, enums and the synthetic map-entry messages of map fields
+// left out. (confluent-kafka-go counts map entries, so it disagrees with
+// Java for a nested message declared after a map field; this package sides
+// with Java.)
+
+// messageAt resolves message indexes against fd: the first index picks a
+// top-level message, each further one a nested message of the previous. An
+// empty path means the first message.
+func messageAt(fd protoreflect.FileDescriptor, indexes []int) (protoreflect.MessageDescriptor, error) {
+	if len(indexes) == 0 {
+		indexes = []int{0}
+	}
+	msgs := fd.Messages()
+	var md protoreflect.MessageDescriptor
+	for depth, i := range indexes {
+		next := nthMessage(msgs, i)
+		if next == nil {
+			if depth == 0 {
+				return nil, fmt.Errorf("%w: message index %d out of range: the schema has %d top-level messages (indexes %v)", ErrUnknownMessage, i, countMessages(msgs), indexes)
+			}
+			return nil, fmt.Errorf("%w: message index %d out of range: %s has %d nested messages (indexes %v)", ErrUnknownMessage, i, md.FullName(), countMessages(msgs), indexes)
+		}
+		md = next
+		msgs = md.Messages()
+	}
+	return md, nil
+}
+
+// nthMessage returns the i-th message of ms that is not a map entry, or nil.
+func nthMessage(ms protoreflect.MessageDescriptors, i int) protoreflect.MessageDescriptor {
+	if i < 0 {
+		return nil
+	}
+	for j := 0; j < ms.Len(); j++ {
+		m := ms.Get(j)
+		if m.IsMapEntry() {
+			continue
+		}
+		if i == 0 {
+			return m
+		}
+		i--
+	}
+	return nil
+}
+
+func countMessages(ms protoreflect.MessageDescriptors) int {
+	n := 0
+	for j := 0; j < ms.Len(); j++ {
+		if !ms.Get(j).IsMapEntry() {
+			n++
+		}
+	}
+	return n
+}
+
+// messageIndexes returns the path of md in its file: the index of its
+// top-level ancestor, then the nested indexes down to md.
+func messageIndexes(md protoreflect.MessageDescriptor) []int {
+	var rev []int
+	var d protoreflect.Descriptor = md
+	for {
+		idx := 0
+		var siblings protoreflect.MessageDescriptors
+		switch p := d.Parent().(type) {
+		case protoreflect.MessageDescriptor:
+			siblings = p.Messages()
+		case protoreflect.FileDescriptor:
+			siblings = p.Messages()
+		}
+		if siblings != nil {
+			for j := 0; j < d.Index() && j < siblings.Len(); j++ {
+				if !siblings.Get(j).IsMapEntry() {
+					idx++
+				}
+			}
+		}
+		rev = append(rev, idx)
+		p, ok := d.Parent().(protoreflect.MessageDescriptor)
+		if !ok {
+			break
+		}
+		d = p
+	}
+	out := make([]int, len(rev))
+	for i, x := range rev {
+		out[len(rev)-1-i] = x
+	}
+	return out
+}
+
+// findMessage finds the message named name among fd's messages, nested
+// ones included.
+func findMessage(fd protoreflect.FileDescriptor, name protoreflect.FullName) (protoreflect.MessageDescriptor, bool) {
+	var walk func(ms protoreflect.MessageDescriptors) protoreflect.MessageDescriptor
+	walk = func(ms protoreflect.MessageDescriptors) protoreflect.MessageDescriptor {
+		for i := 0; i < ms.Len(); i++ {
+			m := ms.Get(i)
+			if m.FullName() == name {
+				return m
+			}
+			if strings.HasPrefix(string(name), string(m.FullName())+".") {
+				if found := walk(m.Messages()); found != nil {
+					return found
+				}
+			}
+		}
+		return nil
+	}
+	md := walk(fd.Messages())
+	return md, md != nil
+}

@@ -1,0 +1,189 @@
+package protobuf
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// NewDeserializer returns a deserializer into Protobuf messages of type T:
+//
+//   - a generated message type (*pb.Order): the payload is decoded straight
+//     into a new T; its writer message must have T's full name (see
+//     [SkipTypeCheck], [ErrTypeMismatch]);
+//   - proto.Message, or *dynamicpb.Message: the payload is decoded into a
+//     dynamicpb message of the writer's message type, built from the writer
+//     schema fetched from the registry (with serde.UseLatest, of the reader
+//     schema's message of the same name, or its first message). Generated
+//     types linked into the program are not used, so any schema can be read
+//     without its Go code.
+//
+// Each writer schema is fetched and compiled (the .proto text parsed with
+// its references, or the serialized descriptor decoded) once; decoding a
+// message then costs a cache lookup and proto.Unmarshal. Message indexes are
+// resolved against the writer schema; indexes that name no message are an
+// [ErrUnknownMessage] error.
+//
+// Besides the serde options it takes [FetchSerialized] and [SkipTypeCheck].
+func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...serde.DeserializerOption) (*serde.Deserializer[T], error) {
+	cfg := serde.NewDeserializerConfig(opts...)
+	set := collect(opts)
+	c, err := newReaderCodec[T](client, set)
+	if err != nil {
+		return nil, err
+	}
+	return serde.NewDeserializer[T](client, part, c, cfg)
+}
+
+type readerCodec[T any] struct {
+	client *registry.Client
+	set    settings
+	mt     protoreflect.MessageType // generated T; nil for dynamic messages
+	files  fileCache
+	opts   proto.UnmarshalOptions
+}
+
+func newReaderCodec[T any](client *registry.Client, set settings) (*readerCodec[T], error) {
+	md, perValue, err := messageTypeOf[T]()
+	if err != nil {
+		return nil, err
+	}
+	c := &readerCodec[T]{client: client, set: set}
+	if perValue {
+		t := reflect.TypeFor[T]()
+		if !dynamicMessageType.AssignableTo(t) {
+			return nil, fmt.Errorf("protobuf: cannot decode into %v: dynamic messages (*dynamicpb.Message) do not implement it", t)
+		}
+		return c, nil
+	}
+	var zero T
+	c.mt = any(zero).(proto.Message).ProtoReflect().Type()
+	if c.mt == nil || c.mt.Descriptor().FullName() != md.FullName() {
+		return nil, fmt.Errorf("protobuf: %v has no message type", reflect.TypeFor[T]())
+	}
+	return c, nil
+}
+
+func (c *readerCodec[T]) SchemaType() registry.SchemaType { return registry.Protobuf }
+
+func (c *readerCodec[T]) UsesMessageIndexes() bool { return true }
+
+func (c *readerCodec[T]) RecordName(writer *serde.ResolvedSchema, indexes []int) (string, error) {
+	fd, err := c.files.schema(writer)
+	if err != nil {
+		return "", err
+	}
+	md, err := messageAt(fd, indexes)
+	if err != nil {
+		return "", err
+	}
+	return string(md.FullName()), nil
+}
+
+func (c *readerCodec[T]) Decoder(ctx context.Context, writer *serde.ResolvedSchema, indexes []int, reader *serde.ResolvedSchema) (serde.Decoder[T], error) {
+	wfd, err := c.file(ctx, writer)
+	if err != nil {
+		return nil, err
+	}
+	md, err := messageAt(wfd, indexes)
+	if err != nil {
+		return nil, err
+	}
+	if c.mt != nil {
+		want := c.mt.Descriptor().FullName()
+		if md.FullName() != want && !c.set.skipTypeCheck {
+			return nil, fmt.Errorf("%w: the payload holds %s, the deserializer reads %s", ErrTypeMismatch, md.FullName(), want)
+		}
+		return &generatedDecoder[T]{mt: c.mt, opts: c.opts}, nil
+	}
+	if reader != nil {
+		rfd, err := c.file(ctx, reader)
+		if err != nil {
+			return nil, err
+		}
+		if rmd, ok := findMessage(rfd, md.FullName()); ok {
+			md = rmd
+		} else if rmd, err := messageAt(rfd, []int{0}); err == nil {
+			// As Confluent's Go deserializer: the reader's first message.
+			md = rmd
+		} else {
+			return nil, err
+		}
+	}
+	return &dynamicDecoder[T]{md: md, opts: c.opts}, nil
+}
+
+// file returns the compiled descriptor of s, fetching it again as a
+// serialized descriptor first when asked to.
+func (c *readerCodec[T]) file(ctx context.Context, s *serde.ResolvedSchema) (protoreflect.FileDescriptor, error) {
+	if !c.set.fetchSerialized || (s.ID == 0 && s.GUID == "") {
+		return c.files.schema(s)
+	}
+	f := registry.Format("serialized")
+	var (
+		got registry.SubjectSchema
+		err error
+	)
+	if s.ID != 0 {
+		got, err = c.client.SchemaByID(ctx, s.ID, f)
+	} else {
+		got, err = c.client.SchemaByGUID(ctx, s.GUID, f)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("protobuf: fetching schema %d as a serialized descriptor: %w", s.ID, err)
+	}
+	deps := make([]compat.Dependency, len(s.Deps))
+	for i, d := range s.Deps {
+		ds, err := c.client.SchemaByVersion(ctx, d.Subject, d.Version, f)
+		if err != nil {
+			return nil, fmt.Errorf("protobuf: fetching reference %q (subject %q version %d) as a serialized descriptor: %w", d.Name, d.Subject, d.Version, err)
+		}
+		deps[i] = d
+		deps[i].Schema = ds.Schema
+	}
+	return c.files.get(got.Schema.Schema, deps)
+}
+
+// generatedDecoder decodes into a generated message type.
+type generatedDecoder[T any] struct {
+	mt   protoreflect.MessageType
+	opts proto.UnmarshalOptions
+}
+
+func (d *generatedDecoder[T]) Decode(body []byte, v *T) error {
+	if m, ok := any(*v).(proto.Message); ok && m.ProtoReflect().IsValid() {
+		return d.opts.Unmarshal(body, m)
+	}
+	m := d.mt.New().Interface()
+	if err := d.opts.Unmarshal(body, m); err != nil {
+		return err
+	}
+	*v = m.(T)
+	return nil
+}
+
+// dynamicDecoder decodes into dynamic messages of one message type.
+type dynamicDecoder[T any] struct {
+	md   protoreflect.MessageDescriptor
+	opts proto.UnmarshalOptions
+}
+
+func (d *dynamicDecoder[T]) Decode(body []byte, v *T) error {
+	if m, ok := any(*v).(*dynamicpb.Message); ok && m != nil && m.Descriptor() == d.md {
+		return d.opts.Unmarshal(body, m)
+	}
+	m := dynamicpb.NewMessage(d.md)
+	if err := d.opts.Unmarshal(body, m); err != nil {
+		return err
+	}
+	*v = any(m).(T)
+	return nil
+}
