@@ -199,7 +199,8 @@ func (r *Registry) register(q qualified, req registerRequest, normalize bool) (s
 		}
 	}
 
-	if msgs := r.checkCompatibility(q, cfg, st.compatibilityLevel(q), s, parsed, live); len(msgs) > 0 {
+	// IMPORT mode takes history as it is: no compatibility check.
+	if msgs := r.checkCompatibility(q, cfg, st.compatibilityLevel(q), s, parsed, live); len(msgs) > 0 && mode != registry.Import {
 		return schemaJSON{}, errIncompatible(q.String(), msgs)
 	}
 

@@ -77,7 +77,7 @@ func jsonErrors(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		h, pattern := mux.Handler(req)
 		if pattern != "" {
-			h.ServeHTTP(w, req)
+			mux.ServeHTTP(w, req) // sets the path values
 			return
 		}
 		rec := &statusRecorder{header: http.Header{}}

@@ -28,6 +28,7 @@ func (r *Registry) registerSchema(w http.ResponseWriter, req *http.Request) {
 	q := reqSubject(req)
 	r.mu.Lock()
 	out, aerr := r.register(q, body, boolParam(req, "normalize"))
+	out.Subject = "" // RegisterSchemaResponse has no subject
 	if aerr == nil {
 		if f := req.URL.Query().Get("format"); f != "" {
 			if rec := r.st.schemaByID(q.ctx, out.ID, false); rec != nil {
