@@ -37,10 +37,10 @@ func TestCompatibilityLevels(t *testing.T) {
 		want  int
 	}{
 		{"NONE", newReq, 200},
-		{"BACKWARD", noID, 200},         // reads v2 data: email has a default
-		{"BACKWARD", newReq, 409},       // phone has no default
-		{"FORWARD", noID, 409},          // v2 cannot read: id missing, no default
-		{"FORWARD", v1, 200},            // v2 reads v1 data: email defaulted
+		{"BACKWARD", noID, 200},   // reads v2 data: email has a default
+		{"BACKWARD", newReq, 409}, // phone has no default
+		{"FORWARD", noID, 409},    // v2 cannot read: id missing, no default
+		{"FORWARD", v1, 200},      // v2 reads v1 data: email defaulted
 		{"FULL", v1, 200},
 		{"FULL", noID, 409},
 		{"BACKWARD_TRANSITIVE", noID, 200},

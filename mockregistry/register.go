@@ -233,10 +233,14 @@ func (r *Registry) register(q qualified, req registerRequest, normalize bool) (s
 		if id <= 0 {
 			id = c.nextID
 		}
-		rec = &schemaRec{ctx: q.ctx, id: id, guid: newGUID(), key: key, schema: s, parsed: parsed}
+		guid := st.guidByKey[key]
+		if guid == "" {
+			guid = newGUID()
+			st.guidByKey[key] = guid
+		}
+		rec = &schemaRec{ctx: q.ctx, id: id, guid: guid, key: key, schema: s, parsed: parsed}
 		c.byID[id] = rec
 		c.byKey[key] = rec
-		st.guids[rec.guid] = rec
 		if id >= c.nextID {
 			c.nextID = id + 1
 		}

@@ -106,29 +106,37 @@ func (r *Registry) versionsByID(w http.ResponseWriter, req *http.Request) {
 func (r *Registry) schemaByGUID(w http.ResponseWriter, req *http.Request) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	rec := r.st.guids[strings.ToLower(req.PathValue("guid"))]
-	if rec == nil {
+	recs := r.st.byGUID(strings.ToLower(req.PathValue("guid")))
+	if len(recs) == 0 {
 		writeError(w, errSchemaIDNotFound(req.PathValue("guid")))
 		return
 	}
-	writeJSON(w, render(rec, nil, nil, req.URL.Query().Get("format")))
+	writeJSON(w, render(recs[0], nil, nil, req.URL.Query().Get("format")))
 }
 
-// idsByGUID serves GET /schemas/guids/{guid}/ids: the schema's ID in its
-// context.
+// idsByGUID serves GET /schemas/guids/{guid}/ids: the schema's ID in each
+// context that holds it.
 func (r *Registry) idsByGUID(w http.ResponseWriter, req *http.Request) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	rec := r.st.guids[strings.ToLower(req.PathValue("guid"))]
-	if rec == nil {
+	recs := r.st.byGUID(strings.ToLower(req.PathValue("guid")))
+	if len(recs) == 0 {
 		writeError(w, errSchemaIDNotFound(req.PathValue("guid")))
 		return
 	}
-	ctx := rec.ctx
-	if ctx == "" {
-		ctx = "."
+	type contextID struct {
+		Context string `json:"context"`
+		ID      int    `json:"id"`
 	}
-	writeJSON(w, []map[string]any{{"context": ctx, "id": rec.id}})
+	out := []contextID{}
+	for _, rec := range recs {
+		ctx := rec.ctx
+		if ctx == "" {
+			ctx = "."
+		}
+		out = append(out, contextID{ctx, rec.id})
+	}
+	writeJSON(w, out)
 }
 
 // schemaTypes serves GET /schemas/types.

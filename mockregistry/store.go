@@ -14,7 +14,8 @@ import (
 // hold Registry.mu (read or write as the method needs).
 type store struct {
 	contexts map[string]*schemaContext // by context name; "" is the default context
-	guids    map[string]*schemaRec
+	// guidByKey gives identical schemas one GUID in every context.
+	guidByKey map[string]string
 	// configs and modes are keyed by scope: "" is global, ":.ctx:" a whole
 	// context, any other key a qualified subject.
 	configs map[string]registry.Config
@@ -56,7 +57,7 @@ type versionRec struct {
 func newStore(level registry.CompatibilityLevel) *store {
 	return &store{
 		contexts: map[string]*schemaContext{},
-		guids:    map[string]*schemaRec{},
+		guidByKey: map[string]string{},
 		configs:  map[string]registry.Config{"": {CompatibilityLevel: level}},
 		modes:    map[string]registry.Mode{"": registry.ReadWrite},
 	}
@@ -229,7 +230,9 @@ func (s *store) dropUnused(c *schemaContext) {
 		if !used[rec] {
 			delete(c.byID, id)
 			delete(c.byKey, rec.key)
-			delete(s.guids, rec.guid)
+			if len(s.byGUID(rec.guid)) == 0 {
+				delete(s.guidByKey, rec.key)
+			}
 		}
 	}
 }
@@ -349,4 +352,19 @@ func newGUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// byGUID returns the schemas with the GUID, one per context, in context
+// order (the default context first).
+func (s *store) byGUID(guid string) []*schemaRec {
+	var out []*schemaRec
+	for _, name := range s.contextNames() {
+		for _, rec := range s.contexts[name].byID {
+			if rec.guid == guid {
+				out = append(out, rec)
+				break
+			}
+		}
+	}
+	return out
 }
