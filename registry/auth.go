@@ -59,6 +59,7 @@ type oauthAuth struct {
 	now        func() time.Time
 	mu         sync.Mutex
 	tok        atomic.Pointer[cachedToken]
+	prev       atomic.Pointer[cachedToken] // the token before, still redacted from errors
 }
 
 func (a *oauthAuth) authorization(ctx context.Context) (string, error) {
@@ -94,19 +95,27 @@ func (a *oauthAuth) authorization(ctx context.Context) (string, error) {
 	} else if !tok.Expiry.IsZero() {
 		ct.refreshAt = issued // already expired: use once, fetch again next time
 	}
-	a.tok.Store(ct)
+	if old := a.tok.Swap(ct); old != nil {
+		a.prev.Store(old)
+	}
 	return ct.header, nil
 }
 
 func (a *oauthAuth) secrets() []string {
 	s := []string{a.cfg.ClientSecret}
-	if t := a.tok.Load(); t != nil {
-		s = append(s, t.token)
+	for _, t := range []*cachedToken{a.tok.Load(), a.prev.Load()} {
+		if t != nil {
+			s = append(s, t.token)
+		}
 	}
 	return s
 }
 
-func (a *oauthAuth) reject() { a.tok.Store(nil) }
+func (a *oauthAuth) reject() {
+	if old := a.tok.Swap(nil); old != nil {
+		a.prev.Store(old)
+	}
+}
 
 // tokenSourceAuth asks a user's oauth2.TokenSource for every request.
 type tokenSourceAuth struct {

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -32,6 +33,7 @@ type Client struct {
 	red       redactor
 	logger    *slog.Logger
 	now       func() time.Time
+	sleep     func(context.Context, time.Duration) error // backoff waits; replaced in tests
 	closed    atomic.Bool
 
 	context   string // normalized default context
@@ -92,6 +94,7 @@ func newClient(s *settings) (*Client, error) {
 		missingVerTTL:  s.missingVerTTL,
 		missingSchTTL:  s.missingSchTTL,
 		seed:           maphash.MakeSeed(),
+		sleep:          sleepCtx,
 	}
 	var urlUser *url.Userinfo
 	for i, raw := range s.urls {

@@ -70,6 +70,11 @@ func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (Su
 	if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
 		return e.val, e.err
 	}
+	return c.schemaByGUIDMiss(ctx, k, h, p)
+}
+
+func (c *Client) schemaByGUIDMiss(ctx context.Context, k guidKey, h uint64, p params) (SubjectSchema, error) {
+	guid := k.guid
 	return flight(c, ctx, flightKey('g', k.format, guid), func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err

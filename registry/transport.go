@@ -103,12 +103,8 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 			return lastErr // never wait past the caller's deadline
 		}
 		c.log(ctx, "registry: retrying request", method, c.urls[start]+path, retry+1, lastErr, delay)
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := c.sleep(ctx, delay); err != nil {
 			return ctxError(ctx, method, path, lastErr)
-		case <-t.C:
 		}
 	}
 }
@@ -252,6 +248,18 @@ func (c *Client) backoff(retry int) time.Duration {
 		return 0
 	}
 	return time.Duration(rand.Int64N(int64(ceil) + 1))
+}
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
