@@ -56,10 +56,10 @@ type versionRec struct {
 
 func newStore(level registry.CompatibilityLevel) *store {
 	return &store{
-		contexts: map[string]*schemaContext{},
+		contexts:  map[string]*schemaContext{},
 		guidByKey: map[string]string{},
-		configs:  map[string]registry.Config{"": {CompatibilityLevel: level}},
-		modes:    map[string]registry.Mode{"": registry.ReadWrite},
+		configs:   map[string]registry.Config{"": {CompatibilityLevel: level}},
+		modes:     map[string]registry.Mode{"": registry.ReadWrite},
 	}
 }
 
