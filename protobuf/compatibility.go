@@ -1,0 +1,512 @@
+package protobuf
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/srkit-go/srkit/compat"
+)
+
+// DifferenceType names a kind of change between two Protobuf schemas, as
+// Confluent's Protobuf schema diff (io.confluent.kafka.schemaregistry.protobuf.diff)
+// names it.
+type DifferenceType string
+
+// The changes the diff reports. Those in [CompatibleChanges] keep a schema
+// backward compatible; every other one breaks it.
+const (
+	PackageChanged                 DifferenceType = "PACKAGE_CHANGED"
+	MessageAdded                   DifferenceType = "MESSAGE_ADDED"
+	MessageRemoved                 DifferenceType = "MESSAGE_REMOVED"
+	MessageMoved                   DifferenceType = "MESSAGE_MOVED"
+	EnumAdded                      DifferenceType = "ENUM_ADDED"
+	EnumRemoved                    DifferenceType = "ENUM_REMOVED"
+	EnumConstAdded                 DifferenceType = "ENUM_CONST_ADDED"
+	EnumConstChanged               DifferenceType = "ENUM_CONST_CHANGED"
+	EnumConstRemoved               DifferenceType = "ENUM_CONST_REMOVED"
+	FieldAdded                     DifferenceType = "FIELD_ADDED"
+	FieldRemoved                   DifferenceType = "FIELD_REMOVED"
+	FieldNameChanged               DifferenceType = "FIELD_NAME_CHANGED"
+	FieldKindChanged               DifferenceType = "FIELD_KIND_CHANGED"
+	FieldScalarKindChanged         DifferenceType = "FIELD_SCALAR_KIND_CHANGED"
+	FieldNamedTypeChanged          DifferenceType = "FIELD_NAMED_TYPE_CHANGED"
+	FieldNumericLabelChanged       DifferenceType = "FIELD_NUMERIC_LABEL_CHANGED"
+	FieldStringOrBytesLabelChanged DifferenceType = "FIELD_STRING_OR_BYTES_LABEL_CHANGED"
+	RequiredFieldAdded             DifferenceType = "REQUIRED_FIELD_ADDED"
+	RequiredFieldRemoved           DifferenceType = "REQUIRED_FIELD_REMOVED"
+	OneofAdded                     DifferenceType = "ONEOF_ADDED"
+	OneofRemoved                   DifferenceType = "ONEOF_REMOVED"
+	OneofFieldAdded                DifferenceType = "ONEOF_FIELD_ADDED"
+	OneofFieldRemoved              DifferenceType = "ONEOF_FIELD_REMOVED"
+	MultipleFieldsMovedToOneof     DifferenceType = "MULTIPLE_FIELDS_MOVED_TO_ONEOF"
+	FieldMovedToExistingOneof      DifferenceType = "FIELD_MOVED_TO_EXISTING_ONEOF"
+)
+
+// CompatibleChanges are the changes that keep a schema backward compatible.
+var CompatibleChanges = map[DifferenceType]bool{
+	MessageAdded: true, MessageMoved: true,
+	EnumAdded: true, EnumRemoved: true, EnumConstAdded: true, EnumConstChanged: true, EnumConstRemoved: true,
+	FieldAdded: true, FieldRemoved: true, FieldNameChanged: true, FieldStringOrBytesLabelChanged: true,
+	OneofAdded: true, OneofRemoved: true, OneofFieldAdded: true,
+}
+
+// Difference is one change between two schemas: its type and where it is,
+// as a path of message names, oneof names and field numbers ("#/Order/3").
+type Difference struct {
+	Type     DifferenceType
+	FullPath string
+}
+
+// String renders d as Confluent's registry does in its verbose
+// compatibility messages: Difference{fullPath='#/Order/3', type=FIELD_KIND_CHANGED}.
+func (d Difference) String() string {
+	return fmt.Sprintf("Difference{fullPath='%s', type=%s}", d.FullPath, d.Type)
+}
+
+// CheckBackward reports whether data written with previous can be read with
+// s, by Confluent's Protobuf rules: one message per incompatible change.
+func (s *Schema) CheckBackward(previous compat.Schema) []string {
+	prev, ok := previous.(*Schema)
+	if !ok {
+		return []string{"Incompatible because of different schema type"}
+	}
+	var msgs []string
+	for _, d := range Compare(prev, s) {
+		if !CompatibleChanges[d.Type] {
+			msgs = append(msgs, d.String())
+		}
+	}
+	return msgs
+}
+
+// Compare lists every change from original to update, compatible or not,
+// in a stable order.
+func Compare(original, update *Schema) []Difference {
+	c := &differ{orig: original, upd: update, inScope: map[protoreflect.MessageDescriptor]bool{}}
+	if original.fd.Package() != update.fd.Package() {
+		c.add(PackageChanged)
+	}
+	c.compareTypes(original.fd.Messages(), original.fd.Enums(), update.fd.Messages(), update.fd.Enums())
+	return c.diffs
+}
+
+type differ struct {
+	orig, upd *Schema
+	path      []string
+	inScope   map[protoreflect.MessageDescriptor]bool
+	diffs     []Difference
+}
+
+func (c *differ) add(t DifferenceType) {
+	c.diffs = append(c.diffs, Difference{Type: t, FullPath: "#/" + strings.Join(c.path, "/")})
+}
+
+func (c *differ) enter(p string) { c.path = append(c.path, p) }
+func (c *differ) leave()         { c.path = c.path[:len(c.path)-1] }
+
+// compareTypes compares the messages and enums of a file or message, by
+// name.
+func (c *differ) compareTypes(om protoreflect.MessageDescriptors, oe protoreflect.EnumDescriptors, um protoreflect.MessageDescriptors, ue protoreflect.EnumDescriptors) {
+	oMsgs, oIdx := messagesByName(om)
+	uMsgs, uIdx := messagesByName(um)
+	for _, name := range unionKeys(oMsgs, uMsgs) {
+		c.enter(name)
+		o, u := oMsgs[name], uMsgs[name]
+		switch {
+		case u == nil:
+			c.add(MessageRemoved)
+		case o == nil:
+			c.add(MessageAdded)
+		default:
+			c.compareMessage(o, u)
+			if oIdx[name] != uIdx[name] {
+				c.add(MessageMoved)
+			}
+		}
+		c.leave()
+	}
+	oEnums, uEnums := enumsByName(oe), enumsByName(ue)
+	for _, name := range unionKeys(oEnums, uEnums) {
+		c.enter(name)
+		o, u := oEnums[name], uEnums[name]
+		switch {
+		case u == nil:
+			c.add(EnumRemoved)
+		case o == nil:
+			c.add(EnumAdded)
+		default:
+			c.compareEnum(o, u)
+		}
+		c.leave()
+	}
+}
+
+func (c *differ) compareEnum(o, u protoreflect.EnumDescriptor) {
+	ov, uv := map[int32]protoreflect.EnumValueDescriptor{}, map[int32]protoreflect.EnumValueDescriptor{}
+	for i := 0; i < o.Values().Len(); i++ {
+		ov[int32(o.Values().Get(i).Number())] = o.Values().Get(i)
+	}
+	for i := 0; i < u.Values().Len(); i++ {
+		uv[int32(u.Values().Get(i).Number())] = u.Values().Get(i)
+	}
+	for _, n := range unionInts(ov, uv) {
+		c.enter(strconv.Itoa(int(n)))
+		switch a, b := ov[n], uv[n]; {
+		case b == nil:
+			c.add(EnumConstRemoved)
+		case a == nil:
+			c.add(EnumConstAdded)
+		case a.Name() != b.Name():
+			c.add(EnumConstChanged)
+		}
+		c.leave()
+	}
+}
+
+// realOneof returns the oneof fd belongs to, ignoring the synthetic oneofs
+// of proto3 optional fields.
+func realOneof(fd protoreflect.FieldDescriptor) protoreflect.OneofDescriptor {
+	if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
+		return o
+	}
+	return nil
+}
+
+func (c *differ) compareMessage(o, u protoreflect.MessageDescriptor) {
+	if c.inScope[o] {
+		return
+	}
+	c.inScope[o] = true
+	defer delete(c.inScope, o)
+
+	oTop, uTop := map[int32]protoreflect.FieldDescriptor{}, map[int32]protoreflect.FieldDescriptor{}
+	oAll, uAll := map[int32]protoreflect.FieldDescriptor{}, map[int32]protoreflect.FieldDescriptor{}
+	for i := 0; i < o.Fields().Len(); i++ {
+		f := o.Fields().Get(i)
+		oAll[int32(f.Number())] = f
+		if realOneof(f) == nil {
+			oTop[int32(f.Number())] = f
+		}
+	}
+	for i := 0; i < u.Fields().Len(); i++ {
+		f := u.Fields().Get(i)
+		uAll[int32(f.Number())] = f
+		if realOneof(f) == nil {
+			uTop[int32(f.Number())] = f
+		}
+	}
+	oOneofs, uOneofs := oneofsByName(o), oneofsByName(u)
+
+	// Fields moved into oneofs of the update.
+	for _, name := range sortedKeys(uOneofs) {
+		c.enter(name)
+		moved, existing := 0, 0
+		fs := uOneofs[name].Fields()
+		for i := 0; i < fs.Len(); i++ {
+			n := int32(fs.Get(i).Number())
+			if _, ok := oTop[n]; ok {
+				delete(oTop, n) // not a removal
+				moved++
+			} else if of, ok := oAll[n]; ok && realOneof(of) != nil {
+				existing++
+			}
+		}
+		if moved > 1 {
+			c.add(MultipleFieldsMovedToOneof)
+		} else if moved == 1 && existing > 0 {
+			c.add(FieldMovedToExistingOneof)
+		}
+		c.leave()
+	}
+
+	for _, name := range unionKeys(oOneofs, uOneofs) {
+		c.enter(name)
+		oo, uo := oOneofs[name], uOneofs[name]
+		switch {
+		case uo == nil:
+			c.add(OneofRemoved)
+		case oo == nil:
+			c.add(OneofAdded)
+		default:
+			c.compareOneof(oo, uo, uAll)
+		}
+		c.leave()
+	}
+
+	for _, n := range unionInts(oTop, uTop) {
+		c.enter(strconv.Itoa(int(n)))
+		of, uf := oTop[n], uTop[n]
+		switch {
+		case uf == nil:
+			if of.Cardinality() == protoreflect.Required {
+				c.add(RequiredFieldRemoved)
+			} else {
+				c.add(FieldRemoved)
+			}
+		case of == nil:
+			if uf.Cardinality() == protoreflect.Required {
+				c.add(RequiredFieldAdded)
+			} else {
+				c.add(FieldAdded)
+			}
+		default:
+			c.compareField(of, uf)
+		}
+		c.leave()
+	}
+
+	// Fields whose oneof membership changed: compare their contents by tag.
+	for _, n := range unionInts(oAll, uAll) {
+		of, uf := oAll[n], uAll[n]
+		if of == nil || uf == nil {
+			continue
+		}
+		oo, uo := realOneof(of), realOneof(uf)
+		if oo == nil && uo == nil || oo != nil && uo != nil && oo.Name() == uo.Name() {
+			continue
+		}
+		c.enter(strconv.Itoa(int(n)))
+		c.compareField(of, uf)
+		c.leave()
+	}
+
+	c.compareTypes(o.Messages(), o.Enums(), u.Messages(), u.Enums())
+}
+
+func (c *differ) compareOneof(o, u protoreflect.OneofDescriptor, updateAll map[int32]protoreflect.FieldDescriptor) {
+	of, uf := map[int32]protoreflect.FieldDescriptor{}, map[int32]protoreflect.FieldDescriptor{}
+	for i := 0; i < o.Fields().Len(); i++ {
+		of[int32(o.Fields().Get(i).Number())] = o.Fields().Get(i)
+	}
+	for i := 0; i < u.Fields().Len(); i++ {
+		uf[int32(u.Fields().Get(i).Number())] = u.Fields().Get(i)
+	}
+	for _, n := range unionInts(of, uf) {
+		c.enter(strconv.Itoa(int(n)))
+		switch a, b := of[n], uf[n]; {
+		case b == nil:
+			// A field that left the oneof but lives on elsewhere was moved.
+			if _, ok := updateAll[n]; !ok {
+				c.add(OneofFieldRemoved)
+			}
+		case a == nil:
+			c.add(OneofFieldAdded)
+		default:
+			c.compareField(a, b)
+		}
+		c.leave()
+	}
+}
+
+func (c *differ) compareField(o, u protoreflect.FieldDescriptor) {
+	if o.Name() != u.Name() {
+		c.add(FieldNameChanged)
+	}
+	c.compareFieldTypes(o, u)
+	// A singular field that became repeated or back.
+	if !o.IsMap() && !u.IsMap() && o.IsList() != u.IsList() {
+		ok, uk := fieldKind(o), fieldKind(u)
+		if ok == kindScalar && uk == kindScalar {
+			if scalarKind(o) == scalarStringOrBytes && scalarKind(u) == scalarStringOrBytes {
+				c.add(FieldStringOrBytesLabelChanged)
+			} else {
+				c.add(FieldNumericLabelChanged)
+			}
+		}
+	}
+}
+
+type kind int
+
+const (
+	kindScalar kind = iota
+	kindMap
+	kindMessage
+)
+
+func fieldKind(f protoreflect.FieldDescriptor) kind {
+	switch {
+	case f.IsMap():
+		return kindMap
+	case f.Kind() == protoreflect.MessageKind || f.Kind() == protoreflect.GroupKind:
+		return kindMessage
+	}
+	return kindScalar // scalars and enums
+}
+
+type scalarGroup int
+
+const (
+	scalarGeneralNumber scalarGroup = iota
+	scalarSignedNumber
+	scalarStringOrBytes
+	scalarFixed32
+	scalarFixed64
+	scalarFloat
+	scalarDouble
+)
+
+// scalarKind groups the scalar types whose wire encodings read each other
+// (https://protobuf.dev/programming-guides/proto3/#updating).
+func scalarKind(f protoreflect.FieldDescriptor) scalarGroup {
+	switch f.Kind() {
+	case protoreflect.Sint32Kind, protoreflect.Sint64Kind:
+		return scalarSignedNumber
+	case protoreflect.StringKind, protoreflect.BytesKind:
+		return scalarStringOrBytes
+	case protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind:
+		return scalarFixed32
+	case protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
+		return scalarFixed64
+	case protoreflect.FloatKind:
+		return scalarFloat
+	case protoreflect.DoubleKind:
+		return scalarDouble
+	}
+	return scalarGeneralNumber // int32, int64, uint32, uint64, bool, enums
+}
+
+func (c *differ) compareFieldTypes(o, u protoreflect.FieldDescriptor) {
+	ok, uk := fieldKind(o), fieldKind(u)
+	if ok != uk {
+		c.add(FieldKindChanged)
+		return
+	}
+	switch ok {
+	case kindScalar:
+		if scalarKind(o) != scalarKind(u) {
+			c.add(FieldScalarKindChanged)
+		}
+	case kindMessage:
+		c.compareMessageTypes(o.Message(), u.Message())
+	case kindMap:
+		c.compareFieldTypes(o.MapKey(), u.MapKey())
+		c.compareFieldTypes(o.MapValue(), u.MapValue())
+	}
+}
+
+// localName is a message's name without its file's package.
+func localName(md protoreflect.MessageDescriptor) string {
+	full, pkg := string(md.FullName()), string(md.ParentFile().Package())
+	if pkg != "" && strings.HasPrefix(full, pkg+".") {
+		return full[len(pkg)+1:]
+	}
+	return full
+}
+
+// typeRef tells where a message type comes from: the schema itself, a
+// reference (subject and version), or a builtin.
+type typeRef struct {
+	kind    int // 0 the schema itself, 1 a reference, 2 a builtin
+	subject string
+	version int
+}
+
+func (s *Schema) typeRef(md protoreflect.MessageDescriptor) typeRef {
+	f := md.ParentFile()
+	if f.Path() == s.fd.Path() {
+		return typeRef{}
+	}
+	if d, ok := s.refs[f.Path()]; ok {
+		return typeRef{kind: 1, subject: d.Subject, version: d.Version}
+	}
+	return typeRef{kind: 2}
+}
+
+func (c *differ) compareMessageTypes(o, u protoreflect.MessageDescriptor) {
+	ol, ul := localName(o), localName(u)
+	if ol != ul {
+		c.add(FieldNamedTypeChanged)
+		return
+	}
+	or, ur := c.orig.typeRef(o), c.upd.typeRef(u)
+	if or.kind == 0 && ur.kind == 0 || or.kind == 1 && or == ur {
+		// Compared where they are declared, or the same registered version.
+		return
+	}
+	sub := &differ{orig: c.orig, upd: c.upd, path: strings.Split(ol, "."), inScope: c.inScope}
+	sub.compareMessage(o, u)
+	c.diffs = append(c.diffs, sub.diffs...)
+	for _, d := range sub.diffs {
+		if !CompatibleChanges[d.Type] {
+			c.add(FieldNamedTypeChanged)
+			break
+		}
+	}
+}
+
+func messagesByName(ms protoreflect.MessageDescriptors) (map[string]protoreflect.MessageDescriptor, map[string]int) {
+	byName, idx := map[string]protoreflect.MessageDescriptor{}, map[string]int{}
+	n := 0
+	for i := 0; i < ms.Len(); i++ {
+		m := ms.Get(i)
+		if m.IsMapEntry() {
+			continue
+		}
+		byName[string(m.Name())] = m
+		idx[string(m.Name())] = n
+		n++
+	}
+	return byName, idx
+}
+
+func enumsByName(es protoreflect.EnumDescriptors) map[string]protoreflect.EnumDescriptor {
+	out := map[string]protoreflect.EnumDescriptor{}
+	for i := 0; i < es.Len(); i++ {
+		out[string(es.Get(i).Name())] = es.Get(i)
+	}
+	return out
+}
+
+func oneofsByName(md protoreflect.MessageDescriptor) map[string]protoreflect.OneofDescriptor {
+	out := map[string]protoreflect.OneofDescriptor{}
+	for i := 0; i < md.Oneofs().Len(); i++ {
+		if o := md.Oneofs().Get(i); !o.IsSynthetic() {
+			out[string(o.Name())] = o
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unionKeys[V any](a, b map[string]V) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string]V{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unionInts[V any](a, b map[int32]V) []int32 {
+	seen := map[int32]bool{}
+	var out []int32
+	for _, m := range []map[int32]V{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
