@@ -1,0 +1,124 @@
+package producer
+
+import (
+	"context"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// maxKeptBuffer is the largest key or value buffer a pooled record keeps
+// for reuse; larger ones are left to the garbage collector so that one huge
+// record does not pin its memory for good.
+const maxKeptBuffer = 64 << 10
+
+// pending is one record on its way to Kafka. kgo owns rec (and the buffers
+// its Key and Value point into) from Produce until it calls the promise;
+// after that the producer recycles the whole pending record, buffers
+// included, so that steady-state producing allocates nothing of its own.
+type pending[K, V any] struct {
+	p       *Producer[K, V]
+	rec     kgo.Record
+	kbuf    []byte
+	vbuf    []byte
+	hdrs    []kgo.RecordHeader
+	promise func(*kgo.Record, error) // pd.finish, bound once
+
+	done     chan struct{} // Produce waits here (capacity 1)
+	async    bool
+	callback func(Result, error)
+	cancel   context.CancelFunc // releases the wait-for-room context
+
+	res Result
+	err error
+
+	// Set for dead-lettered records.
+	source   string // the topic the record was meant for
+	dlqCause error  // the *SerializeError
+}
+
+// finish is the kgo promise.
+func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
+	pd.res = Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, DeadLetter: pd.dlqCause}
+	pd.err = err
+	if pd.cancel != nil {
+		pd.cancel()
+		pd.cancel = nil
+	}
+	if pd.dlqCause != nil {
+		pd.p.reportDeadLetter(pd.source, r.Topic, pd.dlqCause, err)
+	}
+	if !pd.async {
+		pd.done <- struct{}{}
+		return
+	}
+	cb, res := pd.callback, pd.res
+	pd.p.release(pd)
+	if cb != nil {
+		cb(res, err)
+	}
+}
+
+// release returns pd to the pool, cleared.
+func (p *Producer[K, V]) release(pd *pending[K, V]) {
+	if cap(pd.kbuf) > maxKeptBuffer {
+		pd.kbuf = nil
+	}
+	if cap(pd.vbuf) > maxKeptBuffer {
+		pd.vbuf = nil
+	}
+	clear(pd.hdrs) // drop references to header values
+	if cap(pd.hdrs) > 64 {
+		pd.hdrs = nil
+	}
+	pd.hdrs = pd.hdrs[:0]
+	pd.rec = kgo.Record{}
+	pd.async, pd.callback, pd.cancel = false, nil, nil
+	pd.res, pd.err = Result{}, nil
+	pd.source, pd.dlqCause = "", nil
+	p.pool.Put(pd)
+}
+
+func (p *Producer[K, V]) reportDeadLetter(topic, dlqTopic string, cause, produceErr error) {
+	if produceErr != nil {
+		p.cfg.logger.Error("srkit/producer: could not write record to the dead-letter topic",
+			"topic", topic, "dlq_topic", dlqTopic, "cause", cause, "error", produceErr)
+	} else {
+		p.cfg.logger.Warn("srkit/producer: record could not be serialized; sent to the dead-letter topic",
+			"topic", topic, "dlq_topic", dlqTopic, "cause", cause)
+	}
+	if h := p.cfg.hooks.OnDeadLetter; h != nil {
+		h(topic, dlqTopic, cause, produceErr)
+	}
+}
+
+// Future is the result of [Producer.Send]: it resolves once Kafka has
+// acknowledged the record or it has failed.
+type Future struct {
+	done chan struct{}
+	res  Result
+	err  error
+}
+
+func (f *Future) resolve(res Result, err error) {
+	f.res, f.err = res, err
+	close(f.done)
+}
+
+// Done returns a channel closed when the future has resolved.
+func (f *Future) Done() <-chan struct{} { return f.done }
+
+// Wait waits until the future resolves or ctx is done, and returns the
+// result. A ctx error does not cancel the record, which stays on its way.
+func (f *Future) Wait(ctx context.Context) (Result, error) {
+	select {
+	case <-f.done:
+		return f.res, f.err
+	default:
+	}
+	select {
+	case <-f.done:
+		return f.res, f.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}

@@ -1,0 +1,252 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/srkit-go/srkit/serde"
+)
+
+// Producer writes typed records to Kafka through a franz-go client: it
+// serializes the key and value with the given serializers (schema ID in the
+// payload, or the schema GUID in a record header, as they are configured)
+// and hands the bytes to kgo. It is safe for concurrent use; create one per
+// key/value type pair and share it.
+//
+// Durability, batching and compression are the kgo client's: see the
+// package documentation.
+type Producer[K, V any] struct {
+	cl     *kgo.Client
+	ks     Serializer[K]
+	vs     Serializer[V]
+	hasKey bool
+	cfg    config
+	closed atomic.Bool
+	pool   sync.Pool // *pending[K, V]
+
+	maxRecs, maxBytes int64 // the client's buffer limits
+}
+
+// Result describes a record Kafka has acknowledged.
+type Result struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Timestamp time.Time
+	// DeadLetter is set when the record's key or value could not be
+	// serialized and the record went to the dead-letter topic instead (see
+	// [DeadLetterTopic]); Topic, Partition and Offset then locate the
+	// dead-letter record. It is a *SerializeError.
+	DeadLetter error
+}
+
+// New returns a producer of records with keys of type K and values of type
+// V, sent through cl. keySerializer may be nil: records then have no key
+// (a null key), whatever K is. The producer does not own cl: closing the
+// producer leaves the client open.
+func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer Serializer[V], opts ...Option) (*Producer[K, V], error) {
+	if cl == nil {
+		return nil, errors.New("producer: nil *kgo.Client")
+	}
+	if valueSerializer == nil {
+		return nil, errors.New("producer: nil value serializer")
+	}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &Producer[K, V]{
+		cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg,
+		maxRecs:  optInt64(cl, kgo.MaxBufferedRecords),
+		maxBytes: optInt64(cl, kgo.MaxBufferedBytes),
+	}
+	p.pool.New = func() any {
+		pd := &pending[K, V]{p: p, done: make(chan struct{}, 1)}
+		pd.promise = pd.finish
+		return pd
+	}
+	return p, nil
+}
+
+// Client returns the kgo client the producer writes through.
+func (p *Producer[K, V]) Client() *kgo.Client { return p.cl }
+
+// Produce serializes key and value for topic, sends the record with headers
+// (plus any schema-ID header the serializers add) and waits until Kafka has
+// acknowledged it (as the client's acks setting asks) or it has failed. A
+// serialization failure returns a *SerializeError and sends nothing, unless
+// a dead-letter topic takes the record (see [DeadLetterTopic]). ctx bounds
+// the whole call: schema registration, waiting for buffer space, delivery.
+func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value V, headers ...Header) (Result, error) {
+	pd, err := p.prepare(ctx, topic, key, value, headers)
+	if err != nil {
+		return Result{}, err
+	}
+	p.cl.Produce(ctx, &pd.rec, pd.promise)
+	<-pd.done
+	res, err := pd.res, pd.err
+	p.release(pd)
+	return res, err
+}
+
+// ProduceAsync serializes key and value for topic and hands the record to
+// the client without waiting for Kafka: it returns as soon as the record is
+// buffered. It returns an error only when the record cannot be serialized
+// (and is not dead-lettered) or the producer is closed; then callback is not
+// called. Otherwise callback is called exactly once, when Kafka has
+// acknowledged the record or it has failed, on franz-go's promise goroutine:
+// it must be quick and must not block (start a goroutine for slow work, and
+// never call Produce or Flush from it). callback may be nil.
+//
+// ctx bounds serialization and, when the client's buffer is full
+// (kgo.MaxBufferedRecords / MaxBufferedBytes), waiting for space; it does
+// not bound delivery once the record is buffered, so a request handler may
+// pass its request's context and return at once. Delivery is bounded by the
+// client's kgo.RecordDeliveryTimeout and kgo.RecordRetries. Values in ctx
+// (trace spans) travel with the record as kgo.Record.Context.
+func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
+	pd, err := p.prepare(ctx, topic, key, value, headers)
+	if err != nil {
+		return err
+	}
+	pd.callback = callback
+	pd.async = true
+	p.hand(ctx, pd)
+	return nil
+}
+
+// Send is [Producer.ProduceAsync] reporting through a [Future] instead of a
+// callback: the Go counterpart of an awaitable produce.
+func (p *Producer[K, V]) Send(ctx context.Context, topic string, key K, value V, headers ...Header) (*Future, error) {
+	f := &Future{done: make(chan struct{})}
+	if err := p.ProduceAsync(ctx, topic, key, value, f.resolve, headers...); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Flush waits until every record buffered in the client (this producer's and
+// any other's) has been acknowledged or has failed, or ctx is done. Records
+// produced while Flush runs are waited for too.
+func (p *Producer[K, V]) Flush(ctx context.Context) error { return p.cl.Flush(ctx) }
+
+// Close makes the producer refuse new records ([ErrClosed]) and waits until
+// the records already handed over are delivered or failed, or ctx is done.
+// It does not close the kgo client, which the caller owns.
+func (p *Producer[K, V]) Close(ctx context.Context) error {
+	p.closed.Store(true)
+	return p.cl.Flush(ctx)
+}
+
+// prepare takes a pending record from the pool and fills it: serialized key
+// and value, headers, topic.
+func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value V, headers []Header) (*pending[K, V], error) {
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
+	pd := p.pool.Get().(*pending[K, V])
+	hs := append(pd.hdrs[:0], headers...)
+	if p.hasKey {
+		kb, kh, err := p.ks.AppendSerialize(ctx, pd.kbuf[:0], topic, key)
+		if err != nil {
+			pd.hdrs = hs
+			return p.failed(ctx, pd, topic, serde.Key, err, key, value, headers)
+		}
+		if kb != nil {
+			pd.kbuf = kb
+		}
+		pd.rec.Key = kb
+		for _, h := range kh {
+			hs = append(hs, kgo.RecordHeader(h))
+		}
+	}
+	vb, vh, err := p.vs.AppendSerialize(ctx, pd.vbuf[:0], topic, value)
+	if err != nil {
+		pd.hdrs = hs
+		return p.failed(ctx, pd, topic, serde.Value, err, key, value, headers)
+	}
+	if vb != nil {
+		pd.vbuf = vb
+	}
+	pd.rec.Value = vb
+	for _, h := range vh {
+		hs = append(hs, kgo.RecordHeader(h))
+	}
+	pd.hdrs = hs
+	if len(hs) > 0 {
+		pd.rec.Headers = hs
+	}
+	pd.rec.Topic = topic
+	return pd, nil
+}
+
+// failed handles a key or value that did not serialize: dead-letter it when
+// configured and the error is one to dead-letter, else report it.
+func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic string, part serde.Part, err error, key K, value V, headers []Header) (*pending[K, V], error) {
+	serr := &SerializeError{Topic: topic, Part: part, Err: err}
+	if h := p.cfg.hooks.OnSerializeError; h != nil {
+		h(ctx, topic, part, err)
+	}
+	if p.cfg.dlqTopic == nil || !p.cfg.dlqWhen(err) {
+		p.release(pd)
+		return nil, serr
+	}
+	if derr := p.deadLetter(pd, topic, part, serr, key, value, headers); derr != nil {
+		serr.DeadLetterErr = derr
+		p.release(pd)
+		return nil, serr
+	}
+	return pd, nil
+}
+
+// hand gives an async record to the client. When ctx can be cancelled the
+// record is detached from it once buffered (see ProduceAsync).
+func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
+	if ctx.Done() == nil {
+		p.cl.Produce(ctx, &pd.rec, pd.promise)
+		return
+	}
+	dctx := context.WithoutCancel(ctx)
+	pd.rec.Context = dctx
+	if p.roomToBuffer() {
+		// kgo.Produce only blocks on a full buffer: there is room, so
+		// the record needs no cancellable context.
+		p.cl.Produce(dctx, &pd.rec, pd.promise)
+		return
+	}
+	// The buffer is full: wait for room, cancellably, then let the record
+	// go on without ctx.
+	wctx, cancel := context.WithCancel(dctx)
+	stop := context.AfterFunc(ctx, cancel)
+	pd.cancel = cancel
+	p.cl.Produce(wctx, &pd.rec, pd.promise)
+	stop()
+}
+
+// roomToBuffer reports whether the client has room for another record
+// without blocking (ignoring the race with other producers, which can only
+// make Produce wait for room briefly).
+func (p *Producer[K, V]) roomToBuffer() bool {
+	if p.maxRecs > 0 && p.cl.BufferedProduceRecords() >= p.maxRecs-1 {
+		return false
+	}
+	return p.maxBytes <= 0 || p.cl.BufferedProduceBytes() < p.maxBytes/2
+}
+
+// optInt64 reads an integer option of the client.
+func optInt64(cl *kgo.Client, opt any) int64 {
+	switch v := cl.OptValue(opt).(type) {
+	case int:
+		return int64(v)
+	case int64:
+		return v
+	case int32:
+		return int64(v)
+	}
+	return 0
+}

@@ -1,0 +1,457 @@
+package producer_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/srkit-go/srkit/producer"
+	"github.com/srkit-go/srkit/serde"
+)
+
+func TestProduceRoundTrip(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t)
+	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const n = 50
+	seen := map[int32]int64{}
+	for i := range n {
+		res, err := p.Produce(ctx, "orders", "k"+strconv.Itoa(i), &order{ID: i, Item: "book", Amount: float64(i) / 2},
+			producer.Header{Key: "trace", Value: []byte("t" + strconv.Itoa(i))})
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		if res.Topic != "orders" || res.DeadLetter != nil {
+			t.Fatalf("record %d: result %+v", i, res)
+		}
+		if last, ok := seen[res.Partition]; ok && res.Offset != last+1 {
+			t.Fatalf("record %d: partition %d offset %d after %d", i, res.Partition, res.Offset, last)
+		}
+		seen[res.Partition] = res.Offset
+		if res.Timestamp.IsZero() {
+			t.Fatalf("record %d: no timestamp", i)
+		}
+	}
+
+	d := e.deserializer(t, serde.Value)
+	recs := e.consumeN(t, "orders", n)
+	got := map[int]bool{}
+	for _, r := range recs {
+		v, err := d.Deserialize(ctx, r.Topic, r.Value, toSerde(r.Headers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(r.Key) != "k"+strconv.Itoa(v.ID) || v.Item != "book" || v.Amount != float64(v.ID)/2 {
+			t.Fatalf("record %s = %+v", r.Key, v)
+		}
+		if h, _ := header(r, "trace"); string(h) != "t"+strconv.Itoa(v.ID) {
+			t.Fatalf("record %d: trace header %q", v.ID, h)
+		}
+		if r.Value[0] != serde.MagicID {
+			t.Fatalf("record %d: payload does not start with magic 0: % x", v.ID, r.Value[:5])
+		}
+		got[v.ID] = true
+	}
+	if len(got) != n {
+		t.Fatalf("got %d distinct records, want %d", len(got), n)
+	}
+}
+
+// The schema GUID travels in a record header next to the caller's headers
+// when the serializer is configured so; the key stays schema-less.
+func TestProduceGUIDHeaders(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t)
+	p, err := producer.New(cl, e.serializer(t, serde.Key, serde.WithPlacement(serde.HeaderGUID)),
+		e.serializer(t, serde.Value, serde.WithPlacement(serde.HeaderGUID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := p.Produce(ctx, "orders", &order{ID: 1}, &order{ID: 7, Item: "pen"},
+		producer.Header{Key: "a", Value: []byte("1")}, producer.Header{Key: "b", Value: []byte("2")}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.consumeN(t, "orders", 1)[0]
+	var keys []string
+	for _, h := range r.Headers {
+		keys = append(keys, h.Key)
+	}
+	want := []string{"a", "b", serde.KeySchemaIDHeader, serde.ValueSchemaIDHeader}
+	if fmt.Sprint(keys) != fmt.Sprint(want) {
+		t.Fatalf("headers %v, want %v", keys, want)
+	}
+	for _, name := range want[2:] {
+		h, _ := header(r, name)
+		if len(h) != 17 || h[0] != serde.MagicGUID {
+			t.Fatalf("header %s = % x, want magic 1 + 16-byte GUID", name, h)
+		}
+	}
+	if json.Valid(r.Value) == false || r.Value[0] != '{' {
+		t.Fatalf("payload should be the bare body, got %q", r.Value)
+	}
+	v, err := e.deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, toSerde(r.Headers))
+	if err != nil || v.ID != 7 || v.Item != "pen" {
+		t.Fatalf("deserialized %+v, %v", v, err)
+	}
+	k, err := e.deserializer(t, serde.Key).Deserialize(ctx, "orders", r.Key, toSerde(r.Headers))
+	if err != nil || k.ID != 1 {
+		t.Fatalf("deserialized key %+v, %v", k, err)
+	}
+}
+
+// A value that cannot be serialized fails alone: the records around it, in
+// the same batch, are delivered.
+func TestSerializeErrorIsPerRecord(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t, kgo.ProducerLinger(50*time.Millisecond))
+	var hooked atomic.Int32
+	p, err := producer.New[[]byte](cl, nil, e.serializer(t, serde.Value), producer.WithHooks(producer.Hooks{
+		OnSerializeError: func(_ context.Context, topic string, part serde.Part, err error) {
+			if topic == "orders" && part == serde.Value && errors.Is(err, errPoison) {
+				hooked.Add(1)
+			}
+		},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var delivered atomic.Int32
+	var failures int
+	for i := range 30 {
+		item := "ok"
+		if i%10 == 5 {
+			item = "poison"
+		}
+		wg.Add(1)
+		err := p.ProduceAsync(ctx, "orders", nil, &order{ID: i, Item: item}, func(_ producer.Result, err error) {
+			defer wg.Done()
+			if err != nil {
+				t.Errorf("delivery: %v", err)
+				return
+			}
+			delivered.Add(1)
+		})
+		if err != nil {
+			wg.Done()
+			failures++
+			var se *producer.SerializeError
+			if !errors.As(err, &se) || se.Topic != "orders" || se.Part != serde.Value || !errors.Is(err, errPoison) {
+				t.Fatalf("record %d: error %v, want a *SerializeError wrapping the codec error", i, err)
+			}
+		}
+	}
+	wg.Wait()
+	if failures != 3 || delivered.Load() != 27 || hooked.Load() != 3 {
+		t.Fatalf("failures %d, delivered %d, hook calls %d; want 3, 27, 3", failures, delivered.Load(), hooked.Load())
+	}
+	for _, r := range e.consumeN(t, "orders", 27) {
+		if r.Key != nil {
+			t.Fatalf("record has key %q, want none", r.Key)
+		}
+	}
+}
+
+func TestDeadLetter(t *testing.T) {
+	e := newEnv(t, "orders", "orders.dlq")
+	cl := e.kgoClient(t)
+	var dlqHook atomic.Int32
+	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value),
+		producer.DeadLetterTopicFunc(func(topic string) string { return topic + ".dlq" }),
+		producer.WithHooks(producer.Hooks{OnDeadLetter: func(topic, dlq string, cause, perr error) {
+			if topic == "orders" && dlq == "orders.dlq" && perr == nil && errors.Is(cause, errPoison) {
+				dlqHook.Add(1)
+			}
+		}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 4 {
+		item := "ok"
+		if i == 2 {
+			item = "poison"
+		}
+		res, err := p.Produce(ctx, "orders", "key-"+strconv.Itoa(i), &order{ID: i, Item: item}, producer.Header{Key: "user", Value: []byte("u")})
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		switch {
+		case i == 2 && (res.Topic != "orders.dlq" || !errors.Is(res.DeadLetter, errPoison)):
+			t.Fatalf("poison record: result %+v", res)
+		case i != 2 && (res.Topic != "orders" || res.DeadLetter != nil):
+			t.Fatalf("record %d: result %+v", i, res)
+		}
+	}
+	if dlqHook.Load() != 1 {
+		t.Fatalf("OnDeadLetter called %d times, want 1", dlqHook.Load())
+	}
+	if n := len(e.consumeN(t, "orders", 3)); n != 3 {
+		t.Fatalf("%d records in orders", n)
+	}
+	r := e.consumeN(t, "orders.dlq", 1)[0]
+	if string(r.Key) != "key-2" {
+		t.Fatalf("dead-letter key %q", r.Key)
+	}
+	var v order
+	if err := json.Unmarshal(r.Value, &v); err != nil || v.ID != 2 || v.Item != "poison" {
+		t.Fatalf("dead-letter value %s: %v", r.Value, err)
+	}
+	want := map[string]string{
+		"user":                   "u",
+		producer.HeaderStage:     "serialize",
+		producer.HeaderPart:      "value",
+		producer.HeaderTopic:     "orders",
+		producer.HeaderPartition: "",
+	}
+	for k, w := range want {
+		h, ok := header(r, k)
+		if k == producer.HeaderPartition {
+			if ok {
+				t.Fatalf("producer dead letters have no %s header", k)
+			}
+			continue
+		}
+		if !ok || string(h) != w {
+			t.Fatalf("header %s = %q, want %q", k, h, w)
+		}
+	}
+	if h, _ := header(r, producer.HeaderError); !strings.Contains(string(h), errPoison.Error()) {
+		t.Fatalf("error header %q does not name the cause", h)
+	}
+}
+
+// Errors that say nothing about the data (a cancelled context, the registry
+// being down) are returned even with a dead-letter topic.
+func TestDeadLetterOnlyForDataErrors(t *testing.T) {
+	e := newEnv(t, "orders", "dlq")
+	cl := e.kgoClient(t)
+	failing := producer.SerializerFunc[string](func(ctx context.Context, dst []byte, topic, v string) ([]byte, []serde.Header, error) {
+		return nil, nil, fmt.Errorf("registry lookup: %w", context.Canceled)
+	})
+	p, err := producer.New[[]byte](cl, nil, failing, producer.DeadLetterTopic("dlq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Produce(context.Background(), "orders", nil, "v")
+	var se *producer.SerializeError
+	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want a *SerializeError wrapping context.Canceled", err)
+	}
+}
+
+// A record given to ProduceAsync is delivered even when the caller's context
+// ends right after the call, as a request handler's does.
+func TestProduceAsyncOutlivesContext(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t, kgo.ProducerLinger(300*time.Millisecond))
+	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var futures []*producer.Future
+	for i := range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		f, err := p.Send(ctx, "orders", "k", &order{ID: i})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		futures = append(futures, f)
+	}
+	for i, f := range futures {
+		res, err := f.Wait(context.Background())
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		if res.Offset != int64(i) {
+			t.Fatalf("record %d at offset %d", i, res.Offset)
+		}
+		select {
+		case <-f.Done():
+		default:
+			t.Fatal("Done not closed after Wait returned")
+		}
+	}
+}
+
+// Many goroutines producing at once: every record arrives exactly once
+// and intact (pooled buffers are never reused before kgo is done with them).
+func TestProduceAsyncConcurrent(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t, kgo.ProducerLinger(5*time.Millisecond))
+	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const goroutines, each = 16, 300
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var acked, failed atomic.Int32
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				id := g*each + i
+				var err error
+				if i%3 == 0 {
+					var f *producer.Future
+					if f, err = p.Send(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7)}); err == nil {
+						go func() {
+							if _, err := f.Wait(ctx); err != nil {
+								failed.Add(1)
+							} else {
+								acked.Add(1)
+							}
+						}()
+					}
+				} else {
+					err = p.ProduceAsync(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7)}, func(_ producer.Result, err error) {
+						if err != nil {
+							failed.Add(1)
+						} else {
+							acked.Add(1)
+						}
+					})
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const total = goroutines * each
+	recs := e.consumeN(t, "orders", total)
+	d := e.deserializer(t, serde.Value)
+	seen := make([]bool, total)
+	for _, r := range recs {
+		v, err := d.Deserialize(ctx, r.Topic, r.Value, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(r.Key) != strconv.Itoa(v.ID) || v.Item != strconv.Itoa(v.ID*7) {
+			t.Fatalf("record key %q holds %+v", r.Key, v)
+		}
+		if seen[v.ID] {
+			t.Fatalf("record %d twice", v.ID)
+		}
+		seen[v.ID] = true
+	}
+	// Futures resolve on their own goroutines; wait for the last ones.
+	deadline := time.Now().Add(10 * time.Second)
+	for acked.Load()+failed.Load() < total && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if acked.Load() != total || failed.Load() != 0 {
+		t.Fatalf("acked %d, failed %d, want %d, 0", acked.Load(), failed.Load(), total)
+	}
+}
+
+func TestTombstone(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t)
+	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Produce(context.Background(), "orders", "gone", nil); err != nil {
+		t.Fatal(err)
+	}
+	r := e.consumeN(t, "orders", 1)[0]
+	if r.Value != nil || string(r.Key) != "gone" {
+		t.Fatalf("tombstone: key %q value %q", r.Key, r.Value)
+	}
+}
+
+func TestClose(t *testing.T) {
+	e := newEnv(t, "orders")
+	cl := e.kgoClient(t, kgo.ProducerLinger(200*time.Millisecond))
+	p, err := producer.New[[]byte](cl, nil, e.serializer(t, serde.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var acked atomic.Int32
+	for i := range 10 {
+		if err := p.ProduceAsync(ctx, "orders", nil, &order{ID: i}, func(_ producer.Result, err error) {
+			if err == nil {
+				acked.Add(1)
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if acked.Load() != 10 {
+		t.Fatalf("Close returned with %d of 10 records acknowledged", acked.Load())
+	}
+	if _, err := p.Produce(ctx, "orders", nil, &order{}); !errors.Is(err, producer.ErrClosed) {
+		t.Fatalf("Produce after Close: %v", err)
+	}
+	if err := p.ProduceAsync(ctx, "orders", nil, &order{}, nil); !errors.Is(err, producer.ErrClosed) {
+		t.Fatalf("ProduceAsync after Close: %v", err)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	e := newEnv(t)
+	cl := e.kgoClient(t)
+	if _, err := producer.New[string, string](nil, nil, producer.String()); err == nil {
+		t.Error("nil client accepted")
+	}
+	if _, err := producer.New[string, string](cl, producer.String(), nil); err == nil {
+		t.Error("nil value serializer accepted")
+	}
+	for name, o := range map[string]producer.Option{
+		"empty topic":    producer.DeadLetterTopic(""),
+		"nil topic func": producer.DeadLetterTopicFunc(nil),
+		"nil encoder":    producer.DeadLetterEncoder(nil),
+		"nil predicate":  producer.DeadLetterWhen(nil),
+		"nil logger":     producer.WithLogger(nil),
+	} {
+		if _, err := producer.New[[]byte](cl, nil, producer.String(), o); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
+
+// Delivery errors come back per record, with the record's topic.
+func TestDeliveryError(t *testing.T) {
+	e := newEnv(t)
+	cl := e.kgoClient(t, kgo.RecordDeliveryTimeout(time.Second), kgo.UnknownTopicRetries(1))
+	p, err := producer.New[[]byte](cl, nil, producer.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// kfake here does not auto-create topics for produce requests from
+	// clients that did not ask: use a topic name Kafka rejects.
+	_, err = p.Produce(ctx, "bad topic name!", nil, "v")
+	if err == nil {
+		t.Fatal("produce to an invalid topic succeeded")
+	}
+}
