@@ -82,8 +82,8 @@ func (testFormat) Parse(schema string, _ []compat.Dependency) (compat.Schema, er
 
 type testSchema string
 
-func (s testSchema) Canonical() string                     { return string(s) }
-func (s testSchema) Normalized() string                    { return string(s) }
+func (s testSchema) Canonical() string                    { return string(s) }
+func (s testSchema) Normalized() string                   { return string(s) }
 func (s testSchema) CheckBackward(compat.Schema) []string { return nil }
 
 // env is a Kafka cluster and a schema registry for one test.
