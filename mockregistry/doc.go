@@ -1,0 +1,124 @@
+// Package mockregistry is an in-memory Confluent Schema Registry and DEK
+// Registry for tests: it serves the same REST API, the same JSON, the same
+// status codes and error codes, so that srkit's registry client and
+// Confluent's own clients (Java, Go, JavaScript, Python) work against it
+// unchanged.
+//
+// Use it in process, with no socket:
+//
+//	reg, _ := mockregistry.New()
+//	client, _ := reg.Client() // a *registry.Client wired to reg's handler
+//
+// as an [http.Handler] ([Registry.Handler]), or over HTTP on 127.0.0.1 with
+// [NewServer] / [StartServer] (URL and Close). The command
+// mockregistry/cmd/mockregistry runs it standalone for tests in other
+// languages. Every [Registry] has its own state; there are no package
+// globals.
+//
+// # What it implements
+//
+// Schema Registry:
+//   - Register (POST /subjects/{s}/versions): schema IDs are global to a
+//     schema context and shared by identical schemas across subjects (the
+//     schema text as the format canonicalizes it, plus references, metadata
+//     and rule set); registering an identical schema again answers the
+//     existing version; each subject numbers its versions; every schema has
+//     a GUID (identical schemas share it across contexts). The answer carries
+//     id, version, guid, schemaType, references, metadata, ruleSet and
+//     schema, as Confluent 8 does. A soft-deleted schema registered again
+//     becomes a new version with its old ID.
+//   - Schemas are parsed by their format (see below) and rejected with 42201
+//     when invalid, when a reference cannot be resolved, or when the mock has
+//     no format for their type; the text stored is the format's canonical
+//     text, or its normalized text with normalize=true (query parameter or
+//     config).
+//   - Compatibility levels NONE, BACKWARD (default), BACKWARD_TRANSITIVE,
+//     FORWARD, FORWARD_TRANSITIVE, FULL and FULL_TRANSITIVE, enforced on
+//     register (409, error_code 40901, with the real server's message) and
+//     answered by POST /compatibility/subjects/{s}/versions[/{v}], with
+//     verbose=true messages worded as the real server words them
+//     ("{oldSchemaVersion: N}", "{oldSchema: '...'}",
+//     "{validateFields: 'false', compatibility: 'BACKWARD'}"). Transitive
+//     levels check newest first and stop at the first incompatible version;
+//     FULL reports forward problems before backward ones. compatibilityGroup
+//     compares only versions with the same value of that metadata property.
+//     IMPORT mode skips the check, as the real server does.
+//   - References (42201 when one cannot be resolved), referencedby, and
+//     42206 when deleting a version that a live schema references.
+//   - Soft delete and permanent delete of versions and subjects: 40404 and
+//     40406 when soft-deleting again, 40405 and 40407 when deleting
+//     permanently what is not soft-deleted; deleted=true and deletedOnly=true
+//     listings; reads of soft-deleted versions answer 40402 (40401 when the
+//     subject has no live version) unless deleted=true, as the real server
+//     does. Permanently deleted schemas no version uses any more are
+//     forgotten (their ID answers 40403).
+//   - Config and mode, per subject, per context and global, with
+//     defaultToGlobal; modes READWRITE, READONLY, READONLY_OVERRIDE (42205 on
+//     writes) and IMPORT (register with an explicit id and version; 42207
+//     when the id conflicts; IMPORT on a non-empty scope needs force=true).
+//     PUT /config merges the fields it sets into the existing config.
+//   - defaultMetadata/overrideMetadata and defaultRuleSet/overrideRuleSet
+//     merged on register (default, then the request's or the latest
+//     version's, then override); rule sets validated (42210).
+//   - Contexts: ":.ctx:subject" subjects, /contexts/{ctx}/... paths, GET and
+//     DELETE /contexts, an ID space per context, subjectPrefix=":*:" to list
+//     every context.
+//   - GET /subjects/{s}/metadata (latest with metadata), /schemas (with
+//     subjectPrefix, deleted, latestOnly), /schemas/ids/{id} (+ /schema,
+//     /subjects, /versions), /schemas/guids/{guid} (+ /ids), /schemas/types,
+//     GET / and offset/limit on listings.
+//   - format=serialized (or any format a schema's [compat.Formatter]
+//     renders) on reads; formats a schema does not know are ignored.
+//   - The associations look-ups that newer official clients make before
+//     serializing (GET /associations/resources/..., /associations/subjects/...)
+//     answer an empty list, as the real server does for a topic without
+//     associations, so clients fall back to their subject-name strategy.
+//   - Unknown request fields are ignored; malformed JSON answers 400; unknown
+//     paths and methods answer Jersey's {"error_code":404|405,...}.
+//
+// DEK Registry (/dek-registry/v1): KEKs (name, kmsType, kmsKeyId, kmsProps,
+// doc, shared, ts, deleted) and DEKs (kekName, subject, version, algorithm,
+// encryptedKeyMaterial, keyMaterial, ts, deleted) with versions, latest,
+// soft and permanent delete, undelete, and the real error codes (40470,
+// 40471, 40472, 40971, 42271, 42272). The algorithm defaults to AES256_GCM.
+//
+// Options: required basic auth or bearer token (401 otherwise), initial
+// global compatibility, seeded schemas, formats, a clock, and fault
+// injection (a status and/or latency for matching requests, N times) for
+// testing outage handling.
+//
+// # Formats
+//
+// Parsing and compatibility are delegated to a [compat.Format] per schema
+// type. New uses srkit's Avro, Protobuf and JSON Schema formats where they
+// are available; [WithFormats] adds or replaces formats. A schema type with
+// no format is rejected with 42201 ("no checker for schema type X") on
+// register, lookup and compatibility checks: the mock never answers
+// "compatible" for a schema it cannot check.
+//
+// # Known differences from the real server
+//
+//   - Parsing, canonical text and compatibility messages are those of srkit's
+//     formats, which follow Confluent's rules; wording of some messages
+//     (invalid schemas, unresolved references, rule-set errors, reference
+//     exists) differs from the Java server's. Error codes and statuses match.
+//   - The DEK registry has no KMS. For a shared KEK, a DEK created without
+//     key material gets random keyMaterial (base64 of a serialized Tink
+//     AesGcmKey/AesSivKey for the algorithm) and no encryptedKeyMaterial; the
+//     real server would generate the key and wrap it with the KMS. DEKs
+//     created with encryptedKeyMaterial never get keyMaterial (the mock
+//     cannot unwrap). POST /keks/{name}/test answers the KEK without testing.
+//     An unknown algorithm query parameter answers 404, as JAX-RS does.
+//   - Associations are not stored: create, update, delete and batch calls
+//     are not served (404).
+//   - Subject aliases (config "alias") are stored but not followed; tags
+//     (POST .../tags), schema exporters, and server-side formats other than
+//     what a format's Formatter renders are not implemented.
+//   - An ID look-up without a context (no /contexts prefix and no
+//     ":.ctx:" subject hint) also searches the other contexts when the
+//     default context lacks the ID.
+//   - Subject-level config and mode are removed when a subject is deleted
+//     (soft or permanent).
+//   - Nothing is persisted; there is no leader election, no Kafka store, no
+//     rate limit, no schema size limit.
+package mockregistry
