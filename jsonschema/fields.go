@@ -1,0 +1,178 @@
+package jsonschema
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/srkit-go/srkit/registry"
+)
+
+// FieldType is the kind of value a schema field holds, named as Confluent's
+// rule engine names field types (RuleContext.Type).
+type FieldType string
+
+// Field types.
+const (
+	TypeRecord   FieldType = "RECORD"
+	TypeEnum     FieldType = "ENUM"
+	TypeArray    FieldType = "ARRAY"
+	TypeMap      FieldType = "MAP"
+	TypeCombined FieldType = "COMBINED"
+	TypeString   FieldType = "STRING"
+	TypeInt      FieldType = "INT"
+	TypeDouble   FieldType = "DOUBLE"
+	TypeBoolean  FieldType = "BOOLEAN"
+	TypeNull     FieldType = "NULL"
+)
+
+// Field is a property of an object schema, wherever it is nested.
+type Field struct {
+	// Path is the field's full name as Confluent's Go rule engine writes it:
+	// "$" then ".name" per property; array items add no segment
+	// ("$.items.sku").
+	Path string
+	// Name is the property name.
+	Name string
+	// Type is the kind of value the property holds.
+	Type FieldType
+	// Tags are the property schema's inline "confluent:tags".
+	Tags []string
+}
+
+// Fields returns every property the schema describes, in schema order,
+// depth first, following references; a recursive schema lists each
+// property once per path until it recurses.
+func (s *Schema) Fields() []Field { return slices.Clone(s.fields) }
+
+// TaggedFields returns the inline "confluent:tags" by field path, for the
+// fields that carry any.
+func (s *Schema) TaggedFields() map[string][]string {
+	out := map[string][]string{}
+	for _, f := range s.fields {
+		if len(f.Tags) > 0 {
+			out[f.Path] = slices.Clone(f.Tags)
+		}
+	}
+	return out
+}
+
+// TagsWith returns the field's inline tags together with the tags md
+// assigns to paths matching the field's path (registry metadata "tags":
+// {"**.email": ["PII"]}), without duplicates.
+func (f Field) TagsWith(md *registry.Metadata) []string {
+	tags := slices.Clone(f.Tags)
+	if md != nil {
+		for _, pattern := range sortedKeys(md.Tags) {
+			if MatchFieldPath(pattern, f.Path) {
+				tags = append(tags, md.Tags[pattern]...)
+			}
+		}
+	}
+	slices.Sort(tags)
+	return slices.Compact(tags)
+}
+
+// MatchFieldPath reports whether a metadata tag pattern matches a field
+// path, with Confluent's wildcards: "**" matches any characters, "*" any
+// characters but '.', "?" one character but '.'.
+func MatchFieldPath(pattern, path string) bool {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '*' && i+1 < len(pattern) && pattern[i+1] == '*':
+			b.WriteString(".*")
+			i++
+		case c == '*':
+			b.WriteString(`[^.]*`)
+		case c == '?':
+			b.WriteString(`[^.]`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	return err == nil && re.MatchString(path)
+}
+
+// fieldType returns the type of the values n describes.
+func fieldType(n *node) FieldType {
+	n = n.deref()
+	if n == nil {
+		return TypeNull
+	}
+	switch n.kind {
+	case kindObject:
+		if len(n.props) == 0 {
+			return TypeMap
+		}
+		return TypeRecord
+	case kindEnum, kindConst:
+		return TypeEnum
+	case kindArray:
+		return TypeArray
+	case kindCombined:
+		return TypeCombined
+	case kindString:
+		return TypeString
+	case kindNumber:
+		if n.integer {
+			return TypeInt
+		}
+		return TypeDouble
+	case kindBoolean:
+		return TypeBoolean
+	}
+	return TypeNull
+}
+
+// inlineTags returns the tags written on a property schema, or on the
+// schema it references.
+func inlineTags(n *node) []string {
+	if n == nil {
+		return nil
+	}
+	if len(n.tags) > 0 {
+		return n.tags
+	}
+	if d := n.deref(); d != nil {
+		return d.tags
+	}
+	return nil
+}
+
+// collectFields lists the properties under root.
+func collectFields(root *node) []Field {
+	var out []Field
+	onPath := map[*node]bool{}
+	var walk func(n *node, path string)
+	walk = func(n *node, path string) {
+		n = n.deref()
+		if n == nil || onPath[n] {
+			return
+		}
+		onPath[n] = true
+		defer delete(onPath, n)
+		switch n.kind {
+		case kindObject:
+			for _, p := range n.props {
+				fp := path + "." + p.name
+				out = append(out, Field{Path: fp, Name: p.name, Type: fieldType(p.n), Tags: inlineTags(p.n)})
+				walk(p.n, fp)
+			}
+		case kindArray:
+			walk(n.allItems, path)
+			for _, t := range n.tuple {
+				walk(t, path)
+			}
+		case kindCombined:
+			for _, s := range n.subs {
+				walk(s, path)
+			}
+		}
+	}
+	walk(root, "$")
+	return out
+}

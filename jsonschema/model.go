@@ -1,0 +1,544 @@
+package jsonschema
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// nodeKind classifies a schema the way the registry's JSON Schema library
+// (everit) does; the compatibility rules are defined on these classes.
+type nodeKind uint8
+
+const (
+	kindEmpty nodeKind = iota // {} — accepts anything
+	kindTrue                  // true — accepts anything
+	kindFalse                 // false — accepts nothing
+	kindObject
+	kindArray
+	kindString
+	kindNumber
+	kindBoolean
+	kindNull
+	kindEnum
+	kindConst
+	kindCombined
+	kindNot
+	kindRef
+	kindConditional
+)
+
+// optInt is an optional non-negative integer keyword.
+type optInt struct {
+	set bool
+	v   int64
+}
+
+// prop is one entry of "properties".
+type prop struct {
+	name string
+	n    *node
+}
+
+// patternProp is one entry of "patternProperties".
+type patternProp struct {
+	src string
+	re  *regexp.Regexp // nil when the pattern is not a valid Go regexp
+	n   *node
+}
+
+// node is a schema classified for the compatibility checker and the field
+// walker. Fields are set according to kind.
+type node struct {
+	kind nodeKind
+	raw  *jv // the schema's JSON; nil for parts split from a "type" array
+
+	// Common keywords.
+	id, title, description string
+	hasID, hasTitle        bool
+	hasDescription         bool
+	def                    *jv // "default"
+	tags                   []string
+
+	// kindObject
+	props          []prop
+	required       []string
+	additional     bool  // permits additional properties
+	additionalSch  *node // schema of additional properties
+	patterns       []patternProp
+	propDeps       map[string][]string
+	schemaDeps     map[string]*node
+	minProps       optInt
+	maxProps       optInt
+	unevalProps    *node
+	requiresObject bool
+
+	// kindArray
+	allItems      *node
+	tuple         []*node
+	addItems      bool
+	addItemsSch   *node
+	minItems      optInt
+	maxItems      optInt
+	uniqueItems   bool
+	minContains   optInt
+	maxContains   optInt
+	unevalItems   *node
+	requiresArray bool
+
+	// kindString
+	minLength, maxLength optInt
+	pattern              string
+	hasPattern           bool
+
+	// kindNumber
+	integer          bool
+	minimum, maximum *big.Rat
+	exclMin, exclMax *big.Rat
+	multipleOf       *big.Rat
+
+	// kindEnum, kindConst
+	enum  []*jv
+	konst *jv
+
+	// kindCombined: criterion is "allOf", "anyOf" or "oneOf".
+	criterion string
+	subs      []*node
+
+	// kindNot
+	not *node
+
+	// kindRef
+	ref *node
+}
+
+// property returns the schema of property name, or nil.
+func (n *node) property(name string) *node {
+	for _, p := range n.props {
+		if p.name == name {
+			return p.n
+		}
+	}
+	return nil
+}
+
+// isRequired reports whether name is in "required".
+func (n *node) isRequired(name string) bool {
+	for _, r := range n.required {
+		if r == name {
+			return true
+		}
+	}
+	return false
+}
+
+// deref follows references to the schema they name.
+func (n *node) deref() *node {
+	for i := 0; n != nil && n.kind == kindRef && i < 64; i++ {
+		n = n.ref
+	}
+	return n
+}
+
+// isEmptyKind reports whether n is {} or true (everit's EmptySchema and its
+// subclass TrueSchema).
+func (n *node) isEmptyKind() bool { return n.kind == kindEmpty || n.kind == kindTrue }
+
+// Keywords by the type they constrain, used to infer a schema's type when
+// "type" is absent (everit's property sniffing).
+var (
+	objectKeywords = []string{"properties", "required", "additionalProperties", "patternProperties",
+		"minProperties", "maxProperties", "dependencies", "propertyNames", "dependentRequired",
+		"dependentSchemas", "unevaluatedProperties"}
+	arrayKeywords = []string{"items", "additionalItems", "minItems", "maxItems", "uniqueItems",
+		"contains", "prefixItems", "unevaluatedItems", "minContains", "maxContains"}
+	numberKeywords = []string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+	stringKeywords = []string{"minLength", "maxLength", "pattern", "format"}
+)
+
+// builder turns schema JSON into nodes, resolving references through docs.
+type builder struct {
+	docs  *docSet
+	nodes map[*jv]*node
+}
+
+// buildModel classifies the schema at t and everything it references.
+func buildModel(docs *docSet, t target) (*node, error) {
+	b := &builder{docs: docs, nodes: map[*jv]*node{}}
+	return b.build(t, 0)
+}
+
+func (b *builder) build(t target, depth int) (*node, error) {
+	if depth > maxSchemaDepth*4 {
+		return nil, fmt.Errorf("schema nests or references deeper than %d", maxSchemaDepth*4)
+	}
+	v := t.v
+	if n, ok := b.nodes[v]; ok {
+		return n, nil
+	}
+	switch v.kind {
+	case jBool:
+		n := &node{kind: kindFalse, raw: v}
+		if v.b {
+			n.kind = kindTrue
+		}
+		b.nodes[v] = n
+		return n, nil
+	case jObject:
+	default:
+		return nil, fmt.Errorf("a schema must be an object or a boolean, not %s", compactString(v))
+	}
+	n := &node{raw: v}
+	b.nodes[v] = n
+	if id, ok := v.get(idKeyword(t.draft)).str(); ok {
+		n.id, n.hasID = id, true
+		if !strings.HasPrefix(id, "#") {
+			if abs, err := resolveURL(t.base, id); err == nil {
+				t.base, _ = splitFragment(abs)
+			}
+		}
+	}
+	n.title, n.hasTitle = v.get("title").str()
+	n.description, n.hasDescription = v.get("description").str()
+	n.def = v.get("default")
+	n.tags = tagsOf(v)
+
+	parts, err := b.parts(t, depth)
+	if err != nil {
+		return nil, err
+	}
+	switch len(parts) {
+	case 0:
+		n.kind = kindEmpty
+	case 1:
+		p := parts[0]
+		common := *n
+		*n = *p
+		n.raw, n.id, n.hasID, n.title, n.hasTitle = common.raw, common.id, common.hasID, common.title, common.hasTitle
+		n.description, n.hasDescription, n.def, n.tags = common.description, common.hasDescription, common.def, common.tags
+	default:
+		n.kind, n.criterion, n.subs = kindCombined, "allOf", parts
+	}
+	return n, nil
+}
+
+// tagsOf returns the inline "confluent:tags" of a schema object.
+func tagsOf(v *jv) []string {
+	t := v.get("confluent:tags")
+	if t == nil || t.kind != jArray {
+		return nil
+	}
+	var out []string
+	for _, e := range t.arr {
+		if s, ok := e.str(); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parts extracts the schemas a schema object is the conjunction of, in the
+// order everit extracts them: $ref, enum, allOf/anyOf/oneOf, not, const, the
+// explicit type(s), types inferred from keywords, if/then/else.
+func (b *builder) parts(t target, depth int) ([]*node, error) {
+	v := t.v
+	var parts []*node
+	if ref, ok := v.get("$ref").str(); ok {
+		rt, err := b.docs.resolve(t.base, ref)
+		if err != nil {
+			return nil, err
+		}
+		rn, err := b.build(rt, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, &node{kind: kindRef, ref: rn})
+		if t.draft < draft2019 {
+			// Before 2019-09, "$ref" overrides its siblings.
+			return parts, nil
+		}
+	}
+	if e := v.get("enum"); e != nil && e.kind == jArray {
+		parts = append(parts, &node{kind: kindEnum, enum: e.arr})
+	}
+	for _, c := range []string{"allOf", "anyOf", "oneOf"} {
+		arr := v.get(c)
+		if arr == nil || arr.kind != jArray {
+			continue
+		}
+		cn := &node{kind: kindCombined, criterion: c}
+		for _, e := range arr.arr {
+			sn, err := b.build(target{v: e, base: t.base, draft: t.draft}, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			cn.subs = append(cn.subs, sn)
+		}
+		parts = append(parts, cn)
+	}
+	if nv := v.get("not"); nv != nil {
+		sn, err := b.build(target{v: nv, base: t.base, draft: t.draft}, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, &node{kind: kindNot, not: sn})
+	}
+	if c := v.get("const"); c != nil {
+		parts = append(parts, &node{kind: kindConst, konst: c})
+	}
+	consumed := map[string]bool{}
+	if tv := v.get("type"); tv != nil {
+		var types []string
+		switch tv.kind {
+		case jString:
+			types = []string{tv.s}
+		case jArray:
+			for _, e := range tv.arr {
+				if s, ok := e.str(); ok {
+					types = append(types, s)
+				}
+			}
+		}
+		var typed []*node
+		for _, ty := range types {
+			tn, err := b.typed(t, ty, true, consumed, depth)
+			if err != nil {
+				return nil, err
+			}
+			if tn != nil {
+				typed = append(typed, tn)
+			}
+		}
+		switch {
+		case tv.kind == jArray:
+			parts = append(parts, &node{kind: kindCombined, criterion: "anyOf", subs: typed})
+		case len(typed) == 1:
+			parts = append(parts, typed[0])
+		}
+	}
+	// Infer types from the keywords no explicit type used.
+	for _, sniff := range []struct {
+		ty       string
+		keywords []string
+	}{{"array", arrayKeywords}, {"object", objectKeywords}, {"number", numberKeywords}, {"string", stringKeywords}} {
+		if !hasAny(v, sniff.keywords, consumed) {
+			continue
+		}
+		tn, err := b.typed(t, sniff.ty, false, consumed, depth)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, tn)
+	}
+	if v.has("if") {
+		parts = append(parts, &node{kind: kindConditional})
+	}
+	return parts, nil
+}
+
+// hasAny reports whether v has one of keywords that is not consumed.
+func hasAny(v *jv, keywords []string, consumed map[string]bool) bool {
+	for _, k := range keywords {
+		if !consumed[k] && v.has(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// typed builds the part of schema t that constrains values of type ty.
+// explicit says whether "type" names ty (rather than keywords implying it).
+func (b *builder) typed(t target, ty string, explicit bool, consumed map[string]bool, depth int) (*node, error) {
+	v := t.v
+	switch ty {
+	case "object":
+		markConsumed(consumed, objectKeywords)
+		return b.object(t, explicit, depth)
+	case "array":
+		markConsumed(consumed, arrayKeywords)
+		return b.array(t, explicit, depth)
+	case "number", "integer":
+		markConsumed(consumed, numberKeywords)
+		n := &node{kind: kindNumber, integer: ty == "integer"}
+		n.minimum, n.maximum, n.multipleOf = ratOf(v.get("minimum")), ratOf(v.get("maximum")), ratOf(v.get("multipleOf"))
+		n.exclMin, n.exclMax = ratOf(v.get("exclusiveMinimum")), ratOf(v.get("exclusiveMaximum"))
+		return n, nil
+	case "string":
+		markConsumed(consumed, stringKeywords)
+		n := &node{kind: kindString, minLength: intOf(v.get("minLength")), maxLength: intOf(v.get("maxLength"))}
+		n.pattern, n.hasPattern = v.get("pattern").str()
+		return n, nil
+	case "boolean":
+		return &node{kind: kindBoolean}, nil
+	case "null":
+		return &node{kind: kindNull}, nil
+	}
+	return nil, fmt.Errorf("unknown type %q", ty)
+}
+
+func markConsumed(consumed map[string]bool, keywords []string) {
+	for _, k := range keywords {
+		consumed[k] = true
+	}
+}
+
+// intOf returns an integer keyword's value.
+func intOf(v *jv) optInt {
+	r := ratOf(v)
+	if r == nil || !r.IsInt() || !r.Num().IsInt64() {
+		return optInt{}
+	}
+	return optInt{set: true, v: r.Num().Int64()}
+}
+
+// sub builds the subschema v found under t.
+func (b *builder) sub(t target, v *jv, depth int) (*node, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return b.build(target{v: v, base: t.base, draft: t.draft}, depth+1)
+}
+
+func (b *builder) object(t target, explicit bool, depth int) (*node, error) {
+	v := t.v
+	n := &node{kind: kindObject, requiresObject: explicit, additional: true}
+	if ps := v.get("properties"); ps != nil && ps.kind == jObject {
+		for _, m := range ps.obj {
+			pn, err := b.sub(t, m.val, depth)
+			if err != nil {
+				return nil, err
+			}
+			n.props = append(n.props, prop{name: m.key, n: pn})
+		}
+	}
+	if r := v.get("required"); r != nil && r.kind == jArray {
+		for _, e := range r.arr {
+			if s, ok := e.str(); ok {
+				n.required = append(n.required, s)
+			}
+		}
+	}
+	if ap := v.get("additionalProperties"); ap != nil {
+		if ap.kind == jBool {
+			n.additional = ap.b
+		} else {
+			sn, err := b.sub(t, ap, depth)
+			if err != nil {
+				return nil, err
+			}
+			n.additionalSch = sn
+		}
+	}
+	if pp := v.get("patternProperties"); pp != nil && pp.kind == jObject {
+		for _, m := range pp.obj {
+			pn, err := b.sub(t, m.val, depth)
+			if err != nil {
+				return nil, err
+			}
+			re, _ := regexp.Compile(m.key)
+			n.patterns = append(n.patterns, patternProp{src: m.key, re: re, n: pn})
+		}
+	}
+	for _, key := range []string{"dependencies", "dependentRequired", "dependentSchemas"} {
+		deps := v.get(key)
+		if deps == nil || deps.kind != jObject {
+			continue
+		}
+		for _, m := range deps.obj {
+			if m.val.kind == jArray {
+				if n.propDeps == nil {
+					n.propDeps = map[string][]string{}
+				}
+				names := []string{}
+				for _, e := range m.val.arr {
+					if s, ok := e.str(); ok {
+						names = append(names, s)
+					}
+				}
+				n.propDeps[m.key] = names
+				continue
+			}
+			sn, err := b.sub(t, m.val, depth)
+			if err != nil {
+				return nil, err
+			}
+			if n.schemaDeps == nil {
+				n.schemaDeps = map[string]*node{}
+			}
+			n.schemaDeps[m.key] = sn
+		}
+	}
+	n.minProps, n.maxProps = intOf(v.get("minProperties")), intOf(v.get("maxProperties"))
+	up, err := b.sub(t, v.get("unevaluatedProperties"), depth)
+	if err != nil {
+		return nil, err
+	}
+	n.unevalProps = up
+	return n, nil
+}
+
+func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
+	v := t.v
+	n := &node{kind: kindArray, requiresArray: explicit, addItems: true}
+	items := v.get("items")
+	var tuple []*jv
+	if t.draft >= draft2020 {
+		if pi := v.get("prefixItems"); pi != nil && pi.kind == jArray {
+			tuple = pi.arr
+		}
+	} else if items != nil && items.kind == jArray {
+		tuple, items = items.arr, nil
+	}
+	for _, e := range tuple {
+		sn, err := b.sub(t, e, depth)
+		if err != nil {
+			return nil, err
+		}
+		n.tuple = append(n.tuple, sn)
+	}
+	additional := v.get("additionalItems")
+	if t.draft >= draft2020 && tuple != nil {
+		// In 2020-12 "items" next to "prefixItems" plays additionalItems' role.
+		additional, items = items, nil
+	}
+	if items != nil {
+		sn, err := b.sub(t, items, depth)
+		if err != nil {
+			return nil, err
+		}
+		n.allItems = sn
+	}
+	if additional != nil {
+		if additional.kind == jBool {
+			n.addItems = additional.b
+		} else {
+			sn, err := b.sub(t, additional, depth)
+			if err != nil {
+				return nil, err
+			}
+			n.addItemsSch = sn
+		}
+	}
+	n.minItems, n.maxItems = intOf(v.get("minItems")), intOf(v.get("maxItems"))
+	if u := v.get("uniqueItems"); u != nil && u.kind == jBool {
+		n.uniqueItems = u.b
+	}
+	n.minContains, n.maxContains = intOf(v.get("minContains")), intOf(v.get("maxContains"))
+	ui, err := b.sub(t, v.get("unevaluatedItems"), depth)
+	if err != nil {
+		return nil, err
+	}
+	n.unevalItems = ui
+	return n, nil
+}
+
+// key identifies a node's schema for de-duplicating the subschemas of a
+// combined schema, as the registry does by comparing schema texts.
+func (n *node) key() string {
+	if n.raw != nil {
+		return compactString(n.raw)
+	}
+	return "#synthetic:" + strconv.Itoa(int(n.kind)) + ":" + fmt.Sprintf("%p", n)
+}

@@ -1,0 +1,301 @@
+package jsonschema
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/srkit-go/srkit/compat"
+)
+
+// baseURL is the base URI of the schema being parsed. Relative "$ref"s
+// resolve against it, so "$ref": "address.json" names the reference called
+// "address.json", as in Confluent's clients and server.
+const baseURL = "mem://input/"
+
+// Draft versions, by the number santhosh-tekuri/jsonschema uses.
+const (
+	draft4    = 4
+	draft6    = 6
+	draft7    = 7
+	draft2019 = 2019
+	draft2020 = 2020
+)
+
+// draftOf returns the draft a "$schema" URI names, 0 if it names none this
+// package knows, and draft 7 (the registry's default) when it is empty.
+func draftOf(uri string) int {
+	if uri == "" {
+		return draft7
+	}
+	u := strings.TrimPrefix(strings.TrimPrefix(uri, "http://"), "https://")
+	u = strings.TrimSuffix(strings.TrimSuffix(u, "#"), "#/")
+	u = strings.TrimSuffix(u, "#")
+	switch u {
+	case "json-schema.org/draft-04/schema":
+		return draft4
+	case "json-schema.org/draft-06/schema":
+		return draft6
+	case "json-schema.org/draft-07/schema":
+		return draft7
+	case "json-schema.org/draft/2019-09/schema":
+		return draft2019
+	case "json-schema.org/draft/2020-12/schema", "json-schema.org/schema":
+		return draft2020
+	}
+	return 0
+}
+
+// docDraft returns the draft of a schema document by its "$schema".
+func docDraft(doc *jv) int {
+	s, _ := doc.get("$schema").str()
+	if d := draftOf(s); d != 0 {
+		return d
+	}
+	return draft7
+}
+
+// idKeyword returns the keyword that sets a schema's base URI in draft.
+func idKeyword(draft int) string {
+	if draft == draft4 {
+		return "id"
+	}
+	return "$id"
+}
+
+// resolveURL resolves ref against base, as a JSON Schema "$ref" does.
+func resolveURL(base, ref string) (string, error) {
+	b, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return "", err
+	}
+	return b.ResolveReference(r).String(), nil
+}
+
+// splitFragment splits an absolute URL into its document URL and its
+// (decoded) fragment.
+func splitFragment(s string) (string, string) {
+	i := strings.IndexByte(s, '#')
+	if i < 0 {
+		return s, ""
+	}
+	frag := s[i+1:]
+	if dec, err := url.PathUnescape(frag); err == nil {
+		frag = dec
+	}
+	return s[:i], frag
+}
+
+// target is a schema found by reference: its JSON, the base URI in effect
+// there and the draft of its document.
+type target struct {
+	v     *jv
+	base  string
+	draft int
+}
+
+// docSet holds the documents a schema may reference — itself and its
+// resolved dependencies — indexed by every URL that names them. It never
+// reads the filesystem or the network.
+type docSet struct {
+	docs    map[string]target // document or embedded resource URL → schema
+	anchors map[string]target // URL#anchor → schema
+	names   []string          // dependency names, for suffix matching
+	byName  map[string]target
+	texts   map[string]string // dependency text by every URL and by name
+}
+
+// newDocSet indexes root and its dependencies. Dependency texts must be
+// valid JSON; a dependency that is not is an error.
+func newDocSet(root *jv, deps []compat.Dependency) (*docSet, target, error) {
+	ds := &docSet{docs: map[string]target{}, anchors: map[string]target{}, byName: map[string]target{}, texts: map[string]string{}}
+	rt := ds.add(root, baseURL)
+	rootBase := rt.base
+	for _, d := range deps {
+		doc, err := parseJSON([]byte(d.Schema.Schema))
+		if err != nil {
+			return nil, target{}, fmt.Errorf("reference %q: %w", d.Name, err)
+		}
+		for _, base := range []string{baseURL, rootBase} {
+			u, err := resolveURL(base, d.Name)
+			if err != nil {
+				return nil, target{}, fmt.Errorf("reference %q: %w", d.Name, err)
+			}
+			u, _ = splitFragment(u)
+			if _, ok := ds.docs[u]; !ok {
+				ds.byName[d.Name] = ds.add(doc, u)
+				ds.texts[u] = d.Schema.Schema
+			}
+		}
+		ds.names = append(ds.names, d.Name)
+		ds.texts[d.Name] = d.Schema.Schema
+	}
+	return ds, rt, nil
+}
+
+// add indexes doc, retrieved from url, and returns its root target.
+func (ds *docSet) add(doc *jv, u string) target {
+	draft := docDraft(doc)
+	t := target{v: doc, base: u, draft: draft}
+	if id, ok := doc.get(idKeyword(draft)).str(); ok && !strings.HasPrefix(id, "#") {
+		if abs, err := resolveURL(u, id); err == nil {
+			abs, _ = splitFragment(abs)
+			t.base = abs
+		}
+	}
+	ds.docs[u] = t
+	ds.index(doc, t.base, draft, 0)
+	return t
+}
+
+// notSchemaKeywords hold data, not subschemas; indexing skips them.
+var notSchemaKeywords = map[string]bool{"enum": true, "const": true, "default": true, "examples": true}
+
+// index records the embedded resources ($id) and anchors under v.
+func (ds *docSet) index(v *jv, base string, draft, depth int) {
+	if depth > maxSchemaDepth {
+		return
+	}
+	switch v.kind {
+	case jArray:
+		for _, e := range v.arr {
+			ds.index(e, base, draft, depth+1)
+		}
+		return
+	case jObject:
+	default:
+		return
+	}
+	if id, ok := v.get(idKeyword(draft)).str(); ok {
+		if strings.HasPrefix(id, "#") && draft < draft2019 {
+			ds.anchors[base+id] = target{v: v, base: base, draft: draft}
+		} else if abs, err := resolveURL(base, id); err == nil {
+			doc, frag := splitFragment(abs)
+			if frag == "" {
+				base = doc
+				if _, ok := ds.docs[doc]; !ok {
+					ds.docs[doc] = target{v: v, base: doc, draft: draft}
+				}
+			}
+		}
+	}
+	if a, ok := v.get("$anchor").str(); ok {
+		ds.anchors[base+"#"+a] = target{v: v, base: base, draft: draft}
+	}
+	if a, ok := v.get("$dynamicAnchor").str(); ok {
+		ds.anchors[base+"#"+a] = target{v: v, base: base, draft: draft}
+	}
+	for _, m := range v.obj {
+		if !notSchemaKeywords[m.key] {
+			ds.index(m.val, base, draft, depth+1)
+		}
+	}
+}
+
+// resolve finds the schema that ref, appearing where base is in effect,
+// points to.
+func (ds *docSet) resolve(base, ref string) (target, error) {
+	abs, err := resolveURL(base, ref)
+	if err != nil {
+		return target{}, fmt.Errorf("invalid $ref %q: %w", ref, err)
+	}
+	if t, ok := ds.anchors[abs]; ok {
+		return t, nil
+	}
+	doc, frag := splitFragment(abs)
+	t, ok := ds.docs[doc]
+	if !ok {
+		t, ok = ds.byName[ref[:len(ref)-len(fragmentOf(ref))]]
+	}
+	if !ok {
+		t, ok = ds.bySuffix(doc)
+	}
+	if !ok {
+		return target{}, fmt.Errorf("unresolved $ref %q: no referenced schema named %q", ref, doc)
+	}
+	if frag == "" {
+		return t, nil
+	}
+	if !strings.HasPrefix(frag, "/") {
+		if a, ok := ds.anchors[t.base+"#"+frag]; ok {
+			return a, nil
+		}
+		return target{}, fmt.Errorf("unresolved $ref %q: no anchor %q", ref, frag)
+	}
+	return pointer(t, frag, ref)
+}
+
+// fragmentOf returns the "#..." part of ref, or "".
+func fragmentOf(ref string) string {
+	if i := strings.IndexByte(ref, '#'); i >= 0 {
+		return ref[i:]
+	}
+	return ""
+}
+
+// bySuffix matches a URL against the dependency names, for references
+// written relative to a dependency's own "$id".
+func (ds *docSet) bySuffix(doc string) (target, bool) {
+	name := ds.nameBySuffix(doc)
+	if name == "" {
+		return target{}, false
+	}
+	t, ok := ds.byName[name]
+	return t, ok
+}
+
+// nameBySuffix returns the longest dependency name doc ends with.
+func (ds *docSet) nameBySuffix(doc string) string {
+	best := ""
+	for _, n := range ds.names {
+		if (doc == n || strings.HasSuffix(doc, "/"+n)) && len(n) > len(best) {
+			best = n
+		}
+	}
+	return best
+}
+
+// text returns the text of the dependency a URL names.
+func (ds *docSet) text(u string) (string, bool) {
+	doc, _ := splitFragment(u)
+	if t, ok := ds.texts[doc]; ok {
+		return t, true
+	}
+	if n := ds.nameBySuffix(doc); n != "" {
+		return ds.texts[n], true
+	}
+	return "", false
+}
+
+// pointer walks the JSON pointer ptr from t.
+func pointer(t target, ptr, ref string) (target, error) {
+	cur := t
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		var next *jv
+		switch cur.v.kind {
+		case jObject:
+			next = cur.v.get(tok)
+		case jArray:
+			i, err := strconv.Atoi(tok)
+			if err == nil && i >= 0 && i < len(cur.v.arr) {
+				next = cur.v.arr[i]
+			}
+		}
+		if next == nil {
+			return target{}, fmt.Errorf("unresolved $ref %q: nothing at %q", ref, ptr)
+		}
+		cur = target{v: next, base: cur.base, draft: cur.draft}
+		if id, ok := next.get(idKeyword(cur.draft)).str(); ok && !strings.HasPrefix(id, "#") {
+			if abs, err := resolveURL(cur.base, id); err == nil {
+				cur.base, _ = splitFragment(abs)
+			}
+		}
+	}
+	return cur, nil
+}

@@ -1,0 +1,191 @@
+package jsonschema
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/registry"
+)
+
+// Schema is a parsed, compiled JSON Schema together with the schemas it
+// references. It validates values, answers the registry's compatibility
+// question and describes the schema's tagged fields. A Schema is immutable
+// and safe for concurrent use.
+type Schema struct {
+	text      string
+	doc       *jv
+	root      *node
+	validator *js.Schema
+	draft     int
+	fields    []Field
+}
+
+var _ compat.Schema = (*Schema)(nil)
+
+// Parse parses and compiles a JSON Schema. deps are the schemas it
+// references ("$ref": "address.json" names the dependency called
+// "address.json"), directly or not. References resolve only to the schema
+// itself and deps, never to the filesystem or the network. The draft is
+// chosen by "$schema" (draft-04, -06, -07, 2019-09, 2020-12); without one
+// the schema is read as draft-07, as the registry does. An invalid schema
+// or a missing reference is an error matching [ErrInvalidSchema].
+func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
+	doc, err := parseJSON([]byte(schema))
+	if err != nil {
+		return nil, schemaError(err)
+	}
+	if doc.kind == jObject {
+		if uri, ok := doc.get("$schema").str(); ok && draftOf(uri) == 0 {
+			return nil, schemaError(fmt.Errorf("unsupported $schema %q", uri))
+		}
+	} else if doc.kind != jBool {
+		return nil, schemaError(errors.New("a schema must be a JSON object or a boolean"))
+	}
+	docs, rt, err := newDocSet(doc, deps)
+	if err != nil {
+		return nil, schemaError(err)
+	}
+	validator, err := compileValidator(schema, docs)
+	if err != nil {
+		return nil, schemaError(err)
+	}
+	root, err := buildModel(docs, rt)
+	if err != nil {
+		return nil, schemaError(err)
+	}
+	s := &Schema{text: schema, doc: doc, root: root, validator: validator, draft: rt.draft}
+	s.fields = collectFields(root)
+	return s, nil
+}
+
+// compileValidator compiles schema with a compiler of its own that serves
+// only the schema and its dependencies.
+func compileValidator(schema string, docs *docSet) (sch *js.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sch, err = nil, fmt.Errorf("compiling: %v", r)
+		}
+	}()
+	c := js.NewCompiler()
+	c.Draft = js.Draft7 // the registry reads schemas without "$schema" as draft-07
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		if text, ok := docs.text(u); ok {
+			return io.NopCloser(strings.NewReader(text)), nil
+		}
+		return nil, fmt.Errorf("%q is not among the schema's references", u)
+	}
+	if err := c.AddResource(baseURL, strings.NewReader(schema)); err != nil {
+		return nil, err
+	}
+	return c.Compile(baseURL)
+}
+
+// Canonical returns the schema as the registry prints it: compact, members
+// in their original order.
+func (s *Schema) Canonical() string { return compactString(s.doc) }
+
+// Normalized returns the registry's normalized form: compact, object
+// members sorted by key.
+func (s *Schema) Normalized() string { return string(appendCompact(nil, s.doc, true)) }
+
+// String returns the schema text as given.
+func (s *Schema) String() string { return s.text }
+
+// Title returns the schema's top-level "title", which Confluent's
+// record-name subject strategies use as the record name ("" if none).
+func (s *Schema) Title() string {
+	t, _ := s.doc.get("title").str()
+	return t
+}
+
+// Draft returns the draft the schema is read with: "draft-04", "draft-06",
+// "draft-07", "2019-09" or "2020-12".
+func (s *Schema) Draft() string {
+	switch s.draft {
+	case draft4:
+		return "draft-04"
+	case draft6:
+		return "draft-06"
+	case draft2019:
+		return "2019-09"
+	case draft2020:
+		return "2020-12"
+	}
+	return "draft-07"
+}
+
+// Differences returns every change between previous (the writer's schema)
+// and s (the reader's), compatible or not, in the order the registry finds
+// them.
+func (s *Schema) Differences(previous *Schema) []Difference {
+	return diffSchemas(previous.root, s.root)
+}
+
+// CheckBackward reports whether data written with previous can be read with
+// s, following Confluent's JSON Schema rules (open, closed and partially
+// open content models for properties and items, required properties,
+// types, enums, numeric and length bounds, combined schemas ...). It
+// returns nil when it can, else one verbose message per incompatible
+// change, worded as the registry words them, e.g.
+//
+//	{errorType:"PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", description:"The new schema has an open content model and has a property or item at path '#/properties/b' which is missing in the old schema'}
+func (s *Schema) CheckBackward(previous compat.Schema) []string {
+	p, ok := previous.(*Schema)
+	if !ok {
+		return []string{"Incompatible because of different schema type"}
+	}
+	var msgs []string
+	for _, d := range s.Differences(p) {
+		if !d.Type.Compatible() {
+			msgs = append(msgs, d.Message("new", "old"))
+		}
+	}
+	return msgs
+}
+
+// Validate checks a decoded JSON value against the schema: map[string]any,
+// []any, string, float64 or json.Number (or any Go integer or float),
+// bool, nil. A mismatch is a [*ValidationError]; a Go value of another type
+// is an error too.
+func (s *Schema) Validate(v any) error { return validate(s.validator, v) }
+
+// validate runs the validator, turning its errors and panics into this
+// package's errors.
+func validate(sch *js.Schema, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: the validator failed on this value: %v", ErrInvalid, r)
+		}
+	}()
+	err = sch.Validate(v)
+	if err == nil {
+		return nil
+	}
+	var ve *js.ValidationError
+	if errors.As(err, &ve) {
+		return newValidationError(ve)
+	}
+	return err
+}
+
+// Format returns the JSON Schema format for the compatibility checker and
+// the mock registry: it parses schemas (invalid ones and missing references
+// are errors) and checks compatibility.
+func Format() compat.Format { return format{} }
+
+type format struct{}
+
+func (format) Type() registry.SchemaType { return registry.JSON }
+
+func (format) Parse(schema string, deps []compat.Dependency) (compat.Schema, error) {
+	s, err := Parse(schema, deps...)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
