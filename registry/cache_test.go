@@ -12,8 +12,10 @@ import (
 )
 
 // versionServer answers versions, IDs, register and lookup for subject "s".
-func versionServer(t *testing.T) *fakeServer {
-	return newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+func versionServer(t *testing.T) *fakeServer { return newFake(t, versionHandler) }
+
+func versionHandler(w http.ResponseWriter, r *http.Request, _ []byte) {
+	{
 		p := r.URL.EscapedPath()
 		if rest, ok := strings.CutPrefix(p, "/contexts/"); ok {
 			_, p, _ = strings.Cut(rest, "/")
@@ -41,7 +43,7 @@ func versionServer(t *testing.T) *fakeServer {
 		default:
 			w.WriteHeader(404)
 		}
-	})
+	}
 }
 
 func TestConcurrentMissesMakeOneRequest(t *testing.T) {
@@ -482,7 +484,7 @@ func TestCacheBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := c.byID.len(); n > 100+len(c.byID.shards) || n < 50 {
+	if n := c.byID.len(); n > 100+len(c.byID.plain.shards) || n < 50 {
 		t.Fatalf("cache holds %d entries with capacity 100", n)
 	}
 }

@@ -52,7 +52,7 @@ type Client struct {
 	seed maphash.Seed
 	sf   singleflight.Group
 
-	byID       *cache[idKey, SubjectSchema]
+	byID       *idCache
 	byGUID     *cache[guidKey, SubjectSchema]
 	registered *cache[schemaKey, SubjectSchema]
 	lookedUp   *cache[schemaKey, SubjectSchema]
@@ -157,7 +157,7 @@ func newClient(s *settings) (*Client, error) {
 	}
 
 	n := s.cacheCapacity
-	c.byID = newCache[idKey, SubjectSchema](n)
+	c.byID = newIDCache(n)
 	c.byGUID = newCache[guidKey, SubjectSchema](n)
 	c.registered = newCache[schemaKey, SubjectSchema](n)
 	c.lookedUp = newCache[schemaKey, SubjectSchema](n)

@@ -71,5 +71,5 @@ func (c *Client) invalidateContext(name string) {
 		ctxName, _ := SplitSubject(canonicalSubject(kctx, ksubject))
 		return ctxName == name
 	}, dropAll)
-	c.byID.deleteIf(func(k idKey, _ *entry[SubjectSchema]) bool { return k.ctx == name })
+	c.byID.dropContext(name)
 }

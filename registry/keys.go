@@ -20,8 +20,48 @@ type idKey struct {
 	id          int
 }
 
-func (k *idKey) hash() uint64 {
-	return mix64(uint64(k.id) ^ uint64(len(k.ctx))<<48 ^ uint64(len(k.format))<<56)
+func (k *idKey) hash() uint64 { return mix64(uint64(k.id)) }
+
+// idCache keeps schemas by ID. The common case, the default context
+// without a format, is keyed by the ID alone: the cheapest key to hash on
+// the deserializer's hot path.
+type idCache struct {
+	plain *cache[int, SubjectSchema]
+	keyed *cache[idKey, SubjectSchema]
+}
+
+func newIDCache(n int) *idCache {
+	return &idCache{plain: newCache[int, SubjectSchema](n), keyed: newCache[idKey, SubjectSchema](n)}
+}
+
+func (c *idCache) get(k idKey, h uint64) *entry[SubjectSchema] {
+	if k.ctx == "" && k.format == "" {
+		return c.plain.get(k.id, h)
+	}
+	return c.keyed.get(k, h)
+}
+
+func (c *idCache) put(k idKey, h uint64, e *entry[SubjectSchema]) {
+	if k.ctx == "" && k.format == "" {
+		c.plain.put(k.id, h, e)
+		return
+	}
+	c.keyed.put(k, h, e)
+}
+
+func (c *idCache) clear() {
+	c.plain.clear()
+	c.keyed.clear()
+}
+
+func (c *idCache) len() int { return c.plain.len() + c.keyed.len() }
+
+// dropContext removes the entries of the context name.
+func (c *idCache) dropContext(name string) {
+	if name == "" {
+		c.plain.clear()
+	}
+	c.keyed.deleteIf(func(k idKey, _ *entry[SubjectSchema]) bool { return k.ctx == name })
 }
 
 type guidKey struct{ format, guid string }

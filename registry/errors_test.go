@@ -1,0 +1,140 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// allCodes lists every ErrorCode constant of errors.go.
+var allCodes = []ErrorCode{
+	ErrUnauthorized, ErrForbidden, ErrNotFound, ErrIncompatibleSchema,
+	ErrSubjectNotFound, ErrVersionNotFound, ErrSchemaNotFound, ErrSubjectSoftDeleted,
+	ErrSubjectNotSoftDeleted, ErrSchemaVersionSoftDeleted, ErrSchemaVersionNotSoftDeleted,
+	ErrSubjectLevelCompatNotConfig, ErrSubjectLevelModeNotConfig, ErrAssociationNotFound,
+	ErrTooManyAssociations, ErrAssociationExistsForResource, ErrAssociationExistsForSubject,
+	ErrStrongAssociationExists, ErrNoActiveSubjectVersion, ErrAssociationFrozen,
+	ErrInvalidSchema, ErrInvalidVersion, ErrInvalidCompatibilityLevel, ErrInvalidMode,
+	ErrOperationNotPermitted, ErrReferenceExists, ErrIDDoesNotMatch, ErrInvalidSubject,
+	ErrSchemaTooLarge, ErrInvalidRuleSet, ErrContextNotEmpty, ErrInvalidAssociation,
+	ErrStoreError, ErrOperationTimeout, ErrRequestForwardingFailed, ErrUnknownLeader,
+	ErrJSONParse, ErrKeyNotFound, ErrKeyNotSoftDeleted, ErrKeySoftDeleted, ErrKeyExists,
+	ErrTooManyKeys, ErrDekGenerationForbidden, ErrInvalidKey, ErrKeyReferenceExists,
+	ErrDekGeneration,
+}
+
+func TestErrorMappingEveryCode(t *testing.T) {
+	var code ErrorCode
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		replyErr(w, code, "message for "+fmt.Sprint(int(code)))
+	})
+	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), NegativeTTL(0))
+	for _, code = range allCodes {
+		_, err := c.Versions(bg, "s")
+		var re *Error
+		if !errors.As(err, &re) {
+			t.Fatalf("%d: %T %v is not an *Error", code, err, err)
+		}
+		if re.StatusCode != code.HTTPStatus() || re.Code != code || re.Message != "message for "+fmt.Sprint(int(code)) {
+			t.Fatalf("%d: got %+v", code, re)
+		}
+		if !errors.Is(err, code) {
+			t.Fatalf("%d: errors.Is(err, code) is false", code)
+		}
+		for _, other := range allCodes {
+			if other == code || other.HTTPStatus() == code.HTTPStatus() && other < 1000 {
+				continue
+			}
+			if errors.Is(err, other) {
+				t.Fatalf("%d also matches %d", code, other)
+			}
+		}
+		if code >= 1000 && !errors.Is(err, ErrorCode(code.HTTPStatus())) {
+			t.Fatalf("%d: the plain HTTP status %d does not match", code, code.HTTPStatus())
+		}
+		if !strings.Contains(err.Error(), fmt.Sprint(int(code))) || !strings.Contains(code.Error(), fmt.Sprint(int(code))) {
+			t.Fatalf("%d: error strings lack the code: %q / %q", code, err.Error(), code.Error())
+		}
+	}
+}
+
+func TestLegacyIncompatibleCode(t *testing.T) {
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		reply(w, 409, map[string]any{"error_code": 409, "message": "Schema being registered is incompatible"})
+	})
+	c := mustNew(t, URLs(srv.URL))
+	_, err := c.Register(bg, "s", Schema{Schema: `"int"`})
+	if !errors.Is(err, ErrIncompatibleSchema) {
+		t.Fatalf("legacy 409 does not match ErrIncompatibleSchema: %v", err)
+	}
+}
+
+func TestNonJSONErrorBodies(t *testing.T) {
+	cases := []struct {
+		status  int
+		body    string
+		ctype   string
+		wantMsg string
+		is      ErrorCode
+	}{
+		{401, "", "", "Unauthorized", ErrUnauthorized},
+		{401, "Unauthorized: bad API key", "text/plain", "Unauthorized: bad API key", ErrUnauthorized},
+		{403, "<html><body>Forbidden by proxy</body></html>", "text/html", "Forbidden", ErrForbidden},
+		{404, "404 page not found", "text/plain", "404 page not found", ErrNotFound},
+		{502, "<html>Bad Gateway</html>", "text/html", "Bad Gateway", ErrorCode(502)},
+		{400, "\x00\x01\x02", "application/octet-stream", "Bad Request", ErrorCode(400)},
+		{404, `{"error_code":"40401","message":"quoted code"}`, "application/json", "quoted code", ErrSubjectNotFound},
+		{500, `{"message":"only a message"}`, "application/json", "only a message", ErrorCode(500)},
+		{599, "", "", "HTTP 599", ErrorCode(599)},
+	}
+	for _, tc := range cases {
+		srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+			if tc.ctype != "" {
+				w.Header().Set("Content-Type", tc.ctype)
+			}
+			w.WriteHeader(tc.status)
+			_, _ = w.Write([]byte(tc.body))
+		})
+		c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0))
+		_, err := c.Subjects(bg)
+		var re *Error
+		if !errors.As(err, &re) {
+			t.Fatalf("%d %q: %T %v", tc.status, tc.body, err, err)
+		}
+		if re.StatusCode != tc.status || re.Message != tc.wantMsg || !errors.Is(err, tc.is) {
+			t.Fatalf("%d %q: got %+v (%v)", tc.status, tc.body, re, err)
+		}
+	}
+}
+
+func TestLongErrorBodyIsCut(t *testing.T) {
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte(strings.Repeat("é", 500)))
+	})
+	c := mustNew(t, URLs(srv.URL))
+	_, err := c.Subjects(bg)
+	var re *Error
+	if !errors.As(err, &re) || len(re.Message) > 210 || !strings.HasSuffix(re.Message, "…") {
+		t.Fatalf("message not cut: %d bytes", len(re.Message))
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	e := &Error{StatusCode: 404, Code: ErrSubjectNotFound, Message: "Subject 'x' not found."}
+	if got := e.Error(); got != "schema registry: Subject 'x' not found. (HTTP 404, error code 40401)" {
+		t.Fatalf("Error() = %q", got)
+	}
+	e = &Error{StatusCode: 401, Message: "Unauthorized"}
+	if got := e.Error(); got != "schema registry: Unauthorized (HTTP 401)" {
+		t.Fatalf("Error() = %q", got)
+	}
+	if ErrorCode(12345).Error() != "schema registry: error code 12345" {
+		t.Fatal(ErrorCode(12345).Error())
+	}
+	if errors.Is(e, errors.New("x")) {
+		t.Fatal("matches a foreign error")
+	}
+}
