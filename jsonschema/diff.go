@@ -30,7 +30,9 @@ func (c *diffCtx) leave()         { c.path = c.path[:len(c.path)-1] }
 
 func (c *diffCtx) pathString() string { return "#/" + strings.Join(c.path, "/") }
 
-func (c *diffCtx) add(t DiffType) { c.diffs = append(c.diffs, Difference{Type: t, Path: c.pathString()}) }
+func (c *diffCtx) add(t DiffType) {
+	c.diffs = append(c.diffs, Difference{Type: t, Path: c.pathString()})
+}
 
 // addAt records t at keyword attr under the current path.
 func (c *diffCtx) addAt(attr string, t DiffType) {
