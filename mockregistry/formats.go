@@ -1,11 +1,16 @@
 package mockregistry
 
-import "github.com/srkit-go/srkit/compat"
+import (
+	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/jsonschema"
+	"github.com/srkit-go/srkit/protobuf"
+)
 
-// defaultFormats returns the formats every new Registry starts with.
-//
-// The Avro, Protobuf and JSON Schema formats (packages avro, protobuf and
-// jsonschema) are wired in here as they become available; until then a
-// schema of a type without a format is rejected with 42201 on register,
-// lookup and compatibility checks. Add formats with [WithFormats].
-func defaultFormats() []compat.Format { return nil }
+// defaultFormats returns the formats every new Registry starts with:
+// srkit's Protobuf and JSON Schema formats. The Avro format is wired in here
+// when it is available; until then an Avro schema is rejected with 42201 on
+// register, lookup and compatibility checks unless a format is added with
+// [WithFormats].
+func defaultFormats() []compat.Format {
+	return []compat.Format{protobuf.Format(), jsonschema.Format()}
+}

@@ -15,7 +15,7 @@ import (
 // but Protobuf (left without a format on purpose).
 func newTest(t testing.TB, opts ...Option) *Registry {
 	t.Helper()
-	all := append([]Option{WithFormats(fakeFormat{registry.Avro}, fakeFormat{registry.JSON})}, opts...)
+	all := append([]Option{WithoutDefaultFormats(), WithFormats(fakeFormat{registry.Avro}, fakeFormat{registry.JSON})}, opts...)
 	r, err := New(all...)
 	if err != nil {
 		t.Fatalf("New: %v", err)

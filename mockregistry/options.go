@@ -17,6 +17,7 @@ type config struct {
 	bearer               string
 	compatibility        registry.CompatibilityLevel
 	formats              []compat.Format
+	noDefaultFormats     bool
 	seeds                []Seed
 	faults               []Fault
 	now                  func() time.Time
@@ -68,6 +69,16 @@ func WithFormats(formats ...compat.Format) Option {
 			}
 		}
 		c.formats = append(c.formats, formats...)
+		return nil
+	}
+}
+
+// WithoutDefaultFormats leaves out the default formats (srkit's Avro,
+// Protobuf and JSON Schema): only the formats given with [WithFormats] are
+// used, and schemas of other types are rejected with 42201.
+func WithoutDefaultFormats() Option {
+	return func(c *config) error {
+		c.noDefaultFormats = true
 		return nil
 	}
 }

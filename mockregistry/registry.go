@@ -55,8 +55,10 @@ func New(opts ...Option) (*Registry, error) {
 		st:      newStore(cfg.compatibility),
 		dek:     newDekStore(),
 	}
-	for _, f := range defaultFormats() {
-		r.formats[f.Type().Normalized()] = f
+	if !cfg.noDefaultFormats {
+		for _, f := range defaultFormats() {
+			r.formats[f.Type().Normalized()] = f
+		}
 	}
 	for _, f := range cfg.formats {
 		r.formats[f.Type().Normalized()] = f
