@@ -160,3 +160,13 @@ func TestContexts(t *testing.T) {
 		{"POST", "/subjects/s/versions", body(userBad), 409, ""},
 	})
 }
+
+func TestSubjectNamesNeedingEscapes(t *testing.T) {
+	r := newTest(t)
+	run(t, r.Handler(), []step{
+		{"POST", "/subjects/a%2Fb%20c/versions", body(userV1), 200, ""},
+		{"GET", "/subjects", "", 200, `["a/b c"]`},
+		{"GET", "/subjects/a%2Fb%20c/versions/1", "", 200, `{"subject":"a/b c","version":1,"id":1,"guid":"<guid>","schema":` + q(userV1) + `}`},
+		{"POST", "/subjects/%20/versions", body(userV1), 422, `{"error_code":42208,"message":"The specified subject ' ' is not a valid."}`},
+	})
+}
