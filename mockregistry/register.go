@@ -38,6 +38,7 @@ type schemaJSON struct {
 	Metadata   *registry.Metadata   `json:"metadata,omitempty"`
 	RuleSet    *registry.RuleSet    `json:"ruleSet,omitempty"`
 	Schema     string               `json:"schema"`
+	MaxID      int                  `json:"maxId,omitempty"`
 }
 
 // render returns rec's JSON for subject version v (v may be nil), with the

@@ -42,6 +42,11 @@ func (r *Registry) schemaByID(w http.ResponseWriter, req *http.Request) {
 	if aerr == nil {
 		out = render(rec, nil, nil, req.URL.Query().Get("format"))
 		out.ID = 0 // the real server's SchemaString has no "id"
+		if boolParam(req, "fetchMaxId") {
+			for id := range r.st.contexts[rec.ctx].byID {
+				out.MaxID = max(out.MaxID, id)
+			}
+		}
 	}
 	r.mu.RUnlock()
 	if aerr != nil {

@@ -45,6 +45,7 @@ func TestRegisterAndRead(t *testing.T) {
 		{"GET", "/subjects/nope/versions", "", 404, `{"error_code":40401,"message":"Subject 'nope' not found."}`},
 		{"GET", "/schemas/ids/1", "", 200, `{"guid":"<guid>","schema":` + q(userV1) + `}`},
 		{"GET", "/schemas/ids/1/schema", "", 200, userV1},
+		{"GET", "/schemas/ids/1?fetchMaxId=true", "", 200, `{"guid":"<guid>","schema":` + q(userV1) + `,"maxId":2}`},
 		{"GET", "/schemas/ids/1?format=serialized", "", 200, `{"guid":"<guid>","schema":"eyJuYW1lIjoiVXNlciIsImZpZWxkcyI6W3sibmFtZSI6ImlkIiwidHlwZSI6ImludCJ9XX0="}`},
 		{"GET", "/schemas/ids/99", "", 404, `{"error_code":40403,"message":"Schema 99 not found"}`},
 		{"GET", "/schemas/ids/1/subjects", "", 200, `["other","users-value"]`},
