@@ -1,9 +1,11 @@
 package jsonschema
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 )
 
@@ -40,7 +42,7 @@ type decoder[T any] struct {
 func (d *decoder[T]) Decode(body []byte, v *T) error {
 	if d.mode == decodeTyped {
 		if d.schema != nil {
-			doc, err := decodeDoc(body)
+			doc, err := decodeExact(body)
 			if err != nil {
 				return err
 			}
@@ -81,11 +83,30 @@ func (d *decoder[T]) Decode(body []byte, v *T) error {
 	return nil
 }
 
-// decodeDoc decodes a JSON body into the generic form the validator takes.
+// decodeDoc decodes a JSON body into the generic form encoding/json gives
+// (numbers as float64); it is what generic values are returned as.
 func decodeDoc(b []byte) (any, error) {
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return doc, nil
+}
+
+// decodeExact decodes a JSON body for validation only, keeping numbers as
+// json.Number so that large integers and decimals are checked exactly.
+func decodeExact(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the JSON value", ErrMalformed)
 	}
 	return doc, nil
 }

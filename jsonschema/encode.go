@@ -38,7 +38,7 @@ func (e *encoder[T]) AppendEncode(dst []byte, v T) ([]byte, error) {
 		return dst, fmt.Errorf("%w: cannot write %T as JSON: %w", ErrUnsupportedType, v, err)
 	}
 	if e.schema != nil && !validated {
-		doc, err := decodeDoc(b)
+		doc, err := decodeExact(b)
 		if err != nil {
 			return dst, err
 		}
