@@ -61,8 +61,9 @@
 //     merged on register (default, then the request's or the latest
 //     version's, then override); rule sets validated (42210).
 //   - Contexts: ":.ctx:subject" subjects, /contexts/{ctx}/... paths, GET and
-//     DELETE /contexts, an ID space per context, subjectPrefix=":*:" to list
-//     every context.
+//     DELETE /contexts, an ID space per context. GET /subjects lists every
+//     context (subjectPrefix defaults to ":*:"); subjectPrefix matches
+//     qualified names.
 //   - GET /subjects/{s}/metadata (latest with metadata), /schemas (with
 //     subjectPrefix, deleted, latestOnly), /schemas/ids/{id} (+ /schema,
 //     /subjects, /versions), /schemas/guids/{guid} (+ /ids), /schemas/types,

@@ -176,28 +176,32 @@ func (r *Registry) listSchemas(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, page(out, req))
 }
 
-// subjectsMatching lists the subjects a listing request names: those of its
-// context (every context for the subjectPrefix ":*:"), filtered by
-// subjectPrefix, with live versions (or soft-deleted ones when deleted is
-// set, or only soft-deleted ones when deletedOnly is set), sorted.
+// subjectsMatching lists the subjects a listing request names, sorted by
+// qualified name, with live versions (or soft-deleted ones when deleted is
+// set, or only soft-deleted ones when deletedOnly is set). As in the real
+// server, subjectPrefix matches qualified names (":.ctx:name"), ":*:" (the
+// default of GET /subjects) matches every context, and a /contexts/{ctx}
+// path restricts the listing to that context.
 func (r *Registry) subjectsMatching(req *http.Request, deleted, deletedOnly bool) []qualified {
 	prefix := req.URL.Query().Get("subjectPrefix")
-	ctx := reqContext(req)
-	all := false
-	switch {
-	case strings.HasPrefix(prefix, ":*:"):
-		all, prefix = true, prefix[3:]
-	case strings.HasPrefix(prefix, ":."):
-		q := parseQualified(prefix, ctx)
-		ctx, prefix = q.ctx, q.name
+	pathCtx, inCtx := reqContext(req), req.PathValue("context") != ""
+	anyCtx := strings.HasPrefix(prefix, ":*:")
+	if anyCtx {
+		prefix = prefix[3:]
 	}
 	var out []qualified
 	for _, name := range r.st.contextNames() {
-		if !all && name != ctx {
+		if inCtx && name != pathCtx {
 			continue
 		}
 		for sname, sub := range r.st.contexts[name].subjects {
-			if !strings.HasPrefix(sname, prefix) {
+			q := qualified{name, sname}
+			switch {
+			case anyCtx || (inCtx && !strings.HasPrefix(prefix, ":")):
+				if !strings.HasPrefix(sname, prefix) {
+					continue
+				}
+			case !strings.HasPrefix(q.String(), prefix):
 				continue
 			}
 			nLive, nDeleted := 0, 0
@@ -212,7 +216,7 @@ func (r *Registry) subjectsMatching(req *http.Request, deleted, deletedOnly bool
 			case deletedOnly && nDeleted > 0,
 				!deletedOnly && nLive > 0,
 				!deletedOnly && deleted && nDeleted > 0:
-				out = append(out, qualified{name, sname})
+				out = append(out, q)
 			}
 		}
 	}

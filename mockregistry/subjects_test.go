@@ -142,8 +142,12 @@ func TestContexts(t *testing.T) {
 		{"POST", "/subjects/:.staging:s/versions", body(userV2), 200, `{"id":1,"version":1,"guid":"<guid>","schema":` + q(userV2) + `}`},
 		{"POST", "/contexts/.staging/subjects/t/versions", body(userV1), 200, `{"id":2,"version":1,"guid":"<guid>","schema":` + q(userV1) + `}`},
 		{"GET", "/contexts", "", 200, `[".",".staging"]`},
-		{"GET", "/subjects", "", 200, `["s"]`},
+		// GET /subjects lists every context (subjectPrefix defaults to ":*:").
+		{"GET", "/subjects", "", 200, `[":.staging:s",":.staging:t","s"]`},
+		{"GET", "/subjects?subjectPrefix=s", "", 200, `["s"]`},
+		{"GET", "/subjects?subjectPrefix=:*:t", "", 200, `[":.staging:t"]`},
 		{"GET", "/contexts/.staging/subjects", "", 200, `[":.staging:s",":.staging:t"]`},
+		{"GET", "/contexts/.staging/subjects?subjectPrefix=t", "", 200, `[":.staging:t"]`},
 		{"GET", "/subjects?subjectPrefix=:.staging:", "", 200, `[":.staging:s",":.staging:t"]`},
 		{"GET", "/subjects?subjectPrefix=:*:", "", 200, `[":.staging:s",":.staging:t","s"]`},
 		{"GET", "/subjects/:.staging:s/versions/1", "", 200, `{"subject":":.staging:s","version":1,"id":1,"guid":"<guid>","schema":` + q(userV2) + `}`},
