@@ -146,9 +146,6 @@ func (a *tokenSourceAuth) reject() {}
 
 // newAuth builds the auth provider the settings ask for (nil for none).
 func newAuth(s *settings, timeout time.Duration) (authProvider, error) {
-	if s.authOptionsSet > 1 {
-		return nil, errors.New("registry: only one of BasicAuth, BearerToken, OAuthClientCredentials and TokenSource may be used")
-	}
 	switch {
 	case s.hasBasic:
 		return basicAuthProvider(s.basicUser, s.basicPass), nil

@@ -70,10 +70,26 @@ func TestAuthHeaders(t *testing.T) {
 	}
 }
 
-func TestOnlyOneAuth(t *testing.T) {
-	_, err := New(URLs("http://x"), BasicAuth("a", "b"), BearerToken("t"))
-	if err == nil {
-		t.Fatal("two auth options accepted")
+func TestLastAuthOptionWins(t *testing.T) {
+	srv := newFake(t, okSubjects)
+	c := mustNew(t, URLs(srv.URL), BasicAuth("a", "b"), BearerToken("t"))
+	if _, err := c.Subjects(bg); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last().Header.Get("Authorization"); got != "Bearer t" {
+		t.Fatalf("Authorization = %q", got)
+	}
+	// Options override the auth of properties.
+	c2, err := NewFromProperties(map[string]string{"schema.registry.url": srv.URL, "basic.auth.user.info": "k:s"}, BearerToken("t2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if _, err := c2.Subjects(bg); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last().Header.Get("Authorization"); got != "Bearer t2" {
+		t.Fatalf("Authorization = %q", got)
 	}
 }
 

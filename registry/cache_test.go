@@ -11,41 +11,6 @@ import (
 	"time"
 )
 
-// versionServer answers versions, IDs, register and lookup for subject "s".
-func versionServer(t *testing.T) *fakeServer { return newFake(t, versionHandler) }
-
-func versionHandler(w http.ResponseWriter, r *http.Request, _ []byte) {
-	{
-		p := r.URL.EscapedPath()
-		if rest, ok := strings.CutPrefix(p, "/contexts/"); ok {
-			_, p, _ = strings.Cut(rest, "/")
-			p = "/" + p
-		}
-		switch {
-		case strings.HasPrefix(p, "/config"):
-			reply(w, 200, map[string]any{"compatibility": "NONE"})
-		case strings.HasPrefix(p, "/schemas/ids/"):
-			reply(w, 200, map[string]any{"schema": `"string"`, "guid": "g-1"})
-		case strings.HasPrefix(p, "/schemas/guids/"):
-			reply(w, 200, map[string]any{"schema": `"string"`, "id": 1})
-		case strings.HasSuffix(p, "/metadata"):
-			reply(w, 200, map[string]any{"subject": "s", "version": 2, "id": 2, "schema": `"long"`})
-		case strings.Contains(p, "/versions/") && r.Method == http.MethodGet:
-			reply(w, 200, map[string]any{"subject": "s", "version": 2, "id": 2, "schema": `"long"`})
-		case strings.HasSuffix(p, "/versions") && r.Method == http.MethodPost:
-			reply(w, 200, map[string]any{"id": 3})
-		case r.Method == http.MethodPost:
-			reply(w, 200, map[string]any{"subject": "s", "version": 1, "id": 1, "schema": `"string"`})
-		case r.Method == http.MethodDelete && strings.Contains(p, "/versions/"):
-			reply(w, 200, 2)
-		case r.Method == http.MethodDelete:
-			reply(w, 200, []int{1, 2})
-		default:
-			w.WriteHeader(404)
-		}
-	}
-}
-
 func TestConcurrentMissesMakeOneRequest(t *testing.T) {
 	arrived := make(chan struct{}, 64)
 	release := make(chan struct{})

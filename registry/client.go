@@ -114,10 +114,9 @@ func newClient(s *settings) (*Client, error) {
 		s.urls[i] = strings.TrimRight(pu.String(), "/")
 	}
 	c.urls = s.urls
-	if urlUser != nil && s.authOptionsSet == 0 {
+	if urlUser != nil && !s.hasAuth {
 		pass, _ := urlUser.Password()
 		s.basicUser, s.basicPass, s.hasBasic = urlUser.Username(), pass, true
-		s.authOptionsSet = 1
 	}
 	auth, err := newAuth(s, s.requestTimeout)
 	if err != nil {

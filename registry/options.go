@@ -62,16 +62,16 @@ type settings struct {
 	retryWait    time.Duration
 	retryMaxWait time.Duration
 
-	cacheCapacity  int
-	latestTTL      time.Duration
-	missingIDTTL   time.Duration
-	missingVerTTL  time.Duration
-	missingSchTTL  time.Duration
-	logger         *slog.Logger
-	now            func() time.Time
-	context        string
-	hasContextOpt  bool
-	authOptionsSet int
+	cacheCapacity int
+	latestTTL     time.Duration
+	missingIDTTL  time.Duration
+	missingVerTTL time.Duration
+	missingSchTTL time.Duration
+	logger        *slog.Logger
+	now           func() time.Time
+	context       string
+	hasContextOpt bool
+	hasAuth       bool // an auth option was given (it beats URL user info)
 }
 
 type oauthSettings struct {
@@ -94,6 +94,15 @@ func defaultSettings() settings {
 		missingSchTTL:  DefaultNegativeTTL,
 		now:            time.Now,
 	}
+}
+
+// resetAuth forgets the auth given so far: of the auth options
+// (BasicAuth, BearerToken, OAuthClientCredentials, TokenSource) the last
+// one wins, so options can override auth read from properties.
+func (s *settings) resetAuth() {
+	s.basicUser, s.basicPass, s.hasBasic = "", "", false
+	s.bearer, s.oauth, s.tokenSource = "", nil, nil
+	s.hasAuth = true
 }
 
 // URLs sets the registry base URLs (e.g.
@@ -122,8 +131,8 @@ func URLs(urls ...string) Option {
 // Cloud Schema Registry API key and secret).
 func BasicAuth(user, password string) Option {
 	return func(s *settings) error {
+		s.resetAuth()
 		s.basicUser, s.basicPass, s.hasBasic = user, password, true
-		s.authOptionsSet++
 		return nil
 	}
 }
@@ -136,8 +145,8 @@ func BearerToken(token string) Option {
 		if token == "" {
 			return errors.New("registry: empty bearer token")
 		}
+		s.resetAuth()
 		s.bearer = token
-		s.authOptionsSet++
 		return nil
 	}
 }
@@ -152,8 +161,8 @@ func OAuthClientCredentials(tokenURL, clientID, clientSecret string, scopes ...s
 		if tokenURL == "" || clientID == "" || clientSecret == "" {
 			return errors.New("registry: OAuth client credentials need a token URL, a client ID and a client secret")
 		}
+		s.resetAuth()
 		s.oauth = &oauthSettings{tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, scopes: scopes}
-		s.authOptionsSet++
 		return nil
 	}
 }
@@ -180,8 +189,8 @@ func TokenSource(ts oauth2.TokenSource) Option {
 		if ts == nil {
 			return errors.New("registry: nil oauth2.TokenSource")
 		}
+		s.resetAuth()
 		s.tokenSource = ts
-		s.authOptionsSet++
 		return nil
 	}
 }

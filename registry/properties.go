@@ -129,8 +129,9 @@ func applyProperties(s *settings, props map[string]string) error {
 		if !ok || user == "" {
 			return bad("basic.auth.user.info", "want key:secret")
 		}
-		s.basicUser, s.basicPass, s.hasBasic = user, pass, true
-		s.authOptionsSet++
+		if err := BasicAuth(user, pass)(s); err != nil {
+			return err
+		}
 	case "URL":
 		// newClient turns the URL's user info into basic auth.
 	case "SASL_INHERIT":
@@ -144,8 +145,9 @@ func applyProperties(s *settings, props map[string]string) error {
 		if p["bearer.auth.token"] == "" {
 			return bad("bearer.auth.token", "required with bearer.auth.credentials.source=STATIC_TOKEN")
 		}
-		s.bearer = p["bearer.auth.token"]
-		s.authOptionsSet++
+		if err := BearerToken(p["bearer.auth.token"])(s); err != nil {
+			return err
+		}
 	case "OAUTHBEARER":
 		for _, k := range []string{"bearer.auth.issuer.endpoint.url", "bearer.auth.client.id", "bearer.auth.client.secret"} {
 			if p[k] == "" {
