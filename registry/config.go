@@ -20,7 +20,10 @@ func modePath(subject string) string {
 }
 
 // GetConfig returns subject's config, or the global config when subject is
-// empty (GET /config[/{subject}]). Honours [DefaultToGlobal].
+// empty (GET /config[/{subject}]). In a schema context ([DefaultContext],
+// [InContext]) an empty subject names the context's config. Fails with
+// [ErrSubjectLevelCompatNotConfig] when subject has no config of its own,
+// unless [DefaultToGlobal] is given. Not cached.
 func (c *Client) GetConfig(ctx context.Context, subject string, ps ...Param) (Config, error) {
 	p := collect(ps)
 	var out Config
@@ -28,8 +31,11 @@ func (c *Client) GetConfig(ctx context.Context, subject string, ps ...Param) (Co
 	return out, err
 }
 
-// SetConfig updates subject's config, or the global config when subject is
-// empty (PUT /config[/{subject}]), and returns the stored config.
+// SetConfig updates subject's config, or the global (or context's) config
+// when subject is empty (PUT /config[/{subject}]), and returns what the
+// registry answers. Only the fields set in cfg are sent; the level goes out
+// as "compatibility", as the registry expects. It drops the cached register
+// and lookup answers the change may alter. Honours [InContext].
 func (c *Client) SetConfig(ctx context.Context, subject string, cfg Config, ps ...Param) (Config, error) {
 	p := collect(ps)
 	var out Config
@@ -40,8 +46,10 @@ func (c *Client) SetConfig(ctx context.Context, subject string, cfg Config, ps .
 	return out, err
 }
 
-// DeleteConfig removes subject's config (or resets the global one) and
-// returns what was removed (DELETE /config[/{subject}]).
+// DeleteConfig removes subject's config (or resets the global or
+// context's one) and returns what was removed (DELETE /config[/{subject}]).
+// It drops the cached register and lookup answers the change may alter.
+// Honours [InContext].
 func (c *Client) DeleteConfig(ctx context.Context, subject string, ps ...Param) (Config, error) {
 	p := collect(ps)
 	var out Config
@@ -52,8 +60,9 @@ func (c *Client) DeleteConfig(ctx context.Context, subject string, ps ...Param) 
 	return out, err
 }
 
-// GetMode returns subject's mode, or the global mode when subject is empty
-// (GET /mode[/{subject}]). Honours [DefaultToGlobal].
+// GetMode returns subject's mode, or the global (or context's) mode when
+// subject is empty (GET /mode[/{subject}]). Honours [DefaultToGlobal] and
+// [InContext].
 func (c *Client) GetMode(ctx context.Context, subject string, ps ...Param) (Mode, error) {
 	p := collect(ps)
 	var out struct {
@@ -63,8 +72,8 @@ func (c *Client) GetMode(ctx context.Context, subject string, ps ...Param) (Mode
 	return out.Mode, err
 }
 
-// SetMode sets subject's mode, or the global mode when subject is empty
-// (PUT /mode[/{subject}]). Honours [Force].
+// SetMode sets subject's mode, or the global (or context's) mode when
+// subject is empty (PUT /mode[/{subject}]). Honours [Force] and [InContext].
 func (c *Client) SetMode(ctx context.Context, subject string, mode Mode, ps ...Param) (Mode, error) {
 	p := collect(ps)
 	in := struct {
@@ -77,7 +86,9 @@ func (c *Client) SetMode(ctx context.Context, subject string, mode Mode, ps ...P
 	return out.Mode, err
 }
 
-// DeleteMode removes subject's mode (DELETE /mode[/{subject}]) and returns it.
+// DeleteMode removes subject's mode, or resets the global (or context's)
+// mode (DELETE /mode[/{subject}]), and returns what was removed. Honours
+// [InContext].
 func (c *Client) DeleteMode(ctx context.Context, subject string, ps ...Param) (Mode, error) {
 	p := collect(ps)
 	var out struct {

@@ -286,6 +286,13 @@ func TestMockConfigAndMode(t *testing.T) {
 	if m := must(c.SetMode(ctx, "s", registry.Import, registry.Force())).ok(t); m != registry.Import {
 		t.Fatalf("forced IMPORT: %s", m)
 	}
+	imp := must(c.Register(ctx, "s", pb(userV2), registry.ExplicitID(100, 7))).ok(t)
+	if imp.ID != 100 || imp.Version != 7 {
+		t.Fatalf("register in IMPORT mode: %+v", imp)
+	}
+	if v := must(c.SchemaByID(ctx, 100)).ok(t); !strings.Contains(v.Schema.Schema, "email") {
+		t.Fatalf("imported schema by id: %+v", v)
+	}
 	must(c.DeleteMode(ctx, "s")).ok(t)
 	if _, err := c.GetMode(ctx, "s"); !errors.Is(err, registry.ErrSubjectLevelModeNotConfig) {
 		t.Fatalf("mode after delete: %v", err)

@@ -27,6 +27,8 @@ type params struct {
 	subjectPrefix   string
 	context         string // normalized: "" (default context) or ".name"
 	offset, limit   int
+	explicitID      int
+	explicitVersion int
 }
 
 // collect applies ps in order. Params are passed by value so that the
@@ -72,6 +74,14 @@ func SubjectHint(subject string) Param {
 // starts with prefix.
 func SubjectPrefix(prefix string) Param {
 	return func(p params) params { p.subjectPrefix = prefix; return p }
+}
+
+// ExplicitID makes [Client.Register] ask for the given schema ID and
+// version (0 lets the registry choose the version), as schema migration
+// tools do with a subject or registry in IMPORT mode. Such registrations
+// are not cached.
+func ExplicitID(id, version int) Param {
+	return func(p params) params { p.explicitID, p.explicitVersion = id, version; return p }
 }
 
 // Verbose asks a compatibility check for messages explaining the result.

@@ -28,6 +28,9 @@ func (c *Client) Register(ctx context.Context, subject string, s Schema, ps ...P
 	p := collect(ps)
 	p.deleted = false
 	ctxName := c.callContext(&p)
+	if p.explicitID != 0 || p.explicitVersion != 0 {
+		return c.registerExplicit(ctx, ctxName, subject, s, &p)
+	}
 	k, err := newSchemaKey(ctxName, subject, &s, &p)
 	if err != nil {
 		return SubjectSchema{}, err
@@ -58,6 +61,26 @@ func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Sche
 		c.registered.put(k, h, &entry[SubjectSchema]{val: out})
 		return out, nil
 	})
+}
+
+// registerExplicit registers with an explicit ID and version (IMPORT
+// mode), uncached.
+func (c *Client) registerExplicit(ctx context.Context, ctxName, subject string, s Schema, p *params) (SubjectSchema, error) {
+	in := struct {
+		Schema
+		ID      int `json:"id,omitempty"`
+		Version int `json:"version,omitempty"`
+	}{s, p.explicitID, p.explicitVersion}
+	var out SubjectSchema
+	if err := c.do(ctx, http.MethodPost, c.contextPrefix(p)+subjectPath(subject)+"/versions", p.query(nil), &in, &out); err != nil {
+		return SubjectSchema{}, err
+	}
+	fillFrom(&out.Schema, &s)
+	if out.Subject == "" {
+		out.Subject = subject
+	}
+	c.invalidateSubject(ctxName, subject, dropAll)
+	return out, nil
 }
 
 // fillFrom completes a register answer with what was sent, for servers
