@@ -1,0 +1,146 @@
+package avro
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"unsafe"
+
+	havro "github.com/hamba/avro/v2"
+
+	"github.com/srkit-go/srkit/serde"
+)
+
+// compileDecoder builds the decoder for data written in schema w into T.
+// r is the schema to read into (nil: read with w itself); when it differs
+// from w the decoder resolves w's data into r's shape (Avro schema
+// resolution).
+func compileDecoder[T any](api havro.API, g *goType, w, r *parsed, s settings) (serde.Decoder[T], error) {
+	if w.schema.Type() == havro.Bytes {
+		// Confluent writes a top-level "bytes" value raw: the body is the
+		// value.
+		switch {
+		case g.rawBytes:
+			return rawDecoder[T]{}, nil
+		case g.iface:
+			return ifaceRawDecoder[T]{}, nil
+		}
+		return nil, fmt.Errorf("%w: data written with a top-level \"bytes\" schema is raw and reads into []byte, not %s", ErrUnsupportedType, g.t)
+	}
+	d := &valueDecoder[T]{}
+	target := w.schema
+	if r != nil && r.schema.Fingerprint() != w.schema.Fingerprint() {
+		if w.recursive || r.recursive {
+			// hamba's Resolve does not terminate on recursive schemas:
+			// rewrite the writer's bytes into the reader's encoding
+			// instead, then decode those.
+			if msgs := checkCompatibility(r.schema, w.schema); len(msgs) > 0 {
+				return nil, fmt.Errorf("%w: %s", ErrIncompatibleSchemas, formatMessages(msgs, "reader", "writer"))
+			}
+			t, err := newTranscoder(api, r.schema, w.schema, s)
+			if err != nil {
+				return nil, err
+			}
+			d.trans = t
+		} else {
+			composite, err := havro.NewSchemaCompatibility().Resolve(r.schema, w.schema)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrIncompatibleSchemas, err)
+			}
+			target = composite
+		}
+		if d.trans != nil {
+			target = r.schema
+		}
+	} else if w.recursive {
+		// Reject input nested deeper than the limit before hamba's
+		// recursive decoder sees it.
+		d.maxDepth, d.maxItems, d.writer = s.maxDepth, s.maxArrayLen, w.schema
+	}
+	d.dec = api.DecoderOf(target, g.ptrRT)
+	if err := decoderError(d.dec); err != nil {
+		return nil, fmt.Errorf("%w: %s cannot be read from schema %s: %v", ErrUnsupportedType, g.t, shortSchema(w), err)
+	}
+	d.pool.New = func() any { return havro.NewReader(nil, 0, havro.WithReaderConfig(api)) }
+	return d, nil
+}
+
+// decoderError returns the error of a decoder hamba compiled for a type it
+// cannot read the schema into, nil otherwise.
+func decoderError(dec havro.ValDecoder) error {
+	if fmt.Sprintf("%T", dec) != "*avro.errorDecoder" {
+		return nil
+	}
+	r := havro.NewReader(nil, 0)
+	dec.Decode(nil, r)
+	return r.Error
+}
+
+// valueDecoder reads values of T with a compiled hamba decoder.
+type valueDecoder[T any] struct {
+	dec  havro.ValDecoder
+	pool sync.Pool // *havro.Reader
+
+	// Set for a recursive writer schema read as it is: the nesting bound.
+	writer   havro.Schema
+	maxDepth int
+	maxItems int
+
+	// Set when resolving recursive schemas: rewrites writer bytes into the
+	// reader's encoding.
+	trans *transcoder
+}
+
+// Decode implements serde.Decoder.
+func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
+	var zero T
+	*v = zero
+	if d.writer != nil {
+		br := binReader{b: body}
+		skipValue(d.writer, &br, 0, d.maxDepth, d.maxItems)
+		if br.err != nil {
+			return br.err
+		}
+	}
+	if d.trans != nil {
+		if body, err = d.trans.run(body); err != nil {
+			return err
+		}
+	}
+	r := d.pool.Get().(*havro.Reader)
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", ErrInvalidData, p)
+		}
+		r.Error = nil
+		r.Reset(nil)
+		d.pool.Put(r)
+	}()
+	r.Reset(body)
+	d.dec.Decode(unsafe.Pointer(v), r)
+	if r.Error != nil && !errors.Is(r.Error, io.EOF) {
+		return fmt.Errorf("%w: %v", ErrInvalidData, r.Error)
+	}
+	return nil
+}
+
+// rawDecoder reads a top-level "bytes" body into a []byte-like T.
+type rawDecoder[T any] struct{}
+
+// Decode implements serde.Decoder. The value is a copy: body is not
+// retained.
+func (rawDecoder[T]) Decode(body []byte, v *T) error {
+	*(*[]byte)(unsafe.Pointer(v)) = bytes.Clone(body)
+	return nil
+}
+
+// ifaceRawDecoder reads a top-level "bytes" body into a generic value.
+type ifaceRawDecoder[T any] struct{}
+
+// Decode implements serde.Decoder.
+func (ifaceRawDecoder[T]) Decode(body []byte, v *T) error {
+	*(*any)(unsafe.Pointer(v)) = bytes.Clone(body)
+	return nil
+}

@@ -1,0 +1,174 @@
+package avro
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+
+	havro "github.com/hamba/avro/v2"
+
+	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/registry"
+)
+
+// Format returns the Avro schema format: parsing with references, the
+// registry's canonical and normalized texts, and Confluent's compatibility
+// rules. The mock registry uses it to validate schemas and enforce
+// compatibility levels.
+func Format() compat.Format { return avroFormat{} }
+
+type avroFormat struct{}
+
+func (avroFormat) Type() registry.SchemaType { return registry.Avro }
+
+func (avroFormat) Parse(schema string, deps []compat.Dependency) (compat.Schema, error) {
+	return Parse(schema, deps)
+}
+
+// Schema is a parsed, valid Avro schema. It implements [compat.Schema].
+type Schema struct {
+	text     string
+	deps     []compat.Dependency
+	parsed   *parsed
+	once     sync.Once
+	model    *model
+	modelErr error
+}
+
+var _ compat.Schema = (*Schema)(nil)
+
+// Parse parses an Avro schema. deps holds the schemas it references,
+// directly or not, dependencies before the schemas that use them. Invalid
+// JSON, an invalid schema, or a type name neither it nor deps define is an
+// error matching [ErrInvalidSchema]. Parsing uses a schema cache of its own:
+// named types never leak between schemas.
+func Parse(text string, deps []compat.Dependency) (*Schema, error) {
+	ps, err := parseSchema(text, deps)
+	if err != nil {
+		return nil, err
+	}
+	return &Schema{text: text, deps: deps, parsed: ps}, nil
+}
+
+// Avro returns the hamba schema.
+func (s *Schema) Avro() havro.Schema { return s.parsed.schema }
+
+// FullName returns the full name of the top-level record, enum or fixed
+// type, "" for other schemas. Record-name subject strategies use it.
+func (s *Schema) FullName() string { return s.parsed.fullName }
+
+// String returns hamba's canonical form (Avro's Parsing Canonical Form plus
+// logical types), which is what Confluent's Go serializer registers.
+func (s *Schema) String() string { return s.parsed.schema.String() }
+
+func (s *Schema) loadModel() (*model, error) {
+	s.once.Do(func() {
+		deps := make([]string, len(s.deps))
+		for i, d := range s.deps {
+			deps[i] = d.Schema.Schema
+		}
+		s.model, s.modelErr = buildModel(s.text, deps)
+	})
+	return s.model, s.modelErr
+}
+
+// Canonical returns the text Confluent's registry stores for the schema:
+// Avro's (Java) rendering as compact JSON, with documentation, defaults,
+// aliases and properties kept, and types of referenced schemas as names.
+// Texts that differ only in formatting have the same canonical text.
+func (s *Schema) Canonical() string {
+	m, err := s.loadModel()
+	if err != nil {
+		return s.parsed.schema.String()
+	}
+	return m.canonical()
+}
+
+// Normalized returns the text Confluent's registry stores when asked to
+// normalize (AvroSchemaUtils.toNormalizedString): full names everywhere,
+// "name" before "type", field order, doc, aliases (sorted) and default in a
+// fixed order, properties sorted by key, logical types spelled out. A
+// logical type's "logicalType" (and a decimal's "precision" and "scale")
+// is written once, not again among the sorted properties as a literal
+// reading of Confluent's code would.
+func (s *Schema) Normalized() string {
+	m, err := s.loadModel()
+	if err != nil {
+		return s.parsed.schema.String()
+	}
+	return m.normalized()
+}
+
+// CheckBackward reports whether data written with previous can be read with
+// s, as Confluent's registry decides it, and returns one message per
+// incompatibility worded like the registry's verbose messages, with s as
+// the "new" schema and previous as the "old" one.
+func (s *Schema) CheckBackward(previous compat.Schema) []string {
+	return s.CheckBackwardLabeled(previous, "new", "old")
+}
+
+// CheckBackwardLabeled is [Schema.CheckBackward] with the names the messages
+// give the reader (s) and the writer (previous) schemas. Confluent's
+// registry calls them "new" and "old" when it checks that a new schema reads
+// old data, and "old" and "new" for the converse (FORWARD).
+func (s *Schema) CheckBackwardLabeled(previous compat.Schema, readerLabel, writerLabel string) []string {
+	p, ok := previous.(*Schema)
+	if !ok {
+		return []string{"Incompatible because of different schema type"}
+	}
+	incs := checkCompatibility(s.parsed.schema, p.parsed.schema)
+	if len(incs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(incs))
+	for i, inc := range incs {
+		msgs[i] = inc.Describe(readerLabel, writerLabel)
+	}
+	return msgs
+}
+
+// lowerFieldOrders rewrites "order" values of record fields to lower case.
+// Avro's Java parser accepts any case, and the registry's normalized form
+// writes them in upper case ("ASCENDING"); hamba accepts lower case only.
+// It returns text unchanged when there is nothing to rewrite.
+func lowerFieldOrders(text string) string {
+	if !strings.Contains(text, `"order"`) {
+		return text
+	}
+	v, err := parseJSON(text)
+	if err != nil {
+		return text
+	}
+	changed := false
+	var walk func(v *jval, depth int)
+	walk = func(v *jval, depth int) {
+		if depth > maxJSONDepth {
+			return
+		}
+		switch v.kind {
+		case jArray:
+			for _, e := range v.arr {
+				walk(e, depth+1)
+			}
+		case jObject:
+			if fs := v.get("fields"); fs != nil && fs.kind == jArray {
+				for _, f := range fs.arr {
+					if o := f.get("order"); o != nil && o.kind == jString && o.s != strings.ToLower(o.s) {
+						o.s = strings.ToLower(o.s)
+						changed = true
+					}
+				}
+			}
+			for _, m := range v.obj {
+				walk(m.val, depth+1)
+			}
+		}
+	}
+	walk(v, 0)
+	if !changed {
+		return text
+	}
+	var b bytes.Buffer
+	writeJackson(&b, v)
+	return b.String()
+}

@@ -1,0 +1,310 @@
+package avro
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// This file reads a schema's JSON into a model with the semantics of Avro's
+// Java parser (the registry's): names and namespaces, properties kept in
+// document order, defaults kept as written. The registry's canonical and
+// normalized texts are printed from it (canonical.go, normalize.go); hamba
+// has already validated the schema, so the model only needs to be faithful,
+// not strict.
+
+// Keys Avro's Java parser reserves; every other key is a property.
+var (
+	schemaReserved = map[string]bool{"doc": true, "fields": true, "items": true, "name": true, "namespace": true,
+		"size": true, "symbols": true, "values": true, "type": true, "aliases": true}
+	fieldReserved = map[string]bool{"default": true, "doc": true, "name": true, "order": true, "type": true, "aliases": true}
+	primitives    = map[string]bool{"null": true, "boolean": true, "int": true, "long": true, "float": true,
+		"double": true, "bytes": true, "string": true}
+)
+
+// snode is a schema node.
+type snode struct {
+	typ   string // a primitive, "record", "error", "enum", "fixed", "array", "map", "union" or "ref"
+	props []jmember
+
+	// Named types. space is "" for the null namespace.
+	name, space string
+	doc         *string
+	aliases     []string // full names
+	fields      []*sfield
+	symbols     []string
+	enumDefault *string
+	size        int
+
+	items, values *snode
+	branches      []*snode
+
+	ref string // "ref": the full name referred to
+}
+
+func (n *snode) fullName() string {
+	if n.space == "" {
+		return n.name
+	}
+	return n.space + "." + n.name
+}
+
+func (n *snode) named() bool {
+	return n.typ == "record" || n.typ == "error" || n.typ == "enum" || n.typ == "fixed"
+}
+
+type sfield struct {
+	name    string
+	typ     *snode
+	doc     *string
+	def     *jval
+	order   string // "ascending", "descending" or "ignore"
+	aliases []string
+	props   []jmember
+}
+
+// model is a schema with the named types it and its references define.
+type model struct {
+	root  *snode
+	names map[string]*snode // full name → definition
+	// depNames are the full names of the references' top-level types, which
+	// Java's canonical form prints as names.
+	depNames []string
+}
+
+type modelBuilder struct {
+	names map[string]*snode
+	depth int
+}
+
+// buildModel reads text, after its dependencies' texts (in order).
+func buildModel(text string, deps []string) (*model, error) {
+	b := &modelBuilder{names: map[string]*snode{}}
+	m := &model{names: b.names}
+	for _, d := range deps {
+		v, err := parseJSON(d)
+		if err != nil {
+			return nil, err
+		}
+		n, err := b.node(v, "")
+		if err != nil {
+			return nil, err
+		}
+		if n.named() {
+			m.depNames = append(m.depNames, n.fullName())
+		}
+	}
+	v, err := parseJSON(text)
+	if err != nil {
+		return nil, err
+	}
+	if m.root, err = b.node(v, ""); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func splitName(name, space string) (string, string) {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:], name[:i]
+	}
+	return name, space
+}
+
+func qualify(name, space string) string {
+	short, sp := splitName(name, space)
+	if sp == "" {
+		return short
+	}
+	return sp + "." + short
+}
+
+// lookup resolves a type name as Java does: in the current namespace
+// first, then as written.
+func (b *modelBuilder) lookup(name, space string) string {
+	if full := qualify(name, space); b.names[full] != nil {
+		return full
+	}
+	return name
+}
+
+func (b *modelBuilder) node(v *jval, space string) (*snode, error) {
+	b.depth++
+	defer func() { b.depth-- }()
+	if b.depth > maxJSONDepth {
+		return nil, errors.New("schema nests too deeply")
+	}
+	switch v.kind {
+	case jString:
+		if primitives[v.s] {
+			return &snode{typ: v.s}, nil
+		}
+		return &snode{typ: "ref", ref: b.lookup(v.s, space)}, nil
+	case jArray:
+		n := &snode{typ: "union"}
+		for _, e := range v.arr {
+			br, err := b.node(e, space)
+			if err != nil {
+				return nil, err
+			}
+			n.branches = append(n.branches, br)
+		}
+		return n, nil
+	case jObject:
+		return b.object(v, space)
+	}
+	return nil, fmt.Errorf("a schema cannot be %s", v.kindName())
+}
+
+func (v *jval) kindName() string {
+	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[v.kind]
+}
+
+func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
+	t := v.get("type")
+	if t == nil {
+		return nil, errors.New("no type")
+	}
+	if t.kind != jString {
+		// hamba (not Java) accepts {"type": [...]} and {"type": {...}}.
+		return b.node(t, space)
+	}
+	typ := t.s
+	reserved := schemaReserved
+	n := &snode{typ: typ}
+	switch {
+	case primitives[typ]:
+	case typ == "record" || typ == "error" || typ == "enum" || typ == "fixed":
+		if err := b.named(n, v, space); err != nil {
+			return nil, err
+		}
+		if typ == "enum" {
+			reserved = enumReserved
+		}
+	case typ == "array":
+		items := v.get("items")
+		if items == nil {
+			return nil, errors.New("array has no items")
+		}
+		var err error
+		if n.items, err = b.node(items, space); err != nil {
+			return nil, err
+		}
+	case typ == "map":
+		values := v.get("values")
+		if values == nil {
+			return nil, errors.New("map has no values")
+		}
+		var err error
+		if n.values, err = b.node(values, space); err != nil {
+			return nil, err
+		}
+	default:
+		return &snode{typ: "ref", ref: b.lookup(typ, space)}, nil
+	}
+	for _, m := range v.obj {
+		if !reserved[m.key] {
+			n.props = append(n.props, m)
+		}
+	}
+	return n, nil
+}
+
+var enumReserved = func() map[string]bool {
+	m := map[string]bool{"default": true}
+	for k := range schemaReserved {
+		m[k] = true
+	}
+	return m
+}()
+
+// named fills a record, enum or fixed and registers its name.
+func (b *modelBuilder) named(n *snode, v *jval, space string) error {
+	name, _ := v.text("name")
+	if ns, ok := v.text("namespace"); ok {
+		space = ns
+	}
+	n.name, n.space = splitName(name, space)
+	if d, ok := v.text("doc"); ok {
+		n.doc = &d
+	}
+	if a := v.get("aliases"); a != nil && a.kind == jArray {
+		for _, e := range a.arr {
+			if e.kind == jString {
+				n.aliases = append(n.aliases, qualify(e.s, n.space))
+			}
+		}
+	}
+	b.names[n.fullName()] = n
+	switch n.typ {
+	case "enum":
+		if s := v.get("symbols"); s != nil {
+			for _, e := range s.arr {
+				n.symbols = append(n.symbols, e.s)
+			}
+		}
+		if d, ok := v.text("default"); ok {
+			n.enumDefault = &d
+		}
+	case "fixed":
+		if s := v.get("size"); s != nil && s.kind == jNumber {
+			fmt.Sscan(s.s, &n.size)
+		}
+	default:
+		fields := v.get("fields")
+		if fields == nil {
+			return nil
+		}
+		for _, fv := range fields.arr {
+			f, err := b.field(fv, n.space)
+			if err != nil {
+				return err
+			}
+			n.fields = append(n.fields, f)
+		}
+	}
+	return nil
+}
+
+func (b *modelBuilder) field(v *jval, space string) (*sfield, error) {
+	f := &sfield{order: "ascending"}
+	f.name, _ = v.text("name")
+	t := v.get("type")
+	if t == nil {
+		return nil, fmt.Errorf("field %q has no type", f.name)
+	}
+	var err error
+	if f.typ, err = b.node(t, space); err != nil {
+		return nil, err
+	}
+	if d, ok := v.text("doc"); ok {
+		f.doc = &d
+	}
+	f.def = v.get("default")
+	if o, ok := v.text("order"); ok {
+		f.order = strings.ToLower(o)
+	}
+	if a := v.get("aliases"); a != nil && a.kind == jArray {
+		for _, e := range a.arr {
+			if e.kind == jString {
+				f.aliases = append(f.aliases, e.s)
+			}
+		}
+	}
+	for _, m := range v.obj {
+		if !fieldReserved[m.key] {
+			f.props = append(f.props, m)
+		}
+	}
+	return f, nil
+}
+
+// resolve returns the definition a node stands for (itself unless a ref).
+func (m *model) resolve(n *snode) *snode {
+	if n.typ == "ref" {
+		if d := m.names[n.ref]; d != nil {
+			return d
+		}
+	}
+	return n
+}

@@ -1,0 +1,118 @@
+package avro
+
+import (
+	"fmt"
+
+	havro "github.com/hamba/avro/v2"
+
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// Default decoding limits. They bound what one hostile message can make a
+// deserializer allocate; raise them with [WithLimits] if your messages carry
+// larger strings or arrays.
+const (
+	// DefaultMaxBytesLen is the longest string, bytes or fixed value a
+	// deserializer reads (16 MiB).
+	DefaultMaxBytesLen = 16 << 20
+	// DefaultMaxArrayLen is the most elements a deserializer reads into one
+	// array (1,048,576).
+	DefaultMaxArrayLen = 1 << 20
+	// DefaultMaxDepth is how deeply a value of a recursive schema may nest
+	// (linked lists, trees) before a deserializer rejects it. Deeper input
+	// would exhaust the goroutine stack.
+	DefaultMaxDepth = 10_000
+)
+
+// WithSchema gives the Avro schema explicitly: the writer schema for a
+// serializer, the reader schema for a deserializer. refs name registered
+// schemas whose types the schema uses (reference name = the type's full
+// name, as Confluent's clients do).
+//
+// A serializer registers (or looks up) the schema in the form Confluent's Go
+// serializer registers it: hamba's canonical form, which drops docs, field
+// defaults and aliases. Add [KeepSchemaText] to register the text as given.
+func WithSchema(schema string, refs ...registry.Reference) serde.Option {
+	return serde.WithSchema(registry.Avro, schema, refs...)
+}
+
+// settings holds the options that only the Avro codecs read.
+type settings struct {
+	keepText    bool
+	maxBytesLen int
+	maxArrayLen int
+	maxDepth    int
+}
+
+func defaultSettings() settings {
+	return settings{maxBytesLen: DefaultMaxBytesLen, maxArrayLen: DefaultMaxArrayLen, maxDepth: DefaultMaxDepth}
+}
+
+// option is an Avro-specific setting that can be passed among serde's
+// options to NewSerializer and NewDeserializer. serde's option interfaces
+// have unexported methods, so it embeds a serde option that is inert for
+// Avro (Validate concerns JSON Schema only); the Avro constructors pick the
+// option out of the list by type.
+type option struct {
+	serde.Option
+	apply func(*settings)
+}
+
+func newOption(apply func(*settings)) serde.Option {
+	return option{Option: serde.Validate(true), apply: apply}
+}
+
+// KeepSchemaText makes a serializer register (or look up) the schema text as
+// given by [WithSchema], or the full JSON of a [Schemer]'s schema, instead of
+// hamba's canonical form. The canonical form is what Confluent's Go
+// serializer registers; it drops field defaults and aliases, so a subject
+// whose versions were registered that way cannot evolve by adding a field
+// with a default under BACKWARD compatibility. Schemas derived from Go types
+// have no defaults, so the option does not change them.
+func KeepSchemaText() serde.Option {
+	return newOption(func(s *settings) { s.keepText = true })
+}
+
+// WithLimits sets what a deserializer accepts from one message: the longest
+// string, bytes or fixed value (maxBytesLen), the most elements of one array
+// (maxArrayLen), and the deepest nesting of a recursive schema (maxDepth).
+// Zero or negative values keep the defaults ([DefaultMaxBytesLen],
+// [DefaultMaxArrayLen], [DefaultMaxDepth]).
+func WithLimits(maxBytesLen, maxArrayLen, maxDepth int) serde.Option {
+	return newOption(func(s *settings) {
+		if maxBytesLen > 0 {
+			s.maxBytesLen = maxBytesLen
+		}
+		if maxArrayLen > 0 {
+			s.maxArrayLen = maxArrayLen
+		}
+		if maxDepth > 0 {
+			s.maxDepth = maxDepth
+		}
+	})
+}
+
+func collectSettings[O any](opts []O) settings {
+	s := defaultSettings()
+	for _, o := range opts {
+		if ao, ok := any(o).(option); ok {
+			ao.apply(&s)
+		}
+	}
+	return s
+}
+
+// newAPI returns the hamba API a codec owns: its own encoder and decoder
+// caches and type registry, with the decoding limits of s.
+func newAPI(s settings) havro.API {
+	return havro.Config{
+		TagKey:            "avro",
+		MaxByteSliceSize:  s.maxBytesLen,
+		MaxSliceAllocSize: s.maxArrayLen,
+	}.Freeze()
+}
+
+func (s settings) String() string {
+	return fmt.Sprintf("keepText=%v maxBytesLen=%d maxArrayLen=%d maxDepth=%d", s.keepText, s.maxBytesLen, s.maxArrayLen, s.maxDepth)
+}

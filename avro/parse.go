@@ -1,0 +1,182 @@
+package avro
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	havro "github.com/hamba/avro/v2"
+
+	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/registry"
+)
+
+// maxParseCache bounds how many parsed schemas a codec remembers. Codecs
+// parse once per writer schema they meet, so the bound is only reached by a
+// deserializer that sees thousands of schemas; past it, the memo is dropped
+// and rebuilt.
+const maxParseCache = 1024
+
+// parsed is one schema text parsed together with its references.
+type parsed struct {
+	schema havro.Schema
+	// fullName is the full name of the top-level named type, "" if the
+	// schema is not a record, enum or fixed.
+	fullName string
+	// recursive reports whether a named type of the schema contains itself.
+	recursive bool
+}
+
+// parser turns schema texts into hamba schemas. Every parse uses a fresh
+// hamba SchemaCache that only this parse sees: named types never leak from
+// one schema to another, two registries never clash, and hamba's global
+// DefaultSchemaCache is never touched. Results are memoized per parser (a
+// parser belongs to one serializer or deserializer).
+type parser struct {
+	mu   sync.Mutex
+	memo map[string]*parsed
+}
+
+// parse parses text after its dependencies (dependencies before the schemas
+// that use them, as serde resolves them).
+func (p *parser) parse(text string, deps []compat.Dependency) (*parsed, error) {
+	key := memoKey(text, deps)
+	p.mu.Lock()
+	if ps, ok := p.memo[key]; ok {
+		p.mu.Unlock()
+		return ps, nil
+	}
+	p.mu.Unlock()
+
+	ps, err := parseSchema(text, deps)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	if p.memo == nil || len(p.memo) >= maxParseCache {
+		p.memo = map[string]*parsed{}
+	}
+	p.memo[key] = ps
+	p.mu.Unlock()
+	return ps, nil
+}
+
+func memoKey(text string, deps []compat.Dependency) string {
+	if len(deps) == 0 {
+		return text
+	}
+	var b strings.Builder
+	for _, d := range deps {
+		b.WriteString(d.Name)
+		b.WriteByte(0)
+		b.WriteString(d.Schema.Schema)
+		b.WriteByte(0)
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// parseSchema parses text with a cache of its own, after parsing deps into
+// the same cache so that text can name their types.
+func parseSchema(text string, deps []compat.Dependency) (ps *parsed, err error) {
+	// hamba reports malformed input as errors; this guard only makes sure a
+	// bug in it can never take the process down on a hostile schema.
+	defer func() {
+		if r := recover(); r != nil {
+			ps, err = nil, fmt.Errorf("%w: %v", ErrInvalidSchema, r)
+		}
+	}()
+	cache := &havro.SchemaCache{}
+	for _, d := range deps {
+		if d.Schema.Type() != registry.Avro {
+			return nil, fmt.Errorf("%w: reference %q is a %s schema, not Avro", ErrInvalidSchema, d.Name, d.Schema.Type())
+		}
+		if err := validJSON(d.Schema.Schema); err != nil {
+			return nil, fmt.Errorf("%w: reference %q: %v", ErrInvalidSchema, d.Name, err)
+		}
+		if _, err := havro.ParseWithCache(lowerFieldOrders(d.Schema.Schema), "", cache); err != nil {
+			return nil, fmt.Errorf("%w: reference %q: %v", ErrInvalidSchema, d.Name, err)
+		}
+	}
+	if err := validJSON(text); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
+	}
+	s, err := havro.ParseWithCache(lowerFieldOrders(text), "", cache)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
+	}
+	ps = &parsed{schema: s, recursive: isRecursive(s)}
+	if n, ok := s.(havro.NamedSchema); ok {
+		ps.fullName = n.FullName()
+	}
+	return ps, nil
+}
+
+// validJSON rejects text that is not one JSON value. hamba would read such
+// text as a bare type name (so `string` without quotes would parse), which
+// Confluent's registry rejects.
+func validJSON(text string) error {
+	if !json.Valid([]byte(text)) {
+		return fmt.Errorf("schema is not valid JSON: %.80q", text)
+	}
+	return nil
+}
+
+// deref returns the named schema a reference stands for.
+func deref(s havro.Schema) havro.Schema {
+	if r, ok := s.(*havro.RefSchema); ok {
+		return r.Schema()
+	}
+	return s
+}
+
+// isRecursive reports whether some named type of s contains a reference to
+// itself. hamba's Resolve does not terminate on such schemas, so resolution
+// takes another path for them.
+func isRecursive(s havro.Schema) bool {
+	onPath := map[string]bool{}
+	done := map[string]bool{}
+	var walk func(s havro.Schema) bool
+	walk = func(s havro.Schema) bool {
+		switch t := s.(type) {
+		case *havro.RefSchema:
+			name := t.Schema().FullName()
+			if onPath[name] {
+				return true
+			}
+			if done[name] {
+				return false
+			}
+			return walk(t.Schema())
+		case *havro.RecordSchema:
+			name := t.FullName()
+			if onPath[name] {
+				return true
+			}
+			if done[name] {
+				return false
+			}
+			onPath[name] = true
+			for _, f := range t.Fields() {
+				if walk(f.Type()) {
+					return true
+				}
+			}
+			onPath[name] = false
+			done[name] = true
+		case *havro.ArraySchema:
+			return walk(t.Items())
+		case *havro.MapSchema:
+			return walk(t.Values())
+		case *havro.UnionSchema:
+			for _, b := range t.Types() {
+				if walk(b) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(s)
+}
