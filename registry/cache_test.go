@@ -482,3 +482,33 @@ func TestWarmLookupsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerFetchedBeforeDeleteIsNotCached(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	var gets atomic.Int32
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+		if r.Method == http.MethodGet && gets.Add(1) == 1 {
+			arrived <- struct{}{}
+			<-release
+		}
+		versionHandler(w, r, b)
+	})
+	c := mustNew(t, URLs(srv.URL))
+	done := make(chan error, 1)
+	go func() { _, err := c.SchemaByVersion(bg, "s", 2); done <- err }()
+	<-arrived
+	if _, err := c.DeleteVersion(bg, "s", 2, false); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SchemaByVersion(bg, "s", 2); err != nil {
+		t.Fatal(err)
+	}
+	if n := gets.Load(); n != 2 {
+		t.Fatalf("GETs = %d: the answer fetched before the delete was cached", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,8 @@ type Client struct {
 
 	seed maphash.Seed
 	sf   singleflight.Group
+	inv  sync.RWMutex // orders invalidations and fills; see invalidate.go
+	gen  uint64       // invalidation generation, guarded by inv
 
 	byID       *idCache
 	byGUID     *cache[guidKey, SubjectSchema]
@@ -198,15 +201,7 @@ func (c *Client) Close() error {
 }
 
 // ClearCaches drops everything the client has cached.
-func (c *Client) ClearCaches() {
-	c.byID.clear()
-	c.byGUID.clear()
-	c.registered.clear()
-	c.lookedUp.clear()
-	c.byVersion.clear()
-	c.latest.clear()
-	c.latestMeta.clear()
-}
+func (c *Client) ClearCaches() { c.clearAll() }
 
 // ClearSubject drops what the client has cached about subject (its
 // versions, latest versions, register and lookup answers). Honours

@@ -9,36 +9,68 @@ const (
 	dropAll       = dropLatest | dropVersions | dropSchemas | dropNegatives
 )
 
+// Invalidation and fills of the subject-scoped caches are ordered by
+// c.inv: a fetch reads the generation before its request and stores its
+// answer only if no invalidation ran meanwhile, so that an answer fetched
+// before a delete is not cached after it. Hits never touch c.inv.
+
+// generation returns the current invalidation generation.
+func (c *Client) generation() uint64 {
+	c.inv.RLock()
+	defer c.inv.RUnlock()
+	return c.gen
+}
+
+// fillIf runs put unless an invalidation ran since gen was read.
+func (c *Client) fillIf(gen uint64, put func()) {
+	c.inv.RLock()
+	defer c.inv.RUnlock()
+	if c.gen == gen {
+		put()
+	}
+}
+
+// invalidate runs drop as a new generation.
+func (c *Client) invalidate(drop func()) {
+	c.inv.Lock()
+	defer c.inv.Unlock()
+	c.gen++
+	drop()
+}
+
 // invalidateSubject drops the cached answers about subject (seen from
 // context ctxName) that what names.
 func (c *Client) invalidateSubject(ctxName, subject string, what int) {
-	want := canonicalSubject(ctxName, subject)
-	match := func(kctx, ksubject string, err error) bool {
-		return canonicalSubject(kctx, ksubject) == want
-	}
-	c.invalidateWhere(match, what)
+	c.invalidate(func() { c.dropSubject(ctxName, subject, what) })
 }
 
-// invalidateWhere drops, from the subject-scoped caches, the entries whose
-// (context, subject) match.
-func (c *Client) invalidateWhere(match func(ctx, subject string, err error) bool, what int) {
+func (c *Client) dropSubject(ctxName, subject string, what int) {
+	want := canonicalSubject(ctxName, subject)
+	c.dropWhere(func(kctx, ksubject string) bool {
+		return canonicalSubject(kctx, ksubject) == want
+	}, what)
+}
+
+// dropWhere drops, from the subject-scoped caches, the entries whose
+// (context, subject) match and whose kind what names.
+func (c *Client) dropWhere(match func(ctx, subject string) bool, what int) {
 	only := func(kind int, err error) bool {
 		return what&kind != 0 || (what&dropNegatives != 0 && err != nil)
 	}
 	c.latest.deleteIf(func(k versionKey, e *entry[SubjectSchema]) bool {
-		return only(dropLatest, e.err) && match(k.ctx, k.subject, e.err)
+		return only(dropLatest, e.err) && match(k.ctx, k.subject)
 	})
 	c.latestMeta.deleteIf(func(k metaKey, e *entry[metaValue]) bool {
-		return only(dropLatest, e.err) && match(k.ctx, k.subject, e.err)
+		return only(dropLatest, e.err) && match(k.ctx, k.subject)
 	})
 	c.byVersion.deleteIf(func(k versionKey, e *entry[SubjectSchema]) bool {
-		return only(dropVersions, e.err) && match(k.ctx, k.subject, e.err)
+		return only(dropVersions, e.err) && match(k.ctx, k.subject)
 	})
 	c.registered.deleteIf(func(k schemaKey, e *entry[SubjectSchema]) bool {
-		return only(dropSchemas, e.err) && match(k.ctx, k.subject, e.err)
+		return only(dropSchemas, e.err) && match(k.ctx, k.subject)
 	})
 	c.lookedUp.deleteIf(func(k schemaKey, e *entry[SubjectSchema]) bool {
-		return only(dropSchemas, e.err) && match(k.ctx, k.subject, e.err)
+		return only(dropSchemas, e.err) && match(k.ctx, k.subject)
 	})
 }
 
@@ -46,10 +78,12 @@ func (c *Client) invalidateWhere(match func(ctx, subject string, err error) bool
 // stale: that version (all of them for [Latest]), the latest answers and
 // the register and lookup answers of the subject.
 func (c *Client) invalidateVersion(ctxName, subject string, version int) {
-	c.invalidateSubject(ctxName, subject, dropLatest|dropSchemas|dropNegatives)
-	want := canonicalSubject(ctxName, subject)
-	c.byVersion.deleteIf(func(k versionKey, e *entry[SubjectSchema]) bool {
-		return (version == Latest || k.version == version) && canonicalSubject(k.ctx, k.subject) == want
+	c.invalidate(func() {
+		c.dropSubject(ctxName, subject, dropLatest|dropSchemas|dropNegatives)
+		want := canonicalSubject(ctxName, subject)
+		c.byVersion.deleteIf(func(k versionKey, _ *entry[SubjectSchema]) bool {
+			return (version == Latest || k.version == version) && canonicalSubject(k.ctx, k.subject) == want
+		})
 	})
 }
 
@@ -57,19 +91,36 @@ func (c *Client) invalidateVersion(ctxName, subject string, version int) {
 // may alter (normalization, default and override metadata and rules): the
 // subject's, or, for a context-wide or global change, all of them.
 func (c *Client) invalidateConfig(ctxName, subject string) {
-	if subject != "" {
-		c.invalidateSubject(ctxName, subject, dropSchemas)
-		return
-	}
-	c.registered.clear()
-	c.lookedUp.clear()
+	c.invalidate(func() {
+		if subject != "" {
+			c.dropSubject(ctxName, subject, dropSchemas)
+			return
+		}
+		c.registered.clear()
+		c.lookedUp.clear()
+	})
 }
 
 // invalidateContext drops everything cached about the context name.
 func (c *Client) invalidateContext(name string) {
-	c.invalidateWhere(func(kctx, ksubject string, _ error) bool {
-		ctxName, _ := SplitSubject(canonicalSubject(kctx, ksubject))
-		return ctxName == name
-	}, dropAll)
-	c.byID.dropContext(name)
+	c.invalidate(func() {
+		c.dropWhere(func(kctx, ksubject string) bool {
+			ctxName, _ := SplitSubject(canonicalSubject(kctx, ksubject))
+			return ctxName == name
+		}, dropAll)
+		c.byID.dropContext(name)
+	})
+}
+
+// clearAll empties every cache.
+func (c *Client) clearAll() {
+	c.invalidate(func() {
+		c.byID.clear()
+		c.byGUID.clear()
+		c.registered.clear()
+		c.lookedUp.clear()
+		c.byVersion.clear()
+		c.latest.clear()
+		c.latestMeta.clear()
+	})
 }

@@ -42,11 +42,12 @@ func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params
 		if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
+		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(k.id), p.query(nil), nil, &out)
 		if err != nil {
 			if isMissing(err) && c.missingIDTTL > 0 {
-				c.byID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)})
+				c.fillIf(gen, func() { c.byID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)}) })
 			}
 			return SubjectSchema{}, err
 		}
@@ -79,11 +80,12 @@ func (c *Client) schemaByGUIDMiss(ctx context.Context, k guidKey, h uint64, p pa
 		if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
+		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, "/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, &out)
 		if err != nil {
 			if isMissing(err) && c.missingIDTTL > 0 {
-				c.byGUID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)})
+				c.fillIf(gen, func() { c.byGUID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)}) })
 			}
 			return SubjectSchema{}, err
 		}

@@ -48,6 +48,7 @@ func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Sche
 		if e := c.registered.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
+		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions", p.query(nil), &s, &out)
 		if err != nil {
@@ -57,8 +58,8 @@ func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Sche
 		if out.Subject == "" {
 			out.Subject = k.subject
 		}
+		c.fillIf(gen, func() { c.registered.put(k, h, &entry[SubjectSchema]{val: out}) })
 		c.invalidateSubject(k.ctx, k.subject, dropLatest|dropNegatives)
-		c.registered.put(k, h, &entry[SubjectSchema]{val: out})
 		return out, nil
 	})
 }
@@ -129,15 +130,16 @@ func (c *Client) lookupMiss(ctx context.Context, k schemaKey, h uint64, s Schema
 		if e := c.lookedUp.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
+		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject), p.query(nil), &s, &out)
 		if err != nil {
 			if isMissing(err) && c.missingSchTTL > 0 {
-				c.lookedUp.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingSchTTL)})
+				c.fillIf(gen, func() { c.lookedUp.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingSchTTL)}) })
 			}
 			return SubjectSchema{}, err
 		}
-		c.lookedUp.put(k, h, &entry[SubjectSchema]{val: out})
+		c.fillIf(gen, func() { c.lookedUp.put(k, h, &entry[SubjectSchema]{val: out}) })
 		return out, nil
 	})
 }
@@ -197,15 +199,22 @@ func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p par
 				return e.val, e.err
 			}
 		}
+		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions/"+versionString(k.version), p.query(nil), nil, &out)
 		if err != nil {
 			if cc != nil && isMissing(err) && c.missingVerTTL > 0 {
-				cc.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingVerTTL)})
+				c.fillIf(gen, func() { cc.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingVerTTL)}) })
 			}
 			return SubjectSchema{}, err
 		}
-		if k.version == Latest {
+		c.fillIf(gen, func() {
+			if k.version != Latest {
+				if cc != nil {
+					cc.put(k, h, &entry[SubjectSchema]{val: out})
+				}
+				return
+			}
 			if cc != nil {
 				cc.put(k, h, &entry[SubjectSchema]{val: out, exp: c.expiry(c.latestTTL)})
 			}
@@ -214,9 +223,7 @@ func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p par
 				vk.version = out.Version
 				c.byVersion.put(vk, c.versionHash(&vk), &entry[SubjectSchema]{val: out})
 			}
-		} else if cc != nil {
-			cc.put(k, h, &entry[SubjectSchema]{val: out})
-		}
+		})
 		return out, nil
 	})
 }
@@ -277,16 +284,21 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 			q.Add("key", mk)
 			q.Add("value", md[mk])
 		}
+		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/metadata", q, nil, &out)
 		if err != nil {
 			if c.latestTTL != 0 && isMissing(err) && c.missingVerTTL > 0 {
-				c.latestMeta.put(k, h, &entry[metaValue]{val: metaValue{md: md}, err: err, exp: c.expiry(c.missingVerTTL)})
+				c.fillIf(gen, func() {
+					c.latestMeta.put(k, h, &entry[metaValue]{val: metaValue{md: md}, err: err, exp: c.expiry(c.missingVerTTL)})
+				})
 			}
 			return SubjectSchema{}, err
 		}
 		if c.latestTTL != 0 {
-			c.latestMeta.put(k, h, &entry[metaValue]{val: metaValue{ss: out, md: md}, exp: c.expiry(c.latestTTL)})
+			c.fillIf(gen, func() {
+				c.latestMeta.put(k, h, &entry[metaValue]{val: metaValue{ss: out, md: md}, exp: c.expiry(c.latestTTL)})
+			})
 		}
 		return out, nil
 	})
