@@ -522,3 +522,15 @@ func TestConstructorErrors(t *testing.T) {
 		t.Errorf("*dynamicpb.Message: %v", err)
 	}
 }
+
+// newBenchMock is newMock for benchmarks.
+func newBenchMock(b *testing.B) *registry.Client {
+	b.Helper()
+	srv := mockregistry.StartServer(b, mockregistry.WithFormats(protobuf.Format()))
+	c, err := srv.Client()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return c
+}

@@ -1,0 +1,153 @@
+package protobuf_test
+
+import (
+	"fmt"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/srkit-go/srkit/protobuf"
+	"github.com/srkit-go/srkit/protobuf/internal/testpb/srkittestpb"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// benchMessage is the representative record of ../shared/reference/performance.md:
+// an id, a long, an email, a 5-symbol enum, a double, a currency, a
+// timestamp, 5 line items, a 3-entry map and a nullable note.
+func benchMessage() *srkittestpb.Bench {
+	m := &srkittestpb.Bench{
+		Id:         "6db60d7f-ee4a-46f5-9857-ce8458e2a78f",
+		CustomerId: 1234567890123,
+		Email:      "ada.lovelace@example.com",
+		Kind:       srkittestpb.Bench_WHOLESALE,
+		Amount:     1299.95,
+		Currency:   "EUR",
+		CreatedAt:  &timestamppb.Timestamp{Seconds: 1710506096, Nanos: 789000000},
+		Tags:       map[string]string{"channel": "web", "region": "eu-west", "campaign": "spring"},
+		Note:       proto.String("leave at the door"),
+	}
+	for i := range 5 {
+		m.Items = append(m.Items, &srkittestpb.Bench_Item{Sku: fmt.Sprintf("SKU-%04d", i), Quantity: int32(i + 1), Price: 9.99 * float64(i+1)})
+	}
+	return m
+}
+
+func BenchmarkProtoMarshal(b *testing.B) {
+	m := benchMessage()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := proto.Marshal(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProtobufSerialize(b *testing.B) {
+	c := newBenchMock(b)
+	s, err := protobuf.NewSerializer[*srkittestpb.Bench](c, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := benchMessage()
+	if _, _, err := s.Serialize(ctx, "bench", m); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := s.Serialize(ctx, "bench", m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProtoMarshalAppend(b *testing.B) {
+	m := benchMessage()
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = (proto.MarshalOptions{}).MarshalAppend(buf[:0], m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProtobufAppendSerialize(b *testing.B) {
+	c := newBenchMock(b)
+	s, err := protobuf.NewSerializer[*srkittestpb.Bench](c, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := benchMessage()
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		if buf, _, err = s.AppendSerialize(ctx, buf[:0], "bench", m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProtoUnmarshal(b *testing.B) {
+	body, err := proto.Marshal(benchMessage())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m := new(srkittestpb.Bench)
+		if err := proto.Unmarshal(body, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProtobufDeserialize(b *testing.B) {
+	c := newBenchMock(b)
+	s, err := protobuf.NewSerializer[*srkittestpb.Bench](c, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload, _, err := s.Serialize(ctx, "bench", benchMessage())
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := protobuf.NewDeserializer[*srkittestpb.Bench](c, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Deserialize(ctx, "bench", payload, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.Deserialize(ctx, "bench", payload, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProtobufDeserializeDynamic decodes into dynamic messages (no
+// generated code); compare with BenchmarkProtoUnmarshalDynamic.
+func BenchmarkProtobufDeserializeDynamic(b *testing.B) {
+	c := newBenchMock(b)
+	s, _ := protobuf.NewSerializer[*srkittestpb.Bench](c, serde.Value)
+	payload, _, err := s.Serialize(ctx, "bench", benchMessage())
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := protobuf.NewDeserializer[proto.Message](c, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Deserialize(ctx, "bench", payload, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.Deserialize(ctx, "bench", payload, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
