@@ -138,3 +138,33 @@ func TestErrorString(t *testing.T) {
 		t.Fatal("matches a foreign error")
 	}
 }
+
+func FuzzErrorFromBody(f *testing.F) {
+	f.Add(404, []byte(`{"error_code":40401,"message":"x"}`))
+	f.Add(502, []byte(`<html>`))
+	f.Add(401, []byte{})
+	f.Add(500, []byte(`{"error_code":"abc"}`))
+	f.Add(422, []byte("\xff\xfe"))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := errorFromBody(status, body)
+		if e.StatusCode != status || e.Message == "" {
+			t.Fatalf("%+v", e)
+		}
+		_ = e.Error()
+		_ = errors.Is(e, ErrSubjectNotFound)
+	})
+}
+
+func FuzzSubjects(f *testing.F) {
+	for _, s := range []string{"s", ":.a:s", ":.:", ":.", "::", ":.a:b:c", ""} {
+		f.Add(s, ".ctx")
+	}
+	f.Fuzz(func(t *testing.T, subject, ctxName string) {
+		c, name := SplitSubject(subject)
+		if q := QualifySubject(c, name); c != "" && q != subject && canonicalSubject("", subject) != q {
+			t.Fatalf("round trip %q -> %q %q -> %q", subject, c, name, q)
+		}
+		_ = canonicalSubject(normalizeContext(ctxName), subject)
+		_ = escapeSubject(subject)
+	})
+}

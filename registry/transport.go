@@ -313,7 +313,7 @@ func errorFromBody(status int, raw []byte) *Error {
 		}
 		e.Message = body.Message
 		if e.Message == "" {
-			e.Message = http.StatusText(status)
+			e.Message = statusText(status)
 		}
 		return e
 	}
@@ -326,13 +326,18 @@ func errorFromBody(status int, raw []byte) *Error {
 		msg = msg[:cut] + "…"
 	}
 	if msg == "" || strings.HasPrefix(msg, "<") || !isPrintable(msg) {
-		msg = http.StatusText(status)
-		if msg == "" {
-			msg = "HTTP " + strconv.Itoa(status)
-		}
+		msg = statusText(status)
 	}
 	e.Message = msg
 	return e
+}
+
+// statusText is the status's text, or "HTTP n" for unknown statuses.
+func statusText(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "HTTP " + strconv.Itoa(status)
 }
 
 // isPrintable reports whether s is text worth quoting in an error.
