@@ -79,20 +79,30 @@ func checkPair(level registry.CompatibilityLevel, s registry.Schema, parsed comp
 	}
 }
 
+// swapNewOld swaps "new schema" and "old schema" in a message.
+var swapNewOld = strings.NewReplacer("new schema", "old schema", "old schema", "new schema")
+
 // maxSchemaLog is how much of the old schema a message quotes.
 const maxSchemaLog = 10 * 1024
 
 // formatMessages fills the reader/writer placeholders ("%s") of a format's
-// messages and appends the old version and schema, as the real server does.
+// messages (or, for messages a format worded for the new schema reading the
+// old one, swaps "new" and "old" when the old schema is the reader) and
+// appends the old version and schema, as the real server does.
 func formatMessages(msgs []string, old *versionRec, reader, writer string, appendSchema bool) []string {
 	if len(msgs) == 0 {
 		return nil
 	}
 	out := make([]string, 0, len(msgs)+2)
 	for _, m := range msgs {
-		if strings.Contains(m, "%s") {
+		switch {
+		case strings.Contains(m, "%s"):
 			m = strings.Replace(m, "%s", reader, 1)
 			m = strings.Replace(m, "%s", writer, 1)
+		case reader == "old":
+			// The format wrote the message for the usual direction (the
+			// new schema reads the old one); here the old schema reads.
+			m = swapNewOld.Replace(m)
 		}
 		out = append(out, m)
 	}

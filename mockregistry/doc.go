@@ -91,11 +91,16 @@
 // # Formats
 //
 // Parsing and compatibility are delegated to a [compat.Format] per schema
-// type. New uses srkit's Avro, Protobuf and JSON Schema formats where they
-// are available; [WithFormats] adds or replaces formats. A schema type with
-// no format is rejected with 42201 ("no checker for schema type X") on
+// type. New uses srkit's Avro, Protobuf and JSON Schema formats (packages
+// avro, protobuf and jsonschema); [WithFormats] adds or replaces formats and
+// [WithoutDefaultFormats] leaves the defaults out. A schema type with no
+// format is rejected with 42201 ("no checker for schema type X") on
 // register, lookup and compatibility checks: the mock never answers
-// "compatible" for a schema it cannot check.
+// "compatible" for a schema it cannot check. Messages a format words for
+// the new schema reading the old one are reworded ("new" and "old"
+// swapped) when a FORWARD or FULL check has the old schema read the new
+// one; messages with "%s" placeholders are filled as the real server fills
+// them.
 //
 // # Known differences from the real server
 //

@@ -33,7 +33,7 @@ func TestRealProtobuf(t *testing.T) {
 		{"POST", "/subjects/orders-value/versions", body("syntax = \"proto3\"; message {", pb), 422, ""},
 		{"POST", "/compatibility/subjects/orders-value/versions/latest", body(protoBad, pb), 200, `{"is_compatible":false}`},
 		{"POST", "/subjects/orders-value/versions", body(protoBad, pb), 409, ""},
-		{"GET", "/schemas/types", "", 200, `["JSON","PROTOBUF"]`},
+		{"GET", "/schemas/types", "", 200, `["JSON","PROTOBUF","AVRO"]`},
 	})
 	// format=serialized answers a base64 FileDescriptorProto, which is
 	// accepted on register as the same schema.
@@ -78,5 +78,35 @@ func TestRealJSONSchema(t *testing.T) {
 		{"GET", "/subjects/j/versions", "", 200, `[1,2]`},
 		{"POST", "/subjects/j/versions", body(`{"type": 12}`, js), 422, ""},
 		{"POST", "/subjects/j/versions", body(jsonBad, js), 409, ""},
+	})
+}
+
+func TestRealAvro(t *testing.T) {
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := `{"type": "record", "name": "User", "namespace": "shop", "fields": [{"name": "id", "type": "int"}]}`
+	v1Canonical := `{"type":"record","name":"User","namespace":"shop","fields":[{"name":"id","type":"int"}]}`
+	v2 := `{"type":"record","name":"User","namespace":"shop","fields":[{"name":"id","type":"int"},{"name":"email","type":"string","default":""}]}`
+	bad := `{"type":"record","name":"User","namespace":"shop","fields":[{"name":"id","type":"int"},{"name":"age","type":"int"}]}`
+	msg := `Schema being registered is incompatible with an earlier schema for subject \"u\", details: [` +
+		`{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'age' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'age'}, ` +
+		`{oldSchemaVersion: 2}, {oldSchema: '` + escapeJSON(v2) + `'}, {validateFields: 'false', compatibility: 'BACKWARD'}]`
+	run(t, r.Handler(), []step{
+		{"POST", "/subjects/u/versions", body(v1), 200, `{"id":1,"version":1,"guid":"<guid>","schema":` + q(v1Canonical) + `}`},
+		{"POST", "/subjects/u/versions", body(v1Canonical), 200, `{"id":1,"version":1,"guid":"<guid>","schema":` + q(v1Canonical) + `}`},
+		{"POST", "/subjects/u/versions", body(v2), 200, `{"id":2,"version":2,"guid":"<guid>","schema":` + q(v2) + `}`},
+		{"POST", "/subjects/u/versions", body(bad), 409, `{"error_code":40901,"message":"` + msg + `"}`},
+		{"POST", "/subjects/u/versions", body(`{"type":"record"}`), 422, ""},
+		{"POST", "/subjects/u/versions", body(`{"type":"record","name":"X","fields":[{"name":"a","type":"Missing"}]}`), 422, ""},
+		{"GET", "/schemas/ids/1", "", 200, `{"guid":"<guid>","schema":` + q(v1Canonical) + `}`},
+		// FORWARD: the old schema reads; the message says so.
+		{"PUT", "/config/u", `{"compatibility":"FORWARD"}`, 200, ""},
+		{"POST", "/compatibility/subjects/u/versions/1?verbose=true", body(`{"type":"record","name":"User","namespace":"shop","fields":[{"name":"email","type":"string"}]}`), 200,
+			`{"is_compatible":false,"messages":[` +
+				q(`{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'id' at path '/fields/0' in the old schema has no default value and is missing in the new schema', additionalInfo:'id'}`) + `,` +
+				q(`{oldSchemaVersion: 1}`) + `,` + q(`{oldSchema: '`+v1Canonical+`'}`) + `,` +
+				q(`{validateFields: 'false', compatibility: 'FORWARD'}`) + `]}`},
 	})
 }
