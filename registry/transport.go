@@ -69,7 +69,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 		)
 		for j := 0; j < n; j++ {
 			idx := (start + j) % n
-			res, err, ra := c.attempt(ctx, c.urls[idx], method, path, body, out)
+			res, ra, err := c.attempt(ctx, c.urls[idx], method, path, body, out)
 			if res == finished {
 				if c.preferred.Load() != int32(idx) {
 					c.preferred.Store(int32(idx))
@@ -81,8 +81,9 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 			}
 			lastErr = err
 			retryable = retryable || isRetryable(err)
+			retryAfter = max(retryAfter, ra)
 			if res == retrySame {
-				start, retryAfter = idx, ra
+				start = idx
 				break
 			}
 			if j+1 < n {
@@ -110,7 +111,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 }
 
 // attempt sends the request once to base.
-func (c *Client) attempt(ctx context.Context, base, method, path string, body []byte, out any) (outcome, error, time.Duration) {
+func (c *Client) attempt(ctx context.Context, base, method, path string, body []byte, out any) (outcome, time.Duration, error) {
 	actx := ctx
 	if c.requestTimeout > 0 {
 		var cancel context.CancelFunc
@@ -123,7 +124,7 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 	}
 	req, err := http.NewRequestWithContext(actx, method, base+path, rd)
 	if err != nil {
-		return finished, fmt.Errorf("registry: %s %s: %w", method, path, err), 0
+		return finished, 0, fmt.Errorf("registry: %s %s: %w", method, path, err)
 	}
 	for k, v := range c.headers {
 		req.Header[k] = v
@@ -139,33 +140,33 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 	if c.auth != nil {
 		h, err := c.auth.authorization(actx)
 		if err != nil {
-			return finished, err, 0
+			return finished, 0, err
 		}
 		req.Header.Set("Authorization", h)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return failOver, &transportError{err: err}, 0
+		return failOver, 0, &transportError{err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return failOver, &transportError{err: fmt.Errorf("reading response of %s %s: %w", method, base+path, err)}, 0
+		return failOver, 0, &transportError{err: fmt.Errorf("reading response of %s %s: %w", method, base+path, err)}
 	}
 	st := resp.StatusCode
 	if st >= 200 && st <= 299 {
-		return finished, decodeBody(raw, st, out), 0
+		return finished, 0, decodeBody(raw, st, out)
 	}
 	e := errorFromBody(st, raw)
 	switch {
 	case st == http.StatusUnauthorized && c.auth != nil:
 		c.auth.reject()
 	case st == http.StatusRequestTimeout || st == http.StatusTooManyRequests:
-		return retrySame, e, parseRetryAfter(resp.Header.Get("Retry-After"))
+		return retrySame, parseRetryAfter(resp.Header.Get("Retry-After")), e
 	case st >= 500:
-		return failOver, e, 0
+		return failOver, parseRetryAfter(resp.Header.Get("Retry-After")), e
 	}
-	return finished, e, 0
+	return finished, 0, e
 }
 
 // decodeBody decodes a 2xx answer into out.

@@ -84,24 +84,26 @@ func TestClientErrorsNotRetried(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	var first atomic.Bool
-	first.Store(true)
-	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
-		if first.Swap(false) {
-			w.Header().Set("Retry-After", "3")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
+	for _, status := range []int{429, 503} {
+		var first atomic.Bool
+		first.Store(true)
+		srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+			if first.Swap(false) {
+				w.Header().Set("Retry-After", "3")
+				w.WriteHeader(status)
+				return
+			}
+			reply(w, 200, []string{"a"})
+		})
+		c := mustNew(t, URLs(srv.URL), Retries(3, time.Millisecond, 10*time.Second))
+		waits := fastRetries(c)
+		got, err := c.Subjects(bg)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("%d: Subjects = %v, %v", status, got, err)
 		}
-		reply(w, 200, []string{"a"})
-	})
-	c := mustNew(t, URLs(srv.URL), Retries(3, time.Millisecond, 10*time.Second))
-	waits := fastRetries(c)
-	got, err := c.Subjects(bg)
-	if err != nil || len(got) != 1 {
-		t.Fatalf("Subjects = %v, %v", got, err)
-	}
-	if len(*waits) != 1 || (*waits)[0] < 3*time.Second {
-		t.Fatalf("waits = %v, want one wait of at least the Retry-After 3s", *waits)
+		if len(*waits) != 1 || (*waits)[0] < 3*time.Second {
+			t.Fatalf("%d: waits = %v, want one wait of at least the Retry-After 3s", status, *waits)
+		}
 	}
 }
 
