@@ -100,11 +100,15 @@ func (s *Schema) Normalized() string {
 }
 
 // CheckBackward reports whether data written with previous can be read with
-// s, as Confluent's registry decides it, and returns one message per
-// incompatibility worded like the registry's verbose messages, with s as
-// the "new" schema and previous as the "old" one.
+// s, as Confluent's registry decides it (Avro's SchemaCompatibility), and
+// returns one message per incompatibility exactly as Confluent's
+// AvroSchema.isBackwardCompatible returns it: the reader and writer schema
+// names are left as two "%s" placeholders, which the registry fills with
+// "new" and "old" (or "old" and "new" for FORWARD) before it answers, as
+// the mock registry does. Use [Schema.CheckBackwardLabeled] for filled-in
+// messages.
 func (s *Schema) CheckBackward(previous compat.Schema) []string {
-	return s.CheckBackwardLabeled(previous, "new", "old")
+	return s.CheckBackwardLabeled(previous, "%s", "%s")
 }
 
 // CheckBackwardLabeled is [Schema.CheckBackward] with the names the messages
