@@ -7,6 +7,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/jsonschema"
+	"github.com/srkit-go/srkit/mockregistry"
 )
 
 // Confluent's serializers auto-register their schema (after the
@@ -108,5 +109,45 @@ func TestProtobufSchema(t *testing.T) {
 	}
 	if _, err := c.Register("p-value", schemaregistry.SchemaInfo{Schema: "message {", SchemaType: "PROTOBUF"}, false); restCode(err) != 42201 {
 		t.Fatalf("invalid proto: %v", err)
+	}
+}
+
+// TestAvroSerdeWithRealFormat runs Confluent's Avro serde against the mock
+// with srkit's own Avro format checking the schemas, then evolves the
+// schema the way a producer would, within and against BACKWARD.
+func TestAvroSerdeWithRealFormat(t *testing.T) {
+	srv := mockregistry.StartServer(t) // default formats
+	c, err := schemaregistry.NewClient(schemaregistry.NewConfig(srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ser, err := avrov2.NewSerializer(c, serde.ValueSerde, avrov2.NewSerializerConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := ser.Serialize("real", &order{ID: "r-1", Amount: 5})
+	if err != nil {
+		t.Fatalf("Serialize: %v", err)
+	}
+	deser, err := avrov2.NewDeserializer(c, serde.ValueSerde, avrov2.NewDeserializerConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got order
+	if err := deser.DeserializeInto("real", payload, &got); err != nil || got != (order{ID: "r-1", Amount: 5}) {
+		t.Fatalf("DeserializeInto = %+v, %v", got, err)
+	}
+	md, err := c.GetLatestSchemaMetadata("real-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Adding a field without a default breaks BACKWARD; with one it is fine.
+	noDefault := `{"type":"record","name":"order","fields":[{"name":"id","type":"string"},{"name":"amount","type":"long"},{"name":"note","type":"string"}]}`
+	if _, err := c.Register("real-value", schemaregistry.SchemaInfo{Schema: noDefault}, false); restCode(err) != 40901 {
+		t.Fatalf("incompatible evolution of %s: %v", md.Schema, err)
+	}
+	withDefault := `{"type":"record","name":"order","fields":[{"name":"id","type":"string"},{"name":"amount","type":"long"},{"name":"note","type":"string","default":""}]}`
+	if ok, err := c.TestSubjectCompatibility("real-value", schemaregistry.SchemaInfo{Schema: withDefault}); err != nil || !ok {
+		t.Fatalf("compatible evolution of %s: %v, %v", md.Schema, ok, err)
 	}
 }
