@@ -1,0 +1,132 @@
+package protobuf
+
+import (
+	"sort"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Field kinds and scalar groups of Confluent's Protobuf diff, and the
+// name-keyed views of descriptors the diff walks.
+
+type kind int
+
+const (
+	kindScalar kind = iota
+	kindMap
+	kindMessage
+)
+
+func fieldKind(f protoreflect.FieldDescriptor) kind {
+	switch {
+	case f.IsMap():
+		return kindMap
+	case f.Kind() == protoreflect.MessageKind || f.Kind() == protoreflect.GroupKind:
+		return kindMessage
+	}
+	return kindScalar // scalars and enums
+}
+
+type scalarGroup int
+
+const (
+	scalarGeneralNumber scalarGroup = iota
+	scalarSignedNumber
+	scalarStringOrBytes
+	scalarFixed32
+	scalarFixed64
+	scalarFloat
+	scalarDouble
+)
+
+// scalarKind groups the scalar types whose wire encodings read each other
+// (https://protobuf.dev/programming-guides/proto3/#updating).
+func scalarKind(f protoreflect.FieldDescriptor) scalarGroup {
+	switch f.Kind() {
+	case protoreflect.Sint32Kind, protoreflect.Sint64Kind:
+		return scalarSignedNumber
+	case protoreflect.StringKind, protoreflect.BytesKind:
+		return scalarStringOrBytes
+	case protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind:
+		return scalarFixed32
+	case protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
+		return scalarFixed64
+	case protoreflect.FloatKind:
+		return scalarFloat
+	case protoreflect.DoubleKind:
+		return scalarDouble
+	}
+	return scalarGeneralNumber // int32, int64, uint32, uint64, bool, enums
+}
+
+func messagesByName(ms protoreflect.MessageDescriptors) (map[string]protoreflect.MessageDescriptor, map[string]int) {
+	byName, idx := map[string]protoreflect.MessageDescriptor{}, map[string]int{}
+	n := 0
+	for i := 0; i < ms.Len(); i++ {
+		m := ms.Get(i)
+		if m.IsMapEntry() {
+			continue
+		}
+		byName[string(m.Name())] = m
+		idx[string(m.Name())] = n
+		n++
+	}
+	return byName, idx
+}
+
+func enumsByName(es protoreflect.EnumDescriptors) map[string]protoreflect.EnumDescriptor {
+	out := map[string]protoreflect.EnumDescriptor{}
+	for i := 0; i < es.Len(); i++ {
+		out[string(es.Get(i).Name())] = es.Get(i)
+	}
+	return out
+}
+
+func oneofsByName(md protoreflect.MessageDescriptor) map[string]protoreflect.OneofDescriptor {
+	out := map[string]protoreflect.OneofDescriptor{}
+	for i := 0; i < md.Oneofs().Len(); i++ {
+		if o := md.Oneofs().Get(i); !o.IsSynthetic() {
+			out[string(o.Name())] = o
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unionKeys[V any](a, b map[string]V) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string]V{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unionInts[V any](a, b map[int32]V) []int32 {
+	seen := map[int32]bool{}
+	var out []int32
+	for _, m := range []map[int32]V{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
