@@ -1,6 +1,8 @@
 package protobuf_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -121,5 +123,50 @@ func TestDeserializeIntoReuses(t *testing.T) {
 	f := dm.ProtoReflect().Descriptor().Fields()
 	if dm != first || dm.ProtoReflect().Get(f.ByName("order_id")).String() != "2" || dm.ProtoReflect().Has(f.ByName("reason")) {
 		t.Errorf("dynamic reuse: %v", dm)
+	}
+}
+
+// Many goroutines share one serializer and one deserializer, cold and
+// warm (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	c := newMock(t)
+	s, _ := protobuf.NewSerializer[proto.Message](c, serde.Value)
+	d, _ := protobuf.NewDeserializer[proto.Message](c, serde.Value)
+	msgs := []proto.Message{
+		sampleOrder(),
+		&srkittestpb.OrderCancelled{OrderId: "c"},
+		&srkittestpb.OrderPlaced_Line{Sku: "l"},
+		&srkittestpb.Bench{Id: "b"},
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 40 {
+				m := msgs[(g+i)%len(msgs)]
+				topic := []string{"t1", "t2"}[i%2]
+				p, _, err := s.Serialize(ctx, topic, m)
+				if err != nil {
+					errs <- err
+					return
+				}
+				got, err := d.Deserialize(ctx, topic, p, nil)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got.ProtoReflect().Descriptor().FullName() != m.ProtoReflect().Descriptor().FullName() {
+					errs <- fmt.Errorf("decoded %s, want %s", got.ProtoReflect().Descriptor().FullName(), m.ProtoReflect().Descriptor().FullName())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
