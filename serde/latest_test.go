@@ -1,0 +1,122 @@
+package serde_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// TestUseLatestFollowsNewVersions checks that a serializer writing with the
+// latest version picks up a newly registered version once the client's
+// latest TTL has passed, and that a deserializer reading into the latest
+// version does the same.
+func TestUseLatestFollowsNewVersions(t *testing.T) {
+	ctx := context.Background()
+	mock, err := mockregistry.New(mockregistry.WithCompatibility(registry.None))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { return now }
+	client, err := mock.Client(registry.LatestTTL(time.Minute), registry.Clock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := client.Register(ctx, "orders-value", registry.Schema{Schema: `"string"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig(serde.UseLatest(), serde.AutoRegister(false)))
+	first, _, err := ser.Serialize(ctx, "orders", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := idOf(t, first); id != v1.ID {
+		t.Fatalf("wrote with id %d, want %d", id, v1.ID)
+	}
+	// Another service registers v2 (registering through this client would
+	// invalidate its cached latest version at once).
+	other, err := mock.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := other.Register(ctx, "orders-value", registry.Schema{Schema: `"bytes"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2.ID == v1.ID {
+		t.Fatal("mock gave the second version the first one's ID")
+	}
+	// Within the TTL the cached latest version is used.
+	p, _, err := ser.Serialize(ctx, "orders", "b")
+	if err != nil || idOf(t, p) != v1.ID {
+		t.Fatalf("within TTL: id %d err %v, want %d", idOf(t, p), err, v1.ID)
+	}
+	now = now.Add(2 * time.Minute)
+	p, _, err = ser.Serialize(ctx, "orders", "c")
+	if err != nil || idOf(t, p) != v2.ID {
+		t.Fatalf("after TTL: id %d err %v, want %d", idOf(t, p), err, v2.ID)
+	}
+
+	// The deserializer reads v1 data into the latest (v2) reader schema.
+	codec := &readerRecorder{}
+	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, serde.NewDeserializerConfig(serde.UseLatest()))
+	got, err := de.Deserialize(ctx, "orders", first, nil)
+	if err != nil || got != "a" {
+		t.Fatalf("Deserialize = %q %v", got, err)
+	}
+	if codec.writerID != v1.ID || codec.readerID != v2.ID {
+		t.Fatalf("decoder built for writer %d reader %d, want %d and %d", codec.writerID, codec.readerID, v1.ID, v2.ID)
+	}
+}
+
+func TestAssociatedNameStrategyFallsBack(t *testing.T) {
+	ctx := context.Background()
+	mock, err := mockregistry.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := mock.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	strategy := serde.AssociatedNameStrategy(client, "", nil)
+	got, err := strategy(ctx, "payments", serde.Key, "")
+	if err != nil || got != "payments-key" {
+		t.Fatalf("strategy = %q %v, want the topic-name fallback", got, err)
+	}
+	strategy = serde.AssociatedNameStrategy(client, "lkc-123", serde.RecordNameStrategy)
+	got, err = strategy(ctx, "payments", serde.Value, "io.example.Payment")
+	if err != nil || got != "io.example.Payment" {
+		t.Fatalf("strategy = %q %v, want the record-name fallback", got, err)
+	}
+}
+
+func idOf(t *testing.T, payload []byte) int {
+	t.Helper()
+	ref, _, err := serde.ParseSchemaRef(payload, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref.ID
+}
+
+// readerRecorder records the writer and reader schemas it builds a decoder
+// for.
+type readerRecorder struct {
+	rawCodec
+	writerID, readerID int
+}
+
+func (r *readerRecorder) Decoder(_ context.Context, w *serde.ResolvedSchema, _ []int, rd *serde.ResolvedSchema) (serde.Decoder[string], error) {
+	r.writerID = w.ID
+	if rd != nil {
+		r.readerID = rd.ID
+	}
+	return rawDecoder{}, nil
+}
+
