@@ -119,4 +119,3 @@ func (r *readerRecorder) Decoder(_ context.Context, w *serde.ResolvedSchema, _ [
 	}
 	return rawDecoder{}, nil
 }
-
