@@ -52,11 +52,13 @@
 // drop the rest. Cached values share memory with the cache: treat a
 // returned [SubjectSchema]'s slices, maps and pointers as read-only.
 //
-// Measured on a shared 2-core Xeon VM (go test -bench Warm, Go 1.26):
+// Measured on a shared 2-core Xeon VM (go test -bench Warm, Go 1.26; the
+// first figure with the machine otherwise idle, the second with other
+// builds running on it):
 //
-//	BenchmarkSchemaByIDWarm            ~33 ns/op   0 B/op   0 allocs/op
-//	BenchmarkSchemaByIDWarmParallel    ~16-30 ns/op 0 B/op  0 allocs/op
-//	BenchmarkLatestSchemaWarm          ~90 ns/op   0 B/op   0 allocs/op (reads the clock for the TTL)
+//	BenchmarkSchemaByIDWarm           32-46 ns/op (50-100 loaded)   0 B/op   0 allocs/op
+//	BenchmarkSchemaByIDWarmParallel   16-35 ns/op (30-43 loaded)    0 B/op   0 allocs/op
+//	BenchmarkLatestSchemaWarm         ~90 ns/op (~130 loaded)       0 B/op   0 allocs/op (reads the clock for the TTL)
 //
 // # Schema contexts
 //
