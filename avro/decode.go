@@ -60,22 +60,11 @@ func compileDecoder[T any](api havro.API, g *goType, w, r *parsed, s settings) (
 		d.maxDepth, d.maxItems, d.writer = s.maxDepth, s.maxArrayLen, w.schema
 	}
 	d.dec = api.DecoderOf(target, g.ptrRT)
-	if err := decoderError(d.dec); err != nil {
+	if err := compileError(d.dec); err != nil {
 		return nil, fmt.Errorf("%w: %s cannot be read from schema %s: %v", ErrUnsupportedType, g.t, shortSchema(w), err)
 	}
 	d.pool.New = func() any { return havro.NewReader(nil, 0, havro.WithReaderConfig(api)) }
 	return d, nil
-}
-
-// decoderError returns the error of a decoder hamba compiled for a type it
-// cannot read the schema into, nil otherwise.
-func decoderError(dec havro.ValDecoder) error {
-	if fmt.Sprintf("%T", dec) != "*avro.errorDecoder" {
-		return nil
-	}
-	r := havro.NewReader(nil, 0)
-	dec.Decode(nil, r)
-	return r.Error
 }
 
 // valueDecoder reads values of T with a compiled hamba decoder.
@@ -120,7 +109,13 @@ func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 	}()
 	r.Reset(body)
 	d.dec.Decode(unsafe.Pointer(v), r)
-	if r.Error != nil && !errors.Is(r.Error, io.EOF) {
+	if r.Error != nil {
+		// Unlike hamba's Unmarshal, io.EOF is an error here: the body is
+		// the whole value, so reading past its end means it is truncated
+		// (hamba's decoders carry on with zero values after it).
+		if errors.Is(r.Error, io.EOF) {
+			return fmt.Errorf("%w: unexpected end of data: %v", ErrInvalidData, r.Error)
+		}
 		return fmt.Errorf("%w: %v", ErrInvalidData, r.Error)
 	}
 	return nil

@@ -2,12 +2,10 @@ package avro
 
 import (
 	"fmt"
-	"reflect"
 	"sync"
 	"unsafe"
 
 	havro "github.com/hamba/avro/v2"
-	"github.com/modern-go/reflect2"
 
 	"github.com/srkit-go/srkit/serde"
 )
@@ -32,34 +30,14 @@ func compileEncoder[T any](api havro.API, g *goType, ps *parsed) (serde.Encoder[
 	e := &valueEncoder[T]{api: api, schema: ps.schema, iface: g.iface, likePtr: g.likePtr}
 	if !g.iface {
 		e.enc = api.EncoderOf(ps.schema, g.rt)
-		if err := encoderError(e.enc); err != nil {
+		if err := compileError(e.enc); err != nil {
 			return nil, fmt.Errorf("%w: %s cannot be written with schema %s: %v", ErrUnsupportedType, g.t, shortSchema(ps), err)
-		}
-		if g.t.Kind() == reflect.Pointer {
-			// hamba hides a type mismatch of the pointee behind the
-			// pointer encoder; compile the pointee to see it now rather
-			// than at the first message.
-			if err := encoderError(api.EncoderOf(ps.schema, reflect2.Type2(g.t.Elem()))); err != nil {
-				return nil, fmt.Errorf("%w: %s cannot be written with schema %s: %v", ErrUnsupportedType, g.t, shortSchema(ps), err)
-			}
 		}
 	}
 	e.pool.New = func() any {
 		return &encScratch[T]{w: havro.NewWriter(nil, 512, havro.WithWriterConfig(api))}
 	}
 	return e, nil
-}
-
-// encoderError returns the error of an encoder hamba compiled for a type it
-// cannot write with the schema (it reports those lazily, at the first
-// value), nil otherwise.
-func encoderError(enc havro.ValEncoder) error {
-	if fmt.Sprintf("%T", enc) != "*avro.errorEncoder" {
-		return nil
-	}
-	w := havro.NewWriter(nil, 0)
-	enc.Encode(nil, w)
-	return w.Error
 }
 
 // shortSchema renders a schema for error messages.
