@@ -6,11 +6,12 @@
 //
 // Schemas that import these files resolve them against this package's
 // descriptors, and generated code for a .proto file that imports them
-// should use this package (go_package "github.com/srkit-go/srkit/protobuf/confluentpb"),
-// for example to read a field's tags:
+// should use this package (go_package "github.com/srkit-go/srkit/protobuf/confluentpb").
 //
-//	meta, _ := proto.GetExtension(fd.Options(), confluentpb.E_FieldMeta).(*confluentpb.Meta)
-//	tags := meta.GetTags()
+// To read the options of any descriptor, generated or compiled from
+// registry text at run time, use protobuf.FieldMeta, protobuf.FieldTags and
+// their siblings rather than proto.GetExtension: options of a compiled
+// schema hold the extension in another form.
 package confluentpb
 
 //go:generate go run ../internal/cmd/protogen -I ../internal/protos -module github.com/srkit-go/srkit -out ../.. confluent/meta.proto confluent/type/decimal.proto confluent/type/variant.proto
