@@ -1,4 +1,106 @@
-// Package jsonschema is srkit's JSON Schema format: typed serializers and
+// Package jsonschema is srkit's JSON Schema format: serializers and
 // deserializers of Go values as Confluent-framed JSON, validated against
-// JSON Schema, and the registry's JSON Schema compatibility rules.
+// JSON Schema, and Confluent Schema Registry's JSON Schema compatibility
+// rules for the mock registry and for checking schema changes.
+//
+// # Serializing and deserializing
+//
+// [NewSerializer] and [NewDeserializer] build serde.Serializer[T] and
+// serde.Deserializer[T] (see package serde for the wire format, subject-name
+// strategies and options):
+//
+//	ser, _ := jsonschema.NewSerializer[Order](client, serde.Value)
+//	payload, headers, err := ser.Serialize(ctx, "orders", order)
+//
+//	de, _ := jsonschema.NewDeserializer[Order](client, serde.Value)
+//	order, err := de.Deserialize(ctx, "orders", payload, headers)
+//
+// T is any type encoding/json handles: structs (json tags apply),
+// pointers to them, map[string]any, []any, any. The body is encoding/json's
+// output, so maps are written with sorted keys, exactly as
+// confluent-kafka-go writes them; a struct whose fields are declared in
+// sorted json-name order gives the same bytes as the equivalent map. For
+// any, map[string]any and []any the deserializer decodes a body once and
+// returns the decoded value (numbers as float64). A T that JSON cannot
+// carry (channels, functions, complex numbers, unsupported map keys, and,
+// for deserializers, interfaces with methods) is rejected by the
+// constructor.
+//
+// # The writer schema
+//
+// In order of precedence: a registered schema by ID (serde.UseSchemaID), the
+// subject's latest version (serde.UseLatest, serde.UseLatestWithMetadata),
+// a schema given as text ([WithSchema], registered as given, with its
+// references), or the schema [Generate] derives from T. Generated schemas
+// are what confluent-kafka-go registers for the same type
+// (invopop/jsonschema's Reflect with default settings, printed by
+// encoding/json), so a Go service using either client registers the same
+// schema. When T is an interface type and no schema is given, each value's
+// dynamic type gets its own schema, derived once per type.
+//
+// # Validation
+//
+// Values are validated against the writer schema before they are written,
+// and bodies against their writer schema when they are read; both are on by
+// default and switched off with serde.Validate(false). A mismatch is a
+// [*ValidationError] (matching [ErrInvalid]) whose Path is the JSON pointer
+// of the failing value and whose Err is the validator's full error
+// (github.com/santhosh-tekuri/jsonschema/v5). Structs are validated in
+// their JSON form (marshalled once, decoded with exact numbers, validated,
+// and the marshalled bytes written); generic values (map[string]any, []any)
+// are validated as they are when they hold only JSON types.
+//
+// Each schema is compiled once per serializer or deserializer and writer
+// schema ID, by a compiler of its own: drafts 4, 6, 7, 2019-09 and 2020-12
+// are chosen by "$schema" (draft-07 without one, as the registry reads
+// it). "$ref"s to other subjects are resolved through the registry, by
+// reference name ("$ref": "address.json" names the reference called
+// "address.json", relative to the base URI mem://input/ or the schema's
+// "$id", as Confluent's clients resolve them); the compiler never reads the
+// filesystem or the network.
+//
+// # Compatibility
+//
+// [Format] is the compat.Format the mock registry uses: [Parse] validates
+// schemas (malformed JSON, keywords of the wrong type, unknown drafts,
+// unresolvable references are [ErrInvalidSchema]); [Schema.Canonical] and
+// [Schema.Normalized] print them as the registry stores them (compact, in
+// member order or sorted); [Schema.CheckBackward] implements Confluent's
+// JSON Schema rules (io.confluent.kafka.schemaregistry.json.diff): open,
+// closed and partially open content models for properties and items,
+// required properties (with and without defaults), types and nullable
+// unions, enums and consts, string, numeric, item and property bounds,
+// dependencies, allOf/anyOf/oneOf/not, references. Messages are the
+// registry's verbose messages, in the order the registry reports them.
+// [Schema.Differences] lists every change, compatible or not.
+//
+// # Tags and fields
+//
+// [Schema.Fields] lists the properties a schema describes with their
+// Confluent field paths ("$.customer.email"), types and inline
+// "confluent:tags"; [Field.TagsWith] adds the tags registry metadata
+// assigns by path pattern ("**.email"). [Schema.Transform] walks a decoded
+// value along the schema and lets a function replace the primitive values
+// of tagged fields: the field walker Confluent's data-contract rules
+// (field encryption, CEL_FIELD) need.
+//
+// # Performance
+//
+// Per message, a serializer marshals the value, validates it with the
+// compiled schema and appends the bytes after the precomputed schema
+// reference; a deserializer decodes and validates the body, then decodes it
+// into T. That is exactly the work of encoding/json plus validation with an
+// already compiled schema, which is the floor. Measured on a shared 2-core
+// machine with the "Order" record of the project's performance notes (uuid,
+// long, email, 5-symbol enum, double, currency, timestamp, 5 line items, a
+// 3-entry map, a nullable note), best of 8 one-second runs, go test
+// -bench JSON -benchmem:
+//
+//	BenchmarkJSONMarshalValidate     45.9 µs/op   19.3 kB/op   523 allocs/op  (raw)
+//	BenchmarkJSONSchemaSerialize     47.1 µs/op   21.7 kB/op   527 allocs/op  1.03× raw
+//	BenchmarkJSONUnmarshalValidate   52.1 µs/op   19.7 kB/op   546 allocs/op  (raw)
+//	BenchmarkJSONSchemaDeserialize   54.5 µs/op   22.0 kB/op   549 allocs/op  1.05× raw
+//
+// About two thirds of either is the validator, a fifth encoding/json's
+// decoding into any.
 package jsonschema

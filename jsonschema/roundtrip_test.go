@@ -3,6 +3,7 @@ package jsonschema_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -399,5 +400,46 @@ func TestDynamicTypes(t *testing.T) {
 	// be null) is rejected.
 	if _, _, err := s.Serialize(ctx, "mixed", Order{ID: "o"}); !errors.Is(err, jsonschema.ErrInvalid) {
 		t.Fatalf("Order with nil items = %v, want a validation error", err)
+	}
+}
+
+// TestConcurrentUse shares one serializer and one deserializer between
+// goroutines writing to several topics at once (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	client := newMock(t)
+	ref := registerAddress(t, client)
+	s, err := jsonschema.NewSerializer[Shipment](client, serde.Value, jsonschema.WithSchema(shipmentSchema, ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := jsonschema.NewDeserializer[Shipment](client, serde.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			topic := []string{"a", "b", "c"}[g%3]
+			for i := 0; i < 50; i++ {
+				in := Shipment{ID: topic, From: Address{"x", "US"}, To: Address{"y", "CA"}}
+				b, _, err := s.Serialize(ctx, topic, in)
+				if err != nil {
+					errs <- err
+					return
+				}
+				out, err := d.Deserialize(ctx, topic, b, nil)
+				if err != nil || out != in {
+					errs <- fmt.Errorf("got %+v, %v", out, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
