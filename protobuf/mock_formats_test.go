@@ -169,3 +169,49 @@ func TestMockGUIDHeader(t *testing.T) {
 	}
 	sameMessage(t, got, msg)
 }
+
+func TestMockSchemaIDAndDeterministic(t *testing.T) {
+	c := newMock(t)
+	reg, _ := protobuf.NewSerializer[*srkittestpb.OrderPlaced](c, serde.Value)
+	first, _, err := reg.Serialize(ctx, "fixed", sampleOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := int(first[4])
+	subjectsBefore, _ := c.Subjects(ctx)
+
+	// A fixed schema ID: nothing is registered, indexes come from that schema.
+	s, err := protobuf.NewSerializer[*srkittestpb.OrderCancelled](c, serde.Value, serde.UseSchemaID(id), protobuf.Deterministic())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := s.Serialize(ctx, "elsewhere", &srkittestpb.OrderCancelled{OrderId: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(p[4]) != id || !bytes.Equal(p[5:7], []byte{2, 2}) {
+		t.Errorf("prefix % x, want id %d and indexes 02 02", p[:7], id)
+	}
+	if after, _ := c.Subjects(ctx); len(after) != len(subjectsBefore) {
+		t.Errorf("subjects %v after a fixed-ID serializer, want %v", after, subjectsBefore)
+	}
+
+	// Deterministic output: map entries in key order, every time.
+	ds, _ := protobuf.NewSerializer[*srkittestpb.OrderPlaced](c, serde.Value, protobuf.Deterministic())
+	m := sampleOrder()
+	m.Counters = map[string]int64{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8}
+	want, _, err := ds.Serialize(ctx, "fixed", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if !bytes.Equal(want[6:], body) {
+		t.Error("deterministic body differs from proto.MarshalOptions{Deterministic: true}")
+	}
+	for range 20 {
+		got, _, _ := ds.Serialize(ctx, "fixed", m)
+		if !bytes.Equal(got, want) {
+			t.Fatal("deterministic serializer gave different bytes")
+		}
+	}
+}
