@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -302,5 +303,38 @@ func TestCompatLevelsWithFormat(t *testing.T) {
 	}
 	if msgs := compat.Check(registry.Full, v2, []compat.Schema{v1}); len(msgs) != 1 {
 		t.Fatalf("FULL: %q", msgs)
+	}
+}
+
+// TestCompareSharedDefinitions compares schemas whose combined subschemas
+// all reach the same definitions: each pair is compared once, so this
+// finishes instead of exploding combinatorially.
+func TestCompareSharedDefinitions(t *testing.T) {
+	build := func(leaf string) string {
+		var defs []string
+		for i := 0; i < 12; i++ {
+			var alts []string
+			for j := 0; j < 12; j++ {
+				alts = append(alts, `{"type":"object","properties":{"p`+strconv.Itoa(j)+`":{"$ref":"#/definitions/d`+strconv.Itoa(j)+`"}},"required":["p`+strconv.Itoa(j)+`"]}`)
+			}
+			alts = append(alts, `{"type":"`+leaf+`"}`)
+			defs = append(defs, `"d`+strconv.Itoa(i)+`":{"oneOf":[`+strings.Join(alts, ",")+`]}`)
+		}
+		return `{"definitions":{` + strings.Join(defs, ",") + `},"$ref":"#/definitions/d0"}`
+	}
+	w, r := mustParse(t, build("string")), mustParse(t, build("integer"))
+	if msgs := r.CheckBackward(w); len(msgs) == 0 {
+		t.Fatal("a changed leaf type went unnoticed")
+	}
+	if msgs := w.CheckBackward(w); msgs != nil {
+		t.Fatalf("a schema is incompatible with itself: %q", msgs)
+	}
+	// The field list of such a schema is bounded too.
+	if n := len(w.Fields()); n != maxFields {
+		t.Fatalf("%d fields, want the bound %d", n, maxFields)
+	}
+	// The field list of such a schema is bounded too.
+	if n := len(w.Fields()); n != maxFields {
+		t.Fatalf("%d fields, want the bound %d", n, maxFields)
 	}
 }

@@ -12,17 +12,43 @@ import (
 type diffCtx struct {
 	path  []string
 	diffs []Difference
+	// shared holds what the whole comparison shares.
+	shared *diffShared
+}
+
+// diffShared is the state of one comparison, shared by its sub-contexts.
+type diffShared struct {
 	// inProgress holds the (writer, reader) pairs being compared on the
 	// call stack: meeting one again is a recursive schema, treated as
 	// compatible.
 	inProgress map[[2]*node]bool
+	// memo holds the differences found for a pair, with paths relative to
+	// it, so that schemas that reach the same pair along many paths
+	// (combined schemas over shared definitions) compare it once.
+	memo map[[2]*node][]Difference
 }
 
-func newDiffCtx() *diffCtx { return &diffCtx{inProgress: map[[2]*node]bool{}} }
+func newDiffCtx() *diffCtx {
+	return &diffCtx{shared: &diffShared{inProgress: map[[2]*node]bool{}, memo: map[[2]*node][]Difference{}}}
+}
 
 // sub returns a context at the same path whose differences are kept apart.
 func (c *diffCtx) sub() *diffCtx {
-	return &diffCtx{path: append([]string(nil), c.path...), inProgress: c.inProgress}
+	return &diffCtx{path: append([]string(nil), c.path...), shared: c.shared}
+}
+
+// addRebased adds differences found relative to a pair at the current path.
+func (c *diffCtx) addRebased(rel []Difference) {
+	prefix := c.pathString()
+	for _, d := range rel {
+		p := prefix
+		if len(c.path) == 0 {
+			p = d.Path
+		} else if len(d.Path) > 2 {
+			p = prefix + "/" + d.Path[2:]
+		}
+		c.diffs = append(c.diffs, Difference{Type: d.Type, Path: p})
+	}
 }
 
 func (c *diffCtx) enter(p string) { c.path = append(c.path, p) }
@@ -125,12 +151,23 @@ func compareNodes(c *diffCtx, original, update *node) {
 		return
 	}
 	pair := [2]*node{original, update}
-	if c.inProgress[pair] {
+	if rel, ok := c.shared.memo[pair]; ok {
+		c.addRebased(rel)
 		return
 	}
-	c.inProgress[pair] = true
-	defer delete(c.inProgress, pair)
+	if c.shared.inProgress[pair] {
+		return
+	}
+	c.shared.inProgress[pair] = true
+	rel := &diffCtx{shared: c.shared}
+	compareSameKind(rel, original, update)
+	delete(c.shared.inProgress, pair)
+	c.shared.memo[pair] = rel.diffs
+	c.addRebased(rel.diffs)
+}
 
+// compareSameKind compares two schemas of the same kind.
+func compareSameKind(c *diffCtx, original, update *node) {
 	if original.hasID != update.hasID || original.id != update.id {
 		c.add(IDChanged)
 	}

@@ -40,16 +40,27 @@ type Field struct {
 	Tags []string
 }
 
+// maxFields bounds the field list: schemas whose definitions reference each
+// other can describe exponentially many paths.
+const maxFields = 10000
+
 // Fields returns every property the schema describes, in schema order,
 // depth first, following references; a recursive schema lists each
-// property once per path until it recurses.
-func (s *Schema) Fields() []Field { return slices.Clone(s.fields) }
+// property once per path until it recurses. The list stops after 10,000
+// fields.
+func (s *Schema) Fields() []Field { return slices.Clone(s.fieldList()) }
+
+// fieldList computes the field list once.
+func (s *Schema) fieldList() []Field {
+	s.fieldsOnce.Do(func() { s.fields = collectFields(s.root) })
+	return s.fields
+}
 
 // TaggedFields returns the inline "confluent:tags" by field path, for the
 // fields that carry any.
 func (s *Schema) TaggedFields() map[string][]string {
 	out := map[string][]string{}
-	for _, f := range s.fields {
+	for _, f := range s.fieldList() {
 		if len(f.Tags) > 0 {
 			out[f.Path] = slices.Clone(f.Tags)
 		}
@@ -150,7 +161,7 @@ func collectFields(root *node) []Field {
 	var walk func(n *node, path string)
 	walk = func(n *node, path string) {
 		n = n.deref()
-		if n == nil || onPath[n] {
+		if n == nil || onPath[n] || len(out) >= maxFields {
 			return
 		}
 		onPath[n] = true
@@ -158,6 +169,9 @@ func collectFields(root *node) []Field {
 		switch n.kind {
 		case kindObject:
 			for _, p := range n.props {
+				if len(out) >= maxFields {
+					return
+				}
 				fp := path + "." + p.name
 				out = append(out, Field{Path: fp, Name: p.name, Type: fieldType(p.n), Tags: inlineTags(p.n)})
 				walk(p.n, fp)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	js "github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -22,7 +23,9 @@ type Schema struct {
 	root      *node
 	validator *js.Schema
 	draft     int
-	fields    []Field
+
+	fieldsOnce sync.Once
+	fields     []Field
 }
 
 var _ compat.Schema = (*Schema)(nil)
@@ -58,9 +61,7 @@ func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
 	if err != nil {
 		return nil, schemaError(err)
 	}
-	s := &Schema{text: schema, doc: doc, root: root, validator: validator, draft: rt.draft}
-	s.fields = collectFields(root)
-	return s, nil
+	return &Schema{text: schema, doc: doc, root: root, validator: validator, draft: rt.draft}, nil
 }
 
 // compileValidator compiles schema with a compiler of its own that serves
