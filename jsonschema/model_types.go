@@ -153,4 +153,3 @@ func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
 	n.unevalItems = ui
 	return n, nil
 }
-
