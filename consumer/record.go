@@ -1,0 +1,160 @@
+package consumer
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/srkit-go/srkit/serde"
+)
+
+// Header names srkit adds to dead-lettered records (the producer package
+// declares the same names). Values are UTF-8 text; numbers are decimal.
+const (
+	// HeaderError holds the error message.
+	HeaderError = "srkit.error"
+	// HeaderStage holds the [Stage]: "deserialize" or "handler" ("serialize"
+	// for records the producer dead-letters).
+	HeaderStage = "srkit.stage"
+	// HeaderPart says which part failed to deserialize: "key" or "value".
+	HeaderPart = "srkit.part"
+	// HeaderTopic, HeaderPartition and HeaderOffset locate the original
+	// record.
+	HeaderTopic     = "srkit.topic"
+	HeaderPartition = "srkit.partition"
+	HeaderOffset    = "srkit.offset"
+	// HeaderGroup names the consumer group that gave up on the record.
+	HeaderGroup = "srkit.group"
+)
+
+// maxBackoff caps retry waits.
+const maxBackoff = 30 * time.Second
+
+// decode deserializes r's key and value with ctx. Failures caused by the
+// infrastructure are retried (see isTransient) until retryCtx is done or
+// the attempts run out.
+func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record) (Record[K, V], *RecordError) {
+	rec := Record[K, V]{
+		Headers: r.Headers, Topic: r.Topic, Partition: r.Partition,
+		Offset: r.Offset, Timestamp: r.Timestamp, Raw: r,
+	}
+	hs := serdeHeaders(r.Headers)
+	if c.kd != nil {
+		k, err := c.kd.Deserialize(ctx, r.Topic, r.Key, hs)
+		if err != nil && isTransient(err) {
+			k, err = retryTransient(retryCtx, c, r, serde.Key, func() (K, error) { return c.kd.Deserialize(ctx, r.Topic, r.Key, hs) }, err)
+		}
+		if err != nil {
+			return rec, &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Key, Err: err}
+		}
+		rec.Key = k
+	}
+	v, err := c.vd.Deserialize(ctx, r.Topic, r.Value, hs)
+	if err != nil && isTransient(err) {
+		v, err = retryTransient(retryCtx, c, r, serde.Value, func() (V, error) { return c.vd.Deserialize(ctx, r.Topic, r.Value, hs) }, err)
+	}
+	if err != nil {
+		return rec, &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Value, Err: err}
+	}
+	rec.Value = v
+	return rec, nil
+}
+
+// retryTransient retries a deserialization that failed for infrastructure
+// reasons, with exponential backoff, until it succeeds, fails for another
+// reason, the attempts run out or ctx is done.
+func retryTransient[K, V, T any](ctx context.Context, c *Consumer[K, V], r *kgo.Record, part serde.Part, f func() (T, error), err error) (T, error) {
+	var v T
+	backoff := c.cfg.retryBackoff
+	for attempt := 1; attempt < c.cfg.transientTries && isTransient(err) && ctx.Err() == nil; attempt++ {
+		c.cfg.logger.Warn("srkit/consumer: deserialization failed for a reason outside the record; retrying",
+			"topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "part", part.String(),
+			"attempt", attempt, "backoff", backoff, "error", err)
+		if !sleep(ctx, backoff) {
+			break
+		}
+		backoff = min(2*backoff, maxBackoff)
+		if v, err = f(); err == nil {
+			return v, nil
+		}
+	}
+	return v, err
+}
+
+// sleep waits d or until ctx is done, reporting whether it waited d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// fail applies the error policy to a record that could not be processed and
+// returns its outcome: Skipped or DeadLettered (the record counts as
+// processed), Failed (the consumer stops) or Interrupted (ctx ended first).
+func (c *Consumer[K, V]) fail(ctx context.Context, r *kgo.Record, rerr *RecordError) Outcome {
+	if ctx.Err() != nil {
+		return Interrupted
+	}
+	if rerr.Stage == StageDeserialize && isTransient(rerr.Err) {
+		return Failed
+	}
+	switch c.cfg.policy(rerr) {
+	case Skip:
+		c.cfg.logger.Warn("srkit/consumer: skipping record", "topic", r.Topic, "partition", r.Partition,
+			"offset", r.Offset, "stage", string(rerr.Stage), "error", rerr.Err)
+		return Skipped
+	case DeadLetter:
+		if c.cfg.dlqTopic == nil {
+			rerr.DeadLetterErr = errNoDeadLetterTopic
+			return Failed
+		}
+		dlq := c.cfg.dlqTopic(r.Topic)
+		if err := c.deadLetter(ctx, dlq, r, rerr); err != nil {
+			if ctx.Err() != nil {
+				return Interrupted
+			}
+			rerr.DeadLetterErr = err
+			c.cfg.logger.Error("srkit/consumer: could not write record to the dead-letter topic", "topic", r.Topic,
+				"partition", r.Partition, "offset", r.Offset, "dlq_topic", dlq, "cause", rerr.Err, "error", err)
+			return Failed
+		}
+		c.cfg.logger.Warn("srkit/consumer: record sent to the dead-letter topic", "topic", r.Topic,
+			"partition", r.Partition, "offset", r.Offset, "stage", string(rerr.Stage), "dlq_topic", dlq, "error", rerr.Err)
+		return DeadLettered
+	}
+	return Failed
+}
+
+// deadLetter writes r's original bytes and headers, plus the error headers,
+// to topic and waits for the acknowledgement.
+func (c *Consumer[K, V]) deadLetter(ctx context.Context, topic string, r *kgo.Record, rerr *RecordError) error {
+	hs := make([]kgo.RecordHeader, 0, len(r.Headers)+7)
+	hs = append(hs, r.Headers...)
+	hs = append(hs,
+		kgo.RecordHeader{Key: HeaderError, Value: []byte(rerr.Err.Error())},
+		kgo.RecordHeader{Key: HeaderStage, Value: []byte(rerr.Stage)},
+	)
+	if rerr.Stage == StageDeserialize {
+		hs = append(hs, kgo.RecordHeader{Key: HeaderPart, Value: []byte(rerr.Part.String())})
+	}
+	hs = append(hs,
+		kgo.RecordHeader{Key: HeaderTopic, Value: []byte(r.Topic)},
+		kgo.RecordHeader{Key: HeaderPartition, Value: strconv.AppendInt(nil, int64(r.Partition), 10)},
+		kgo.RecordHeader{Key: HeaderOffset, Value: strconv.AppendInt(nil, r.Offset, 10)},
+	)
+	if c.group != "" {
+		hs = append(hs, kgo.RecordHeader{Key: HeaderGroup, Value: []byte(c.group)})
+	}
+	dr := &kgo.Record{Topic: topic, Key: r.Key, Value: r.Value, Headers: hs}
+	return c.dlq.ProduceSync(ctx, dr).FirstErr()
+}

@@ -1,0 +1,330 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Run polls and processes records until ctx is cancelled or a record fails
+// under the Stop policy, calling h for every record in offset order per
+// partition (several partitions at once with [Concurrency]).
+//
+// Offsets are committed at least once: a record's offset becomes committable
+// only after h has returned nil for it (or it was skipped or dead-lettered
+// by the error policy) and for every record before it in its partition. A
+// record that was neither processed nor dead-lettered is never committed
+// past, so after a crash, a rebalance or a restart, consumption resumes at
+// the first record not processed; records may then be seen twice, never
+// lost.
+//
+// When ctx is cancelled Run finishes the records being handled (their
+// handler context stays alive for [ShutdownTimeout]), starts no new ones,
+// commits, leaves the group (unless [StayInGroup]) and returns nil. When a
+// record fails under Stop, Run commits what was processed before it and
+// returns its *[RecordError]; a later Run or Poll starts again at that
+// record. Run never closes the kgo client.
+func (c *Consumer[K, V]) Run(ctx context.Context, h Handler[K, V]) error {
+	if h == nil {
+		return errors.New("consumer: nil handler")
+	}
+	if !c.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer c.running.Store(false)
+
+	// The handler's context outlives ctx by the shutdown grace period, so
+	// that a shutdown lets in-flight records finish.
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+	var graceTimer atomic.Pointer[time.Timer]
+	stopGrace := context.AfterFunc(ctx, func() {
+		graceTimer.Store(time.AfterFunc(c.cfg.shutdownTimeout, hcancel))
+	})
+	defer func() {
+		stopGrace()
+		if t := graceTimer.Load(); t != nil {
+			t.Stop()
+		}
+	}()
+
+	b := &batch[K, V]{c: c, ctx: ctx, hctx: hctx, h: h}
+	for {
+		if ctx.Err() != nil {
+			return c.shutdown(ctx)
+		}
+		fs := c.cl.PollRecords(ctx, c.cfg.maxPoll)
+		if fs.IsClientClosed() {
+			return ErrClientClosed
+		}
+		c.fetchErrors(fs)
+		if stopErr := b.process(fs); stopErr != nil {
+			c.cl.AllowRebalance()
+			return stopErr
+		}
+		if ctx.Err() == nil && c.pending != nil {
+			if err := c.commitProcessed(ctx); err != nil && ctx.Err() == nil {
+				c.cfg.logger.Warn("srkit/consumer: commit failed; will retry after the next batch", "error", err)
+			}
+		}
+		c.cl.AllowRebalance()
+	}
+}
+
+// finalContext bounds the commits and the group leave of a shutdown.
+func (c *Consumer[K, V]) finalContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), max(c.cfg.shutdownTimeout, time.Second))
+}
+
+// shutdown commits what was processed, lets any blocked rebalance go and
+// leaves the group.
+func (c *Consumer[K, V]) shutdown(ctx context.Context) error {
+	fctx, cancel := c.finalContext(ctx)
+	defer cancel()
+	err := c.commitProcessed(fctx)
+	c.cl.AllowRebalance()
+	if c.group != "" && !c.cfg.stayInGroup {
+		if lerr := c.cl.LeaveGroupContext(fctx); lerr != nil {
+			err = errors.Join(err, lerr)
+		}
+	}
+	if err != nil {
+		c.cfg.logger.Error("srkit/consumer: shutdown", "error", err)
+	}
+	return err
+}
+
+// commitProcessed synchronously commits every processed offset: the marks
+// (kgo.AutoCommitMarks), or the offsets pending in manual mode.
+func (c *Consumer[K, V]) commitProcessed(ctx context.Context) error {
+	switch {
+	case c.group == "":
+		return nil
+	case c.marks:
+		err := c.cl.CommitMarkedOffsets(ctx)
+		if h := c.cfg.hooks.OnCommit; h != nil {
+			h(err)
+		}
+		return err
+	default:
+		if err := c.commitOffsets(ctx, c.pending); err != nil {
+			return err
+		}
+		clear(c.pending)
+		return nil
+	}
+}
+
+// fetchErrors logs and reports the errors of a poll. kgo retries most
+// fetch errors itself; a cancelled context or a closed client is not an
+// error here.
+func (c *Consumer[K, V]) fetchErrors(fs kgo.Fetches) {
+	fs.EachError(func(topic string, partition int32, err error) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, kgo.ErrClientClosed) {
+			return
+		}
+		c.cfg.logger.Warn("srkit/consumer: fetch error", "topic", topic, "partition", partition, "error", err)
+		if h := c.cfg.hooks.OnFetchError; h != nil {
+			h(topic, partition, err)
+		}
+	})
+}
+
+// batch processes the records of one poll.
+type batch[K, V any] struct {
+	c    *Consumer[K, V]
+	ctx  context.Context // Run's: cancelled means start no new record
+	hctx context.Context // the handlers'
+	h    Handler[K, V]
+
+	tasks []partitionTask
+	stop  atomic.Bool
+	marks []*kgo.Record
+}
+
+// partitionTask is one partition's records in a poll and what became of
+// them.
+type partitionTask struct {
+	topic     string
+	partition int32
+	records   []*kgo.Record
+	done      *kgo.Record  // the last record processed, all before it too
+	undone    *kgo.Record  // the first record not processed
+	err       *RecordError // why the consumer stops, if it does
+}
+
+// process handles every record of fs, then marks (or queues for commit) what
+// was processed and rewinds the partitions to their first unprocessed
+// record. It returns the failure that stops the consumer, if any.
+func (b *batch[K, V]) process(fs kgo.Fetches) *RecordError {
+	b.tasks = b.tasks[:0]
+	b.stop.Store(false)
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if len(p.Records) > 0 {
+			b.tasks = append(b.tasks, partitionTask{topic: p.Topic, partition: p.Partition, records: p.Records})
+		}
+	})
+	if n := min(b.c.cfg.concurrency, len(b.tasks)); n <= 1 {
+		for i := range b.tasks {
+			b.partition(&b.tasks[i])
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(b.tasks); i = int(next.Add(1) - 1) {
+					b.partition(&b.tasks[i])
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	return b.settle()
+}
+
+// settle records the progress of every partition task.
+func (b *batch[K, V]) settle() *RecordError {
+	c := b.c
+	var stopErr *RecordError
+	var rewind map[string]map[int32]kgo.EpochOffset
+	b.marks = b.marks[:0]
+	for i := range b.tasks {
+		t := &b.tasks[i]
+		if t.done != nil {
+			switch {
+			case c.marks:
+				b.marks = append(b.marks, t.done)
+			case c.pending != nil:
+				addOffset(c.pending, t.topic, t.partition, kgo.EpochOffset{Epoch: t.done.LeaderEpoch, Offset: t.done.Offset + 1})
+			}
+		}
+		if t.undone != nil {
+			if rewind == nil {
+				rewind = map[string]map[int32]kgo.EpochOffset{}
+			}
+			rewind[t.topic] = setOffset(rewind[t.topic], t.partition, kgo.EpochOffset{Epoch: t.undone.LeaderEpoch, Offset: t.undone.Offset})
+		}
+		if t.err != nil && stopErr == nil {
+			stopErr = t.err
+		}
+		*t = partitionTask{}
+	}
+	if len(b.marks) > 0 {
+		c.cl.MarkCommitRecords(b.marks...)
+		clear(b.marks)
+	}
+	if rewind != nil {
+		// The batch ends early (a failed record, a shutdown): commit what
+		// was processed now, as kgo takes a rewind as committed, then
+		// fetch again from the first unprocessed record, so that nothing
+		// after it is processed (and committed) before it.
+		fctx, cancel := c.finalContext(b.ctx)
+		if err := c.commitProcessed(fctx); err != nil {
+			c.cfg.logger.Error("srkit/consumer: commit before stopping", "error", err)
+		}
+		cancel()
+		c.cl.SetOffsets(rewind)
+	}
+	return stopErr
+}
+
+func setOffset(m map[int32]kgo.EpochOffset, partition int32, o kgo.EpochOffset) map[int32]kgo.EpochOffset {
+	if m == nil {
+		m = map[int32]kgo.EpochOffset{}
+	}
+	m[partition] = o
+	return m
+}
+
+// partition handles one partition's records in order until they are done,
+// the consumer stops or shuts down.
+func (b *batch[K, V]) partition(t *partitionTask) {
+	done := b.ctx.Done()
+	for _, r := range t.records {
+		if b.stop.Load() {
+			t.undone = r
+			return
+		}
+		select {
+		case <-done:
+			t.undone = r
+			return
+		default:
+		}
+		switch outcome, rerr := b.record(r); outcome {
+		case Handled, Skipped, DeadLettered:
+			t.done = r
+		case Interrupted:
+			t.undone = r
+			return
+		default:
+			t.undone, t.err = r, rerr
+			b.stop.Store(true)
+			return
+		}
+	}
+}
+
+// record deserializes and handles one record, applying the error policy.
+func (b *batch[K, V]) record(r *kgo.Record) (Outcome, *RecordError) {
+	c := b.c
+	hooks := &c.cfg.hooks
+	var start time.Time
+	if hooks.OnRecordDone != nil {
+		start = time.Now()
+	}
+	ctx := b.hctx
+	if hooks.OnRecordStart != nil {
+		ctx = hooks.OnRecordStart(ctx, r)
+	}
+	outcome := Handled
+	rec, rerr := c.decode(ctx, b.ctx, r)
+	if rerr == nil {
+		interrupted, err := b.handle(ctx, rec)
+		if err != nil {
+			rerr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageHandler, Err: err}
+		}
+		if interrupted {
+			outcome = Interrupted
+		}
+	}
+	if rerr != nil && outcome != Interrupted {
+		outcome = c.fail(ctx, r, rerr)
+	}
+	if hooks.OnRecordDone != nil {
+		var err error
+		if rerr != nil {
+			err = rerr
+		}
+		hooks.OnRecordDone(ctx, r, outcome, err, time.Since(start))
+	}
+	return outcome, rerr
+}
+
+// handle calls the handler, retrying as configured. It reports interrupted
+// when a shutdown cut the retries short: the record is then left for the
+// next consumer rather than given up on.
+func (b *batch[K, V]) handle(ctx context.Context, rec Record[K, V]) (interrupted bool, err error) {
+	err = b.h(ctx, rec)
+	backoff := b.c.cfg.retryBackoff
+	for attempt := 1; err != nil && attempt <= b.c.cfg.handlerRetries; attempt++ {
+		if ctx.Err() != nil || b.ctx.Err() != nil {
+			return true, err
+		}
+		b.c.cfg.logger.Warn("srkit/consumer: handler failed; retrying", "topic", rec.Topic, "partition", rec.Partition,
+			"offset", rec.Offset, "attempt", attempt, "backoff", backoff, "error", err)
+		if !sleep(b.ctx, backoff) {
+			return true, err
+		}
+		backoff = min(2*backoff, maxBackoff)
+		err = b.h(ctx, rec)
+	}
+	return false, err
+}
