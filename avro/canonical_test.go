@@ -172,6 +172,13 @@ func TestParseErrors(t *testing.T) {
 		`{"type":"fixed","name":"F"}`,
 		`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]}`,
 		``, `[`, `{}`, `42`,
+		// hamba takes these, Avro's Java parser (the registry's) does not.
+		`{"type":"record","nAme":"R","fields":[]}`,
+		`{"type":"record","name":"R","Fields":[]}`,
+		`{"type":["null","string"]}`,
+		`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}],"NAMESPACE":"x"}`,
+		`{"type":"enum","name":"E","symbols":[1]}`,
+		`{"type":"fixed","name":"F","size":"4"}`,
 	} {
 		if _, err := Format().Parse(in, nil); !errors.Is(err, ErrInvalidSchema) {
 			t.Errorf("Parse(%q) = %v, want ErrInvalidSchema", in, err)

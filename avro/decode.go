@@ -101,7 +101,7 @@ func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 	r := d.pool.Get().(*havro.Reader)
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: %v", ErrInvalidData, p)
+			err = fmt.Errorf("%w: recovered panic: %v", ErrInvalidData, p)
 		}
 		r.Error = nil
 		r.Reset(nil)

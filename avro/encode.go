@@ -76,7 +76,7 @@ func (e *valueEncoder[T]) AppendEncode(dst []byte, v T) (out []byte, err error) 
 	w := s.w
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = dst, fmt.Errorf("%w: %v", ErrInvalidValue, r)
+			out, err = dst, fmt.Errorf("%w: recovered panic: %v", ErrInvalidValue, r)
 		}
 		w.Error = nil
 		var zero T

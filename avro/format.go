@@ -3,7 +3,6 @@ package avro
 import (
 	"bytes"
 	"strings"
-	"sync"
 
 	havro "github.com/hamba/avro/v2"
 
@@ -27,12 +26,9 @@ func (avroFormat) Parse(schema string, deps []compat.Dependency) (compat.Schema,
 
 // Schema is a parsed, valid Avro schema. It implements [compat.Schema].
 type Schema struct {
-	text     string
-	deps     []compat.Dependency
-	parsed   *parsed
-	once     sync.Once
-	model    *model
-	modelErr error
+	text   string
+	deps   []compat.Dependency
+	parsed *parsed
 }
 
 var _ compat.Schema = (*Schema)(nil)
@@ -61,28 +57,11 @@ func (s *Schema) FullName() string { return s.parsed.fullName }
 // logical types), which is what Confluent's Go serializer registers.
 func (s *Schema) String() string { return s.parsed.schema.String() }
 
-func (s *Schema) loadModel() (*model, error) {
-	s.once.Do(func() {
-		deps := make([]string, len(s.deps))
-		for i, d := range s.deps {
-			deps[i] = d.Schema.Schema
-		}
-		s.model, s.modelErr = buildModel(s.text, deps)
-	})
-	return s.model, s.modelErr
-}
-
 // Canonical returns the text Confluent's registry stores for the schema:
 // Avro's (Java) rendering as compact JSON, with documentation, defaults,
 // aliases and properties kept, and types of referenced schemas as names.
 // Texts that differ only in formatting have the same canonical text.
-func (s *Schema) Canonical() string {
-	m, err := s.loadModel()
-	if err != nil {
-		return s.parsed.schema.String()
-	}
-	return m.canonical()
-}
+func (s *Schema) Canonical() string { return s.parsed.model.canonical() }
 
 // Normalized returns the text Confluent's registry stores when asked to
 // normalize (AvroSchemaUtils.toNormalizedString): full names everywhere,
@@ -91,13 +70,7 @@ func (s *Schema) Canonical() string {
 // logical type's "logicalType" (and a decimal's "precision" and "scale")
 // is written once, not again among the sorted properties as a literal
 // reading of Confluent's code would.
-func (s *Schema) Normalized() string {
-	m, err := s.loadModel()
-	if err != nil {
-		return s.parsed.schema.String()
-	}
-	return m.normalized()
-}
+func (s *Schema) Normalized() string { return s.parsed.model.normalized() }
 
 // CheckBackward reports whether data written with previous can be read with
 // s, as Confluent's registry decides it (Avro's SchemaCompatibility), and

@@ -139,7 +139,7 @@ func (b *modelBuilder) node(v *jval, space string) (*snode, error) {
 		if primitives[v.s] {
 			return &snode{typ: v.s}, nil
 		}
-		return &snode{typ: "ref", ref: b.lookup(v.s, space)}, nil
+		return b.ref(v.s, space)
 	case jArray:
 		n := &snode{typ: "union"}
 		for _, e := range v.arr {
@@ -156,20 +156,43 @@ func (b *modelBuilder) node(v *jval, space string) (*snode, error) {
 	return nil, fmt.Errorf("a schema cannot be %s", v.kindName())
 }
 
+// ref is a use of a named type, which must be defined by then.
+func (b *modelBuilder) ref(name, space string) (*snode, error) {
+	full := b.lookup(name, space)
+	if b.names[full] == nil {
+		return nil, fmt.Errorf("undefined name: %q", name)
+	}
+	return &snode{typ: "ref", ref: full}, nil
+}
+
+// keyNames are the keys Avro gives meaning to. Java reads them
+// case-sensitively, hamba case-insensitively; a key that differs from one
+// of them only in case would be read differently, so it is refused.
+var keyNames = map[string]bool{"type": true, "name": true, "namespace": true, "aliases": true, "doc": true,
+	"fields": true, "default": true, "order": true, "symbols": true, "items": true, "values": true, "size": true}
+
+func checkKeys(v *jval) error {
+	for _, m := range v.obj {
+		if l := strings.ToLower(m.key); keyNames[l] && l != m.key {
+			return fmt.Errorf("key %q: Avro keys are case-sensitive (%q)", m.key, l)
+		}
+	}
+	return nil
+}
+
 func (v *jval) kindName() string {
 	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[v.kind]
 }
 
 func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
-	t := v.get("type")
-	if t == nil {
-		return nil, errors.New("no type")
+	if err := checkKeys(v); err != nil {
+		return nil, err
 	}
-	if t.kind != jString {
-		// hamba (not Java) accepts {"type": [...]} and {"type": {...}}.
-		return b.node(t, space)
+	typ, ok := v.text("type")
+	if !ok {
+		// hamba also takes {"type": [...]}; Java does not.
+		return nil, errors.New("no type: a schema object needs a \"type\" string")
 	}
-	typ := t.s
 	reserved := schemaReserved
 	n := &snode{typ: typ}
 	switch {
@@ -200,7 +223,7 @@ func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
 			return nil, err
 		}
 	default:
-		return &snode{typ: "ref", ref: b.lookup(typ, space)}, nil
+		return b.ref(typ, space)
 	}
 	for _, m := range v.obj {
 		if !reserved[m.key] {
@@ -220,7 +243,10 @@ var enumReserved = func() map[string]bool {
 
 // named fills a record, enum or fixed and registers its name.
 func (b *modelBuilder) named(n *snode, v *jval, space string) error {
-	name, _ := v.text("name")
+	name, ok := v.text("name")
+	if !ok || name == "" {
+		return fmt.Errorf("no name in %s schema", n.typ)
+	}
 	if ns, ok := v.text("namespace"); ok {
 		space = ns
 	}
@@ -235,25 +261,36 @@ func (b *modelBuilder) named(n *snode, v *jval, space string) error {
 			}
 		}
 	}
+	if b.names[n.fullName()] != nil {
+		return fmt.Errorf("can't redefine: %s", n.fullName())
+	}
 	b.names[n.fullName()] = n
 	switch n.typ {
 	case "enum":
-		if s := v.get("symbols"); s != nil {
-			for _, e := range s.arr {
-				n.symbols = append(n.symbols, e.s)
+		s := v.get("symbols")
+		if s == nil || s.kind != jArray {
+			return fmt.Errorf("enum %s has no symbols", n.fullName())
+		}
+		for _, e := range s.arr {
+			if e.kind != jString {
+				return fmt.Errorf("enum %s: symbols must be strings", n.fullName())
 			}
+			n.symbols = append(n.symbols, e.s)
 		}
 		if d, ok := v.text("default"); ok {
 			n.enumDefault = &d
 		}
 	case "fixed":
-		if s := v.get("size"); s != nil && s.kind == jNumber {
-			fmt.Sscan(s.s, &n.size)
+		s := v.get("size")
+		size, ok := intProp(s)
+		if !ok {
+			return fmt.Errorf("fixed %s has no integer size", n.fullName())
 		}
+		n.size = size
 	default:
 		fields := v.get("fields")
-		if fields == nil {
-			return nil
+		if fields == nil || fields.kind != jArray {
+			return fmt.Errorf("record %s has no fields", n.fullName())
 		}
 		for _, fv := range fields.arr {
 			f, err := b.field(fv, n.space)
@@ -267,8 +304,17 @@ func (b *modelBuilder) named(n *snode, v *jval, space string) error {
 }
 
 func (b *modelBuilder) field(v *jval, space string) (*sfield, error) {
+	if v.kind != jObject {
+		return nil, errors.New("a field must be an object")
+	}
+	if err := checkKeys(v); err != nil {
+		return nil, err
+	}
 	f := &sfield{order: "ascending"}
-	f.name, _ = v.text("name")
+	var ok bool
+	if f.name, ok = v.text("name"); !ok {
+		return nil, errors.New("a field has no name")
+	}
 	t := v.get("type")
 	if t == nil {
 		return nil, fmt.Errorf("field %q has no type", f.name)

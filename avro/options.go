@@ -33,6 +33,8 @@ const (
 // A serializer registers (or looks up) the schema in the form Confluent's Go
 // serializer registers it: hamba's canonical form, which drops docs, field
 // defaults and aliases. Add [KeepSchemaText] to register the text as given.
+// A schema with references is always registered as given: its canonical
+// form would define the referenced types again, which the registry rejects.
 func WithSchema(schema string, refs ...registry.Reference) serde.Option {
 	return serde.WithSchema(registry.Avro, schema, refs...)
 }

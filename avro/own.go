@@ -77,7 +77,10 @@ func (o *ownSchema) resolve(ctx context.Context, client *registry.Client, p *par
 		return nil, err
 	}
 	text := ps.schema.String()
-	if o.keepText {
+	if o.keepText || len(o.refs) > 0 {
+		// hamba's canonical form inlines the first use of each referenced
+		// type, and the registry rejects that redefinition: with
+		// references the text goes as given.
 		text = o.text
 	}
 	o.res = &resolvedOwn{

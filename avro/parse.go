@@ -26,6 +26,9 @@ type parsed struct {
 	fullName string
 	// recursive reports whether a named type of the schema contains itself.
 	recursive bool
+	// model is the schema as Avro's Java parser reads it, for the
+	// registry's canonical and normalized forms.
+	model *model
 }
 
 // parser turns schema texts into hamba schemas. Every parse uses a fresh
@@ -84,9 +87,19 @@ func parseSchema(text string, deps []compat.Dependency) (ps *parsed, err error) 
 	// bug in it can never take the process down on a hostile schema.
 	defer func() {
 		if r := recover(); r != nil {
-			ps, err = nil, fmt.Errorf("%w: %v", ErrInvalidSchema, r)
+			ps, err = nil, fmt.Errorf("%w: recovered panic: %v", ErrInvalidSchema, r)
 		}
 	}()
+	// Avro's Java parser (the registry's) reads keys case-sensitively and
+	// requires some that hamba does without; the model enforces its rules.
+	depTexts := make([]string, len(deps))
+	for i, d := range deps {
+		depTexts[i] = d.Schema.Schema
+	}
+	m, err := buildModel(text, depTexts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
+	}
 	cache := &havro.SchemaCache{}
 	for _, d := range deps {
 		if d.Schema.Type() != registry.Avro {
@@ -106,7 +119,7 @@ func parseSchema(text string, deps []compat.Dependency) (ps *parsed, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
 	}
-	ps = &parsed{schema: s, recursive: isRecursive(s)}
+	ps = &parsed{schema: s, recursive: isRecursive(s), model: m}
 	if n, ok := s.(havro.NamedSchema); ok {
 		ps.fullName = n.FullName()
 	}
