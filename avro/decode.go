@@ -32,27 +32,24 @@ func compileDecoder[T any](api havro.API, g *goType, w, r *parsed, s settings) (
 	d := &valueDecoder[T]{}
 	target := w.schema
 	if r != nil && r.schema.Fingerprint() != w.schema.Fingerprint() {
-		if w.recursive || r.recursive {
-			// hamba's Resolve does not terminate on recursive schemas:
-			// rewrite the writer's bytes into the reader's encoding
-			// instead, then decode those.
-			if msgs := checkCompatibility(r.schema, w.schema); len(msgs) > 0 {
-				return nil, fmt.Errorf("%w: %s", ErrIncompatibleSchemas, formatMessages(msgs, "reader", "writer"))
+		var err error
+		if !w.recursive && !r.recursive {
+			var composite havro.Schema
+			if composite, err = havro.NewSchemaCompatibility().Resolve(r.schema, w.schema); err == nil {
+				target = composite
 			}
-			t, err := newTranscoder(api, r.schema, w.schema, s)
-			if err != nil {
-				return nil, err
-			}
-			d.trans = t
-		} else {
-			composite, err := havro.NewSchemaCompatibility().Resolve(r.schema, w.schema)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrIncompatibleSchemas, err)
-			}
-			target = composite
 		}
-		if d.trans != nil {
-			target = r.schema
+		if w.recursive || r.recursive || err != nil {
+			// hamba's Resolve does not terminate on recursive schemas, and
+			// refuses some valid resolutions (a writer union whose
+			// branches all promote to one reader type): rewrite the
+			// writer's bytes into the reader's encoding instead, then
+			// decode those with the reader schema.
+			t, terr := newTranscoder(api, r.schema, w.schema, s)
+			if terr != nil {
+				return nil, terr
+			}
+			d.trans, target = t, r.schema
 		}
 	} else if w.recursive {
 		// Reject input nested deeper than the limit before hamba's
