@@ -1,0 +1,146 @@
+package avro_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// exampleClient returns a client for an in-process mock registry.
+func exampleClient() *registry.Client {
+	reg, err := mockregistry.New(mockregistry.WithFormats(avro.Format()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := reg.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	return client
+}
+
+// Payment is a specific record: the schema is derived from the struct, and
+// AvroName gives the record its full name.
+type Payment struct {
+	ID     string  `avro:"id"`
+	Amount float64 `avro:"amount"`
+	Note   *string `avro:"note"`
+}
+
+func (Payment) AvroName() string { return "com.example.Payment" }
+
+func ExampleNewSerializer() {
+	ctx := context.Background()
+	client := exampleClient()
+
+	s, err := avro.NewSerializer[Payment](client, serde.Value)
+	if err != nil {
+		log.Fatal(err)
+	}
+	payload, _, err := s.Serialize(ctx, "payments", Payment{ID: "p-1", Amount: 12.5})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("magic %d, schema id %d, body %x\n", payload[0], payload[4], payload[5:])
+
+	registered, err := client.LatestSchema(ctx, "payments-value")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(registered.Schema.Schema)
+	// Output:
+	// magic 0, schema id 1, body 06702d31000000000000294000
+	// {"type":"record","name":"Payment","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"note","type":["null","string"]}]}
+}
+
+func ExampleNewDeserializer() {
+	ctx := context.Background()
+	client := exampleClient()
+	s, err := avro.NewSerializer[Payment](client, serde.Value)
+	if err != nil {
+		log.Fatal(err)
+	}
+	note := "thanks"
+	payload, headers, err := s.Serialize(ctx, "payments", Payment{ID: "p-2", Amount: 7, Note: &note})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Into the struct.
+	d, err := avro.NewDeserializer[Payment](client, serde.Value)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := d.Deserialize(ctx, "payments", payload, headers)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.ID, p.Amount, *p.Note)
+
+	// Or generically.
+	g, err := avro.NewDeserializer[map[string]any](client, serde.Value)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := g.Deserialize(ctx, "payments", payload, headers)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m["id"], m["amount"], m["note"])
+	// Output:
+	// p-2 7 thanks
+	// p-2 7 thanks
+}
+
+// A schema given as text, with a field default: KeepSchemaText registers it
+// with the default, so that a later version can add fields with defaults
+// under BACKWARD compatibility; a reader with a newer schema fills them.
+func ExampleWithSchema() {
+	ctx := context.Background()
+	client := exampleClient()
+	v1 := `{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"name","type":"string"}]}`
+	v2 := `{"type":"record","name":"User","namespace":"com.example","fields":[
+	  {"name":"name","type":"string"},{"name":"email","type":"string","default":"none"}]}`
+
+	s, err := avro.NewSerializer[map[string]any](client, serde.Value, avro.WithSchema(v1), avro.KeepSchemaText())
+	if err != nil {
+		log.Fatal(err)
+	}
+	old, _, err := s.Serialize(ctx, "users", map[string]any{"name": "Ada"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s2, err := avro.NewSerializer[map[string]any](client, serde.Value, avro.WithSchema(v2), avro.KeepSchemaText())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, _, err := s2.Serialize(ctx, "users", map[string]any{"name": "Bo", "email": "bo@example.com"}); err != nil {
+		log.Fatal(err) // v2 is BACKWARD compatible with v1
+	}
+
+	d, err := avro.NewDeserializer[map[string]any](client, serde.Value, avro.WithSchema(v2))
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, err := d.Deserialize(ctx, "users", old, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u["name"], u["email"])
+	// Output: Ada none
+}
+
+func ExampleSchema_CheckBackwardLabeled() {
+	v1, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, nil)
+	v2, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}`, nil)
+	for _, m := range v2.CheckBackwardLabeled(v1, "new", "old") {
+		fmt.Println(m)
+	}
+	// Output:
+	// {errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'b'}
+}
