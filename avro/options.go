@@ -1,8 +1,6 @@
 package avro
 
 import (
-	"fmt"
-
 	havro "github.com/hamba/avro/v2"
 
 	"github.com/srkit-go/srkit/registry"
@@ -13,7 +11,7 @@ import (
 // deserializer allocate; raise them with [WithLimits] if your messages carry
 // larger strings or arrays.
 const (
-	// DefaultMaxBytesLen is the longest string, bytes or fixed value a
+	// DefaultMaxBytesLen is the longest string or bytes value a
 	// deserializer reads (16 MiB).
 	DefaultMaxBytesLen = 16 << 20
 	// DefaultMaxArrayLen is the most elements a deserializer reads into one
@@ -77,7 +75,7 @@ func KeepSchemaText() serde.Option {
 }
 
 // WithLimits sets what a deserializer accepts from one message: the longest
-// string, bytes or fixed value (maxBytesLen), the most elements of one array
+// string or bytes value (maxBytesLen), the most elements of one array
 // (maxArrayLen), and the deepest nesting of a recursive schema (maxDepth).
 // Zero or negative values keep the defaults ([DefaultMaxBytesLen],
 // [DefaultMaxArrayLen], [DefaultMaxDepth]).
@@ -113,8 +111,4 @@ func newAPI(s settings) havro.API {
 		MaxByteSliceSize:  s.maxBytesLen,
 		MaxSliceAllocSize: s.maxArrayLen,
 	}.Freeze()
-}
-
-func (s settings) String() string {
-	return fmt.Sprintf("keepText=%v maxBytesLen=%d maxArrayLen=%d maxDepth=%d", s.keepText, s.maxBytesLen, s.maxArrayLen, s.maxDepth)
 }
