@@ -123,10 +123,11 @@ func TestRunRoundTrip(t *testing.T) {
 	}
 }
 
-// lagOf checks the group's total lag through a consumer on a new client.
+// lagOf checks the group's total lag through a consumer on a new client
+// that does not join the group.
 func lagOf(t testing.TB, e *env, group, topic string, want int64) consumer.Lag {
 	t.Helper()
-	cl := e.groupClient(t, group, []string{topic}, consumer.GroupOptions()...)
+	cl := e.kgoClient(t, kgo.ConsumerGroup(group), kgo.AutoCommitMarks())
 	c := newConsumer(t, e, cl)
 	ctx, cancel := testContext(t)
 	defer cancel()

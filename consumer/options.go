@@ -55,6 +55,7 @@ type config struct {
 	handlerRetries  int
 	retryBackoff    time.Duration
 	transientTries  int
+	transientWait   time.Duration
 	shutdownTimeout time.Duration
 	stayInGroup     bool
 	hooks           Hooks
@@ -68,7 +69,8 @@ func newConfig(opts []Option) (config, error) {
 		concurrency:     1,
 		maxPoll:         1000,
 		retryBackoff:    100 * time.Millisecond,
-		transientTries:  10,
+		transientTries:  8,
+		transientWait:   250 * time.Millisecond,
 		shutdownTimeout: 30 * time.Second,
 	}
 	for _, o := range opts {
@@ -208,6 +210,22 @@ func HandlerRetries(n int, backoff time.Duration) Option {
 			return errors.New("consumer: negative retries or backoff")
 		}
 		c.handlerRetries, c.retryBackoff = n, backoff
+		return nil
+	}
+}
+
+// TransientRetries sets how often a deserialization that failed for reasons
+// outside the record (registry unreachable, overloaded, refusing the
+// credentials) is retried before the consumer stops: up to attempts tries in
+// all, waiting backoff, then twice as long each time, at most 30s (default 8
+// tries from 250ms, about half a minute). Such failures are never skipped or
+// dead-lettered. The registry client's own retries come first.
+func TransientRetries(attempts int, backoff time.Duration) Option {
+	return func(c *config) error {
+		if attempts < 1 || backoff < 0 {
+			return errors.New("consumer: TransientRetries needs at least 1 attempt and a backoff of 0 or more")
+		}
+		c.transientTries, c.transientWait = attempts, backoff
 		return nil
 	}
 }

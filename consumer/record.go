@@ -67,7 +67,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record) (R
 // reason, the attempts run out or ctx is done.
 func retryTransient[K, V, T any](ctx context.Context, c *Consumer[K, V], r *kgo.Record, part serde.Part, f func() (T, error), err error) (T, error) {
 	var v T
-	backoff := c.cfg.retryBackoff
+	backoff := c.cfg.transientWait
 	for attempt := 1; attempt < c.cfg.transientTries && isTransient(err) && ctx.Err() == nil; attempt++ {
 		c.cfg.logger.Warn("srkit/consumer: deserialization failed for a reason outside the record; retrying",
 			"topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "part", part.String(),

@@ -1,0 +1,308 @@
+package consumer_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/srkit-go/srkit/consumer"
+	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// A registry outage while deserializing is retried, and never skipped: the
+// records are fine, the registry is not.
+func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
+	e := newEnv(t)
+	if err := e.createTopic("orders", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.produceOrders(t, "orders", 0, 5)
+	// A deserializer with cold caches, on a registry client that does not
+	// retry by itself.
+	newDeser := func() *serde.Deserializer[order] {
+		rc, err := e.reg.Client(registry.Retries(0, time.Millisecond, time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rc.Close() })
+		d, err := serde.NewDeserializer[order](rc, serde.Value, testCodec[order]{schema: orderSchema}, serde.NewDeserializerConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	ctx, cancel := testContext(t)
+	defer cancel()
+
+	t.Run("passing outage", func(t *testing.T) {
+		e.reg.Registry.InjectFault(mockregistry.Fault{Path: "/schemas/ids/", Status: 503, Times: 2})
+		defer e.reg.Registry.ClearFaults()
+		var logs syncBuffer
+		cl := e.groupClient(t, "g1", []string{"orders"}, consumer.GroupOptions()...)
+		c, err := consumer.New(cl, consumer.String(), newDeser(), consumer.OnError(consumer.Skip),
+			consumer.TransientRetries(5, time.Millisecond), consumer.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		col := newCollector(t, 5, stop)
+		if err := c.Run(runCtx, col.handle); err != nil {
+			t.Fatal(err)
+		}
+		if col.count() != 5 || strings.Contains(logs.String(), "skipping") {
+			t.Fatalf("handled %d of 5; log:\n%s", col.count(), logs.String())
+		}
+		if n := strings.Count(logs.String(), "retrying"); n != 2 {
+			t.Fatalf("%d retry log lines, want 2:\n%s", n, logs.String())
+		}
+	})
+
+	t.Run("lasting outage", func(t *testing.T) {
+		e.reg.Registry.InjectFault(mockregistry.Fault{Path: "/schemas/ids/", Status: 503})
+		defer e.reg.Registry.ClearFaults()
+		cl := e.groupClient(t, "g2", []string{"orders"}, consumer.GroupOptions()...)
+		c, err := consumer.New(cl, consumer.String(), newDeser(), consumer.OnError(consumer.Skip),
+			consumer.TransientRetries(3, time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := newCollector(t, 5, nil)
+		err = c.Run(ctx, col.handle)
+		var re *consumer.RecordError
+		if !errors.As(err, &re) || re.Offset != 0 || !errors.Is(err, registry.ErrorCode(503)) {
+			t.Fatalf("Run: %v, want a RecordError at offset 0 wrapping the 503", err)
+		}
+		if col.count() != 0 {
+			t.Fatalf("handled %d records during the outage", col.count())
+		}
+		// Nothing was skipped: the group has committed nothing.
+		lagOf(t, e, "g2", "orders", 5)
+	})
+}
+
+type ctxKey struct{}
+
+func TestHooks(t *testing.T) {
+	e := newEnv(t)
+	if err := e.createTopic("orders", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.produceOrders(t, "orders", 0, 3)
+	e.produceRaw(t, "orders", "bad", []byte("garbage"))
+	e.produceOrders(t, "orders", 3, 6)
+	cl := e.groupClient(t, "g", []string{"orders"}, kgo.DisableAutoCommit())
+	ctx, cancel := testContext(t)
+	defer cancel()
+	var mu sync.Mutex
+	outcomes := map[consumer.Outcome]int{}
+	var commits atomic.Int32
+	col := newCollector(t, 6, cancel)
+	c := newConsumer(t, e, cl, consumer.OnError(consumer.Skip), consumer.WithHooks(consumer.Hooks{
+		OnRecordStart: func(ctx context.Context, r *kgo.Record) context.Context {
+			return context.WithValue(ctx, ctxKey{}, r.Offset)
+		},
+		OnRecordDone: func(ctx context.Context, r *kgo.Record, o consumer.Outcome, err error, elapsed time.Duration) {
+			if ctx.Value(ctxKey{}) != r.Offset || elapsed < 0 || (o == consumer.Handled) != (err == nil) {
+				t.Errorf("OnRecordDone(%d, %v, %v, %v)", r.Offset, o, err, elapsed)
+			}
+			mu.Lock()
+			outcomes[o]++
+			mu.Unlock()
+		},
+		OnCommit: func(err error) {
+			if err == nil {
+				commits.Add(1)
+			}
+		},
+	}))
+	err := c.Run(ctx, func(ctx context.Context, r consumer.Record[string, order]) error {
+		if ctx.Value(ctxKey{}) != r.Offset {
+			t.Errorf("handler context lacks the value OnRecordStart added")
+		}
+		return col.handle(ctx, r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outcomes[consumer.Handled] != 6 || outcomes[consumer.Skipped] != 1 || len(outcomes) != 2 {
+		t.Fatalf("outcomes %v", outcomes)
+	}
+	if commits.Load() == 0 {
+		t.Fatal("OnCommit never reported a commit")
+	}
+}
+
+// Several partitions handled at once; each partition's records in order.
+func TestConcurrency(t *testing.T) {
+	e := newEnv(t)
+	if err := e.createTopic("orders", 6); err != nil {
+		t.Fatal(err)
+	}
+	const n = 1200
+	e.produceOrders(t, "orders", 0, n)
+	cl := e.groupClient(t, "g", []string{"orders"}, consumer.GroupOptions()...)
+	ctx, cancel := testContext(t)
+	defer cancel()
+	col := newCollector(t, n, cancel)
+	var inFlight, maxInFlight atomic.Int32
+	c := newConsumer(t, e, cl, consumer.Concurrency(4))
+	err := c.Run(ctx, func(ctx context.Context, r consumer.Record[string, order]) error {
+		cur := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			m := maxInFlight.Load()
+			if cur <= m || maxInFlight.CompareAndSwap(m, cur) {
+				break
+			}
+		}
+		return col.handle(ctx, r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if col.count() != n || col.distinct() != n {
+		t.Fatalf("handled %d (%d distinct), want %d", col.count(), col.distinct(), n)
+	}
+	if maxInFlight.Load() > 4 {
+		t.Fatalf("%d handlers ran at once, more than Concurrency(4)", maxInFlight.Load())
+	}
+	lagOf(t, e, "g", "orders", 0)
+}
+
+func TestPollAndCommit(t *testing.T) {
+	e := newEnv(t, "orders")
+	const n = 120
+	e.produceOrders(t, "orders", 0, n)
+	cl := e.groupClient(t, "g", []string{"orders"}, kgo.DisableAutoCommit())
+	c := newConsumer(t, e, cl, consumer.MaxPollRecords(25))
+	ctx, cancel := testContext(t)
+	defer cancel()
+	seen := map[int]bool{}
+	var first []consumer.Record[string, order]
+	for len(seen) < n {
+		recs, err := c.Poll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) > 25 {
+			t.Fatalf("Poll returned %d records, more than MaxPollRecords(25)", len(recs))
+		}
+		for _, r := range recs {
+			if seen[r.Value.ID] {
+				t.Fatalf("record %d polled twice", r.Value.ID)
+			}
+			seen[r.Value.ID] = true
+		}
+		if first == nil {
+			first = recs
+			// Commit only the first batch, to check the lag below.
+			if err := c.Commit(ctx, recs...); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	lagOf(t, e, "g", "orders", int64(n-len(first)))
+}
+
+func TestWithoutGroup(t *testing.T) {
+	e := newEnv(t)
+	if err := e.createTopic("orders", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.produceOrders(t, "orders", 0, 10)
+	cl := e.kgoClient(t, kgo.ConsumeTopics("orders"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	c := newConsumer(t, e, cl)
+	ctx, cancel := testContext(t)
+	defer cancel()
+	col := newCollector(t, 10, cancel)
+	if err := c.Run(ctx, col.handle); err != nil {
+		t.Fatal(err)
+	}
+	if col.count() != 10 {
+		t.Fatalf("handled %d", col.count())
+	}
+	if _, err := c.Lag(context.Background()); !errors.Is(err, consumer.ErrNoGroup) {
+		t.Fatalf("Lag without group: %v", err)
+	}
+	if err := c.Commit(context.Background()); !errors.Is(err, consumer.ErrNoGroup) {
+		t.Fatalf("Commit without group: %v", err)
+	}
+}
+
+func TestRunIsNotReentrant(t *testing.T) {
+	e := newEnv(t, "orders")
+	e.produceOrders(t, "orders", 0, 1)
+	cl := e.groupClient(t, "g", []string{"orders"}, consumer.GroupOptions()...)
+	c := newConsumer(t, e, cl)
+	ctx, cancel := testContext(t)
+	defer cancel()
+	inside := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- c.Run(ctx, func(context.Context, consumer.Record[string, order]) error {
+			close(inside)
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	<-inside
+	if err := c.Run(ctx, func(context.Context, consumer.Record[string, order]) error { return nil }); !errors.Is(err, consumer.ErrRunning) {
+		t.Fatalf("second Run: %v", err)
+	}
+	if _, err := c.Poll(ctx); !errors.Is(err, consumer.ErrRunning) {
+		t.Fatalf("Poll during Run: %v", err)
+	}
+	if err := c.Run(ctx, nil); err == nil {
+		t.Fatal("nil handler accepted")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Keys and values of any type, including schema-less ones.
+func TestSchemalessDeserializers(t *testing.T) {
+	ctx := context.Background()
+	s, err := consumer.String().Deserialize(ctx, "t", []byte("héllo"), nil)
+	if err != nil || s != "héllo" {
+		t.Fatalf("String: %q, %v", s, err)
+	}
+	b := []byte{1, 2, 3}
+	got, err := consumer.Bytes().Deserialize(ctx, "t", b, nil)
+	if err != nil || &got[0] != &b[0] {
+		t.Fatal("Bytes copied or failed")
+	}
+	f := consumer.DeserializerFunc[int](func(_ context.Context, _ string, p []byte, hs []serde.Header) (int, error) {
+		return len(p) + len(hs), nil
+	})
+	if n, _ := f.Deserialize(ctx, "t", b, []serde.Header{{Key: "a"}}); n != 4 {
+		t.Fatalf("DeserializerFunc: %d", n)
+	}
+}
+
+func TestRecordErrorText(t *testing.T) {
+	err := &consumer.RecordError{Topic: "orders", Partition: 2, Offset: 41, Stage: consumer.StageDeserialize, Part: serde.Key,
+		Err: serde.ErrTruncated, DeadLetterErr: errors.New("broker down")}
+	want := `consumer: topic "orders" partition 2 offset 41: deserializing key: serde: truncated schema reference (and could not dead-letter it: broker down)`
+	if err.Error() != want {
+		t.Fatalf("got  %s\nwant %s", err, want)
+	}
+	if !errors.Is(err, serde.ErrTruncated) {
+		t.Fatal("errors.Is does not see the cause")
+	}
+	for a, s := range map[consumer.Action]string{consumer.Stop: "stop", consumer.Skip: "skip", consumer.DeadLetter: "dead-letter", 7: "unknown"} {
+		if a.String() != s {
+			t.Errorf("Action(%d) = %s", a, a)
+		}
+	}
+}
