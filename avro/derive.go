@@ -78,6 +78,11 @@ func (e errGeneric) Error() string {
 //
 // Records are named by [Named], else after their Go type. Types that hold
 // interface values (any, map[string]any) have no derivable schema.
+//
+// Pointer fields default to null. The canonical form returned here has no
+// defaults (neither has what Confluent's Go serializer registers); a
+// serializer registers them with [KeepSchemaText], which makes adding an
+// optional field a BACKWARD-compatible change.
 func DeriveSchema(t reflect.Type) (string, error) {
 	text, err := deriveText(t)
 	if err != nil {
@@ -322,6 +327,11 @@ func (d *deriver) record(buf *bytes.Buffer, t reflect.Type, ns, hint string) err
 			if err := d.typ(buf, f.Type, opts, recNS, sanitize(f.Name)); err != nil {
 				fieldErr = err
 				return
+			}
+			if f.Type.Kind() == reflect.Pointer && f.Type != reflect.PointerTo(ratType) {
+				// Optional fields default to null, so that adding one is
+				// a compatible change where the default is registered.
+				buf.WriteString(`,"default":null`)
 			}
 			buf.WriteByte('}')
 		})

@@ -447,3 +447,41 @@ func TestGenericAndPrimitiveRoundTrips(t *testing.T) {
 		t.Errorf("tombstone %x %v", p, err)
 	}
 }
+
+type AccountV1 struct {
+	ID int64 `avro:"id"`
+}
+
+func (AccountV1) AvroName() string { return "com.example.Account" }
+
+type AccountV2 struct {
+	ID    int64   `avro:"id"`
+	Email *string `avro:"email"`
+}
+
+func (AccountV2) AvroName() string { return "com.example.Account" }
+
+// TestDerivedEvolution adds an optional (pointer) field to a struct whose
+// schema is derived: with KeepSchemaText the derived null default is
+// registered and the change is BACKWARD compatible; without it, as with
+// Confluent's Go serializer, the registry refuses it.
+func TestDerivedEvolution(t *testing.T) {
+	ctx := context.Background()
+	client := startRegistry(t)
+	b1 := serialize(t, client, "accounts", AccountV1{ID: 1}, avro.KeepSchemaText())
+	email := "a@example.com"
+	serialize(t, client, "accounts", AccountV2{ID: 2, Email: &email}, avro.KeepSchemaText())
+	got := deserialize[map[string]any](t, client, "accounts", b1, serde.UseLatest())
+	if got["id"] != int64(1) || got["email"] != nil {
+		t.Errorf("latest reading v1: %v", got)
+	}
+
+	serialize(t, client, "accounts2", AccountV1{ID: 1})
+	s, err := avro.NewSerializer[AccountV2](client, serde.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Serialize(ctx, "accounts2", AccountV2{ID: 2}); !errors.Is(err, registry.ErrIncompatibleSchema) {
+		t.Errorf("without KeepSchemaText: %v", err)
+	}
+}

@@ -68,8 +68,9 @@ func newOption(apply func(*settings)) serde.Option {
 // hamba's canonical form. The canonical form is what Confluent's Go
 // serializer registers; it drops field defaults and aliases, so a subject
 // whose versions were registered that way cannot evolve by adding a field
-// with a default under BACKWARD compatibility. Schemas derived from Go types
-// have no defaults, so the option does not change them.
+// with a default under BACKWARD compatibility. For a schema derived from a
+// Go type it registers the derived JSON, where pointer fields default to
+// null.
 func KeepSchemaText() serde.Option {
 	return newOption(func(s *settings) { s.keepText = true })
 }

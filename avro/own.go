@@ -49,7 +49,7 @@ func ownFor(cfgSchema *registry.Schema, g *goType, derive, keepText bool) (*ownS
 		}
 		return &ownSchema{text: text, keepText: keepText}, nil
 	case derive && g.derived != "":
-		return &ownSchema{text: g.derived}, nil
+		return &ownSchema{text: g.derived, keepText: keepText}, nil
 	}
 	return nil, nil
 }
