@@ -180,6 +180,11 @@ func TestCheckBackwardTable(t *testing.T) {
 			`{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"}],"items":false}`,
 			`{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"},{"type":"integer"}],"items":false}`, nil},
 
+		{"2020-12 boolean items read as additionalItems",
+			`{"$schema":"https://json-schema.org/draft/2020-12/schema","items":true}`,
+			`{"$schema":"https://json-schema.org/draft/2020-12/schema","items":false}`,
+			[]string{"ADDITIONAL_ITEMS_REMOVED #/additionalItems"}},
+
 		// Combined schemas.
 		{"oneOf member added", `{"oneOf":[{"type":"string"},{"type":"number"}]}`, `{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}`, nil},
 		{"oneOf member removed", `{"oneOf":[{"type":"string"},{"type":"number"}]}`, `{"oneOf":[{"type":"string"}]}`,
@@ -336,5 +341,71 @@ func TestCompareSharedDefinitions(t *testing.T) {
 	// The field list of such a schema is bounded too.
 	if n := len(w.Fields()); n != maxFields {
 		t.Fatalf("%d fields, want the bound %d", n, maxFields)
+	}
+}
+
+// recursiveUnion is the schema of Confluent's memoization-masking test: T0
+// and T1 have an "id" of the given types and a "ref" (a singleton oneOf) to
+// T2, whose "ref" leads back to T0; the root property is oneOf[T0, T1].
+func recursiveUnion(t0ID, t1ID string) string {
+	obj := func(id, ref string) string {
+		return `{"type":"object","additionalProperties":true,"properties":{"id":{"type":"` + id +
+			`"},"ref":{"oneOf":[{"$ref":"#/definitions/` + ref + `"}]}}}`
+	}
+	return `{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":true,
+		"definitions":{"T0":` + obj(t0ID, "T2") + `,"T1":` + obj(t1ID, "T2") + `,"T2":` + obj("integer", "T0") + `},
+		"properties":{"root":{"oneOf":[{"$ref":"#/definitions/T0"},{"$ref":"#/definitions/T1"}]}}}`
+}
+
+// TestRecursiveIncompatibilityNotMasked: T0's id changes incompatibly and
+// every other pairing reaches T0 through the cycle, so no matching of the
+// root union's branches is compatible. A single memoized pass, which
+// assumes the cycle compatible, would miss it.
+func TestRecursiveIncompatibilityNotMasked(t *testing.T) {
+	w := mustParse(t, recursiveUnion("integer", "boolean"))
+	r := mustParse(t, recursiveUnion("boolean", "number"))
+	if msgs := r.CheckBackward(w); len(msgs) == 0 {
+		t.Fatal("a recursive incompatibility was masked")
+	}
+	if msgs := w.CheckBackward(w); msgs != nil {
+		t.Fatalf("a recursive schema is incompatible with itself: %q", msgs)
+	}
+	// Widening T0's id is compatible, cycle and all.
+	if msgs := mustParse(t, recursiveUnion("number", "boolean")).CheckBackward(w); msgs != nil {
+		t.Fatalf("widening reported incompatible: %q", msgs)
+	}
+}
+
+// TestDifferencesOrder checks the full list of changes, compatible ones
+// included, in the order the registry reports them.
+func TestDifferencesOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, writer, reader string
+		want                 []string
+	}{
+		{"bound removed then union extended", `{"type":"string","maxLength":3}`, `{"oneOf":[{"type":"number"},{"type":"string"}]}`,
+			[]string{"MAX_LENGTH_REMOVED #/maxLength", "SUM_TYPE_EXTENDED #/"}},
+		{"branch diffs under the writer's index",
+			`{"type":"object","properties":{"p":{"oneOf":[{"type":"string","maxLength":5}]}}}`,
+			`{"type":"object","properties":{"p":{"oneOf":[{"type":"boolean"},{"title":"s","type":"string","maxLength":8}]}}}`,
+			[]string{"SUM_TYPE_EXTENDED #/properties/p", "TITLE_CHANGED #/properties/p/oneOf/0", "MAX_LENGTH_INCREASED #/properties/p/oneOf/0/maxLength"}},
+		{"covered by a pattern",
+			`{"properties":{"foo":{"type":"string"}},"additionalProperties":false,"patternProperties":{"^I_":{"type":"integer"}}}`,
+			`{"properties":{"foo":{"type":"string"},"I_1":{"type":"number"}},"additionalProperties":false,"patternProperties":{"^I_":{"type":"integer"}}}`,
+			[]string{"TYPE_EXTENDED #/properties/I_1", "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL #/properties/I_1", "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL #/properties/I_1"}},
+		{"draft-07 $id change", `{"$id":"http://x/a"}`, `{"$id":"http://x/b"}`, []string{"ID_CHANGED #/"}},
+		{"2020-12 $id change not reported",
+			`{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"http://x/a"}`,
+			`{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"http://x/b"}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, d := range mustParse(t, tc.reader).Differences(mustParse(t, tc.writer)) {
+				got = append(got, string(d.Type)+" "+d.Path)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("differences\n got %q\nwant %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -26,6 +26,10 @@ type diffShared struct {
 	// it, so that schemas that reach the same pair along many paths
 	// (combined schemas over shared definitions) compare it once.
 	memo map[[2]*node][]Difference
+	// assumedIncompatible holds the pairs an earlier pass found
+	// incompatible: meeting one of them again on the call stack is no
+	// longer assumed compatible.
+	assumedIncompatible map[[2]*node][]Difference
 }
 
 func newDiffCtx() *diffCtx {
@@ -70,21 +74,51 @@ func (c *diffCtx) addAt(attr string, t DiffType) {
 func (c *diffCtx) addAll(ds []Difference) { c.diffs = append(c.diffs, ds...) }
 
 // compatible reports whether every difference so far is compatible.
-func (c *diffCtx) compatible() bool {
-	for _, d := range c.diffs {
+func (c *diffCtx) compatible() bool { return allCompatible(c.diffs) }
+
+// maxDiffPasses bounds the fixed-point iteration of diffSchemas.
+const maxDiffPasses = 64
+
+// diffSchemas returns every difference between the writer schema (old)
+// and the reader schema (update), as Confluent's SchemaDiff.compare does.
+//
+// A recursive schema makes the comparison meet a pair it is still
+// comparing; that pair is assumed compatible, and results that depend on
+// the assumption are memoized. When the assumption proves wrong, a pass
+// may report a change compatible that is not, so the comparison is
+// repeated with the pairs found incompatible no longer assumed compatible,
+// until the set of incompatible pairs stops growing (the greatest fixed
+// point, as Confluent's checker computes it).
+func diffSchemas(old, update *node) []Difference {
+	var assumed map[[2]*node][]Difference
+	for pass := 0; ; pass++ {
+		c := newDiffCtx()
+		c.shared.assumedIncompatible = assumed
+		compareNodes(c, old, update)
+		next := map[[2]*node][]Difference{}
+		for pair, ds := range assumed {
+			next[pair] = ds
+		}
+		for pair, ds := range c.shared.memo {
+			if _, ok := next[pair]; !ok && !allCompatible(ds) {
+				next[pair] = ds
+			}
+		}
+		if len(next) == len(assumed) || pass == maxDiffPasses {
+			return c.diffs
+		}
+		assumed = next
+	}
+}
+
+// allCompatible reports whether every difference is compatible.
+func allCompatible(ds []Difference) bool {
+	for _, d := range ds {
 		if !d.Type.Compatible() {
 			return false
 		}
 	}
 	return true
-}
-
-// diffSchemas returns every difference between the writer schema (old)
-// and the reader schema (update), as Confluent's SchemaDiff.compare does.
-func diffSchemas(old, update *node) []Difference {
-	c := newDiffCtx()
-	compareNodes(c, old, update)
-	return c.diffs
 }
 
 // compareNodes compares original (the writer) with update (the reader).
@@ -156,6 +190,9 @@ func compareNodes(c *diffCtx, original, update *node) {
 		return
 	}
 	if c.shared.inProgress[pair] {
+		if rel, ok := c.shared.assumedIncompatible[pair]; ok {
+			c.addRebased(rel)
+		}
 		return
 	}
 	c.shared.inProgress[pair] = true

@@ -193,7 +193,11 @@ func (b *builder) build(t target, depth int) (*node, error) {
 	n := &node{raw: v}
 	b.nodes[v] = n
 	if id, ok := v.get(idKeyword(t.draft)).str(); ok {
-		n.id, n.hasID = id, true
+		// The registry's 2019-09/2020-12 reader does not report "$id"
+		// changes; older drafts do.
+		if t.draft < draft2019 {
+			n.id, n.hasID = id, true
+		}
 		if !strings.HasPrefix(id, "#") {
 			if abs, err := resolveURL(t.base, id); err == nil {
 				t.base, _ = splitFragment(abs)

@@ -119,8 +119,9 @@ func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
 		n.tuple = append(n.tuple, sn)
 	}
 	additional := v.get("additionalItems")
-	if t.draft >= draft2020 && tuple != nil {
-		// In 2020-12 "items" next to "prefixItems" plays additionalItems' role.
+	if t.draft >= draft2020 && items != nil && (tuple != nil || items.kind == jBool) {
+		// In 2020-12 "items" next to "prefixItems" plays additionalItems'
+		// role; the registry also reads a boolean "items" that way.
 		additional, items = items, nil
 	}
 	if items != nil {
