@@ -12,6 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/consumer"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
@@ -34,7 +35,7 @@ func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rc.Close() })
-		d, err := serde.NewDeserializer[order](rc, serde.Value, testCodec[order]{schema: orderSchema}, serde.NewDeserializerConfig())
+		d, err := avro.NewDeserializer[order](rc, serde.Value)
 		if err != nil {
 			t.Fatal(err)
 		}

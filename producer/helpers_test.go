@@ -2,89 +2,33 @@ package producer_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
-// order is the record value of these tests.
+// order is the record value of these tests, written in Avro.
 type order struct {
-	ID     int     `json:"id"`
-	Item   string  `json:"item"`
-	Amount float64 `json:"amount"`
+	ID     int     `avro:"id"`
+	Item   string  `avro:"item"`
+	Amount float64 `avro:"amount"`
+	Status string  `avro:"status"`
 }
 
-// errPoison is what the test codec fails with for values it cannot encode.
-var errPoison = errors.New("test codec: poison value")
-
-// testCodec is a minimal serde codec for JSON-encoded Go values, so that the
-// producer is tested against the serde core without depending on a schema
-// format package. Values whose Item is "poison" fail to encode.
-type testCodec[T any] struct{ schema string }
-
-const orderSchema = `{"type":"object","title":"order"}`
-
-func (testCodec[T]) SchemaType() registry.SchemaType { return registry.JSON }
-func (testCodec[T]) UsesMessageIndexes() bool        { return false }
-func (testCodec[T]) SchemaKey(T) any                 { return nil }
-
-func (c testCodec[T]) Schema(context.Context, T) (*serde.ResolvedSchema, string, error) {
-	s := &serde.ResolvedSchema{}
-	s.Schema.SchemaType = registry.JSON
-	s.Schema.Schema = c.schema
-	return s, "order", nil
-}
-
-func (testCodec[T]) Encoder(context.Context, *serde.ResolvedSchema, T) (serde.Encoder[T], []int, error) {
-	return jsonEncoder[T]{}, nil, nil
-}
-
-func (testCodec[T]) RecordName(*serde.ResolvedSchema, []int) (string, error) { return "order", nil }
-
-func (testCodec[T]) Decoder(context.Context, *serde.ResolvedSchema, []int, *serde.ResolvedSchema) (serde.Decoder[T], error) {
-	return jsonDecoder[T]{}, nil
-}
-
-type jsonEncoder[T any] struct{}
-
-func (jsonEncoder[T]) AppendEncode(dst []byte, v T) ([]byte, error) {
-	if o, ok := any(v).(*order); ok && o.Item == "poison" {
-		return nil, errPoison
-	}
-	b, err := json.Marshal(v)
-	return append(dst, b...), err
-}
-
-type jsonDecoder[T any] struct{}
-
-func (jsonDecoder[T]) Decode(body []byte, v *T) error { return json.Unmarshal(body, v) }
-
-// testFormat lets the mock registry accept the test codec's schemas.
-type testFormat struct{}
-
-func (testFormat) Type() registry.SchemaType { return registry.JSON }
-func (testFormat) Parse(schema string, _ []compat.Dependency) (compat.Schema, error) {
-	if !json.Valid([]byte(schema)) {
-		return nil, errors.New("not JSON")
-	}
-	return testSchema(strings.TrimSpace(schema)), nil
-}
-
-type testSchema string
-
-func (s testSchema) Canonical() string                    { return string(s) }
-func (s testSchema) Normalized() string                   { return string(s) }
-func (s testSchema) CheckBackward(compat.Schema) []string { return nil }
+// orderSchema makes Status an enum: an order with another status does not
+// fit the schema and fails to serialize.
+const orderSchema = `{"type":"record","name":"Order","namespace":"srkit.test","fields":[
+	{"name":"id","type":"long"},
+	{"name":"item","type":"string"},
+	{"name":"amount","type":"double"},
+	{"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","PAID"]},"default":"NEW"}]}`
 
 // env is a Kafka cluster and a schema registry for one test.
 type env struct {
@@ -100,7 +44,7 @@ func newEnv(t testing.TB, topics ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	srv := mockregistry.StartServer(t, mockregistry.WithFormats(testFormat{}))
+	srv := mockregistry.StartServer(t)
 	rc, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +65,7 @@ func (e *env) kgoClient(t testing.TB, opts ...kgo.Opt) *kgo.Client {
 
 func (e *env) serializer(t testing.TB, part serde.Part, opts ...serde.SerializerOption) *serde.Serializer[*order] {
 	t.Helper()
-	s, err := serde.NewSerializer[*order](e.client, part, testCodec[*order]{schema: orderSchema}, serde.NewSerializerConfig(opts...))
+	s, err := avro.NewSerializer[*order](e.client, part, append([]serde.SerializerOption{avro.WithSchema(orderSchema)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +74,7 @@ func (e *env) serializer(t testing.TB, part serde.Part, opts ...serde.Serializer
 
 func (e *env) deserializer(t testing.TB, part serde.Part) *serde.Deserializer[order] {
 	t.Helper()
-	d, err := serde.NewDeserializer[order](e.client, part, testCodec[order]{schema: orderSchema}, serde.NewDeserializerConfig())
+	d, err := avro.NewDeserializer[order](e.client, part)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -29,7 +30,7 @@ func TestProduceRoundTrip(t *testing.T) {
 	const n = 50
 	seen := map[int32]int64{}
 	for i := range n {
-		res, err := p.Produce(ctx, "orders", "k"+strconv.Itoa(i), &order{ID: i, Item: "book", Amount: float64(i) / 2},
+		res, err := p.Produce(ctx, "orders", "k"+strconv.Itoa(i), &order{ID: i, Item: "book", Amount: float64(i) / 2, Status: "NEW"},
 			producer.Header{Key: "trace", Value: []byte("t" + strconv.Itoa(i))})
 		if err != nil {
 			t.Fatalf("record %d: %v", i, err)
@@ -81,7 +82,7 @@ func TestProduceGUIDHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := p.Produce(ctx, "orders", &order{ID: 1}, &order{ID: 7, Item: "pen"},
+	if _, err := p.Produce(ctx, "orders", &order{ID: 1, Status: "NEW"}, &order{ID: 7, Item: "pen", Status: "NEW"},
 		producer.Header{Key: "a", Value: []byte("1")}, producer.Header{Key: "b", Value: []byte("2")}); err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +101,9 @@ func TestProduceGUIDHeaders(t *testing.T) {
 			t.Fatalf("header %s = % x, want magic 1 + 16-byte GUID", name, h)
 		}
 	}
-	if json.Valid(r.Value) == false || r.Value[0] != '{' {
-		t.Fatalf("payload should be the bare body, got %q", r.Value)
+	// The payload is the bare Avro body: no schema reference in it.
+	if _, err := e.deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, nil); !errors.Is(err, serde.ErrUnknownMagicByte) {
+		t.Fatalf("payload without its header: %v, want serde.ErrUnknownMagicByte", err)
 	}
 	v, err := e.deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, toSerde(r.Headers))
 	if err != nil || v.ID != 7 || v.Item != "pen" {
@@ -121,7 +123,7 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 	var hooked atomic.Int32
 	p, err := producer.New[[]byte](cl, nil, e.serializer(t, serde.Value), producer.WithHooks(producer.Hooks{
 		OnSerializeError: func(_ context.Context, topic string, part serde.Part, err error) {
-			if topic == "orders" && part == serde.Value && errors.Is(err, errPoison) {
+			if topic == "orders" && part == serde.Value && errors.Is(err, avro.ErrInvalidValue) {
 				hooked.Add(1)
 			}
 		},
@@ -134,12 +136,12 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 	var delivered atomic.Int32
 	var failures int
 	for i := range 30 {
-		item := "ok"
+		status := "NEW"
 		if i%10 == 5 {
-			item = "poison"
+			status = "BOGUS" // not a symbol of the Status enum
 		}
 		wg.Add(1)
-		err := p.ProduceAsync(ctx, "orders", nil, &order{ID: i, Item: item}, func(_ producer.Result, err error) {
+		err := p.ProduceAsync(ctx, "orders", nil, &order{ID: i, Item: "x", Status: status}, func(_ producer.Result, err error) {
 			defer wg.Done()
 			if err != nil {
 				t.Errorf("delivery: %v", err)
@@ -151,7 +153,7 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 			wg.Done()
 			failures++
 			var se *producer.SerializeError
-			if !errors.As(err, &se) || se.Topic != "orders" || se.Part != serde.Value || !errors.Is(err, errPoison) {
+			if !errors.As(err, &se) || se.Topic != "orders" || se.Part != serde.Value || !errors.Is(err, avro.ErrInvalidValue) {
 				t.Fatalf("record %d: error %v, want a *SerializeError wrapping the codec error", i, err)
 			}
 		}
@@ -174,7 +176,7 @@ func TestDeadLetter(t *testing.T) {
 	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value),
 		producer.DeadLetterTopicFunc(func(topic string) string { return topic + ".dlq" }),
 		producer.WithHooks(producer.Hooks{OnDeadLetter: func(topic, dlq string, cause, perr error) {
-			if topic == "orders" && dlq == "orders.dlq" && perr == nil && errors.Is(cause, errPoison) {
+			if topic == "orders" && dlq == "orders.dlq" && perr == nil && errors.Is(cause, avro.ErrInvalidValue) {
 				dlqHook.Add(1)
 			}
 		}}))
@@ -183,16 +185,16 @@ func TestDeadLetter(t *testing.T) {
 	}
 	ctx := context.Background()
 	for i := range 4 {
-		item := "ok"
+		status := "PAID"
 		if i == 2 {
-			item = "poison"
+			status = "BOGUS"
 		}
-		res, err := p.Produce(ctx, "orders", "key-"+strconv.Itoa(i), &order{ID: i, Item: item}, producer.Header{Key: "user", Value: []byte("u")})
+		res, err := p.Produce(ctx, "orders", "key-"+strconv.Itoa(i), &order{ID: i, Item: "x", Status: status}, producer.Header{Key: "user", Value: []byte("u")})
 		if err != nil {
 			t.Fatalf("record %d: %v", i, err)
 		}
 		switch {
-		case i == 2 && (res.Topic != "orders.dlq" || !errors.Is(res.DeadLetter, errPoison)):
+		case i == 2 && (res.Topic != "orders.dlq" || !errors.Is(res.DeadLetter, avro.ErrInvalidValue)):
 			t.Fatalf("poison record: result %+v", res)
 		case i != 2 && (res.Topic != "orders" || res.DeadLetter != nil):
 			t.Fatalf("record %d: result %+v", i, res)
@@ -209,7 +211,7 @@ func TestDeadLetter(t *testing.T) {
 		t.Fatalf("dead-letter key %q", r.Key)
 	}
 	var v order
-	if err := json.Unmarshal(r.Value, &v); err != nil || v.ID != 2 || v.Item != "poison" {
+	if err := json.Unmarshal(r.Value, &v); err != nil || v.ID != 2 || v.Status != "BOGUS" {
 		t.Fatalf("dead-letter value %s: %v", r.Value, err)
 	}
 	want := map[string]string{
@@ -231,7 +233,7 @@ func TestDeadLetter(t *testing.T) {
 			t.Fatalf("header %s = %q, want %q", k, h, w)
 		}
 	}
-	if h, _ := header(r, producer.HeaderError); !strings.Contains(string(h), errPoison.Error()) {
+	if h, _ := header(r, producer.HeaderError); !strings.Contains(string(h), "BOGUS") {
 		t.Fatalf("error header %q does not name the cause", h)
 	}
 }
@@ -267,7 +269,7 @@ func TestProduceAsyncOutlivesContext(t *testing.T) {
 	var futures []*producer.Future
 	for i := range 5 {
 		ctx, cancel := context.WithCancel(context.Background())
-		f, err := p.Send(ctx, "orders", "k", &order{ID: i})
+		f, err := p.Send(ctx, "orders", "k", &order{ID: i, Status: "NEW"})
 		cancel()
 		if err != nil {
 			t.Fatal(err)
@@ -312,7 +314,7 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 				var err error
 				if i%3 == 0 {
 					var f *producer.Future
-					if f, err = p.Send(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7)}); err == nil {
+					if f, err = p.Send(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7), Status: "NEW"}); err == nil {
 						go func() {
 							if _, err := f.Wait(ctx); err != nil {
 								failed.Add(1)
@@ -322,7 +324,7 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 						}()
 					}
 				} else {
-					err = p.ProduceAsync(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7)}, func(_ producer.Result, err error) {
+					err = p.ProduceAsync(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7), Status: "NEW"}, func(_ producer.Result, err error) {
 						if err != nil {
 							failed.Add(1)
 						} else {
@@ -394,7 +396,7 @@ func TestClose(t *testing.T) {
 	ctx := context.Background()
 	var acked atomic.Int32
 	for i := range 10 {
-		if err := p.ProduceAsync(ctx, "orders", nil, &order{ID: i}, func(_ producer.Result, err error) {
+		if err := p.ProduceAsync(ctx, "orders", nil, &order{ID: i, Status: "NEW"}, func(_ producer.Result, err error) {
 			if err == nil {
 				acked.Add(1)
 			}
@@ -408,10 +410,10 @@ func TestClose(t *testing.T) {
 	if acked.Load() != 10 {
 		t.Fatalf("Close returned with %d of 10 records acknowledged", acked.Load())
 	}
-	if _, err := p.Produce(ctx, "orders", nil, &order{}); !errors.Is(err, producer.ErrClosed) {
+	if _, err := p.Produce(ctx, "orders", nil, &order{Status: "NEW"}); !errors.Is(err, producer.ErrClosed) {
 		t.Fatalf("Produce after Close: %v", err)
 	}
-	if err := p.ProduceAsync(ctx, "orders", nil, &order{}, nil); !errors.Is(err, producer.ErrClosed) {
+	if err := p.ProduceAsync(ctx, "orders", nil, &order{Status: "NEW"}, nil); !errors.Is(err, producer.ErrClosed) {
 		t.Fatalf("ProduceAsync after Close: %v", err)
 	}
 }
