@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/srkit-go/srkit/registry"
@@ -213,56 +211,30 @@ func (c *readerCodec[T]) Decoder(_ context.Context, writer *serde.ResolvedSchema
 // that each schema is compiled once however many topics use it. It is used
 // when encoders and decoders are built, never per message.
 type compileCache struct {
-	mu     sync.Mutex
-	byID   map[int]*Schema
-	byText map[string]*Schema
+	mu   sync.Mutex
+	byID map[int]*Schema
 }
 
 func (c *compileCache) get(rs *serde.ResolvedSchema) (*Schema, error) {
+	if rs.ID <= 0 {
+		// Not a registered schema (serde always passes one): nothing to
+		// key a cache entry by.
+		return Parse(rs.Schema.Schema, rs.Deps...)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	key := ""
-	if rs.ID > 0 {
-		if s, ok := c.byID[rs.ID]; ok {
-			return s, nil
-		}
-	} else {
-		key = textKey(rs)
-		if s, ok := c.byText[key]; ok {
-			return s, nil
-		}
+	if s, ok := c.byID[rs.ID]; ok {
+		return s, nil
 	}
 	s, err := Parse(rs.Schema.Schema, rs.Deps...)
 	if err != nil {
-		if rs.ID > 0 {
-			return nil, fmt.Errorf("schema %d: %w", rs.ID, err)
-		}
-		return nil, err
+		return nil, fmt.Errorf("schema %d: %w", rs.ID, err)
 	}
-	if rs.ID > 0 {
-		if c.byID == nil {
-			c.byID = map[int]*Schema{}
-		}
-		c.byID[rs.ID] = s
-	} else {
-		if c.byText == nil {
-			c.byText = map[string]*Schema{}
-		}
-		c.byText[key] = s
+	if c.byID == nil {
+		c.byID = map[int]*Schema{}
 	}
+	c.byID[rs.ID] = s
 	return s, nil
-}
-
-// textKey identifies an unregistered schema by its text and dependencies.
-func textKey(rs *serde.ResolvedSchema) string {
-	var b strings.Builder
-	b.WriteString(rs.Schema.Schema)
-	deps := append(rs.Deps[:0:0], rs.Deps...)
-	sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
-	for _, d := range deps {
-		fmt.Fprintf(&b, "\x00%s\x00%s", d.Name, d.Schema.Schema)
-	}
-	return b.String()
 }
 
 // errNotJSONObject is returned when map[string]any is asked to hold a

@@ -149,3 +149,33 @@ func TestTransformCombined(t *testing.T) {
 		t.Fatalf("tags %q, %v", tags, err)
 	}
 }
+
+func TestTransformPicksBranchByValue(t *testing.T) {
+	s := mustParse(t, `{"type":"object","properties":{"v":{"anyOf":[
+		{"const":"none"},
+		{"enum":[1,2,3],"confluent:tags":["SMALL"]},
+		{"type":"integer","confluent:tags":["INT"]},
+		{"type":"number"},
+		{"type":"array","items":{"type":"boolean"}},
+		{"type":"null"}]}}}`)
+	for _, tc := range []struct {
+		value any
+		want  FieldType
+	}{
+		{"none", TypeEnum},
+		{2.0, TypeEnum},
+		{json.Number("7"), TypeInt},
+		{7.5, TypeDouble},
+		{[]any{true}, TypeBoolean},
+		{nil, TypeNull},
+	} {
+		var got []FieldType
+		_, err := s.Transform(map[string]any{"v": tc.value}, func(f Field, v any) (any, error) {
+			got = append(got, f.Type)
+			return v, nil
+		})
+		if err != nil || !slices.Equal(got, []FieldType{tc.want}) {
+			t.Errorf("value %#v: visited as %v, %v; want %s", tc.value, got, err, tc.want)
+		}
+	}
+}

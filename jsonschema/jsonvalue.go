@@ -381,29 +381,3 @@ func jsonEqual(a, b *jv) bool {
 	}
 	return true
 }
-
-// toAny converts v to the generic form encoding/json produces with
-// UseNumber: map[string]any, []any, string, json.Number, bool, nil.
-func toAny(v *jv) any {
-	switch v.kind {
-	case jBool:
-		return v.b
-	case jNumber:
-		return json.Number(v.s)
-	case jString:
-		return v.s
-	case jArray:
-		out := make([]any, len(v.arr))
-		for i, e := range v.arr {
-			out[i] = toAny(e)
-		}
-		return out
-	case jObject:
-		out := make(map[string]any, len(v.obj))
-		for _, m := range v.obj {
-			out[m.key] = toAny(m.val)
-		}
-		return out
-	}
-	return nil
-}

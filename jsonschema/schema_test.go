@@ -121,6 +121,9 @@ func TestReferences(t *testing.T) {
 		{"fragment into a reference",
 			`{"type":"object","properties":{"to":{"$ref":"defs.json#/definitions/address"}}}`,
 			[]compat.Dependency{country, dep("defs.json", `{"definitions":{"address":{"type":"object","properties":{"country":{"$ref":"country.json"}},"required":["country"]}}}`)}},
+		{"relative to a dependency's own $id",
+			`{"type":"object","properties":{"to":{"$ref":"address.json"}}}`,
+			[]compat.Dependency{country, dep("address.json", `{"$id":"https://example.com/shapes/address.json","type":"object","properties":{"country":{"$ref":"country.json"}},"required":["country"]}`)}},
 		{"absolute name",
 			`{"type":"object","properties":{"to":{"$ref":"https://example.com/address.json"}}}`,
 			[]compat.Dependency{country, dep("https://example.com/address.json", address.Schema.Schema)}},
@@ -156,6 +159,9 @@ func TestCanonicalAndNormalized(t *testing.T) {
 	// Formatting does not change the canonical text.
 	if other := mustParse(t, canonical); other.Canonical() != canonical {
 		t.Fatalf("re-parsed canonical differs: %s", other.Canonical())
+	}
+	if s.String() == canonical || !strings.Contains(s.String(), "\n\t\t") {
+		t.Fatalf("String() is not the text as given: %q", s.String())
 	}
 	if s.Title() != "Tést \"q\"\n" {
 		t.Fatalf("Title = %q", s.Title())
@@ -200,6 +206,14 @@ func TestValidationError(t *testing.T) {
 	root := s.Validate(decoded(t, `[]`))
 	if !errors.As(root, &ve) || ve.Path != "" || !strings.Contains(ve.Error(), "(root)") {
 		t.Fatalf("root error = %v", root)
+	}
+}
+
+func TestValidationErrorEscapedPath(t *testing.T) {
+	s := mustParse(t, `{"properties":{"a b":{"type":"object","properties":{"ü%":{"type":"string"}}}}}`)
+	var ve *ValidationError
+	if err := s.Validate(decoded(t, `{"a b":{"ü%":1}}`)); !errors.As(err, &ve) || ve.Path != "/a b/ü%" {
+		t.Fatalf("Validate = %v, want an error at /a b/ü%%", err)
 	}
 }
 
