@@ -432,3 +432,34 @@ func TestDifferencesOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageWording checks each message form against the registry's
+// wording (Difference.error() in Confluent's json.diff package).
+func TestMessageWording(t *testing.T) {
+	const p = "#/properties/x"
+	for typ, want := range map[DiffType]string{
+		MaxLengthAdded:                                       "The keyword at path '#/properties/x' in the new schema is not present in the old schema",
+		MinItemsIncreased:                                    "The value at path '#/properties/x' in the new schema is more than its value in the old schema",
+		MaximumDecreased:                                     "The value at path '#/properties/x' in the new schema is less than its value in the old schema",
+		PatternChanged:                                       "The value at path '#/properties/x' is different between the new and old schema",
+		EnumArrayNarrowed:                                    "An array or combined type at path '#/properties/x' has fewer elements in the new schema than the old schema",
+		ProductTypeExtended:                                  "An array or combined type at path '#/properties/x' has more elements in the new schema than the old schema",
+		CombinedTypeSubschemasChanged:                        "A type at path '#/properties/x' is different between the new schema and the old schema",
+		ItemAddedToOpenContentModel:                          "The new schema has an open content model and has a property or item at path '#/properties/x' which is missing in the old schema",
+		RequiredPropertyAddedToUnopenContentModel:            "The new schema has an unopen content model and has a required property at path '#/properties/x' which is missing in the old schema",
+		ItemRemovedFromClosedContentModel:                    "The new has a closed content model and is missing a property or item present at path '#/properties/x' in the old schema",
+		PropertyRemovedNotCoveredByPartiallyOpenContentModel: "A property or item is missing in the new schema but present at path '#/properties/x' in the old schema and is not covered by its partially open content model",
+		ItemAddedNotCoveredByPartiallyOpenContentModel:       "The new schema has a property or item at path '#/properties/x' which is missing in the old schema and is not covered by its partially open content model",
+		SchemaAdded:                                          "",
+	} {
+		d := Difference{Type: typ, Path: p}
+		if got := d.Message("new", "old"); got != `{errorType:"`+string(typ)+`", description:"`+want+`'}` {
+			t.Errorf("%s: %s", typ, got)
+		}
+	}
+	// FORWARD checks name the schemas the other way round.
+	d := Difference{Type: MaxLengthAdded, Path: "#/"}
+	if got := d.Message("old", "new"); !strings.Contains(got, "in the old schema is not present in the new schema") {
+		t.Errorf("reversed: %s", got)
+	}
+}
