@@ -88,15 +88,20 @@
 // a deserializer parses the reference, makes one lock-free lookup and runs
 // hamba's decoder. Measured with -benchmem on the 13-field order record of
 // bench_test.go (uuid, long, strings, enum, double, timestamp, nested
-// record, 5-item array of records, 3-entry map, nullable union), 2 shared
-// cores, median of 6 runs:
+// record, 5-item array of records, 3-entry map, nullable union), T =
+// *BenchOrder, on 2 shared cores; the benchmarks ran interleaved in rounds
+// and the ratio is the median of the per-round ratios (quiet rounds):
 //
-//	BenchmarkHambaMarshal          1040 ns/op   504 B/op   4 allocs/op
-//	BenchmarkAvroSerialize         1097 ns/op   512 B/op   5 allocs/op   1.05×
-//	BenchmarkAvroAppendSerialize    912 ns/op   216 B/op   3 allocs/op   0.88×
-//	BenchmarkHambaUnmarshal        2141 ns/op   970 B/op  10 allocs/op
-//	BenchmarkAvroDeserialize       2001 ns/op   970 B/op  10 allocs/op   0.93×
+//	BenchmarkHambaMarshal          625 ns/op   504 B/op   4 allocs/op
+//	BenchmarkAvroSerialize         689 ns/op   512 B/op   5 allocs/op   1.07×
+//	BenchmarkAvroAppendSerialize   500 ns/op   216 B/op   3 allocs/op   0.80×
+//	BenchmarkHambaUnmarshal       1097 ns/op   970 B/op  10 allocs/op
+//	BenchmarkAvroDeserialize      1166 ns/op   970 B/op  10 allocs/op   1.07×
 //
-// Serialize's one extra allocation is serde growing the 5-byte prefix into
-// the message; AppendSerialize into a reused buffer has none.
+// Serialize's one extra allocation is serde appending the 5-byte schema
+// reference to a nil buffer before the body is appended (growing it again);
+// AppendSerialize into a reused buffer has neither. On the read side the
+// codec adds nothing measurable to hamba's decoder; the difference is serde
+// parsing the schema reference and looking up the compiled decoder (two map
+// reads), against hamba's own decoder-cache lookup in Unmarshal.
 package avro
