@@ -247,7 +247,7 @@ func TestCheckBackwardTable(t *testing.T) {
 func TestCheckBackwardMessages(t *testing.T) {
 	w, _ := Parse(`{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false}`)
 	r, _ := Parse(`{"type":"object","properties":{"a":{"type":"string","maxLength":3},"c":{"type":"string"}},"required":["c"],"additionalProperties":false}`)
-	got := r.CheckBackward(w)
+	got := r.CheckBackwardLabeled(w, "new", "old")
 	want := []string{
 		`{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the new schema is not present in the old schema'}`,
 		`{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The new has a closed content model and is missing a property or item present at path '#/properties/b' in the old schema'}`,
@@ -255,6 +255,11 @@ func TestCheckBackwardMessages(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("messages\n got %q\nwant %q", got, want)
+	}
+	// CheckBackward leaves the names to the registry, as Confluent's does.
+	templates := r.CheckBackward(w)
+	if len(templates) != 3 || templates[0] != `{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the %s schema is not present in the %s schema'}` {
+		t.Fatalf("templates %q", templates)
 	}
 	if msgs := w.CheckBackward(w); msgs != nil {
 		t.Fatalf("a schema is incompatible with itself: %q", msgs)

@@ -71,7 +71,9 @@
 // required properties (with and without defaults), types and nullable
 // unions, enums and consts, string, numeric, item and property bounds,
 // dependencies, allOf/anyOf/oneOf/not, references. Messages are the
-// registry's verbose messages, in the order the registry reports them.
+// registry's verbose messages, in the order the registry reports them, with
+// the schema names left as "%s" for the registry to fill
+// ([Schema.CheckBackwardLabeled] fills them).
 // [Schema.Differences] lists every change, compatible or not.
 //
 // # Tags and fields

@@ -87,7 +87,7 @@ func ExampleSchema_CheckBackward() {
 	v2, _ := jsonschema.Parse(`{"type":"object","properties":{"id":{"type":"string"},"note":{"type":"string"}}}`)
 	// v1 is an open content model: a v1 writer may have sent "note" with
 	// any type, so a reader that expects a string is not safe.
-	for _, msg := range v2.CheckBackward(v1) {
+	for _, msg := range v2.CheckBackwardLabeled(v1, "new", "old") {
 		fmt.Println(msg)
 	}
 	// Output:

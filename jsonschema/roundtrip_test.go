@@ -443,3 +443,26 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardMessagesThroughRegistry: with FORWARD the old schema reads the
+// new one, and the registry names them that way round in its messages.
+func TestForwardMessagesThroughRegistry(t *testing.T) {
+	ctx := context.Background()
+	client := newMock(t)
+	const v1 = `{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}`
+	const v2 = `{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false}`
+	if _, err := client.Register(ctx, "fwd", registry.Schema{Schema: v1, SchemaType: registry.JSON}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.SetConfig(ctx, "fwd", registry.Config{CompatibilityLevel: registry.Forward}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := client.CheckCompatibility(ctx, "fwd", registry.Latest, registry.Schema{Schema: v2, SchemaType: registry.JSON}, registry.Verbose())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The old has a closed content model and is missing a property or item present at path '#/properties/b' in the new schema'}`
+	if res.IsCompatible || len(res.Messages) == 0 || res.Messages[0] != want {
+		t.Fatalf("FORWARD check %+v\nwant first message %s", res, want)
+	}
+}

@@ -131,11 +131,21 @@ func (s *Schema) Differences(previous *Schema) []Difference {
 // s, following Confluent's JSON Schema rules (open, closed and partially
 // open content models for properties and items, required properties,
 // types, enums, numeric and length bounds, combined schemas ...). It
-// returns nil when it can, else one verbose message per incompatible
-// change, worded as the registry words them, e.g.
+// returns nil when it can, else one message per incompatible change,
+// exactly as Confluent's JsonSchema.isBackwardCompatible returns them: the
+// reader and writer schema names are left as two "%s" placeholders, which
+// the registry fills with "new" and "old" (or "old" and "new" for FORWARD)
+// before it answers, as the mock registry does. Use
+// [Schema.CheckBackwardLabeled] for filled-in messages.
+func (s *Schema) CheckBackward(previous compat.Schema) []string {
+	return s.CheckBackwardLabeled(previous, "%s", "%s")
+}
+
+// CheckBackwardLabeled is [Schema.CheckBackward] with the names the messages
+// give the reader (s) and the writer (previous) schemas, e.g.
 //
 //	{errorType:"PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", description:"The new schema has an open content model and has a property or item at path '#/properties/b' which is missing in the old schema'}
-func (s *Schema) CheckBackward(previous compat.Schema) []string {
+func (s *Schema) CheckBackwardLabeled(previous compat.Schema, readerLabel, writerLabel string) []string {
 	p, ok := previous.(*Schema)
 	if !ok {
 		return []string{"Incompatible because of different schema type"}
@@ -143,7 +153,7 @@ func (s *Schema) CheckBackward(previous compat.Schema) []string {
 	var msgs []string
 	for _, d := range s.Differences(p) {
 		if !d.Type.Compatible() {
-			msgs = append(msgs, d.Message("new", "old"))
+			msgs = append(msgs, d.Message(readerLabel, writerLabel))
 		}
 	}
 	return msgs
