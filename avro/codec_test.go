@@ -469,3 +469,15 @@ func TestConstructorErrors(t *testing.T) {
 		t.Errorf("derived: %v", err)
 	}
 }
+
+// TestHugeFixed: a schema whose fixed type is larger than the byte limit is
+// refused when the decoder is built (hamba would allocate its size up
+// front), and one beyond Java's int range is not a valid schema.
+func TestHugeFixed(t *testing.T) {
+	if _, err := decodeWith[any](t, `{"type":"fixed","name":"F","size":1000000000}`, "", nil); !errors.Is(err, ErrInvalidSchema) {
+		t.Errorf("got %v", err)
+	}
+	if _, err := Parse(`{"type":"fixed","name":"F","size":10000000000000}`, nil); !errors.Is(err, ErrInvalidSchema) {
+		t.Errorf("got %v", err)
+	}
+}

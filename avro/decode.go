@@ -29,6 +29,11 @@ func compileDecoder[T any](api havro.API, g *goType, w, r *parsed, s settings) (
 		}
 		return nil, fmt.Errorf("%w: data written with a top-level \"bytes\" schema is raw and reads into []byte, not %s", ErrUnsupportedType, g.t)
 	}
+	for _, ps := range []*parsed{w, r} {
+		if ps != nil && ps.maxFixed > s.maxBytesLen {
+			return nil, fmt.Errorf("%w: a fixed type of %d bytes exceeds the %d-byte limit (avro.WithLimits)", ErrInvalidSchema, ps.maxFixed, s.maxBytesLen)
+		}
+	}
 	d := &valueDecoder[T]{}
 	target := w.schema
 	if r != nil && r.schema.Fingerprint() != w.schema.Fingerprint() {

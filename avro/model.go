@@ -3,6 +3,7 @@ package avro
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -283,8 +284,8 @@ func (b *modelBuilder) named(n *snode, v *jval, space string) error {
 	case "fixed":
 		s := v.get("size")
 		size, ok := intProp(s)
-		if !ok {
-			return fmt.Errorf("fixed %s has no integer size", n.fullName())
+		if !ok || size < 0 || size > math.MaxInt32 {
+			return fmt.Errorf("fixed %s has no valid size", n.fullName())
 		}
 		n.size = size
 	default:

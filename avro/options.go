@@ -12,7 +12,8 @@ import (
 // larger strings or arrays.
 const (
 	// DefaultMaxBytesLen is the longest string or bytes value a
-	// deserializer reads (16 MiB).
+	// deserializer reads, and the largest fixed type it accepts in a
+	// schema (16 MiB).
 	DefaultMaxBytesLen = 16 << 20
 	// DefaultMaxArrayLen is the most elements a deserializer reads into one
 	// array (1,048,576).

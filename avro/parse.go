@@ -29,6 +29,10 @@ type parsed struct {
 	// model is the schema as Avro's Java parser reads it, for the
 	// registry's canonical and normalized forms.
 	model *model
+	// maxFixed is the size of the largest fixed type (0 if none): decoding
+	// allocates that much per value, so decoders refuse sizes beyond their
+	// byte limit.
+	maxFixed int
 }
 
 // parser turns schema texts into hamba schemas. Every parse uses a fresh
@@ -119,7 +123,7 @@ func parseSchema(text string, deps []compat.Dependency) (ps *parsed, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
 	}
-	ps = &parsed{schema: s, recursive: isRecursive(s), model: m}
+	ps = &parsed{schema: s, recursive: isRecursive(s), model: m, maxFixed: maxFixedSize(s)}
 	if n, ok := s.(havro.NamedSchema); ok {
 		ps.fullName = n.FullName()
 	}
@@ -192,4 +196,35 @@ func isRecursive(s havro.Schema) bool {
 		return false
 	}
 	return walk(s)
+}
+
+// maxFixedSize returns the size of the largest fixed type in s.
+func maxFixedSize(s havro.Schema) int {
+	largest := 0
+	seen := map[string]bool{}
+	var walk func(s havro.Schema)
+	walk = func(s havro.Schema) {
+		switch t := deref(s).(type) {
+		case *havro.FixedSchema:
+			largest = max(largest, t.Size())
+		case *havro.RecordSchema:
+			if seen[t.FullName()] {
+				return
+			}
+			seen[t.FullName()] = true
+			for _, f := range t.Fields() {
+				walk(f.Type())
+			}
+		case *havro.ArraySchema:
+			walk(t.Items())
+		case *havro.MapSchema:
+			walk(t.Values())
+		case *havro.UnionSchema:
+			for _, b := range t.Types() {
+				walk(b)
+			}
+		}
+	}
+	walk(s)
+	return largest
 }
