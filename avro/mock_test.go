@@ -485,3 +485,28 @@ func TestDerivedEvolution(t *testing.T) {
 		t.Errorf("without KeepSchemaText: %v", err)
 	}
 }
+
+// TestNormalizedRegistration registers with normalize=true: the registry
+// stores Confluent's normalized text (field orders in upper case, which
+// Avro's Java parser accepts and hamba alone would not), and messages read
+// back through it.
+func TestNormalizedRegistration(t *testing.T) {
+	ctx := context.Background()
+	client := startRegistry(t)
+	b := serialize(t, client, "norm", UserV2{ID: 1, Name: "Ada", Email: "a@b"}, avro.WithSchema(userV2), avro.KeepSchemaText(), serde.Normalize())
+	reg, err := client.LatestSchema(ctx, "norm-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":"com.example.User","type":"record","fields":[{"name":"id","type":"long","order":"ASCENDING"},` +
+		`{"name":"name","type":"string","order":"ASCENDING"},{"name":"email","type":"string","order":"ASCENDING","default":"unknown"}]}`
+	if reg.Schema.Schema != want {
+		t.Errorf("stored %s\nwant %s", reg.Schema.Schema, want)
+	}
+	if got := deserialize[UserV2](t, client, "norm", b); got != (UserV2{1, "Ada", "a@b"}) {
+		t.Errorf("got %+v", got)
+	}
+	if got := deserialize[map[string]any](t, client, "norm", b, serde.UseLatest()); got["email"] != "a@b" {
+		t.Errorf("got %v", got)
+	}
+}
