@@ -98,11 +98,13 @@
 // 3-entry map, a nullable note), best of 8 one-second runs, go test
 // -bench JSON -benchmem:
 //
-//	BenchmarkJSONMarshalValidate     45.9 µs/op   19.3 kB/op   523 allocs/op  (raw)
-//	BenchmarkJSONSchemaSerialize     47.1 µs/op   21.7 kB/op   527 allocs/op  1.03× raw
-//	BenchmarkJSONUnmarshalValidate   52.1 µs/op   19.7 kB/op   546 allocs/op  (raw)
-//	BenchmarkJSONSchemaDeserialize   54.5 µs/op   22.0 kB/op   549 allocs/op  1.05× raw
+//	BenchmarkJSONMarshalValidate     33.3 µs/op   19.3 kB/op   523 allocs/op  (raw)
+//	BenchmarkJSONSchemaSerialize     34.8 µs/op   21.7 kB/op   527 allocs/op  1.05× raw
+//	BenchmarkJSONUnmarshalValidate   38.3 µs/op   19.7 kB/op   546 allocs/op  (raw)
+//	BenchmarkJSONSchemaDeserialize   39.8 µs/op   22.0 kB/op   549 allocs/op  1.04× raw
 //
 // About two thirds of either is the validator, a fifth encoding/json's
-// decoding into any.
+// decoding into any. The few percent over the floor are the schema
+// reference and the exact-number decoder (json.Decoder with UseNumber
+// allocates a read buffer that json.Unmarshal does not).
 package jsonschema
