@@ -94,30 +94,30 @@ func parseSchema(text string, deps []compat.Dependency) (ps *parsed, err error) 
 			ps, err = nil, fmt.Errorf("%w: recovered panic: %v", ErrInvalidSchema, r)
 		}
 	}()
-	// Avro's Java parser (the registry's) reads keys case-sensitively and
-	// requires some that hamba does without; the model enforces its rules.
 	depTexts := make([]string, len(deps))
 	for i, d := range deps {
-		depTexts[i] = d.Schema.Schema
-	}
-	m, err := buildModel(text, depTexts)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
-	}
-	cache := &havro.SchemaCache{}
-	for _, d := range deps {
 		if d.Schema.Type() != registry.Avro {
 			return nil, fmt.Errorf("%w: reference %q is a %s schema, not Avro", ErrInvalidSchema, d.Name, d.Schema.Type())
 		}
 		if err := validJSON(d.Schema.Schema); err != nil {
 			return nil, fmt.Errorf("%w: reference %q: %v", ErrInvalidSchema, d.Name, err)
 		}
-		if _, err := havro.ParseWithCache(lowerFieldOrders(d.Schema.Schema), "", cache); err != nil {
-			return nil, fmt.Errorf("%w: reference %q: %v", ErrInvalidSchema, d.Name, err)
-		}
+		depTexts[i] = d.Schema.Schema
 	}
 	if err := validJSON(text); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
+	}
+	// Avro's Java parser (the registry's) reads keys case-sensitively and
+	// requires some that hamba does without; the model enforces its rules.
+	m, err := buildModel(text, depTexts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
+	}
+	cache := &havro.SchemaCache{}
+	for _, d := range deps {
+		if _, err := havro.ParseWithCache(lowerFieldOrders(d.Schema.Schema), "", cache); err != nil {
+			return nil, fmt.Errorf("%w: reference %q: %v", ErrInvalidSchema, d.Name, err)
+		}
 	}
 	s, err := havro.ParseWithCache(lowerFieldOrders(text), "", cache)
 	if err != nil {
