@@ -53,6 +53,7 @@ var (
 // derived, but they can still be read generically.
 type errGeneric struct{ t reflect.Type }
 
+// Error implements error.
 func (e errGeneric) Error() string {
 	return fmt.Sprintf("%s holds interface values, its schema cannot be derived", e.t)
 }

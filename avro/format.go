@@ -18,8 +18,10 @@ func Format() compat.Format { return avroFormat{} }
 
 type avroFormat struct{}
 
+// Type implements compat.Format.
 func (avroFormat) Type() registry.SchemaType { return registry.Avro }
 
+// Parse implements compat.Format.
 func (avroFormat) Parse(schema string, deps []compat.Dependency) (compat.Schema, error) {
 	return Parse(schema, deps)
 }
