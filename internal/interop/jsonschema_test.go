@@ -1,7 +1,7 @@
 // Interop between srkit's jsonschema package and confluent-kafka-go's JSON
 // Schema serde (v2.15.1), through srkit's mock registry over HTTP. It needs
-// cgo (librdkafka), so it is kept here for the internal/interop module: copy
-// it there to run it (cd internal/interop && go test -run JSONSchema ./...).
+// cgo (librdkafka), so it lives in the internal/interop module
+// (cd internal/interop && go test -run JSONSchema ./...).
 package interop
 
 import (
