@@ -117,10 +117,10 @@ func TestCompatibility(t *testing.T) {
 	}
 }
 
-// TestCheckBackwardMessages checks the verbose messages, word for word as
+// TestCheckReadMessages checks the verbose messages, word for word as
 // Confluent's registry produces them (AvroSchema.isBackwardCompatible, then
 // the reader and writer names filled in).
-func TestCheckBackwardMessages(t *testing.T) {
+func TestCheckReadMessages(t *testing.T) {
 	tests := []struct {
 		reader, writer string
 		want           string
@@ -140,16 +140,14 @@ func TestCheckBackwardMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r, w := mustParse(t, tt.reader), mustParse(t, tt.writer)
-		got := r.CheckBackwardLabeled(w, "new", "old")
+		got := r.CheckRead(w, "new", "old")
 		if len(got) != 1 || got[0] != tt.want {
 			t.Errorf("%s reading %s:\n got %q\nwant %q", tt.reader, tt.writer, got, tt.want)
 		}
-		// CheckBackward leaves the names as placeholders, as Confluent's
-		// AvroSchema does, for the registry to fill.
-		raw := r.CheckBackward(w)
-		filled := strings.Replace(strings.Replace(raw[0], "%s", "new", 1), "%s", "old", 1)
-		if filled != tt.want {
-			t.Errorf("placeholders: got %q", raw[0])
+		// In the FORWARD direction the registry swaps the labels.
+		swapped := r.CheckRead(w, "old", "new")
+		if want := strings.NewReplacer("new schema", "old schema", "old schema", "new schema").Replace(tt.want); len(swapped) != 1 || swapped[0] != want {
+			t.Errorf("swapped labels: got %q\nwant %q", swapped, want)
 		}
 	}
 }

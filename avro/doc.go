@@ -69,7 +69,7 @@
 // [Format] is the Avro format of package compat, used by the mock registry:
 // [Parse] validates like Avro's Java parser (the registry's), Canonical is
 // the text the registry stores (Avro's Schema.toString), Normalized its
-// normalized form, and CheckBackward applies Avro's SchemaCompatibility with
+// normalized form, and CheckRead applies Avro's SchemaCompatibility with
 // Confluent's verbose messages. [Compatibility] returns the incompatibilities
 // as values.
 //

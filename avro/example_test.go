@@ -135,10 +135,10 @@ func ExampleWithSchema() {
 	// Output: Ada none
 }
 
-func ExampleSchema_CheckBackwardLabeled() {
+func ExampleSchema_CheckRead() {
 	v1, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, nil)
 	v2, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}`, nil)
-	for _, m := range v2.CheckBackwardLabeled(v1, "new", "old") {
+	for _, m := range v2.CheckRead(v1, "new", "old") {
 		fmt.Println(m)
 	}
 	// Output:

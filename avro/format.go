@@ -74,24 +74,15 @@ func (s *Schema) Canonical() string { return s.parsed.model.canonical() }
 // reading of Confluent's code would.
 func (s *Schema) Normalized() string { return s.parsed.model.normalized() }
 
-// CheckBackward reports whether data written with previous can be read with
-// s, as Confluent's registry decides it (Avro's SchemaCompatibility), and
-// returns one message per incompatibility exactly as Confluent's
-// AvroSchema.isBackwardCompatible returns it: the reader and writer schema
-// names are left as two "%s" placeholders, which the registry fills with
-// "new" and "old" (or "old" and "new" for FORWARD) before it answers, as
-// the mock registry does. Use [Schema.CheckBackwardLabeled] for filled-in
-// messages.
-func (s *Schema) CheckBackward(previous compat.Schema) []string {
-	return s.CheckBackwardLabeled(previous, "%s", "%s")
-}
-
-// CheckBackwardLabeled is [Schema.CheckBackward] with the names the messages
-// give the reader (s) and the writer (previous) schemas. Confluent's
-// registry calls them "new" and "old" when it checks that a new schema reads
-// old data, and "old" and "new" for the converse (FORWARD).
-func (s *Schema) CheckBackwardLabeled(previous compat.Schema, readerLabel, writerLabel string) []string {
-	p, ok := previous.(*Schema)
+// CheckRead reports whether data written with writer can be read with s, as
+// Confluent's registry decides it (Avro's SchemaCompatibility), and returns
+// one message per incompatibility worded as Confluent's
+// AvroSchema.isBackwardCompatible words it, with the reader (s) and writer
+// schemas named readerLabel and writerLabel. Confluent's registry calls them
+// "new" and "old" when it checks that a new schema reads old data, and "old"
+// and "new" for the converse (FORWARD).
+func (s *Schema) CheckRead(writer compat.Schema, readerLabel, writerLabel string) []string {
+	p, ok := writer.(*Schema)
 	if !ok {
 		return []string{"Incompatible because of different schema type"}
 	}

@@ -164,7 +164,7 @@ func FuzzParse(f *testing.F) {
 		}
 		c := s.Canonical()
 		n := s.Normalized()
-		_ = s.CheckBackward(s)
+		_ = s.CheckRead(s, "new", "old")
 		// The registry's forms of a valid schema parse again.
 		if _, err := Parse(c, nil); err != nil {
 			t.Fatalf("canonical %s of %s does not parse: %v", c, text, err)

@@ -1,7 +1,8 @@
 // Package compat decides schema compatibility the way Confluent Schema
 // Registry does. Each schema format (avro, protobuf, jsonschema) implements
 // [Format]; this package turns the format's single question, "can this schema
-// read what that one wrote?", into the registry's compatibility levels.
+// read what that one wrote?" ([Schema.CheckRead]), into the registry's
+// compatibility levels ([Check], [CheckVersion]).
 //
 // The mock registry uses it to enforce levels on register and to answer the
 // compatibility endpoints; applications can use it to check a schema change
@@ -44,11 +45,14 @@ type Schema interface {
 	// normalize (register or look up with normalize=true): Canonical plus
 	// the format's normalizations (for example sorted Protobuf options).
 	Normalized() string
-	// CheckBackward reports whether data written with previous can be read
-	// with this schema. It returns nil when it can, or one human-readable
-	// message per incompatibility (the registry's verbose messages).
-	// previous comes from the same Format.
-	CheckBackward(previous Schema) []string
+	// CheckRead reports whether data written with writer can be read with
+	// this schema. It returns nil when it can, or one message per
+	// incompatibility, worded as Confluent's registry words its verbose
+	// messages; messages that name the two schemas call this one
+	// readerLabel and writer writerLabel (the registry says "new" and
+	// "old", or "old" and "new" when it checks the converse). A writer of
+	// another format is incompatible.
+	CheckRead(writer Schema, readerLabel, writerLabel string) []string
 }
 
 // Formatter is implemented by schemas that can be rendered in a server-side
@@ -60,33 +64,45 @@ type Formatter interface {
 }
 
 // Check decides whether schema may be registered after previous (the
-// subject's existing versions, oldest first) at level. It returns nil when it
-// may, or the messages that explain why not. Non-transitive levels compare
-// with the newest previous version only.
+// subject's existing versions, oldest first) at level, as Confluent's
+// registry does: non-transitive levels compare with the newest version
+// only; transitive levels compare newest first and stop at the first
+// version that is incompatible. It returns nil when schema may be
+// registered, or the messages that explain why not.
 func Check(level registry.CompatibilityLevel, schema Schema, previous []Schema) []string {
-	if len(previous) == 0 || level == registry.None || level == "" {
+	if !level.Valid() && level != "" {
+		return []string{fmt.Sprintf("unknown compatibility level %q", level)}
+	}
+	if len(previous) == 0 {
 		return nil
 	}
-	against := previous
 	switch level {
-	case registry.Backward, registry.Forward, registry.Full:
-		against = previous[len(previous)-1:]
+	case registry.BackwardTransitive, registry.ForwardTransitive, registry.FullTransitive:
+	default:
+		previous = previous[len(previous)-1:]
 	}
-	var msgs []string
-	// Newest first, as the registry reports them.
-	for i := len(against) - 1; i >= 0; i-- {
-		old := against[i]
-		switch level {
-		case registry.Backward, registry.BackwardTransitive:
-			msgs = append(msgs, schema.CheckBackward(old)...)
-		case registry.Forward, registry.ForwardTransitive:
-			msgs = append(msgs, old.CheckBackward(schema)...)
-		case registry.Full, registry.FullTransitive:
-			msgs = append(msgs, schema.CheckBackward(old)...)
-			msgs = append(msgs, old.CheckBackward(schema)...)
-		default:
-			return []string{fmt.Sprintf("unknown compatibility level %q", level)}
+	for i := len(previous) - 1; i >= 0; i-- {
+		if msgs := CheckVersion(level, schema, previous[i]); len(msgs) > 0 {
+			return msgs
 		}
 	}
-	return msgs
+	return nil
+}
+
+// CheckVersion checks schema against one earlier version old at level:
+// BACKWARD levels ask whether schema reads old's data, FORWARD levels
+// whether old reads schema's, FULL levels both (forward problems first, as
+// the registry reports them). NONE and the empty level accept anything.
+func CheckVersion(level registry.CompatibilityLevel, schema, old Schema) []string {
+	switch level {
+	case registry.Backward, registry.BackwardTransitive:
+		return schema.CheckRead(old, "new", "old")
+	case registry.Forward, registry.ForwardTransitive:
+		return old.CheckRead(schema, "old", "new")
+	case registry.Full, registry.FullTransitive:
+		return append(old.CheckRead(schema, "old", "new"), schema.CheckRead(old, "new", "old")...)
+	case registry.None, "":
+		return nil
+	}
+	return []string{fmt.Sprintf("unknown compatibility level %q", level)}
 }

@@ -19,11 +19,11 @@ type fieldSchema struct {
 
 func (s fieldSchema) Canonical() string  { return fmt.Sprint(s.fields) }
 func (s fieldSchema) Normalized() string { return s.Canonical() }
-func (s fieldSchema) CheckBackward(previous compat.Schema) []string {
+func (s fieldSchema) CheckRead(writer compat.Schema, readerLabel, writerLabel string) []string {
 	var msgs []string
 	for _, f := range s.fields {
-		if !slices.Contains(previous.(fieldSchema).fields, f) {
-			msgs = append(msgs, fmt.Sprintf("%s reads %s, which %s lacks", s.name, f, previous.(fieldSchema).name))
+		if !slices.Contains(writer.(fieldSchema).fields, f) {
+			msgs = append(msgs, fmt.Sprintf("%s (%s) reads %s, which %s (%s) lacks", s.name, readerLabel, f, writer.(fieldSchema).name, writerLabel))
 		}
 	}
 	return msgs
@@ -40,14 +40,15 @@ func TestCheckLevels(t *testing.T) {
 		want     []string
 	}{
 		{registry.None, v2, []compat.Schema{v1}, nil},
-		{registry.Backward, v2, []compat.Schema{v1}, []string{"v2 reads b, which v1 lacks"}},
+		{registry.Backward, v2, []compat.Schema{v1}, []string{"v2 (new) reads b, which v1 (old) lacks"}},
 		{registry.Backward, v3, []compat.Schema{v1, v2}, nil},
-		{registry.BackwardTransitive, v3, []compat.Schema{v1, v2}, []string{"v3 reads b, which v1 lacks"}},
+		{registry.BackwardTransitive, v3, []compat.Schema{v1, v2}, []string{"v3 (new) reads b, which v1 (old) lacks"}},
 		{registry.Forward, v2, []compat.Schema{v1}, nil},
-		{registry.Forward, v1, []compat.Schema{v2}, []string{"v2 reads b, which v1 lacks"}},
-		{registry.ForwardTransitive, v1, []compat.Schema{v3, v2}, []string{"v2 reads b, which v1 lacks", "v3 reads b, which v1 lacks"}},
-		{registry.Full, v2, []compat.Schema{v1}, []string{"v2 reads b, which v1 lacks"}},
-		{registry.FullTransitive, v1, []compat.Schema{v1, v2}, []string{"v2 reads b, which v1 lacks"}},
+		{registry.Forward, v1, []compat.Schema{v2}, []string{"v2 (old) reads b, which v1 (new) lacks"}},
+		// Transitive levels stop at the newest incompatible version (v2 here).
+		{registry.ForwardTransitive, v1, []compat.Schema{v3, v2}, []string{"v2 (old) reads b, which v1 (new) lacks"}},
+		{registry.Full, v2, []compat.Schema{v1}, []string{"v2 (new) reads b, which v1 (old) lacks"}},
+		{registry.FullTransitive, v1, []compat.Schema{v1, v2}, []string{"v2 (old) reads b, which v1 (new) lacks"}},
 		{registry.Backward, v2, nil, nil},
 	}
 	for _, c := range cases {
@@ -60,5 +61,11 @@ func TestCheckLevels(t *testing.T) {
 	}
 	if got := compat.Check("SIDEWAYS", v1, []compat.Schema{v2}); len(got) != 1 {
 		t.Fatalf("unknown level answered %q", got)
+	}
+	// FULL reports the forward problems first, then the backward ones.
+	a, b := fieldSchema{"a", []string{"x"}}, fieldSchema{"b", []string{"y"}}
+	want := []string{"a (old) reads x, which b (new) lacks", "b (new) reads y, which a (old) lacks"}
+	if got := compat.CheckVersion(registry.Full, b, a); !slices.Equal(got, want) {
+		t.Fatalf("CheckVersion(FULL) = %q, want %q", got, want)
 	}
 }

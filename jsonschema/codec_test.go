@@ -199,9 +199,9 @@ func (f anyFormat) Parse(s string, _ []compat.Dependency) (compat.Schema, error)
 
 type anySchema string
 
-func (s anySchema) Canonical() string                    { return string(s) }
-func (s anySchema) Normalized() string                   { return string(s) }
-func (s anySchema) CheckBackward(compat.Schema) []string { return nil }
+func (s anySchema) Canonical() string                                { return string(s) }
+func (s anySchema) Normalized() string                               { return string(s) }
+func (s anySchema) CheckRead(compat.Schema, string, string) []string { return nil }
 
 func TestWrongSchemaType(t *testing.T) {
 	ctx := context.Background()

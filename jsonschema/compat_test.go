@@ -32,7 +32,7 @@ func incompatible(t *testing.T, writer, reader string) []string {
 	return out
 }
 
-func TestCheckBackwardTable(t *testing.T) {
+func TestCheckReadTable(t *testing.T) {
 	const (
 		open   = `{"type":"object","properties":{"a":{"type":"string"}}}`
 		closed = `{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}`
@@ -244,10 +244,10 @@ func TestCheckBackwardTable(t *testing.T) {
 	}
 }
 
-func TestCheckBackwardMessages(t *testing.T) {
+func TestCheckReadMessages(t *testing.T) {
 	w, _ := Parse(`{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false}`)
 	r, _ := Parse(`{"type":"object","properties":{"a":{"type":"string","maxLength":3},"c":{"type":"string"}},"required":["c"],"additionalProperties":false}`)
-	got := r.CheckBackwardLabeled(w, "new", "old")
+	got := r.CheckRead(w, "new", "old")
 	want := []string{
 		`{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the new schema is not present in the old schema'}`,
 		`{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The new has a closed content model and is missing a property or item present at path '#/properties/b' in the old schema'}`,
@@ -256,12 +256,12 @@ func TestCheckBackwardMessages(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("messages\n got %q\nwant %q", got, want)
 	}
-	// CheckBackward leaves the names to the registry, as Confluent's does.
-	templates := r.CheckBackward(w)
-	if len(templates) != 3 || templates[0] != `{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the %s schema is not present in the %s schema'}` {
-		t.Fatalf("templates %q", templates)
+	// In the FORWARD direction the registry swaps the labels.
+	swapped := r.CheckRead(w, "old", "new")
+	if len(swapped) != 3 || swapped[0] != `{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the old schema is not present in the new schema'}` {
+		t.Fatalf("swapped labels %q", swapped)
 	}
-	if msgs := w.CheckBackward(w); msgs != nil {
+	if msgs := w.CheckRead(w, "new", "old"); msgs != nil {
 		t.Fatalf("a schema is incompatible with itself: %q", msgs)
 	}
 }
@@ -356,10 +356,10 @@ func TestCompareSharedDefinitions(t *testing.T) {
 		return `{"definitions":{` + strings.Join(defs, ",") + `},"$ref":"#/definitions/d0"}`
 	}
 	w, r := mustParse(t, build("string")), mustParse(t, build("integer"))
-	if msgs := r.CheckBackward(w); len(msgs) == 0 {
+	if msgs := r.CheckRead(w, "new", "old"); len(msgs) == 0 {
 		t.Fatal("a changed leaf type went unnoticed")
 	}
-	if msgs := w.CheckBackward(w); msgs != nil {
+	if msgs := w.CheckRead(w, "new", "old"); msgs != nil {
 		t.Fatalf("a schema is incompatible with itself: %q", msgs)
 	}
 	// The field list of such a schema is bounded too.
@@ -392,14 +392,14 @@ func recursiveUnion(t0ID, t1ID string) string {
 func TestRecursiveIncompatibilityNotMasked(t *testing.T) {
 	w := mustParse(t, recursiveUnion("integer", "boolean"))
 	r := mustParse(t, recursiveUnion("boolean", "number"))
-	if msgs := r.CheckBackward(w); len(msgs) == 0 {
+	if msgs := r.CheckRead(w, "new", "old"); len(msgs) == 0 {
 		t.Fatal("a recursive incompatibility was masked")
 	}
-	if msgs := w.CheckBackward(w); msgs != nil {
+	if msgs := w.CheckRead(w, "new", "old"); msgs != nil {
 		t.Fatalf("a recursive schema is incompatible with itself: %q", msgs)
 	}
 	// Widening T0's id is compatible, cycle and all.
-	if msgs := mustParse(t, recursiveUnion("number", "boolean")).CheckBackward(w); msgs != nil {
+	if msgs := mustParse(t, recursiveUnion("number", "boolean")).CheckRead(w, "new", "old"); msgs != nil {
 		t.Fatalf("widening reported incompatible: %q", msgs)
 	}
 }

@@ -65,15 +65,13 @@
 // schemas (malformed JSON, keywords of the wrong type, unknown drafts,
 // unresolvable references are [ErrInvalidSchema]); [Schema.Canonical] and
 // [Schema.Normalized] print them as the registry stores them (compact, in
-// member order or sorted); [Schema.CheckBackward] implements Confluent's
+// member order or sorted); [Schema.CheckRead] implements Confluent's
 // JSON Schema rules (io.confluent.kafka.schemaregistry.json.diff): open,
 // closed and partially open content models for properties and items,
 // required properties (with and without defaults), types and nullable
 // unions, enums and consts, string, numeric, item and property bounds,
 // dependencies, allOf/anyOf/oneOf/not, references. Messages are the
-// registry's verbose messages, in the order the registry reports them, with
-// the schema names left as "%s" for the registry to fill
-// ([Schema.CheckBackwardLabeled] fills them).
+// registry's verbose messages, in the order the registry reports them.
 // [Schema.Differences] lists every change, compatible or not.
 //
 // # Tags and fields

@@ -82,12 +82,12 @@ func ExampleNewDeserializer() {
 	// EUR 12.5
 }
 
-func ExampleSchema_CheckBackward() {
+func ExampleSchema_CheckRead() {
 	v1, _ := jsonschema.Parse(`{"type":"object","properties":{"id":{"type":"string"}}}`)
 	v2, _ := jsonschema.Parse(`{"type":"object","properties":{"id":{"type":"string"},"note":{"type":"string"}}}`)
 	// v1 is an open content model: a v1 writer may have sent "note" with
 	// any type, so a reader that expects a string is not safe.
-	for _, msg := range v2.CheckBackwardLabeled(v1, "new", "old") {
+	for _, msg := range v2.CheckRead(v1, "new", "old") {
 		fmt.Println(msg)
 	}
 	// Output:

@@ -105,8 +105,8 @@ func FuzzParseAndCompare(f *testing.F) {
 		if errA != nil || errB != nil {
 			return
 		}
-		_ = sa.CheckBackward(sb)
-		_ = sb.CheckBackward(sa)
+		_ = sa.CheckRead(sb, "new", "old")
+		_ = sb.CheckRead(sa, "new", "old")
 		_ = sa.Canonical()
 		_ = sa.Normalized()
 		_ = sa.Fields()

@@ -127,26 +127,18 @@ func (s *Schema) Differences(previous *Schema) []Difference {
 	return diffSchemas(previous.root, s.root)
 }
 
-// CheckBackward reports whether data written with previous can be read with
+// CheckRead reports whether data written with writer can be read with
 // s, following Confluent's JSON Schema rules (open, closed and partially
 // open content models for properties and items, required properties,
 // types, enums, numeric and length bounds, combined schemas ...). It
 // returns nil when it can, else one message per incompatible change,
-// exactly as Confluent's JsonSchema.isBackwardCompatible returns them: the
-// reader and writer schema names are left as two "%s" placeholders, which
-// the registry fills with "new" and "old" (or "old" and "new" for FORWARD)
-// before it answers, as the mock registry does. Use
-// [Schema.CheckBackwardLabeled] for filled-in messages.
-func (s *Schema) CheckBackward(previous compat.Schema) []string {
-	return s.CheckBackwardLabeled(previous, "%s", "%s")
-}
-
-// CheckBackwardLabeled is [Schema.CheckBackward] with the names the messages
-// give the reader (s) and the writer (previous) schemas, e.g.
+// worded as Confluent's JsonSchema.isBackwardCompatible words them, with the
+// reader (s) and writer schemas named readerLabel and writerLabel (the
+// registry says "new" and "old", or "old" and "new" for FORWARD), e.g.
 //
 //	{errorType:"PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", description:"The new schema has an open content model and has a property or item at path '#/properties/b' which is missing in the old schema'}
-func (s *Schema) CheckBackwardLabeled(previous compat.Schema, readerLabel, writerLabel string) []string {
-	p, ok := previous.(*Schema)
+func (s *Schema) CheckRead(writer compat.Schema, readerLabel, writerLabel string) []string {
+	p, ok := writer.(*Schema)
 	if !ok {
 		return []string{"Incompatible because of different schema type"}
 	}

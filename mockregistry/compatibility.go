@@ -2,7 +2,6 @@ package mockregistry
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/srkit-go/srkit/compat"
 	"github.com/srkit-go/srkit/registry"
@@ -54,69 +53,30 @@ func (r *Registry) checkCompatibility(q qualified, cfg registry.Config, level re
 	return append(msgs, fmt.Sprintf("{validateFields: '%t', compatibility: '%s'}", validate, level))
 }
 
-// checkPair applies one level's strategy to the new schema and one earlier
-// version (SchemaValidatorBuilder's canRead, canBeRead and mutualRead).
+// checkPair checks the new schema against one earlier version with the
+// level's strategy (compat.CheckVersion: SchemaValidatorBuilder's canRead,
+// canBeRead and mutualRead) and appends the old version and schema, as the
+// real server does.
 func checkPair(level registry.CompatibilityLevel, s registry.Schema, parsed compat.Schema, old *versionRec) []string {
-	backward := func(appendSchema bool) []string {
-		if old.rec.schema.SchemaType.Normalized() != s.SchemaType.Normalized() {
-			return formatMessages([]string{"Incompatible because of different schema type"}, old, "new", "old", appendSchema)
-		}
-		return formatMessages(parsed.CheckBackward(old.rec.parsed), old, "new", "old", appendSchema)
+	var msgs []string
+	if old.rec.schema.SchemaType.Normalized() != s.SchemaType.Normalized() {
+		msgs = []string{"Incompatible because of different schema type"}
+	} else {
+		msgs = compat.CheckVersion(level, parsed, old.rec.parsed)
 	}
-	forward := func(appendSchema bool) []string {
-		if old.rec.schema.SchemaType.Normalized() != s.SchemaType.Normalized() {
-			return formatMessages([]string{"Incompatible because of different schema type"}, old, "old", "new", appendSchema)
-		}
-		return formatMessages(old.rec.parsed.CheckBackward(parsed), old, "old", "new", appendSchema)
-	}
-	switch level {
-	case registry.Backward, registry.BackwardTransitive:
-		return backward(true)
-	case registry.Forward, registry.ForwardTransitive:
-		return forward(true)
-	default: // FULL, FULL_TRANSITIVE
-		return append(forward(false), backward(true)...)
-	}
-}
-
-// swapNewOld swaps "new schema" and "old schema" in a message.
-var swapNewOld = strings.NewReplacer("new schema", "old schema", "old schema", "new schema")
-
-// maxSchemaLog is how much of the old schema a message quotes.
-const maxSchemaLog = 10 * 1024
-
-// formatMessages fills the reader/writer placeholders ("%s") of a format's
-// messages (or, for messages a format worded for the new schema reading the
-// old one, swaps "new" and "old" when the old schema is the reader) and
-// appends the old version and schema, as the real server does.
-func formatMessages(msgs []string, old *versionRec, reader, writer string, appendSchema bool) []string {
 	if len(msgs) == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(msgs)+2)
-	for _, m := range msgs {
-		switch {
-		case strings.Contains(m, "%s"):
-			m = strings.Replace(m, "%s", reader, 1)
-			m = strings.Replace(m, "%s", writer, 1)
-		case reader == "old":
-			// The format wrote the message for the usual direction (the
-			// new schema reads the old one); here the old schema reads.
-			m = swapNewOld.Replace(m)
-		}
-		out = append(out, m)
+	msgs = append(msgs, fmt.Sprintf("{oldSchemaVersion: %d}", old.version))
+	text := old.rec.schema.Schema
+	if len(text) <= maxSchemaLog {
+		return append(msgs, "{oldSchema: '"+text+"'}")
 	}
-	if appendSchema {
-		out = append(out, fmt.Sprintf("{oldSchemaVersion: %d}", old.version))
-		text := old.rec.schema.Schema
-		if len(text) <= maxSchemaLog {
-			out = append(out, "{oldSchema: '"+text+"'}")
-		} else {
-			out = append(out, fmt.Sprintf("{oldSchema: <truncated to %d characters> '%s'}", maxSchemaLog, text[:maxSchemaLog]))
-		}
-	}
-	return out
+	return append(msgs, fmt.Sprintf("{oldSchema: <truncated to %d characters> '%s'}", maxSchemaLog, text[:maxSchemaLog]))
 }
+
+// maxSchemaLog is how much of the old schema a message quotes.
+const maxSchemaLog = 10 * 1024
 
 func metadataProperty(md *registry.Metadata, name string) string {
 	if md == nil {

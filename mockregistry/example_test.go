@@ -25,8 +25,8 @@ type textSchema string
 
 func (s textSchema) Canonical() string  { return string(s) }
 func (s textSchema) Normalized() string { return string(s) }
-func (s textSchema) CheckBackward(p compat.Schema) []string {
-	if p.(textSchema) != s {
+func (s textSchema) CheckRead(writer compat.Schema, _, _ string) []string {
+	if writer.(textSchema) != s {
 		return []string{"{errorType:'CHANGED', description:'the text changed'}"}
 	}
 	return nil

@@ -81,10 +81,10 @@ func (s fakeSchema) Normalized() string {
 	return string(b)
 }
 
-func (s fakeSchema) CheckBackward(previous compat.Schema) []string {
-	p := previous.(fakeSchema)
+func (s fakeSchema) CheckRead(writer compat.Schema, readerLabel, writerLabel string) []string {
+	p := writer.(fakeSchema)
 	if (s.rec == nil) != (p.rec == nil) || (s.rec == nil && s.prim != p.prim) {
-		return []string{"{errorType:'TYPE_MISMATCH', description:'The type (path '/') of a field in the %s schema does not match with the %s schema', additionalInfo:'types differ'}"}
+		return []string{fmt.Sprintf("{errorType:'TYPE_MISMATCH', description:'The type (path '/') of a field in the %s schema does not match with the %s schema', additionalInfo:'types differ'}", readerLabel, writerLabel)}
 	}
 	if s.rec == nil {
 		return nil
@@ -98,9 +98,9 @@ func (s fakeSchema) CheckBackward(previous compat.Schema) []string {
 		t, ok := old[f.Name]
 		switch {
 		case !ok && f.Default == nil:
-			msgs = append(msgs, fmt.Sprintf("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field '%s' at path '/fields/%d' in the %%s schema has no default value and is missing in the %%s schema', additionalInfo:'%s'}", f.Name, i, f.Name))
+			msgs = append(msgs, fmt.Sprintf("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field '%s' at path '/fields/%d' in the %s schema has no default value and is missing in the %s schema', additionalInfo:'%s'}", f.Name, i, readerLabel, writerLabel, f.Name))
 		case ok && t != f.Type:
-			msgs = append(msgs, fmt.Sprintf("{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/%d/type') of a field in the %%s schema does not match with the %%s schema', additionalInfo:'reader type: %s not compatible with writer type: %s'}", i, f.Type, t))
+			msgs = append(msgs, fmt.Sprintf("{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/%d/type') of a field in the %s schema does not match with the %s schema', additionalInfo:'reader type: %s not compatible with writer type: %s'}", i, readerLabel, writerLabel, f.Type, t))
 		}
 	}
 	return msgs

@@ -66,10 +66,12 @@ func (d Difference) String() string {
 	return fmt.Sprintf("Difference{fullPath='%s', type=%s}", d.FullPath, d.Type)
 }
 
-// CheckBackward reports whether data written with previous can be read with
-// s, by Confluent's Protobuf rules: one message per incompatible change.
-func (s *Schema) CheckBackward(previous compat.Schema) []string {
-	prev, ok := previous.(*Schema)
+// CheckRead reports whether data written with writer can be read with s, by
+// Confluent's Protobuf rules: one message per incompatible change, as
+// Confluent's registry words them (Difference{fullPath=..., type=...}; the
+// labels are not used, the registry's Protobuf messages name no schema).
+func (s *Schema) CheckRead(writer compat.Schema, _, _ string) []string {
+	prev, ok := writer.(*Schema)
 	if !ok {
 		return []string{"Incompatible because of different schema type"}
 	}

@@ -84,7 +84,7 @@ func ExampleNewDeserializer() {
 func ExampleFormat() {
 	v1, _ := protobuf.Format().Parse(`syntax = "proto3"; message Order { int64 cents = 1; }`, nil)
 	v2, _ := protobuf.Format().Parse(`syntax = "proto3"; message Order { string cents = 1; }`, nil)
-	fmt.Println(v2.CheckBackward(v1))
+	fmt.Println(v2.CheckRead(v1, "new", "old"))
 	// Output:
 	// [Difference{fullPath='#/Order/1', type=FIELD_SCALAR_KIND_CHANGED}]
 }

@@ -109,7 +109,7 @@ func FuzzParse(f *testing.F) {
 		_ = s.Canonical()
 		_ = s.Normalized()
 		_, _ = s.Format("serialized")
-		_ = s.CheckBackward(s)
+		_ = s.CheckRead(s, "new", "old")
 	})
 }
 
