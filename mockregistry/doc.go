@@ -96,11 +96,10 @@
 // [WithoutDefaultFormats] leaves the defaults out. A schema type with no
 // format is rejected with 42201 ("no checker for schema type X") on
 // register, lookup and compatibility checks: the mock never answers
-// "compatible" for a schema it cannot check. Messages a format words for
-// the new schema reading the old one are reworded ("new" and "old"
-// swapped) when a FORWARD or FULL check has the old schema read the new
-// one; messages with "%s" placeholders are filled as the real server fills
-// them.
+// "compatible" for a schema it cannot check. Formats name the two schemas
+// "new" and "old" in their messages, swapped when a FORWARD or FULL check
+// has the old schema read the new one, as the real server does
+// (compat.CheckVersion).
 //
 // # Known differences from the real server
 //

@@ -55,15 +55,15 @@ func (recordFormat) Parse(text string, deps []compat.Dependency) (compat.Schema,
 func (s recordSchema) Canonical() string  { return s.canonical }
 func (s recordSchema) Normalized() string { return s.canonical }
 
-func (s recordSchema) CheckBackward(previous compat.Schema) []string {
+func (s recordSchema) CheckRead(writer compat.Schema, readerLabel, writerLabel string) []string {
 	old := map[string]bool{}
-	for _, f := range previous.(recordSchema).fields {
+	for _, f := range writer.(recordSchema).fields {
 		old[f.Name] = true
 	}
 	var msgs []string
 	for _, f := range s.fields {
 		if !old[f.Name] && f.Default == nil {
-			msgs = append(msgs, "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field '"+f.Name+"' in the %s schema has no default value and is missing in the %s schema', additionalInfo:'"+f.Name+"'}")
+			msgs = append(msgs, "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field '"+f.Name+"' in the "+readerLabel+" schema has no default value and is missing in the "+writerLabel+" schema', additionalInfo:'"+f.Name+"'}")
 		}
 	}
 	return msgs
