@@ -51,17 +51,16 @@ func defaultSettings() settings {
 }
 
 // option is an Avro-specific setting that can be passed among serde's
-// options to NewSerializer and NewDeserializer. serde's option interfaces
-// have unexported methods, so it embeds a serde option that is inert for
-// Avro (Validate concerns JSON Schema only); the Avro constructors pick the
-// option out of the list by type.
+// options to NewSerializer and NewDeserializer; serde ignores it
+// (serde.FormatOption) and the Avro constructors pick it out of the list by
+// type.
 type option struct {
-	serde.Option
+	serde.FormatOption
 	apply func(*settings)
 }
 
 func newOption(apply func(*settings)) serde.Option {
-	return option{Option: serde.Validate(true), apply: apply}
+	return option{apply: apply}
 }
 
 // KeepSchemaText makes a serializer register (or look up) the schema text as

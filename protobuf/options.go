@@ -8,7 +8,7 @@ import (
 )
 
 // settings are the Protobuf-only options. They travel in the generic option
-// lists as serde.FormatOption values.
+// lists as option values (a serde.FormatOption).
 type settings struct {
 	registerSerialized bool
 	fetchSerialized    bool
@@ -16,18 +16,21 @@ type settings struct {
 	skipTypeCheck      bool
 }
 
-type setting func(*settings)
+// option is a Protobuf-only setting; serde ignores it, the constructors pick
+// it out of the option list by type.
+type option struct {
+	serde.FormatOption
+	apply func(*settings)
+}
 
-func formatOption(f setting) serde.FormatOption { return serde.FormatOption{Value: f} }
+func formatOption(f func(*settings)) option { return option{apply: f} }
 
 // collect applies the Protobuf settings found among opts.
 func collect[O any](opts []O) settings {
 	var s settings
 	for _, o := range opts {
-		if fo, ok := any(o).(serde.FormatOption); ok {
-			if f, ok := fo.Value.(setting); ok && f != nil {
-				f(&s)
-			}
+		if po, ok := any(o).(option); ok && po.apply != nil {
+			po.apply(&s)
 		}
 	}
 	return s

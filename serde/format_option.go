@@ -1,15 +1,24 @@
 package serde
 
-// FormatOption carries a format-specific setting through the option lists
-// of the format constructors (protobuf.NewSerializer(client, part, opts...)),
-// next to the generic options. serde ignores it when it builds its config;
-// the format package that made Value reads it from the options itself, and
-// other formats skip values that are not theirs. It is an [Option], so it
-// fits serializer and deserializer option lists alike.
-type FormatOption struct {
-	// Value is the format's setting, of a type the format package owns.
-	Value any
-}
+// FormatOption turns a format package's own option type into an [Option]
+// that serde itself ignores. Embed it, and pick your options out of the list
+// by type in your constructors:
+//
+//	type option struct {
+//		serde.FormatOption
+//		apply func(*settings)
+//	}
+//
+//	func Deterministic() serde.SerializerOption { return option{apply: ...} }
+//
+//	for _, o := range opts {
+//		if fo, ok := o.(option); ok {
+//			fo.apply(&s)
+//		}
+//	}
+//
+// That way format-only settings travel in the same option lists as serde's.
+type FormatOption struct{}
 
 func (FormatOption) applySerializer(*SerializerConfig)     {}
 func (FormatOption) applyDeserializer(*DeserializerConfig) {}
