@@ -18,7 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -26,6 +28,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 
+	"github.com/srkit-go/srkit/consumer"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 )
@@ -166,4 +169,22 @@ func (e *Env) Close() {
 	if e.cluster != nil {
 		e.cluster.Close()
 	}
+}
+
+// ConsumerOpts returns the kgo options of a consumer in group reading
+// topic from the records produced since the given time (so that an example
+// run against a shared cluster reads its own records, not earlier runs'),
+// with the options package consumer recommends.
+func ConsumerOpts(group, topic string, since time.Time) []kgo.Opt {
+	return append([]kgo.Opt{
+		kgo.ConsumerGroup(group),
+		kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(since.Add(-time.Second).UnixMilli())),
+		kgo.FetchMaxWait(250 * time.Millisecond),
+	}, consumer.GroupOptions()...)
+}
+
+// UniqueGroup returns a consumer group name that no earlier run used.
+func UniqueGroup(prefix string) string {
+	return prefix + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 }
