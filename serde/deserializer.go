@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/srkit-go/srkit/registry"
 )
@@ -44,6 +45,9 @@ type Deserializer[T any] struct {
 	cfg    DeserializerConfig
 	header string
 
+	// last is the reader of the previous message: consecutive messages
+	// usually share their schema, and then the lookup is one comparison.
+	last         atomic.Pointer[readerEntry[T]]
 	schemas      cowMap[schemaKey, *schemaEntry[T]]
 	schemaFlight flight[schemaKey, *schemaEntry[T]]
 	readerFlight flight[readerKey, *readerEntry[T]]
@@ -84,9 +88,11 @@ type readerKey struct {
 
 // readerEntry decodes data of one writer schema (and message type) into T.
 type readerEntry[T any] struct {
-	dec    Decoder[T]
-	writer *ResolvedSchema
-	reader *ResolvedSchema // nil unless reading into a registered reader schema
+	key     schemaKey
+	indexes string
+	dec     Decoder[T]
+	writer  *ResolvedSchema
+	reader  *ResolvedSchema // nil unless reading into a registered reader schema
 }
 
 // NewDeserializer builds a deserializer for values of T from a format's
@@ -175,11 +181,16 @@ func (d *Deserializer[T]) reader(ctx context.Context, topic string, ref SchemaRe
 	if ref.Magic == MagicGUID {
 		sk.id = 0
 	}
+	useLatest := d.cfg.UseLatest || d.cfg.LatestWithMetadata != nil
+	if r := d.last.Load(); r != nil && !useLatest && r.key == sk && r.indexes == string(ref.Indexes) {
+		return r, nil
+	}
 	if e, ok := d.schemas.load(sk); ok {
-		if d.cfg.UseLatest || d.cfg.LatestWithMetadata != nil {
+		if useLatest {
 			return d.latestReader(ctx, topic, ref, sk, e)
 		}
 		if r, ok := e.readers.load(string(ref.Indexes)); ok {
+			d.last.Store(r)
 			return r, nil
 		}
 	}
@@ -234,7 +245,7 @@ func (d *Deserializer[T]) slowReader(ctx context.Context, topic string, ref Sche
 		if err != nil {
 			return nil, fmt.Errorf("serde: schema %s: %w", ref, err)
 		}
-		r := &readerEntry[T]{dec: dec, writer: e.writer, reader: readerSchema}
+		r := &readerEntry[T]{key: sk, indexes: rk.indexes, dec: dec, writer: e.writer, reader: readerSchema}
 		if useLatest {
 			e.latest.store(readerLatestKey{indexes: rk.indexes, readerID: rk.readerID}, r)
 		} else {

@@ -51,7 +51,13 @@ type writerEntry[T any] struct {
 	prefix  []byte   // written before the body (payload placements)
 	headers []Header // returned with every message (header placement); read-only
 	latest  bool     // re-check the subject's latest version per message
+	// sizeHint is the largest message seen so far (up to maxSizeHint), the
+	// capacity Serialize allocates so that the body does not regrow it.
+	sizeHint atomic.Int32
 }
+
+// maxSizeHint caps the buffer Serialize preallocates from past messages.
+const maxSizeHint = 64 << 10
 
 // NewSerializer builds a serializer for values of T from a format's codec.
 // Format packages call it; applications use their constructors.
@@ -97,6 +103,9 @@ func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic s
 	}
 	// Rule engine seam (domain rules, WRITE): transform or check v here,
 	// driven by w.schema.RuleSet, before encoding.
+	if dst == nil {
+		dst = make([]byte, 0, max(int(w.sizeHint.Load()), len(w.prefix)+64))
+	}
 	dst = append(dst, w.prefix...)
 	dst, err = w.enc.AppendEncode(dst, v)
 	if err != nil {
@@ -104,6 +113,9 @@ func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic s
 	}
 	// Rule engine seam (encoding rules, WRITE): transform the body
 	// dst[len(prefix):] here (payload encryption).
+	if n := len(dst); n > int(w.sizeHint.Load()) && n <= maxSizeHint {
+		w.sizeHint.Store(int32(n))
+	}
 	return dst, w.headers, nil
 }
 
