@@ -282,7 +282,9 @@ func (b *batch[K, V]) record(r *kgo.Record) (Outcome, *RecordError) {
 	}
 	ctx := b.hctx
 	if hooks.OnRecordStart != nil {
-		ctx = hooks.OnRecordStart(ctx, r)
+		if hc := hooks.OnRecordStart(ctx, r); hc != nil {
+			ctx = hc
+		}
 	}
 	outcome := Handled
 	rec, rerr := c.decode(ctx, b.ctx, r)

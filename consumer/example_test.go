@@ -1,0 +1,186 @@
+package consumer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/consumer"
+	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/producer"
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// Greeting is the value type of the examples.
+type Greeting struct {
+	To   string `avro:"to"`
+	Text string `avro:"text"`
+}
+
+// exampleSetup starts an in-process Kafka with a one-partition topic holding
+// three greetings, and the mock registry; in production these are your
+// cluster and registry.
+func exampleSetup() (seeds []string, rc *registry.Client, stop func()) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "greetings", "greetings.dlq"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	reg, err := mockregistry.NewServer()
+	if err != nil {
+		log.Fatal(err)
+	}
+	rc, _ = reg.Client()
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...))
+	defer cl.Close()
+	ser, _ := avro.NewSerializer[Greeting](rc, serde.Value)
+	p, _ := producer.New(cl, producer.String(), ser)
+	for _, to := range []string{"Ada", "Grace", "Linus"} {
+		if _, err := p.Produce(context.Background(), "greetings", to, Greeting{To: to, Text: "hello"}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	return cluster.ListenAddrs(), rc, func() { reg.Close(); cluster.Close() }
+}
+
+func ExampleConsumer_Run() {
+	seeds, rc, stop := exampleSetup()
+	defer stop()
+	cl, err := kgo.NewClient(append([]kgo.Opt{
+		kgo.SeedBrokers(seeds...),
+		kgo.ConsumerGroup("greeters"),
+		kgo.ConsumeTopics("greetings"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+	}, consumer.GroupOptions()...)...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cl.Close()
+	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
+	c, err := consumer.New(cl, consumer.String(), deser)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Cancel the context to stop (signal.NotifyContext in a service): the
+	// records in hand finish, offsets are committed, the group is left.
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err = c.Run(ctx, func(ctx context.Context, r consumer.Record[string, Greeting]) error {
+		fmt.Printf("%s: %s, %s (offset %d)\n", r.Key, r.Value.Text, r.Value.To, r.Offset)
+		if n++; n == 3 {
+			cancel()
+		}
+		return nil
+	})
+	fmt.Println("Run:", err)
+	// Output:
+	// Ada: hello, Ada (offset 0)
+	// Grace: hello, Grace (offset 1)
+	// Linus: hello, Linus (offset 2)
+	// Run: <nil>
+}
+
+func ExampleConsumer_Poll() {
+	seeds, rc, stop := exampleSetup()
+	defer stop()
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics("greetings"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	defer cl.Close()
+	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
+	c, _ := consumer.New(cl, consumer.String(), deser)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for seen := 0; seen < 3; {
+		recs, err := c.Poll(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, r := range recs {
+			fmt.Println(r.Topic, r.Partition, r.Offset, r.Value.To)
+		}
+		seen += len(recs)
+	}
+	// Output:
+	// greetings 0 0 Ada
+	// greetings 0 1 Grace
+	// greetings 0 2 Linus
+}
+
+func ExampleOnErrorFunc() {
+	seeds, rc, stop := exampleSetup()
+	defer stop()
+	cl, _ := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(seeds...), kgo.ConsumerGroup("picky"),
+		kgo.ConsumeTopics("greetings"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())},
+		consumer.GroupOptions()...)...)
+	defer cl.Close()
+	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
+
+	errNotWelcome := errors.New("not welcome")
+	c, _ := consumer.New(cl, consumer.String(), deser,
+		consumer.DeadLetterTopic("greetings.dlq"),
+		// Records of unknown schemas and records the handler rejects go to
+		// the dead-letter topic; anything else stops the consumer.
+		consumer.OnErrorFunc(func(e *consumer.RecordError) consumer.Action {
+			if errors.Is(e, serde.ErrUnknownSchema) || errors.Is(e, errNotWelcome) {
+				return consumer.DeadLetter
+			}
+			return consumer.Stop
+		}))
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_ = c.Run(ctx, func(_ context.Context, r consumer.Record[string, Greeting]) error {
+		defer func() {
+			if n++; n == 3 {
+				cancel()
+			}
+		}()
+		if r.Key == "Grace" {
+			return errNotWelcome
+		}
+		fmt.Println("handled", r.Key)
+		return nil
+	})
+	// Output:
+	// handled Ada
+	// handled Linus
+}
+
+func ExampleConsumer_Lag() {
+	seeds, rc, stop := exampleSetup()
+	defer stop()
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumerGroup("reporting"), kgo.ConsumeTopics("greetings"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.DisableAutoCommit())
+	defer cl.Close()
+	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
+	c, _ := consumer.New(cl, consumer.String(), deser, consumer.MaxPollRecords(1))
+
+	// Process and commit the first greeting only.
+	ctx := context.Background()
+	recs, err := c.Poll(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := c.Commit(ctx, recs...); err != nil {
+		log.Fatal(err)
+	}
+
+	lag, err := c.Lag(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range lag {
+		fmt.Printf("%s/%d: committed %d, end %d, lag %d\n", p.Topic, p.Partition, p.Committed, p.End, p.Lag)
+	}
+	fmt.Println("total:", lag.Total())
+	// Output:
+	// greetings/0: committed 1, end 3, lag 2
+	// total: 2
+}
