@@ -30,6 +30,10 @@ type Producer[K, V any] struct {
 	pool   sync.Pool // *pending[K, V]
 
 	maxRecs, maxBytes int64 // the client's buffer limits
+
+	// Set when the serializers are Bytes: send the value as it is.
+	keyRaw func(K) []byte
+	valRaw func(V) []byte
 }
 
 // Result describes a record Kafka has acknowledged.
@@ -64,6 +68,12 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 		cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg,
 		maxRecs:  optInt64(cl, kgo.MaxBufferedRecords),
 		maxBytes: optInt64(cl, kgo.MaxBufferedBytes),
+	}
+	if r, ok := any(keySerializer).(rawBytes[K]); ok {
+		p.keyRaw = r.rawBytes
+	}
+	if r, ok := any(valueSerializer).(rawBytes[V]); ok {
+		p.valRaw = r.rawBytes
 	}
 	p.pool.New = func() any {
 		pd := &pending[K, V]{p: p, done: make(chan struct{}, 1)}
@@ -151,7 +161,10 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 	}
 	pd := p.pool.Get().(*pending[K, V])
 	hs := append(pd.hdrs[:0], headers...)
-	if p.hasKey {
+	switch {
+	case p.keyRaw != nil:
+		pd.rec.Key = p.keyRaw(key)
+	case p.hasKey:
 		kb, kh, err := p.ks.AppendSerialize(ctx, pd.kbuf[:0], topic, key)
 		if err != nil {
 			pd.hdrs = hs
@@ -165,17 +178,21 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 			hs = append(hs, kgo.RecordHeader(h))
 		}
 	}
-	vb, vh, err := p.vs.AppendSerialize(ctx, pd.vbuf[:0], topic, value)
-	if err != nil {
-		pd.hdrs = hs
-		return p.failed(ctx, pd, topic, serde.Value, err, key, value, headers)
-	}
-	if vb != nil {
-		pd.vbuf = vb
-	}
-	pd.rec.Value = vb
-	for _, h := range vh {
-		hs = append(hs, kgo.RecordHeader(h))
+	if p.valRaw != nil {
+		pd.rec.Value = p.valRaw(value)
+	} else {
+		vb, vh, err := p.vs.AppendSerialize(ctx, pd.vbuf[:0], topic, value)
+		if err != nil {
+			pd.hdrs = hs
+			return p.failed(ctx, pd, topic, serde.Value, err, key, value, headers)
+		}
+		if vb != nil {
+			pd.vbuf = vb
+		}
+		pd.rec.Value = vb
+		for _, h := range vh {
+			hs = append(hs, kgo.RecordHeader(h))
+		}
 	}
 	pd.hdrs = hs
 	if len(hs) > 0 {

@@ -46,10 +46,21 @@ func (stringSerializer) AppendSerialize(_ context.Context, dst []byte, _ string,
 }
 
 // Bytes returns a serializer that writes byte slices as they are, with no
-// schema. A nil slice is a tombstone.
+// schema: for keys or values serialized beforehand. A nil slice is a
+// tombstone. The producer hands the slice itself to kgo, without copying:
+// do not modify it until Kafka has acknowledged the record (Produce has
+// returned, or ProduceAsync's callback has run).
 func Bytes() Serializer[[]byte] { return bytesSerializer{} }
 
 type bytesSerializer struct{}
+
+// rawBytes is implemented by serializers whose output is the value itself;
+// the producer then sends the value without copying it.
+type rawBytes[T any] interface {
+	rawBytes(v T) []byte
+}
+
+func (bytesSerializer) rawBytes(v []byte) []byte { return v }
 
 func (bytesSerializer) AppendSerialize(_ context.Context, dst []byte, _ string, v []byte) ([]byte, []serde.Header, error) {
 	if v == nil {
