@@ -2,6 +2,7 @@ package producer
 
 import (
 	"context"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -16,14 +17,15 @@ const maxKeptBuffer = 64 << 10
 // after that the producer recycles the whole pending record, buffers
 // included, so that steady-state producing allocates nothing of its own.
 type pending[K, V any] struct {
-	p       *Producer[K, V]
-	rec     kgo.Record
-	kbuf    []byte
-	vbuf    []byte
-	hdrs    []kgo.RecordHeader
-	promise func(*kgo.Record, error) // pd.finish, bound once
+	// rec must stay the first field: promise finds the pending record
+	// from the *kgo.Record kgo hands back (see promise).
+	rec  kgo.Record
+	p    *Producer[K, V]
+	kbuf []byte
+	vbuf []byte
+	hdrs []kgo.RecordHeader
 
-	done     chan struct{} // Produce waits here (capacity 1)
+	done     chan struct{} // Produce waits here (capacity 1; made on first use)
 	async    bool
 	callback func(Result, error)
 	cancel   context.CancelFunc // releases the wait-for-room context
@@ -36,7 +38,15 @@ type pending[K, V any] struct {
 	dlqCause error  // the *SerializeError
 }
 
-// finish is the kgo promise.
+// promise is the kgo promise of every record the producer sends. kgo calls
+// it with the very *kgo.Record it was given, which is the first field of a
+// pending record: the pointer converts back to the pending record, so that
+// no per-record closure is needed.
+func promise[K, V any](r *kgo.Record, err error) {
+	(*pending[K, V])(unsafe.Pointer(r)).finish(r, err)
+}
+
+// finish completes the pending record once kgo is done with it.
 func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
 	pd.res = Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, DeadLetter: pd.dlqCause}
 	pd.err = err

@@ -76,9 +76,7 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 		p.valRaw = r.rawBytes
 	}
 	p.pool.New = func() any {
-		pd := &pending[K, V]{p: p, done: make(chan struct{}, 1)}
-		pd.promise = pd.finish
-		return pd
+		return &pending[K, V]{p: p}
 	}
 	return p, nil
 }
@@ -97,7 +95,10 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 	if err != nil {
 		return Result{}, err
 	}
-	p.cl.Produce(ctx, &pd.rec, pd.promise)
+	if pd.done == nil {
+		pd.done = make(chan struct{}, 1)
+	}
+	p.cl.Produce(ctx, &pd.rec, promise[K, V])
 	<-pd.done
 	res, err := pd.res, pd.err
 	p.release(pd)
@@ -225,7 +226,7 @@ func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic st
 // record is detached from it once buffered (see ProduceAsync).
 func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	if ctx.Done() == nil {
-		p.cl.Produce(ctx, &pd.rec, pd.promise)
+		p.cl.Produce(ctx, &pd.rec, promise[K, V])
 		return
 	}
 	dctx := context.WithoutCancel(ctx)
@@ -233,7 +234,7 @@ func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	if p.roomToBuffer() {
 		// kgo.Produce only blocks on a full buffer: there is room, so
 		// the record needs no cancellable context.
-		p.cl.Produce(dctx, &pd.rec, pd.promise)
+		p.cl.Produce(dctx, &pd.rec, promise[K, V])
 		return
 	}
 	// The buffer is full: wait for room, cancellably, then let the record
@@ -241,7 +242,7 @@ func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	wctx, cancel := context.WithCancel(dctx)
 	stop := context.AfterFunc(ctx, cancel)
 	pd.cancel = cancel
-	p.cl.Produce(wctx, &pd.rec, pd.promise)
+	p.cl.Produce(wctx, &pd.rec, promise[K, V])
 	stop()
 }
 
