@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	ckgjs "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/jsonschema"
 	"github.com/srkit-go/srkit/jsonschema"
@@ -31,22 +30,12 @@ type jsOrder struct {
 	Note  *string           `json:"note,omitempty"`
 }
 
-func confluentJSONClient(t *testing.T, url string) schemaregistry.Client {
-	t.Helper()
-	c, err := schemaregistry.NewClient(schemaregistry.NewConfig(url))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
 // TestJSONSchemaInterop: for the same Go type, both clients register the
 // same generated schema and write the same bytes, and each reads the other's.
 func TestJSONSchemaInterop(t *testing.T) {
 	ctx := context.Background()
 	srv := mockregistry.StartServer(t)
-	c := confluentJSONClient(t, srv.URL())
+	c := confluentClient(t, srv.URL())
 	client, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +145,7 @@ func TestJSONSchemaInteropReferences(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := confluentJSONClient(t, srv.URL())
+	c := confluentClient(t, srv.URL())
 	dcfg := ckgjs.NewDeserializerConfig()
 	dcfg.EnableValidation = true
 	theirDe, err := ckgjs.NewDeserializer(c, serde.ValueSerde, dcfg)
