@@ -121,13 +121,18 @@ func (e *benchEnv) consumerClient(b *testing.B, topic string) *kgo.Client {
 }
 
 // BenchmarkEndToEndRaw is the floor: pre-serialized bytes through plain kgo.
-func BenchmarkEndToEndRaw(b *testing.B) {
+func BenchmarkEndToEndRaw(b *testing.B) { benchRaw(b, benchSchema, newBenchOrder()) }
+
+// BenchmarkEndToEndRawSmall is BenchmarkEndToEndRaw with a three-field record.
+func BenchmarkEndToEndRawSmall(b *testing.B) { benchRaw(b, tickSchema, newTick()) }
+
+func benchRaw[T any](b *testing.B, schema string, v *T) {
 	e, topic := benchSetup(b)
-	ser, err := avro.NewSerializer[*benchOrder](e.rc, serde.Value, avro.WithSchema(benchSchema))
+	ser, err := avro.NewSerializer[*T](e.rc, serde.Value, avro.WithSchema(schema))
 	if err != nil {
 		b.Fatal(err)
 	}
-	payload, _, err := ser.Serialize(context.Background(), topic, newBenchOrder())
+	payload, _, err := ser.Serialize(context.Background(), topic, v)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -169,28 +174,48 @@ func BenchmarkEndToEndRaw(b *testing.B) {
 // serializes each order, the consumer's Run deserializes each one and
 // hands it to a handler.
 func BenchmarkEndToEndTyped(b *testing.B) {
-	benchTyped(b, false, 1)
+	benchTyped(b, false, 1, benchSchema, newBenchOrder(), sameOrder)
 }
 
 // BenchmarkEndToEndTypedGroup is BenchmarkEndToEndTyped consuming in a
 // consumer group with the recommended options (marks, commits).
 func BenchmarkEndToEndTypedGroup(b *testing.B) {
-	benchTyped(b, true, 1)
+	benchTyped(b, true, 1, benchSchema, newBenchOrder(), sameOrder)
 }
 
 // BenchmarkEndToEndTypedParallel spreads the format work over the cores:
 // two goroutines produce, and Run decodes the 3 partitions concurrently.
 func BenchmarkEndToEndTypedParallel(b *testing.B) {
-	benchTyped(b, false, 2)
+	benchTyped(b, false, 2, benchSchema, newBenchOrder(), sameOrder)
 }
 
-func benchTyped(b *testing.B, group bool, parallel int) {
+// BenchmarkEndToEndTypedSmall is BenchmarkEndToEndTyped with a three-field
+// record, where the format's work is small.
+func BenchmarkEndToEndTypedSmall(b *testing.B) {
+	benchTyped(b, false, 1, tickSchema, newTick(), func(a, b *benchTick) bool { return *a == *b })
+}
+
+func sameOrder(a, b *benchOrder) bool { return a.Total == b.Total && len(a.Items) == len(b.Items) }
+
+// benchTick is the small record.
+type benchTick struct {
+	Symbol string  `avro:"symbol"`
+	Price  float64 `avro:"price"`
+	Volume int64   `avro:"volume"`
+}
+
+const tickSchema = `{"type":"record","name":"Tick","namespace":"srkit.bench","fields":[
+ {"name":"symbol","type":"string"},{"name":"price","type":"double"},{"name":"volume","type":"long"}]}`
+
+func newTick() *benchTick { return &benchTick{Symbol: "ACME", Price: 123.45, Volume: 1000} }
+
+func benchTyped[T any](b *testing.B, group bool, parallel int, schema string, v *T, same func(a, b *T) bool) {
 	e, topic := benchSetup(b)
-	ser, err := avro.NewSerializer[*benchOrder](e.rc, serde.Value, avro.WithSchema(benchSchema))
+	ser, err := avro.NewSerializer[*T](e.rc, serde.Value, avro.WithSchema(schema))
 	if err != nil {
 		b.Fatal(err)
 	}
-	deser, err := avro.NewDeserializer[benchOrder](e.rc, serde.Value)
+	deser, err := avro.NewDeserializer[T](e.rc, serde.Value)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -212,7 +237,6 @@ func benchTyped(b *testing.B, group bool, parallel int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v := newBenchOrder()
 	ctx := context.Background()
 	// Warm the serializer's and the deserializer's schema caches, as a
 	// running service has them.
@@ -246,8 +270,8 @@ func benchTyped(b *testing.B, group bool, parallel int) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	var got, intact atomic.Int64
-	err = c.Run(runCtx, func(_ context.Context, r consumer.Record[[]byte, benchOrder]) error {
-		if r.Value.Total == v.Total && len(r.Value.Items) == len(v.Items) {
+	err = c.Run(runCtx, func(_ context.Context, r consumer.Record[[]byte, T]) error {
+		if same(&r.Value, v) {
 			intact.Add(1)
 		}
 		if got.Add(1) == int64(b.N+1) {
