@@ -24,7 +24,8 @@ import (
 //
 // When ctx is cancelled Run finishes the records being handled (their
 // handler context stays alive for [ShutdownTimeout]), starts no new ones,
-// commits, leaves the group (unless [StayInGroup]) and returns nil. When a
+// commits, leaves the group (unless [StayInGroup]) and returns nil, or the
+// error of that last commit or leave. When a
 // record fails under Stop, Run commits what was processed before it and
 // returns its *[RecordError]; a later Run or Poll starts again at that
 // record. Run never closes the kgo client.

@@ -148,7 +148,9 @@ func (p *Producer[K, V]) Flush(ctx context.Context) error { return p.cl.Flush(ct
 
 // Close makes the producer refuse new records ([ErrClosed]) and waits until
 // the records already handed over are delivered or failed, or ctx is done.
-// It does not close the kgo client, which the caller owns.
+// A call racing with Close may still get its record through. Close does not
+// close the kgo client, which the caller owns; stop producing goroutines
+// before closing it.
 func (p *Producer[K, V]) Close(ctx context.Context) error {
 	p.closed.Store(true)
 	return p.cl.Flush(ctx)
