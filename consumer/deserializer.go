@@ -35,6 +35,7 @@ func String() Deserializer[string] { return stringDeserializer{} }
 
 type stringDeserializer struct{}
 
+// Deserialize implements Deserializer.
 func (stringDeserializer) Deserialize(_ context.Context, _ string, payload []byte, _ []serde.Header) (string, error) {
 	return string(payload), nil
 }
@@ -45,6 +46,7 @@ func Bytes() Deserializer[[]byte] { return bytesDeserializer{} }
 
 type bytesDeserializer struct{}
 
+// Deserialize implements Deserializer.
 func (bytesDeserializer) Deserialize(_ context.Context, _ string, payload []byte, _ []serde.Header) ([]byte, error) {
 	return payload, nil
 }

@@ -37,6 +37,7 @@ func String() Serializer[string] { return stringSerializer{} }
 
 type stringSerializer struct{}
 
+// AppendSerialize implements Serializer.
 func (stringSerializer) AppendSerialize(_ context.Context, dst []byte, _ string, v string) ([]byte, []serde.Header, error) {
 	dst = append(dst, v...)
 	if dst == nil {
@@ -62,6 +63,7 @@ type rawBytes[T any] interface {
 
 func (bytesSerializer) rawBytes(v []byte) []byte { return v }
 
+// AppendSerialize implements Serializer.
 func (bytesSerializer) AppendSerialize(_ context.Context, dst []byte, _ string, v []byte) ([]byte, []serde.Header, error) {
 	if v == nil {
 		return nil, nil, nil
