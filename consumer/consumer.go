@@ -139,10 +139,11 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 	c.fetchErrors(fs)
 	var out []Record[K, V]
 	var stopErr *RecordError
+	stopped := false
 	rewind := map[string]map[int32]kgo.EpochOffset{}
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
 		for _, r := range p.Records {
-			if stopErr != nil || ctx.Err() != nil {
+			if stopped || ctx.Err() != nil {
 				addOffset(rewind, r.Topic, r.Partition, kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset})
 				return
 			}
@@ -151,10 +152,15 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 				out = append(out, rec)
 				continue
 			}
-			if c.fail(ctx, r, rerr) != Failed {
+			switch c.fail(ctx, r, rerr) {
+			case Skipped, DeadLettered:
 				continue
+			case Failed:
+				stopErr = rerr
 			}
-			stopErr = rerr
+			// Failed, or Interrupted by ctx: this record and the rest are
+			// fetched again by the next Poll.
+			stopped = true
 			addOffset(rewind, r.Topic, r.Partition, kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset})
 			return
 		}

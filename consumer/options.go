@@ -176,7 +176,9 @@ func DeadLetterClient(cl *kgo.Client) Option {
 }
 
 // Concurrency lets Run handle up to n partitions at once (default 1). Records
-// of one partition are always handled one after the other, in offset order.
+// of one partition are always handled one after the other, in offset order;
+// records of different partitions may be handled at the same time, so the
+// handler must then be safe for concurrent use.
 func Concurrency(n int) Option {
 	return func(c *config) error {
 		if n < 1 {

@@ -298,7 +298,13 @@ func (b *batch[K, V]) record(r *kgo.Record) (Outcome, *RecordError) {
 			outcome = Interrupted
 		}
 	}
-	if rerr != nil && outcome != Interrupted {
+	switch {
+	case rerr == nil || outcome == Interrupted:
+	case rerr.Stage == StageDeserialize && isTransient(rerr.Err) && b.ctx.Err() != nil:
+		// A shutdown cut the retries short: the record is left for the
+		// next consumer.
+		outcome = Interrupted
+	default:
 		outcome = c.fail(ctx, r, rerr)
 	}
 	if hooks.OnRecordDone != nil {
