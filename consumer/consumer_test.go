@@ -3,6 +3,7 @@ package consumer_test
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -70,7 +71,8 @@ func (c *collector) count() int {
 
 func newConsumer(t testing.TB, e *env, cl *kgo.Client, opts ...consumer.Option) *consumer.Consumer[string, order] {
 	t.Helper()
-	c, err := consumer.New(cl, consumer.String(), e.deserializer(t, serde.Value), opts...)
+	quiet := consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	c, err := consumer.New(cl, consumer.String(), e.deserializer(t, serde.Value), append([]consumer.Option{quiet}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

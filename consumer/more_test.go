@@ -3,6 +3,7 @@ package consumer_test
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -72,7 +73,7 @@ func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
 		defer e.reg.Registry.ClearFaults()
 		cl := e.groupClient(t, "g2", []string{"orders"}, consumer.GroupOptions()...)
 		c, err := consumer.New(cl, consumer.String(), newDeser(), consumer.OnError(consumer.Skip),
-			consumer.TransientRetries(3, time.Millisecond))
+			consumer.TransientRetries(3, time.Millisecond), consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 		if err != nil {
 			t.Fatal(err)
 		}

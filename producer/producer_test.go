@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"fmt"
 	"strconv"
 	"strings"
@@ -175,6 +177,7 @@ func TestDeadLetter(t *testing.T) {
 	var dlqHook atomic.Int32
 	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value),
 		producer.DeadLetterTopicFunc(func(topic string) string { return topic + ".dlq" }),
+		producer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		producer.WithHooks(producer.Hooks{OnDeadLetter: func(topic, dlq string, cause, perr error) {
 			if topic == "orders" && dlq == "orders.dlq" && perr == nil && errors.Is(cause, avro.ErrInvalidValue) {
 				dlqHook.Add(1)
