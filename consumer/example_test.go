@@ -184,3 +184,42 @@ func ExampleConsumer_Lag() {
 	// greetings/0: committed 1, end 3, lag 2
 	// total: 2
 }
+
+func ExampleHooks() {
+	seeds, rc, stop := exampleSetup()
+	defer stop()
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics("greetings"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	defer cl.Close()
+	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
+
+	// Count outcomes (a metrics library would export these) and pass a
+	// per-record value through the context (a tracer would start a span
+	// from the record's headers here).
+	type recordKey struct{}
+	outcomes := map[consumer.Outcome]int{}
+	hooks := consumer.Hooks{
+		OnRecordStart: func(ctx context.Context, r *kgo.Record) context.Context {
+			return context.WithValue(ctx, recordKey{}, fmt.Sprintf("%s/%d@%d", r.Topic, r.Partition, r.Offset))
+		},
+		OnRecordDone: func(ctx context.Context, r *kgo.Record, o consumer.Outcome, err error, elapsed time.Duration) {
+			outcomes[o]++ // Concurrency is 1: no lock needed
+		},
+	}
+	c, _ := consumer.New(cl, consumer.String(), deser, consumer.WithHooks(hooks))
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_ = c.Run(ctx, func(ctx context.Context, r consumer.Record[string, Greeting]) error {
+		fmt.Println("handling", ctx.Value(recordKey{}))
+		if n++; n == 3 {
+			cancel()
+		}
+		return nil
+	})
+	fmt.Println(outcomes[consumer.Handled], "handled")
+	// Output:
+	// handling greetings/0@0
+	// handling greetings/0@1
+	// handling greetings/0@2
+	// 3 handled
+}
