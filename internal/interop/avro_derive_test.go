@@ -14,6 +14,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/interop/interoptest"
 	srserde "github.com/srkit-go/srkit/serde"
 )
 
@@ -88,7 +89,7 @@ func TestAvroDerivedSchemaDifferences(t *testing.T) {
 	}
 
 	// Confluent's "int" for a Go int truncates without an error.
-	c, _ := bothClients(t)
+	c, _ := interoptest.BothClients(t)
 	ser, err := avrov2.NewSerializer(c, serde.ValueSerde, avrov2.NewSerializerConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestAvroDerivedSchemaDifferences(t *testing.T) {
 // srkit's "long", Confluent's "int" is refused (409, 40901).
 func TestAvroDerivedIntOrder(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	ser, err := avrov2.NewSerializer(c, serde.ValueSerde, avrov2.NewSerializerConfig())
 	if err != nil {
 		t.Fatal(err)

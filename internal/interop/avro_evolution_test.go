@@ -16,6 +16,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/interop/interoptest"
 	"github.com/srkit-go/srkit/registry"
 	srserde "github.com/srkit-go/srkit/serde"
 )
@@ -60,7 +61,7 @@ func registerV2(t *testing.T, client *registry.Client, subject string) {
 // version 1; srkit reads it with the latest version, 2.
 func TestAvroInteropEvolutionConfluentWritesV1(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	theirSer, err := avrov2.NewSerializer(c, serde.ValueSerde, avrov2.NewSerializerConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestAvroInteropEvolutionConfluentWritesV1(t *testing.T) {
 // confluent-kafka-go reads it with the latest version, 2.
 func TestAvroInteropEvolutionSrkitWritesV1(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	s, err := avro.NewSerializer[avAccountV1](client, srserde.Value)
 	if err != nil {
 		t.Fatal(err)

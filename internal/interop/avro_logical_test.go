@@ -16,6 +16,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/interop/interoptest"
 	srserde "github.com/srkit-go/srkit/serde"
 )
 
@@ -69,7 +70,7 @@ func samplePayments() []avPayment {
 
 func TestAvroInteropLogicalTypes(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	theirSer, err := avrov2.NewSerializer(c, serde.ValueSerde, avrov2.NewSerializerConfig())
 	if err != nil {
 		t.Fatal(err)

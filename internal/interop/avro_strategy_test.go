@@ -16,6 +16,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/interop/interoptest"
 	srserde "github.com/srkit-go/srkit/serde"
 )
 
@@ -50,7 +51,7 @@ func TestAvroInteropSubjectNameStrategies(t *testing.T) {
 		for _, part := range parts {
 			t.Run(st.name+"/"+part.sr.String(), func(t *testing.T) {
 				ctx := context.Background()
-				c, client := bothClients(t)
+				c, client := interoptest.BothClients(t)
 				in := avCustomerKey{Tenant: "acme", CustomerID: 42}
 
 				cfg := avrov2.NewSerializerConfig()

@@ -16,6 +16,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/interop/interoptest"
 	srserde "github.com/srkit-go/srkit/serde"
 )
 
@@ -57,7 +58,7 @@ func sampleCustomer() avCustomer {
 // two payloads are identical, key and value.
 func TestAvroInteropSameBytes(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	in := sampleCustomer()
 	for _, part := range []struct {
 		ckg serde.Type
@@ -97,7 +98,7 @@ func TestAvroInteropSameBytes(t *testing.T) {
 // serializer wrote, with magic 0 and the schema ID in the payload.
 func TestAvroInteropPayloadID(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	in := sampleCustomer()
 	theirSer, err := avrov2.NewSerializer(c, serde.ValueSerde, avrov2.NewSerializerConfig())
 	if err != nil {
@@ -148,7 +149,7 @@ func TestAvroInteropPayloadID(t *testing.T) {
 // write the same header and the bare body, and each reads the other's.
 func TestAvroInteropHeaderGUID(t *testing.T) {
 	ctx := context.Background()
-	c, client := bothClients(t)
+	c, client := interoptest.BothClients(t)
 	in := sampleCustomer()
 	for _, part := range []struct {
 		ckg    serde.Type
@@ -172,7 +173,7 @@ func TestAvroInteropHeaderGUID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(ours) != string(theirs) || !sameHeaders(ourHeaders, theirHeaders) {
+		if string(ours) != string(theirs) || !interoptest.SameHeaders(ourHeaders, theirHeaders) {
 			t.Fatalf("%s differs:\n srkit %v % x\n ckg   %v % x", part.sr, ourHeaders, ours, theirHeaders, theirs)
 		}
 		if len(ourHeaders) != 1 || ourHeaders[0].Key != part.header || len(ourHeaders[0].Value) != 17 || ourHeaders[0].Value[0] != 1 {
@@ -183,7 +184,7 @@ func TestAvroInteropHeaderGUID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := d.Deserialize(ctx, "guids", theirs, fromKafka(theirHeaders)); err != nil || !reflect.DeepEqual(got, in) {
+		if got, err := d.Deserialize(ctx, "guids", theirs, interoptest.FromKafka(theirHeaders)); err != nil || !reflect.DeepEqual(got, in) {
 			t.Fatalf("%s: srkit reading confluent-kafka-go: %+v, %v", part.sr, got, err)
 		}
 		theirDe, err := avrov2.NewDeserializer(c, part.ckg, avrov2.NewDeserializerConfig())
@@ -191,7 +192,7 @@ func TestAvroInteropHeaderGUID(t *testing.T) {
 			t.Fatal(err)
 		}
 		var back avCustomer
-		if err := theirDe.DeserializeWithHeadersInto("guids", toKafka(ourHeaders), ours, &back); err != nil || !reflect.DeepEqual(back, in) {
+		if err := theirDe.DeserializeWithHeadersInto("guids", interoptest.ToKafka(ourHeaders), ours, &back); err != nil || !reflect.DeepEqual(back, in) {
 			t.Fatalf("%s: confluent-kafka-go reading srkit: %+v, %v", part.sr, back, err)
 		}
 	}

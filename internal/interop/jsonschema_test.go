@@ -11,6 +11,7 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	ckgjs "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/jsonschema"
+	"github.com/srkit-go/srkit/internal/interop/interoptest"
 	"github.com/srkit-go/srkit/jsonschema"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
@@ -35,7 +36,7 @@ type jsOrder struct {
 func TestJSONSchemaInterop(t *testing.T) {
 	ctx := context.Background()
 	srv := mockregistry.StartServer(t)
-	c := confluentClient(t, srv.URL())
+	c := interoptest.ConfluentClient(t, srv.URL())
 	client, err := srv.Client()
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +146,7 @@ func TestJSONSchemaInteropReferences(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := confluentClient(t, srv.URL())
+	c := interoptest.ConfluentClient(t, srv.URL())
 	dcfg := ckgjs.NewDeserializerConfig()
 	dcfg.EnableValidation = true
 	theirDe, err := ckgjs.NewDeserializer(c, serde.ValueSerde, dcfg)

@@ -1,8 +1,9 @@
-// Helpers shared by the serde interop tests (avro_*_test.go,
-// protobuf_*_test.go, jsonschema_test.go): one mock registry over HTTP,
-// with Confluent's client and srkit's client both talking to it, and
-// conversions between the two clients' record headers.
-package interop
+// Package interoptest holds the helpers the serde interop tests share
+// (package interop for Avro and JSON Schema, package protobufinterop for
+// Protobuf): srkit's mock registry over HTTP with Confluent's client and
+// srkit's client both talking to it, and conversions between the two
+// clients' record headers.
+package interoptest
 
 import (
 	"testing"
@@ -11,11 +12,12 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
-	srserde "github.com/srkit-go/srkit/serde"
+	"github.com/srkit-go/srkit/serde"
 )
 
-// confluentClient returns Confluent's registry client for url.
-func confluentClient(t *testing.T, url string) schemaregistry.Client {
+// ConfluentClient returns Confluent's registry client for url, closed when
+// the test ends.
+func ConfluentClient(t testing.TB, url string) schemaregistry.Client {
 	t.Helper()
 	c, err := schemaregistry.NewClient(schemaregistry.NewConfig(url))
 	if err != nil {
@@ -25,9 +27,9 @@ func confluentClient(t *testing.T, url string) schemaregistry.Client {
 	return c
 }
 
-// bothClients starts the mock registry (with srkit's real formats) over
+// BothClients starts the mock registry (with srkit's real formats) over
 // HTTP and returns Confluent's client and srkit's client for it.
-func bothClients(t *testing.T) (schemaregistry.Client, *registry.Client) {
+func BothClients(t testing.TB) (schemaregistry.Client, *registry.Client) {
 	t.Helper()
 	srv := mockregistry.StartServer(t)
 	client, err := srv.Client()
@@ -35,11 +37,11 @@ func bothClients(t *testing.T) (schemaregistry.Client, *registry.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = client.Close() })
-	return confluentClient(t, srv.URL()), client
+	return ConfluentClient(t, srv.URL()), client
 }
 
-// toKafka converts srkit's record headers to confluent-kafka-go's.
-func toKafka(hs []srserde.Header) []kafka.Header {
+// ToKafka converts srkit's record headers to confluent-kafka-go's.
+func ToKafka(hs []serde.Header) []kafka.Header {
 	out := make([]kafka.Header, len(hs))
 	for i, h := range hs {
 		out[i] = kafka.Header(h)
@@ -47,17 +49,18 @@ func toKafka(hs []srserde.Header) []kafka.Header {
 	return out
 }
 
-// fromKafka converts confluent-kafka-go's record headers to srkit's.
-func fromKafka(hs []kafka.Header) []srserde.Header {
-	out := make([]srserde.Header, len(hs))
+// FromKafka converts confluent-kafka-go's record headers to srkit's.
+func FromKafka(hs []kafka.Header) []serde.Header {
+	out := make([]serde.Header, len(hs))
 	for i, h := range hs {
-		out[i] = srserde.Header(h)
+		out[i] = serde.Header(h)
 	}
 	return out
 }
 
-// sameHeaders reports whether the two clients wrote the same headers.
-func sameHeaders(ours []srserde.Header, theirs []kafka.Header) bool {
+// SameHeaders reports whether the two clients wrote the same headers, in
+// the same order.
+func SameHeaders(ours []serde.Header, theirs []kafka.Header) bool {
 	if len(ours) != len(theirs) {
 		return false
 	}
