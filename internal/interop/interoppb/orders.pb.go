@@ -255,6 +255,63 @@ func (x *Tagged) GetInner() *Tagged_Inner {
 	return nil
 }
 
+// MapAfterNested declares its nested message before its map field. The
+// generated descriptor lists Inner first (index 0) and LabelsEntry second,
+// so both clients write Inner as [3, 0]; but the schema text both register
+// prints fields before nested messages, and a descriptor parsed from that
+// text lists LabelsEntry first.
+type MapAfterNested struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Labels        map[string]string      `protobuf:"bytes,1,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Inner         *MapAfterNested_Inner  `protobuf:"bytes,2,opt,name=inner,proto3" json:"inner,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MapAfterNested) Reset() {
+	*x = MapAfterNested{}
+	mi := &file_interop_orders_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MapAfterNested) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MapAfterNested) ProtoMessage() {}
+
+func (x *MapAfterNested) ProtoReflect() protoreflect.Message {
+	mi := &file_interop_orders_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MapAfterNested.ProtoReflect.Descriptor instead.
+func (*MapAfterNested) Descriptor() ([]byte, []int) {
+	return file_interop_orders_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *MapAfterNested) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *MapAfterNested) GetInner() *MapAfterNested_Inner {
+	if x != nil {
+		return x.Inner
+	}
+	return nil
+}
+
 type Order_Line struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Sku           string                 `protobuf:"bytes,1,opt,name=sku,proto3" json:"sku,omitempty"`
@@ -266,7 +323,7 @@ type Order_Line struct {
 
 func (x *Order_Line) Reset() {
 	*x = Order_Line{}
-	mi := &file_interop_orders_proto_msgTypes[3]
+	mi := &file_interop_orders_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -278,7 +335,7 @@ func (x *Order_Line) String() string {
 func (*Order_Line) ProtoMessage() {}
 
 func (x *Order_Line) ProtoReflect() protoreflect.Message {
-	mi := &file_interop_orders_proto_msgTypes[3]
+	mi := &file_interop_orders_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -325,7 +382,7 @@ type Order_Line_Discount struct {
 
 func (x *Order_Line_Discount) Reset() {
 	*x = Order_Line_Discount{}
-	mi := &file_interop_orders_proto_msgTypes[4]
+	mi := &file_interop_orders_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -337,7 +394,7 @@ func (x *Order_Line_Discount) String() string {
 func (*Order_Line_Discount) ProtoMessage() {}
 
 func (x *Order_Line_Discount) ProtoReflect() protoreflect.Message {
-	mi := &file_interop_orders_proto_msgTypes[4]
+	mi := &file_interop_orders_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -376,7 +433,7 @@ type Tagged_Inner struct {
 
 func (x *Tagged_Inner) Reset() {
 	*x = Tagged_Inner{}
-	mi := &file_interop_orders_proto_msgTypes[6]
+	mi := &file_interop_orders_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -388,7 +445,7 @@ func (x *Tagged_Inner) String() string {
 func (*Tagged_Inner) ProtoMessage() {}
 
 func (x *Tagged_Inner) ProtoReflect() protoreflect.Message {
-	mi := &file_interop_orders_proto_msgTypes[6]
+	mi := &file_interop_orders_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -405,6 +462,50 @@ func (*Tagged_Inner) Descriptor() ([]byte, []int) {
 }
 
 func (x *Tagged_Inner) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+type MapAfterNested_Inner struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         string                 `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MapAfterNested_Inner) Reset() {
+	*x = MapAfterNested_Inner{}
+	mi := &file_interop_orders_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MapAfterNested_Inner) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MapAfterNested_Inner) ProtoMessage() {}
+
+func (x *MapAfterNested_Inner) ProtoReflect() protoreflect.Message {
+	mi := &file_interop_orders_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MapAfterNested_Inner.ProtoReflect.Descriptor instead.
+func (*MapAfterNested_Inner) Descriptor() ([]byte, []int) {
+	return file_interop_orders_proto_rawDescGZIP(), []int{3, 0}
+}
+
+func (x *MapAfterNested_Inner) GetValue() string {
 	if x != nil {
 		return x.Value
 	}
@@ -442,7 +543,15 @@ const file_interop_orders_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a\x1d\n" +
 	"\x05Inner\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\tR\x05valueB6Z4github.com/srkit-go/srkit/internal/interop/interoppbb\x06proto3"
+	"\x05value\x18\x01 \x01(\tR\x05value\"\xea\x01\n" +
+	"\x0eMapAfterNested\x12B\n" +
+	"\x06labels\x18\x01 \x03(\v2*.interop.orders.MapAfterNested.LabelsEntryR\x06labels\x12:\n" +
+	"\x05inner\x18\x02 \x01(\v2$.interop.orders.MapAfterNested.InnerR\x05inner\x1a\x1d\n" +
+	"\x05Inner\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\tR\x05value\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B6Z4github.com/srkit-go/srkit/internal/interop/interoppbb\x06proto3"
 
 var (
 	file_interop_orders_proto_rawDescOnce sync.Once
@@ -456,33 +565,38 @@ func file_interop_orders_proto_rawDescGZIP() []byte {
 	return file_interop_orders_proto_rawDescData
 }
 
-var file_interop_orders_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_interop_orders_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_interop_orders_proto_goTypes = []any{
 	(*Order)(nil),                 // 0: interop.orders.Order
 	(*Refund)(nil),                // 1: interop.orders.Refund
 	(*Tagged)(nil),                // 2: interop.orders.Tagged
-	(*Order_Line)(nil),            // 3: interop.orders.Order.Line
-	(*Order_Line_Discount)(nil),   // 4: interop.orders.Order.Line.Discount
-	nil,                           // 5: interop.orders.Tagged.LabelsEntry
-	(*Tagged_Inner)(nil),          // 6: interop.orders.Tagged.Inner
-	(*Money)(nil),                 // 7: interop.common.Money
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(Channel)(0),                  // 9: interop.common.Channel
+	(*MapAfterNested)(nil),        // 3: interop.orders.MapAfterNested
+	(*Order_Line)(nil),            // 4: interop.orders.Order.Line
+	(*Order_Line_Discount)(nil),   // 5: interop.orders.Order.Line.Discount
+	nil,                           // 6: interop.orders.Tagged.LabelsEntry
+	(*Tagged_Inner)(nil),          // 7: interop.orders.Tagged.Inner
+	(*MapAfterNested_Inner)(nil),  // 8: interop.orders.MapAfterNested.Inner
+	nil,                           // 9: interop.orders.MapAfterNested.LabelsEntry
+	(*Money)(nil),                 // 10: interop.common.Money
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(Channel)(0),                  // 12: interop.common.Channel
 }
 var file_interop_orders_proto_depIdxs = []int32{
-	7, // 0: interop.orders.Order.total:type_name -> interop.common.Money
-	3, // 1: interop.orders.Order.lines:type_name -> interop.orders.Order.Line
-	8, // 2: interop.orders.Order.placed_at:type_name -> google.protobuf.Timestamp
-	9, // 3: interop.orders.Order.channel:type_name -> interop.common.Channel
-	7, // 4: interop.orders.Refund.amount:type_name -> interop.common.Money
-	5, // 5: interop.orders.Tagged.labels:type_name -> interop.orders.Tagged.LabelsEntry
-	6, // 6: interop.orders.Tagged.inner:type_name -> interop.orders.Tagged.Inner
-	4, // 7: interop.orders.Order.Line.discount:type_name -> interop.orders.Order.Line.Discount
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	10, // 0: interop.orders.Order.total:type_name -> interop.common.Money
+	4,  // 1: interop.orders.Order.lines:type_name -> interop.orders.Order.Line
+	11, // 2: interop.orders.Order.placed_at:type_name -> google.protobuf.Timestamp
+	12, // 3: interop.orders.Order.channel:type_name -> interop.common.Channel
+	10, // 4: interop.orders.Refund.amount:type_name -> interop.common.Money
+	6,  // 5: interop.orders.Tagged.labels:type_name -> interop.orders.Tagged.LabelsEntry
+	7,  // 6: interop.orders.Tagged.inner:type_name -> interop.orders.Tagged.Inner
+	9,  // 7: interop.orders.MapAfterNested.labels:type_name -> interop.orders.MapAfterNested.LabelsEntry
+	8,  // 8: interop.orders.MapAfterNested.inner:type_name -> interop.orders.MapAfterNested.Inner
+	5,  // 9: interop.orders.Order.Line.discount:type_name -> interop.orders.Order.Line.Discount
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_interop_orders_proto_init() }
@@ -501,7 +615,7 @@ func file_interop_orders_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_interop_orders_proto_rawDesc), len(file_interop_orders_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -73,7 +73,8 @@ func theirProtoDeserializer(t *testing.T, c schemaregistry.Client, part serde.Ty
 		t.Fatal(err)
 	}
 	for _, m := range []proto.Message{&interoppb.Order{}, &interoppb.Order_Line{}, &interoppb.Order_Line_Discount{},
-		&interoppb.Refund{}, &interoppb.Tagged{}, &interoppb.Tagged_Inner{}, &interoppb.Money{}} {
+		&interoppb.Refund{}, &interoppb.Tagged{}, &interoppb.Tagged_Inner{}, &interoppb.MapAfterNested{},
+		&interoppb.MapAfterNested_Inner{}, &interoppb.Money{}} {
 		if err := d.ProtoRegistry.RegisterMessage(m.ProtoReflect().Type()); err != nil {
 			t.Fatal(err)
 		}
@@ -214,6 +215,7 @@ func srkitSerializers(t *testing.T, client *registry.Client, part srserde.Part, 
 		"nested-twice": srkitSerializer[*interoppb.Order_Line_Discount](t, client, part, opts...),
 		"with-map":     srkitSerializer[*interoppb.Tagged](t, client, part, opts...),
 		"map-sibling":  srkitSerializer[*interoppb.Tagged_Inner](t, client, part, opts...),
+		"map-after":    srkitSerializer[*interoppb.MapAfterNested_Inner](t, client, part, opts...),
 	}
 }
 
@@ -237,6 +239,7 @@ func srkitDeserializers(t *testing.T, client *registry.Client, part srserde.Part
 		"nested-twice": srkitDeserializer[*interoppb.Order_Line_Discount](t, client, part, opts...),
 		"with-map":     srkitDeserializer[*interoppb.Tagged](t, client, part, opts...),
 		"map-sibling":  srkitDeserializer[*interoppb.Tagged_Inner](t, client, part, opts...),
+		"map-after":    srkitDeserializer[*interoppb.MapAfterNested_Inner](t, client, part, opts...),
 	}
 }
 
