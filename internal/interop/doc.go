@@ -1,9 +1,22 @@
 // Package interop checks that Confluent's official Go client
 // (github.com/confluentinc/confluent-kafka-go/v2/schemaregistry) works
-// unchanged against srkit's mock registry over HTTP.
+// unchanged against srkit's mock registry over HTTP, and that srkit's
+// serializers are byte-compatible with Confluent's Go serializers:
+//
+//   - this package: the registry API (interop_test.go, serde_test.go),
+//     JSON Schema (jsonschema_test.go) and Avro (avro_*_test.go) serde
+//     interop;
+//   - protobufinterop: Protobuf serde interop, with Go code generated from
+//     protos/ into interoppb (go generate ./interoppb);
+//   - interoptest: the helpers they share.
 //
 // It is its own module so that the main go.mod never requires
 // confluent-kafka-go (which needs cgo and librdkafka). Run it with
 //
-//	cd internal/interop && go test -race ./...
+//	cd internal/interop && GOFLAGS=-mod=mod go test -race ./...
+//
+// protobufinterop panics at start unless
+// GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn is set: srkit and
+// confluent-kafka-go both register Confluent's .proto files in the
+// process-wide protobuf registry (see that package's doc).
 package interop
