@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -383,3 +385,36 @@ func BenchmarkSerializeWarmParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestRegistryOutageIsNotUnknownSchema(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	client, err := registry.New(registry.URLs(srv.URL), registry.Retries(0, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, serde.NewDeserializerConfig())
+	_, err = de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
+	if err == nil || errors.Is(err, serde.ErrUnknownSchema) {
+		t.Fatalf("outage reported as %v", err)
+	}
+	if !errors.Is(err, registry.ErrorCode(503)) {
+		t.Fatalf("outage error does not carry the 503: %v", err)
+	}
+}
+
+func TestWrongSchemaType(t *testing.T) {
+	client, _ := fixture(t)
+	de, _ := serde.NewDeserializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, serde.NewDeserializerConfig())
+	_, err := de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
+	if !errors.Is(err, serde.ErrWrongSchemaType) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// jsonCodec claims to read JSON Schema data; the fixture only holds Avro.
+type jsonCodec struct{ *rawCodec }
+
+func (jsonCodec) SchemaType() registry.SchemaType { return registry.JSON }

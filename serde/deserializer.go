@@ -12,7 +12,13 @@ import (
 // ErrUnknownSchema: the registry does not know the schema a message names
 // (it was deleted, or the message comes from another registry). The error
 // also matches the registry's own error, e.g. [registry.ErrSchemaNotFound].
+// Registry outages are not unknown schemas: they give the registry's error
+// (a transport error or a [*registry.Error] with a 5xx status).
 var ErrUnknownSchema = errors.New("serde: unknown schema")
+
+// ErrWrongSchemaType: the message's schema is of another format than the
+// deserializer reads (an Avro deserializer met a Protobuf schema).
+var ErrWrongSchemaType = errors.New("serde: wrong schema type")
 
 // UnknownSchemaError is returned when a message's schema reference does not
 // resolve. It matches [ErrUnknownSchema] and unwraps to the registry error.
@@ -279,10 +285,15 @@ func (d *Deserializer[T]) fetchSchema(ctx context.Context, ref SchemaRef, sk sch
 		reg, err = d.client.SchemaByID(ctx, ref.ID)
 	}
 	if err != nil {
-		return nil, &UnknownSchemaError{Ref: ref, Err: err}
+		if errors.Is(err, registry.ErrSchemaNotFound) || errors.Is(err, registry.ErrNotFound) {
+			return nil, &UnknownSchemaError{Ref: ref, Err: err}
+		}
+		// An outage or a refusal (401, 403, 5xx) says nothing about the
+		// message: callers must not treat it as a poison record.
+		return nil, fmt.Errorf("serde: fetching schema %s: %w", ref, err)
 	}
 	if reg.Type() != d.codec.SchemaType() {
-		return nil, fmt.Errorf("serde: schema %s is %s, this deserializer reads %s", ref, reg.Type(), d.codec.SchemaType())
+		return nil, fmt.Errorf("%w: schema %s is %s, this deserializer reads %s", ErrWrongSchemaType, ref, reg.Type(), d.codec.SchemaType())
 	}
 	w, err := resolve(ctx, d.client, reg)
 	if err != nil {
