@@ -38,12 +38,6 @@ func (c *cowMap[K, V]) store(k K, v V) {
 	c.m.Store(&n)
 }
 
-func (c *cowMap[K, V]) clear() {
-	c.mu.Lock()
-	c.m.Store(nil)
-	c.mu.Unlock()
-}
-
 func lenOf[K comparable, V any](m *map[K]V) int {
 	if m == nil {
 		return 0
@@ -89,15 +83,28 @@ func (f *flight[K, V]) do(ctx context.Context, k K, fn func() (V, error)) (V, er
 		c := &flightCall[V]{done: make(chan struct{})}
 		f.calls[k] = c
 		f.mu.Unlock()
+		return f.lead(k, c, fn)
+	}
+}
 
-		c.v, c.err = fn()
+// lead runs fn for the waiters of c. Whatever happens in fn, even a panic
+// (which goes on up the leader's stack), the call ends: its waiters wake up
+// and the next call for k starts afresh instead of waiting forever.
+func (f *flight[K, V]) lead(k K, c *flightCall[V], fn func() (V, error)) (V, error) {
+	c.err = errFlightPanicked
+	defer func() {
 		f.mu.Lock()
 		delete(f.calls, k)
 		f.mu.Unlock()
 		close(c.done)
-		return c.v, c.err
-	}
+	}()
+	c.v, c.err = fn()
+	return c.v, c.err
 }
+
+// errFlightPanicked is what waiters get when the call they waited for
+// panicked.
+var errFlightPanicked = errors.New("serde: building the schema's codec panicked in another goroutine")
 
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
