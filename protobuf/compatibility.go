@@ -307,21 +307,13 @@ func (c *differ) compareField(o, u protoreflect.FieldDescriptor) {
 	if o.Name() != u.Name() {
 		c.add(FieldNameChanged)
 	}
-	c.compareFieldTypes(o, u)
-	// A singular field that became repeated or back.
-	if !o.IsMap() && !u.IsMap() && o.IsList() != u.IsList() {
-		ok, uk := fieldKind(o), fieldKind(u)
-		if ok == kindScalar && uk == kindScalar {
-			if scalarKind(o) == scalarStringOrBytes && scalarKind(u) == scalarStringOrBytes {
-				c.add(FieldStringOrBytesLabelChanged)
-			} else {
-				c.add(FieldNumericLabelChanged)
-			}
-		}
-	}
+	c.compareFieldTypes(o, u, writtenLabel(o), writtenLabel(u))
 }
 
-func (c *differ) compareFieldTypes(o, u protoreflect.FieldDescriptor) {
+// compareFieldTypes compares the types of two fields and, for scalars of
+// the same group, their labels (labelNone skips that check, as for map
+// keys and values).
+func (c *differ) compareFieldTypes(o, u protoreflect.FieldDescriptor, ol, ul label) {
 	ok, uk := fieldKind(o), fieldKind(u)
 	if ok != uk {
 		c.add(FieldKindChanged)
@@ -329,14 +321,20 @@ func (c *differ) compareFieldTypes(o, u protoreflect.FieldDescriptor) {
 	}
 	switch ok {
 	case kindScalar:
-		if scalarKind(o) != scalarKind(u) {
+		switch {
+		case scalarKind(o) != scalarKind(u):
 			c.add(FieldScalarKindChanged)
+		case ol == labelNone || ul == labelNone || ol == ul:
+		case scalarKind(o) == scalarStringOrBytes:
+			c.add(FieldStringOrBytesLabelChanged)
+		default:
+			c.add(FieldNumericLabelChanged)
 		}
 	case kindMessage:
 		c.compareMessageTypes(o.Message(), u.Message())
 	case kindMap:
-		c.compareFieldTypes(o.MapKey(), u.MapKey())
-		c.compareFieldTypes(o.MapValue(), u.MapValue())
+		c.compareFieldTypes(o.MapKey(), u.MapKey(), labelNone, labelNone)
+		c.compareFieldTypes(o.MapValue(), u.MapValue(), labelNone, labelNone)
 	}
 }
 

@@ -27,6 +27,33 @@ func fieldKind(f protoreflect.FieldDescriptor) kind {
 	return kindScalar // scalars and enums
 }
 
+// label is a field's label as written in .proto text, which is what
+// Confluent's diff compares (it reads schemas with Square Wire's parser):
+// proto3 fields without "optional", map fields and oneof members have
+// none.
+type label int
+
+const (
+	labelNone label = iota
+	labelOptional
+	labelRequired
+	labelRepeated
+)
+
+func writtenLabel(f protoreflect.FieldDescriptor) label {
+	switch {
+	case f.IsMap() || realOneof(f) != nil:
+		return labelNone
+	case f.Cardinality() == protoreflect.Repeated:
+		return labelRepeated
+	case f.Cardinality() == protoreflect.Required:
+		return labelRequired
+	case f.HasOptionalKeyword():
+		return labelOptional
+	}
+	return labelNone
+}
+
 type scalarGroup int
 
 const (
