@@ -7,18 +7,30 @@ import (
 	"github.com/srkit-go/srkit/registry"
 )
 
-// configScope returns the config/mode key a request addresses: the
-// {subject}, else the request's context, else global; and the subject for
-// messages.
-func configScope(req *http.Request) (key string, q qualified, isSubject bool) {
+// configScope is what a /config or /mode request addresses.
+type configScope struct {
+	key string    // the configs/modes key: "" global, ":.ctx:" a context, else a qualified subject
+	q   qualified // the subject (name "" for a context)
+	// own is set for a subject or a context: the real server rewrites
+	// /contexts/{ctx}/config to /config/:.ctx:, so a context's config and
+	// mode behave like a subject's (40408/40409 on GET when unset, 40401
+	// on DELETE).
+	own bool
+	// subject is set when a {subject} other than a bare context is named.
+	subject bool
+}
+
+// scopeOf returns the scope a request addresses: the {subject}, else the
+// request's context, else global.
+func scopeOf(req *http.Request) configScope {
 	if req.PathValue("subject") != "" {
-		q = reqSubject(req)
-		return q.String(), q, true
+		q := reqSubject(req)
+		return configScope{key: q.String(), q: q, own: q.String() != "", subject: q.name != ""}
 	}
 	if ctx := reqContext(req); ctx != "" {
-		return contextScope(ctx), qualified{ctx: ctx}, false
+		return configScope{key: contextScope(ctx), q: qualified{ctx: ctx}, own: true}
 	}
-	return "", qualified{}, false
+	return configScope{}
 }
 
 // configUpdate is the body of PUT /config (ConfigUpdateRequest). The level
@@ -39,37 +51,34 @@ type configUpdate struct {
 
 // getConfig serves GET /config and /config/{subject}.
 func (r *Registry) getConfig(w http.ResponseWriter, req *http.Request) {
-	key, q, isSubject := configScope(req)
+	sc := scopeOf(req)
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	cfg, ok := r.st.configs[key]
+	cfg, ok := r.st.configs[sc.key]
 	switch {
 	case ok:
-	case boolParam(req, "defaultToGlobal") || !isSubject:
-		cfg = r.st.configInScope(q)
+	case boolParam(req, "defaultToGlobal") || !sc.own:
+		cfg = r.st.configInScope(sc.q)
 		if cfg.CompatibilityLevel == "" {
-			cfg.CompatibilityLevel = r.st.compatibilityLevel(q)
+			cfg.CompatibilityLevel = r.st.compatibilityLevel(sc.q)
 		}
 	default:
-		writeError(w, errSubjectCompatNotConfigured(q.String()))
+		writeError(w, errSubjectCompatNotConfigured(sc.q.String()))
 		return
 	}
 	writeJSON(w, cfg)
 }
 
 // putConfig serves PUT /config and /config/{subject}: it merges the set
-// fields into the scope's config and echoes the request.
+// fields into the scope's config and answers the resulting config in the
+// request's form ("compatibility"), as Confluent 8 does.
 func (r *Registry) putConfig(w http.ResponseWriter, req *http.Request) {
 	var body configUpdate
 	if aerr := readJSON(req, &body); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	key, q, isSubject := configScope(req)
-	if isSubject && !validSubject(q) {
-		writeError(w, errInvalidSubject(q.String()))
-		return
-	}
+	sc := scopeOf(req)
 	level := body.Compatibility
 	if level == "" {
 		level = body.CompatibilityLevel
@@ -89,8 +98,12 @@ func (r *Registry) putConfig(w http.ResponseWriter, req *http.Request) {
 		writeError(w, aerr)
 		return
 	}
+	if sc.subject && !validSubject(sc.q) {
+		writeError(w, errInvalidSubject(sc.q.String()))
+		return
+	}
 	r.mu.Lock()
-	cfg := r.st.configs[key]
+	cfg := r.st.configs[sc.key]
 	if level != "" {
 		cfg.CompatibilityLevel = level
 	}
@@ -121,27 +134,34 @@ func (r *Registry) putConfig(w http.ResponseWriter, req *http.Request) {
 	if body.OverrideRuleSet != nil {
 		cfg.OverrideRuleSet = body.OverrideRuleSet
 	}
-	r.st.configs[key] = cfg
+	r.st.configs[sc.key] = cfg
 	r.mu.Unlock()
-	body.Compatibility, body.CompatibilityLevel = level, ""
-	writeJSON(w, body)
+	writeJSON(w, configUpdate{
+		Compatibility: cfg.CompatibilityLevel, Alias: cfg.Alias, Normalize: cfg.Normalize,
+		ValidateFields: cfg.ValidateFields, ValidateRules: cfg.ValidateRules,
+		CompatibilityGroup: cfg.CompatibilityGroup,
+		DefaultMetadata:    cfg.DefaultMetadata, OverrideMetadata: cfg.OverrideMetadata,
+		DefaultRuleSet: cfg.DefaultRuleSet, OverrideRuleSet: cfg.OverrideRuleSet,
+	})
 }
 
 // deleteConfig serves DELETE /config and /config/{subject}: it removes the
-// scope's config (resets the global one to BACKWARD) and answers the old one.
+// scope's config (resets the global one to the registry's initial level)
+// and answers the old one. A subject or context without a config of its
+// own answers 40401, as the real server does.
 func (r *Registry) deleteConfig(w http.ResponseWriter, req *http.Request) {
-	key, q, isSubject := configScope(req)
+	sc := scopeOf(req)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	old, ok := r.st.configs[key]
-	if !ok && isSubject {
-		writeError(w, errSubjectCompatNotConfigured(q.String()))
+	old, ok := r.st.configs[sc.key]
+	if !ok && sc.own {
+		writeError(w, errSubjectNotFound(sc.q.String()))
 		return
 	}
-	if key == "" {
-		r.st.configs[""] = registry.Config{CompatibilityLevel: registry.Backward}
+	if sc.key == "" {
+		r.st.configs[""] = registry.Config{CompatibilityLevel: r.st.defaultLevel}
 	} else {
-		delete(r.st.configs, key)
+		delete(r.st.configs, sc.key)
 	}
 	writeJSON(w, old)
 }
@@ -152,16 +172,16 @@ type modeBody struct {
 
 // getMode serves GET /mode and /mode/{subject}.
 func (r *Registry) getMode(w http.ResponseWriter, req *http.Request) {
-	key, q, isSubject := configScope(req)
+	sc := scopeOf(req)
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	m, ok := r.st.modes[key]
+	m, ok := r.st.modes[sc.key]
 	switch {
 	case ok:
-	case boolParam(req, "defaultToGlobal") || !isSubject:
-		m = r.st.modeInScope(q)
+	case boolParam(req, "defaultToGlobal") || !sc.own:
+		m = r.st.modeInScope(sc.q)
 	default:
-		writeError(w, errSubjectModeNotConfigured(q.String()))
+		writeError(w, errSubjectModeNotConfigured(sc.q.String()))
 		return
 	}
 	writeJSON(w, modeBody{m})
@@ -175,9 +195,9 @@ func (r *Registry) putMode(w http.ResponseWriter, req *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	key, q, isSubject := configScope(req)
-	if isSubject && !validSubject(q) {
-		writeError(w, errInvalidSubject(q.String()))
+	sc := scopeOf(req)
+	if sc.subject && !validSubject(sc.q) {
+		writeError(w, errInvalidSubject(sc.q.String()))
 		return
 	}
 	m := registry.Mode(strings.ToUpper(string(body.Mode)))
@@ -187,21 +207,21 @@ func (r *Registry) putMode(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if m == registry.Import && !boolParam(req, "force") && r.hasSchemasIn(key, q, isSubject) {
+	if m == registry.Import && !boolParam(req, "force") && r.hasSchemasIn(sc) {
 		writeError(w, errNotPermitted("Cannot import since found existing subjects"))
 		return
 	}
-	r.st.modes[key] = m
+	r.st.modes[sc.key] = m
 	writeJSON(w, modeBody{m})
 }
 
 // hasSchemasIn reports whether the mode scope holds any subject version.
-func (r *Registry) hasSchemasIn(key string, q qualified, isSubject bool) bool {
-	if isSubject {
-		return r.st.hasSubject(q, true)
+func (r *Registry) hasSchemasIn(sc configScope) bool {
+	if sc.subject {
+		return r.st.hasSubject(sc.q, true)
 	}
 	for name, c := range r.st.contexts {
-		if key != "" && name != q.ctx {
+		if sc.key != "" && name != sc.q.ctx {
 			continue
 		}
 		if len(c.subjects) > 0 {
@@ -212,20 +232,22 @@ func (r *Registry) hasSchemasIn(key string, q qualified, isSubject bool) bool {
 }
 
 // deleteMode serves DELETE /mode and /mode/{subject}: it removes the scope's
-// mode (resets the global one to READWRITE) and answers the old one.
+// mode (resets the global one to READWRITE) and answers the old one. A
+// subject or context without a mode of its own answers 40401, as the real
+// server does.
 func (r *Registry) deleteMode(w http.ResponseWriter, req *http.Request) {
-	key, q, isSubject := configScope(req)
+	sc := scopeOf(req)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	old, ok := r.st.modes[key]
-	if !ok && isSubject {
-		writeError(w, errSubjectModeNotConfigured(q.String()))
+	old, ok := r.st.modes[sc.key]
+	if !ok && sc.own {
+		writeError(w, errSubjectNotFound(sc.q.String()))
 		return
 	}
-	if key == "" {
+	if sc.key == "" {
 		r.st.modes[""] = registry.ReadWrite
 	} else {
-		delete(r.st.modes, key)
+		delete(r.st.modes, sc.key)
 	}
 	if !ok {
 		old = registry.ReadWrite

@@ -1,6 +1,10 @@
 package mockregistry
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/srkit-go/srkit/registry"
+)
 
 func TestConfig(t *testing.T) {
 	r := newTest(t)
@@ -13,10 +17,12 @@ func TestConfig(t *testing.T) {
 			`{"error_code":42203,"message":"Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"}`},
 		{"GET", "/config/s", "", 200, `{"compatibilityLevel":"FULL_TRANSITIVE"}`},
 		// PUT merges: the level stays when only the group is set.
-		{"PUT", "/config/s", `{"compatibilityGroup":"major"}`, 200, `{"compatibilityGroup":"major"}`},
+		// PUT answers the resulting config, as Confluent 8 does.
+		{"PUT", "/config/s", `{"compatibilityGroup":"major"}`, 200, `{"compatibility":"FULL_TRANSITIVE","compatibilityGroup":"major"}`},
 		{"GET", "/config/s", "", 200, `{"compatibilityLevel":"FULL_TRANSITIVE","compatibilityGroup":"major"}`},
 		{"DELETE", "/config/s", "", 200, `{"compatibilityLevel":"FULL_TRANSITIVE","compatibilityGroup":"major"}`},
-		{"DELETE", "/config/s", "", 404, `{"error_code":40408,"message":"Subject 's' does not have subject-level compatibility configured"}`},
+		// The real server answers 40401 (not 40408) when there is nothing to delete.
+		{"DELETE", "/config/s", "", 404, `{"error_code":40401,"message":"Subject 's' not found."}`},
 		{"PUT", "/config", `{"compatibility":"none"}`, 200, `{"compatibility":"NONE"}`},
 		{"GET", "/config", "", 200, `{"compatibilityLevel":"NONE"}`},
 		{"DELETE", "/config", "", 200, `{"compatibilityLevel":"NONE"}`},
@@ -141,11 +147,12 @@ func TestModes(t *testing.T) {
 		{"POST", "/subjects/s/versions", body(userV1), 200, ""},
 		{"PUT", "/mode/s", `{"mode":"READONLY"}`, 200, `{"mode":"READONLY"}`},
 		{"PUT", "/mode/s", `{"mode":"SLEEPY"}`, 422,
-			`{"error_code":42204,"message":"Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, and IMPORT."}`},
+			`{"error_code":42204,"message":"Invalid mode. Valid values are READWRITE, READONLY, and IMPORT."}`},
 		{"POST", "/subjects/s/versions", body(userV2), 422, `{"error_code":42205,"message":"Subject s is in read-only mode"}`},
 		{"DELETE", "/subjects/s/versions/1", "", 422, ""},
 		{"GET", "/subjects/s/versions/1", "", 200, ""},
 		{"DELETE", "/mode/s", "", 200, `{"mode":"READONLY"}`},
+		{"DELETE", "/mode/s", "", 404, `{"error_code":40401,"message":"Subject 's' not found."}`},
 		{"POST", "/subjects/s/versions", body(userV2), 200, ""},
 		// IMPORT: only on an empty subject unless forced; ids and versions come from the request.
 		{"PUT", "/mode/s", `{"mode":"IMPORT"}`, 422, `{"error_code":42205,"message":"Cannot import since found existing subjects"}`},
@@ -166,5 +173,57 @@ func TestModes(t *testing.T) {
 		{"PUT", "/mode", `{"mode":"READWRITE"}`, 200, ""},
 		{"DELETE", "/mode/imp", "", 200, ""},
 		{"POST", "/subjects/fresh/versions", body(`"boolean"`), 200, `{"id":101,"version":1,"guid":"<guid>","schema":"\"boolean\""}`},
+	})
+}
+
+// A context's config and mode live under the key ":.ctx:", as if the
+// context were a subject: the real server rewrites /contexts/.ctx/config
+// to /config/:.ctx:.
+func TestContextConfigAndMode(t *testing.T) {
+	r := newTest(t)
+	run(t, r.Handler(), []step{
+		{"GET", "/contexts/.stg/config", "", 404, `{"error_code":40408,"message":"Subject ':.stg:' does not have subject-level compatibility configured"}`},
+		{"GET", "/contexts/.stg/config?defaultToGlobal=true", "", 200, `{"compatibilityLevel":"BACKWARD"}`},
+		{"DELETE", "/contexts/.stg/config", "", 404, `{"error_code":40401,"message":"Subject ':.stg:' not found."}`},
+		{"PUT", "/contexts/.stg/config", `{"compatibility":"NONE"}`, 200, `{"compatibility":"NONE"}`},
+		{"GET", "/config/:.stg:", "", 200, `{"compatibilityLevel":"NONE"}`},
+		{"GET", "/contexts/stg/config", "", 200, `{"compatibilityLevel":"NONE"}`},
+		{"GET", "/config/:.stg:s?defaultToGlobal=true", "", 200, `{"compatibilityLevel":"NONE"}`},
+		{"GET", "/config", "", 200, `{"compatibilityLevel":"BACKWARD"}`},
+		{"DELETE", "/config/:.stg:", "", 200, `{"compatibilityLevel":"NONE"}`},
+		// The default context's scope is the global one.
+		{"GET", "/contexts/./config", "", 200, `{"compatibilityLevel":"BACKWARD"}`},
+		{"GET", "/config/:.:", "", 200, `{"compatibilityLevel":"BACKWARD"}`},
+
+		{"GET", "/contexts/.stg/mode", "", 404, `{"error_code":40409,"message":"Subject ':.stg:' does not have subject-level mode configured"}`},
+		{"GET", "/contexts/.stg/mode?defaultToGlobal=true", "", 200, `{"mode":"READWRITE"}`},
+		{"DELETE", "/contexts/.stg/mode", "", 404, `{"error_code":40401,"message":"Subject ':.stg:' not found."}`},
+		{"PUT", "/contexts/.stg/mode", `{"mode":"READONLY"}`, 200, `{"mode":"READONLY"}`},
+		{"POST", "/subjects/:.stg:s/versions", body(userV1), 422, `{"error_code":42205,"message":"Subject :.stg:s is in read-only mode"}`},
+		{"POST", "/subjects/s/versions", body(userV1), 200, ""},
+		{"DELETE", "/mode/:.stg:", "", 200, `{"mode":"READONLY"}`},
+		{"POST", "/subjects/:.stg:s/versions", body(userV1), 200, ""},
+	})
+}
+
+// DELETE /config resets the global level to the registry's initial one.
+func TestDeleteGlobalConfigResetsToInitialLevel(t *testing.T) {
+	r := newTest(t, WithCompatibility(registry.Full))
+	run(t, r.Handler(), []step{
+		{"PUT", "/config", `{"compatibility":"NONE"}`, 200, `{"compatibility":"NONE"}`},
+		{"DELETE", "/config", "", 200, `{"compatibilityLevel":"NONE"}`},
+		{"GET", "/config", "", 200, `{"compatibilityLevel":"FULL"}`},
+	})
+}
+
+// "/contexts/./..." names the default context (http.ServeMux would
+// redirect it).
+func TestDefaultContextPrefix(t *testing.T) {
+	r := newTest(t)
+	run(t, r.Handler(), []step{
+		{"POST", "/contexts/./subjects/s/versions", body(userV1), 200, ""},
+		{"GET", "/contexts/./subjects", "", 200, `["s"]`},
+		{"GET", "/subjects/s/versions", "", 200, `[1]`},
+		{"DELETE", "/contexts/.", "", 422, `{"error_code":42211,"message":"The specified context ':.:' is not empty."}`},
 	})
 }

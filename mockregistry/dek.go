@@ -20,6 +20,10 @@ import (
 // that DEK answers the same keyMaterial. DEKs created with
 // encryptedKeyMaterial keep it and have no keyMaterial.
 
+// minDekVersion is a DEK's first version: the one GET .../deks/{subject}
+// answers and a create without a version makes.
+const minDekVersion = 1
+
 // The DEK algorithms (DekFormat).
 const (
 	dekAES128GCM = "AES128_GCM"
@@ -150,7 +154,8 @@ func (d *dekStore) versions(kek, subject, algorithm string, deleted bool) []*dek
 	return out
 }
 
-// dekFor resolves {version} (latest when absent) of the request's DEK.
+// dekFor returns version (registry.Latest for the latest) of the DEK, or
+// nil.
 func (d *dekStore) dekFor(kek, subject, algorithm string, version int, deleted bool) *dekJSON {
 	vs := d.versions(kek, subject, algorithm, deleted)
 	if len(vs) == 0 {

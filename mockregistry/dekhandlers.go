@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-
-	"github.com/srkit-go/srkit/registry"
 )
 
 // DEK handlers of the DEK Registry.
@@ -71,7 +69,7 @@ func (r *Registry) createDek(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if body.Version == 0 {
-		body.Version = 1
+		body.Version = minDekVersion
 	}
 	if body.Version < 0 {
 		writeError(w, errInvalidVersion(strconv.Itoa(body.Version)))
@@ -107,8 +105,9 @@ func (r *Registry) createDek(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, *d)
 }
 
-// getDek serves GET .../deks/{subject} (the latest version) and
-// .../deks/{subject}/versions/{version}.
+// getDek serves GET .../deks/{subject} (version 1, as the real server
+// answers and confluent-kafka-go's GetDek expects) and
+// .../deks/{subject}/versions/{version} ("latest" or -1 for the latest).
 func (r *Registry) getDek(w http.ResponseWriter, req *http.Request) {
 	name, subject := req.PathValue("name"), req.PathValue("subject")
 	version, aerr := dekVersion(req)
@@ -141,11 +140,12 @@ func (r *Registry) getDek(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, *d)
 }
 
-// dekVersion reads {version} of a DEK path; absent means latest.
+// dekVersion reads {version} of a DEK path; absent means the first
+// version (DekRegistry.MIN_VERSION).
 func dekVersion(req *http.Request) (int, *apiError) {
 	v := req.PathValue("version")
 	if v == "" {
-		return registry.Latest, nil
+		return minDekVersion, nil
 	}
 	return parseVersion(v)
 }

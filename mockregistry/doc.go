@@ -56,7 +56,11 @@
 //     defaultToGlobal; modes READWRITE, READONLY, READONLY_OVERRIDE (42205 on
 //     writes) and IMPORT (register with an explicit id and version; 42207
 //     when the id conflicts; IMPORT on a non-empty scope needs force=true).
-//     PUT /config merges the fields it sets into the existing config.
+//     PUT /config merges the fields it sets into the existing config and
+//     answers the result. A context's config and mode
+//     (/contexts/{ctx}/config, /config/:.ctx:) behave as a subject's, as
+//     the real server stores them: 40408/40409 on GET when unset, 40401 on
+//     DELETE.
 //   - defaultMetadata/overrideMetadata and defaultRuleSet/overrideRuleSet
 //     merged on register (default, then the request's or the latest
 //     version's, then override); rule sets validated (42210).
@@ -81,7 +85,9 @@
 // doc, shared, ts, deleted) and DEKs (kekName, subject, version, algorithm,
 // encryptedKeyMaterial, keyMaterial, ts, deleted) with versions, latest,
 // soft and permanent delete, undelete, and the real error codes (40470,
-// 40471, 40472, 40971, 42271, 42272). The algorithm defaults to AES256_GCM.
+// 40471, 40472, 40971, 42271, 42272). The algorithm defaults to AES256_GCM;
+// GET .../deks/{subject} without a version answers version 1, as the real
+// server does (.../versions/latest answers the latest).
 //
 // Options: required basic auth or bearer token (401 otherwise), initial
 // global compatibility, seeded schemas, formats, a clock, and fault

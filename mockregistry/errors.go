@@ -81,7 +81,7 @@ func errInvalidCompatibility() *apiError {
 }
 
 func errInvalidMode() *apiError {
-	return newErr(registry.ErrInvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, and IMPORT.")
+	return newErr(registry.ErrInvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.")
 }
 
 func errNotPermitted(msg string) *apiError { return newErr(registry.ErrOperationNotPermitted, msg) }
@@ -124,7 +124,7 @@ func errKeyExists(name string) *apiError {
 func errInvalidKey(field string) *apiError { return newErr(registry.ErrInvalidKey, field) }
 
 func errKeyReferenceExists(name string) *apiError {
-	return newErr(registry.ErrKeyReferenceExists, fmt.Sprintf("Key '%s' still has references", name))
+	return newErr(registry.ErrKeyReferenceExists, fmt.Sprintf("One or more references exist to the key %s", name))
 }
 
 // Errors of the HTTP layer (Jersey's answers in the real server).

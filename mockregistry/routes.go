@@ -68,7 +68,40 @@ func (r *Registry) routes() http.Handler {
 	mux.HandleFunc("GET /v1/metadata/version", r.serverVersion)
 
 	r.dekRoutes(mux)
-	return r.middleware(jsonErrors(mux))
+	return r.middleware(defaultContextPaths(jsonErrors(mux)))
+}
+
+// defaultContextPaths serves "/contexts/./..." (the default context, which
+// clients such as franz-go's name ".") as the path without the prefix, and
+// "/contexts/." as "/contexts/:.:". http.ServeMux would otherwise redirect
+// them to a cleaned path that names no context.
+func defaultContextPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		p, ok := stripDefaultContext(req.URL.Path)
+		if !ok {
+			next.ServeHTTP(w, req)
+			return
+		}
+		u := *req.URL
+		u.Path = p
+		u.RawPath, _ = stripDefaultContext(u.RawPath)
+		r2 := req.Clone(req.Context())
+		r2.URL = &u
+		next.ServeHTTP(w, r2)
+	})
+}
+
+// stripDefaultContext rewrites a path that starts with the default
+// context's prefix "/contexts/.".
+func stripDefaultContext(p string) (string, bool) {
+	const dot = "/contexts/."
+	switch {
+	case p == dot || p == dot+"/":
+		return "/contexts/:.:", true
+	case strings.HasPrefix(p, dot+"/"):
+		return p[len(dot):], true
+	}
+	return p, false
 }
 
 // jsonErrors answers paths and methods the mux does not serve with the JSON

@@ -20,6 +20,8 @@ type store struct {
 	// context, any other key a qualified subject.
 	configs map[string]registry.Config
 	modes   map[string]registry.Mode
+	// defaultLevel is the global level DELETE /config resets to.
+	defaultLevel registry.CompatibilityLevel
 }
 
 // schemaContext is one schema context: its own ID space and subjects.
@@ -60,6 +62,8 @@ func newStore(level registry.CompatibilityLevel) *store {
 		guidByKey: map[string]string{},
 		configs:   map[string]registry.Config{"": {CompatibilityLevel: level}},
 		modes:     map[string]registry.Mode{"": registry.ReadWrite},
+
+		defaultLevel: level,
 	}
 }
 
