@@ -2,6 +2,7 @@ package protobuf
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -75,46 +76,45 @@ func (s *Schema) MessageAt(indexes []int) (protoreflect.MessageDescriptor, error
 // as the wire format carries it.
 func MessageIndexes(md protoreflect.MessageDescriptor) []int { return messageIndexes(md) }
 
-// normalizedPrinter prints the normalized form: imports and options sorted
-// by name, type references fully qualified; declarations keep their order
-// (message indexes depend on it).
+// normalizedPrinter prints the normalized form: type references fully
+// qualified. Declarations keep their order (message indexes depend on it)
+// and options are printed sorted by name by both printers; imports are
+// sorted afterwards by [sortImports]. (protoprint's CustomSortFunction is
+// not used: it reorders the zero-valued aliases of an open enum, which
+// changes the enum's default.)
 var normalizedPrinter = protoprint.Printer{
 	OmitComments:             protoprint.CommentsAll,
 	ForceFullyQualifiedNames: true,
-	CustomSortFunction: func(a, b protoprint.Element) bool {
-		ra, rb := sortRank(a), sortRank(b)
-		if ra != rb {
-			return ra < rb
-		}
-		switch a.Kind() {
-		case protoprint.KindImport:
-			return a.Name() < b.Name()
-		case protoprint.KindOption:
-			if a.IsCustomOption() != b.IsCustomOption() {
-				return !a.IsCustomOption()
-			}
-			return a.Name() < b.Name()
-		}
-		return false
-	},
 }
 
-func sortRank(e protoprint.Element) int {
-	switch e.Kind() {
-	case protoprint.KindPackage:
-		return 0
-	case protoprint.KindImport:
-		return 1
-	case protoprint.KindOption:
-		return 2
+// sortImports sorts the import statements of text printed by protoprint
+// (one per line, at the start of the line) by path, leaving every other
+// line where it is.
+func sortImports(text string) string {
+	lines := strings.Split(text, "\n")
+	var at []int
+	var imports []string
+	for i, l := range lines {
+		if strings.HasPrefix(l, "import ") {
+			at = append(at, i)
+			imports = append(imports, l)
+		}
 	}
-	return 3
+	path := func(l string) string { return l[strings.IndexByte(l, '"')+1:] }
+	sort.SliceStable(imports, func(i, j int) bool { return path(imports[i]) < path(imports[j]) })
+	for k, i := range at {
+		lines[i] = imports[k]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (s *Schema) init() {
 	s.once.Do(func() {
 		s.canonical = sync.OnceValues(func() (string, error) { return PrintFile(s.fd) })
-		s.normalized = sync.OnceValues(func() (string, error) { return printWith(&normalizedPrinter, s.fd) })
+		s.normalized = sync.OnceValues(func() (string, error) {
+			text, err := printWith(&normalizedPrinter, s.fd)
+			return sortImports(text), err
+		})
 	})
 }
 
