@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/srkit-go/srkit/consumer"
+	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -72,7 +73,7 @@ func (c *collector) count() int {
 func newConsumer(t testing.TB, e *env, cl *kgo.Client, opts ...consumer.Option) *consumer.Consumer[string, order] {
 	t.Helper()
 	quiet := consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	c, err := consumer.New(cl, consumer.String(), e.deserializer(t, serde.Value), append([]consumer.Option{quiet}, opts...)...)
+	c, err := consumer.New(cl, consumer.String(), e.Deserializer(t, serde.Value), append([]consumer.Option{quiet}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestRunRoundTrip(t *testing.T) {
 // that does not join the group.
 func lagOf(t testing.TB, e *env, group, topic string, want int64) consumer.Lag {
 	t.Helper()
-	cl := e.kgoClient(t, kgo.ConsumerGroup(group), kgo.AutoCommitMarks())
+	cl := e.KafkaClient(t, kgo.ConsumerGroup(group), kgo.AutoCommitMarks())
 	c := newConsumer(t, e, cl)
 	ctx, cancel := testContext(t)
 	defer cancel()
@@ -145,7 +146,7 @@ func lagOf(t testing.TB, e *env, group, topic string, want int64) consumer.Lag {
 
 func TestPoisonPillStop(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 10)
@@ -199,7 +200,7 @@ func TestPoisonPillStop(t *testing.T) {
 
 func TestPoisonPillSkip(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 5)
@@ -208,7 +209,7 @@ func TestPoisonPillSkip(t *testing.T) {
 	bad2 := e.produceRaw(t, "orders", "bad2", []byte{0xff})
 	e.produceOrders(t, "orders", 10, 15)
 
-	var logs syncBuffer
+	var logs kafkatest.SyncBuffer
 	cl := e.groupClient(t, "g", []string{"orders"}, kgo.DisableAutoCommit())
 	ctx, cancel := testContext(t)
 	defer cancel()
@@ -244,7 +245,7 @@ func TestPoisonPillSkip(t *testing.T) {
 
 func TestPoisonPillDeadLetter(t *testing.T) {
 	e := newEnv(t, "orders.dlq")
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 5)
@@ -272,7 +273,7 @@ func TestPoisonPillDeadLetter(t *testing.T) {
 	}
 	lagOf(t, e, "billing", "orders", 0)
 
-	dl := e.consumeN(t, "orders.dlq", 2)
+	dl := e.ConsumeN(t, "orders.dlq", 2)
 	want := []struct {
 		key, stage, part, offset string
 		value                    []byte
@@ -304,7 +305,7 @@ func TestPoisonPillDeadLetter(t *testing.T) {
 		}
 	}
 	// The handler-rejected record's value is the original framed bytes.
-	v, err := e.deserializer(t, serde.Value).Deserialize(ctx, "orders", dl[1].Value, nil)
+	v, err := e.Deserializer(t, serde.Value).Deserialize(ctx, "orders", dl[1].Value, nil)
 	if err != nil || v.ID != 7 {
 		t.Fatalf("dead-lettered value: %+v, %v", v, err)
 	}
@@ -318,7 +319,7 @@ func (r *rejection) Error() string { return "rejected order " + strconv.Itoa(r.i
 
 func TestHandlerRejectStops(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 10)
@@ -347,7 +348,7 @@ func TestHandlerRejectStops(t *testing.T) {
 
 func TestHandlerRetries(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 5)
@@ -376,7 +377,7 @@ func TestHandlerRetries(t *testing.T) {
 
 func TestNewValidates(t *testing.T) {
 	e := newEnv(t, "orders")
-	d := e.deserializer(t, serde.Value)
+	d := e.Deserializer(t, serde.Value)
 	plain := e.groupClient(t, "g", []string{"orders"})
 	if _, err := consumer.New[string](plain, nil, d); err == nil || !strings.Contains(err.Error(), "AutoCommitMarks") {
 		t.Fatalf("default autocommit accepted: %v", err)

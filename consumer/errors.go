@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/srkit-go/srkit/internal/deadletter"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -29,9 +30,9 @@ type Stage string
 const (
 	// StageDeserialize: the key or value could not be deserialized (unknown
 	// schema, corrupt bytes, a schema of another format).
-	StageDeserialize Stage = "deserialize"
+	StageDeserialize Stage = deadletter.StageDeserialize
 	// StageHandler: the handler returned an error.
-	StageHandler Stage = "handler"
+	StageHandler Stage = deadletter.StageHandler
 )
 
 // RecordError reports a record the consumer could not process, naming it

@@ -13,6 +13,7 @@ import (
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/consumer"
 	"github.com/srkit-go/srkit/examples/protobuf/orderpb"
+	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/jsonschema"
 	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/protobuf"
@@ -27,10 +28,10 @@ import (
 func roundTrip[T any](t *testing.T, e *env, topic string, ser producer.Serializer[T], deser consumer.Deserializer[T],
 	values []T, eq func(a, b T) bool, guidHeader bool) {
 	t.Helper()
-	if err := e.createTopic(topic, 2); err != nil {
+	if err := e.CreateTopic(topic, 2); err != nil {
 		t.Fatal(err)
 	}
-	pcl := e.kgoClient(t)
+	pcl := e.KafkaClient(t)
 	p, err := producer.New(pcl, producer.String(), ser)
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +75,8 @@ func roundTrip[T any](t *testing.T, e *env, topic string, ser producer.Serialize
 
 func TestRoundTripAvroSpecific(t *testing.T) {
 	e := newEnv(t)
-	ser := e.serializer(t, serde.Value)
-	deser, err := avro.NewDeserializer[*order](e.client, serde.Value)
+	ser := e.Serializer(t, serde.Value)
+	deser, err := avro.NewDeserializer[*order](e.Registry, serde.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +86,11 @@ func TestRoundTripAvroSpecific(t *testing.T) {
 
 func TestRoundTripAvroGenericGUIDHeader(t *testing.T) {
 	e := newEnv(t)
-	ser, err := avro.NewSerializer[map[string]any](e.client, serde.Value, avro.WithSchema(orderSchema), serde.WithPlacement(serde.HeaderGUID))
+	ser, err := avro.NewSerializer[map[string]any](e.Registry, serde.Value, avro.WithSchema(kafkatest.OrderSchema), serde.WithPlacement(serde.HeaderGUID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	deser, err := avro.NewDeserializer[map[string]any](e.client, serde.Value)
+	deser, err := avro.NewDeserializer[map[string]any](e.Registry, serde.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +104,11 @@ func TestRoundTripAvroGenericGUIDHeader(t *testing.T) {
 
 func TestRoundTripProtobufGUIDHeader(t *testing.T) {
 	e := newEnv(t)
-	ser, err := protobuf.NewSerializer[*orderpb.Order](e.client, serde.Value, serde.WithPlacement(serde.HeaderGUID))
+	ser, err := protobuf.NewSerializer[*orderpb.Order](e.Registry, serde.Value, serde.WithPlacement(serde.HeaderGUID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	deser, err := protobuf.NewDeserializer[*orderpb.Order](e.client, serde.Value)
+	deser, err := protobuf.NewDeserializer[*orderpb.Order](e.Registry, serde.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func TestRoundTripProtobufGUIDHeader(t *testing.T) {
 	roundTrip(t, e, "protobuf", ser, deser, values, func(a, b *orderpb.Order) bool { return proto.Equal(a, b) }, true)
 	// The .proto file was registered under the value subject; its
 	// well-known import was not.
-	subjects, err := e.client.Subjects(context.Background())
+	subjects, err := e.Registry.Subjects(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,17 +137,17 @@ type signup struct {
 
 func TestRoundTripJSONSchema(t *testing.T) {
 	e := newEnv(t)
-	ser, err := jsonschema.NewSerializer[signup](e.client, serde.Value)
+	ser, err := jsonschema.NewSerializer[signup](e.Registry, serde.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
-	deser, err := jsonschema.NewDeserializer[signup](e.client, serde.Value)
+	deser, err := jsonschema.NewDeserializer[signup](e.Registry, serde.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
 	values := []signup{{"ada@example.com", 36}, {"grace@example.com", 45}}
 	roundTrip(t, e, "jsonschema", ser, deser, values, func(a, b signup) bool { return a == b }, false)
-	latest, err := e.client.LatestSchema(context.Background(), "jsonschema-value")
+	latest, err := e.Registry.LatestSchema(context.Background(), "jsonschema-value")
 	if err != nil || latest.Type() != registry.JSON {
 		t.Fatalf("registered %v, %v", latest.Type(), err)
 	}

@@ -15,7 +15,7 @@ import (
 // calls interrupt and fails as a registry call cut short by the cancelled
 // context would.
 func interrupting(e *env, t *testing.T, interrupt func()) consumer.Deserializer[order] {
-	d := e.deserializer(t, serde.Value)
+	d := e.Deserializer(t, serde.Value)
 	done := false
 	return consumer.DeserializerFunc[order](func(ctx context.Context, topic string, p []byte, hs []serde.Header) (order, error) {
 		v, err := d.Deserialize(ctx, topic, p, hs)
@@ -32,7 +32,7 @@ func interrupting(e *env, t *testing.T, interrupt func()) consumer.Deserializer[
 // interrupted record to the next Poll: nothing is dropped.
 func TestPollInterruptedKeepsTheRecord(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 6)
@@ -79,7 +79,7 @@ func TestPollInterruptedKeepsTheRecord(t *testing.T) {
 // it, even with the Skip policy.
 func TestRunInterruptedDeserializationIsNotSkipped(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 6)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/consumer"
+	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -24,14 +25,14 @@ import (
 // records are fine, the registry is not.
 func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 5)
 	// A deserializer with cold caches, on a registry client that does not
 	// retry by itself.
 	newDeser := func() *serde.Deserializer[order] {
-		rc, err := e.reg.Client(registry.Retries(0, time.Millisecond, time.Millisecond))
+		rc, err := e.Mock.Client(registry.Retries(0, time.Millisecond, time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,9 +47,9 @@ func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
 	defer cancel()
 
 	t.Run("passing outage", func(t *testing.T) {
-		e.reg.Registry.InjectFault(mockregistry.Fault{Path: "/schemas/ids/", Status: 503, Times: 2})
-		defer e.reg.Registry.ClearFaults()
-		var logs syncBuffer
+		e.Mock.Registry.InjectFault(mockregistry.Fault{Path: "/schemas/ids/", Status: 503, Times: 2})
+		defer e.Mock.Registry.ClearFaults()
+		var logs kafkatest.SyncBuffer
 		cl := e.groupClient(t, "g1", []string{"orders"}, consumer.GroupOptions()...)
 		c, err := consumer.New(cl, consumer.String(), newDeser(), consumer.OnError(consumer.Skip),
 			consumer.TransientRetries(5, time.Millisecond), consumer.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
@@ -69,8 +70,8 @@ func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
 	})
 
 	t.Run("lasting outage", func(t *testing.T) {
-		e.reg.Registry.InjectFault(mockregistry.Fault{Path: "/schemas/ids/", Status: 503})
-		defer e.reg.Registry.ClearFaults()
+		e.Mock.Registry.InjectFault(mockregistry.Fault{Path: "/schemas/ids/", Status: 503})
+		defer e.Mock.Registry.ClearFaults()
 		cl := e.groupClient(t, "g2", []string{"orders"}, consumer.GroupOptions()...)
 		c, err := consumer.New(cl, consumer.String(), newDeser(), consumer.OnError(consumer.Skip),
 			consumer.TransientRetries(3, time.Millisecond), consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
@@ -95,7 +96,7 @@ type ctxKey struct{}
 
 func TestHooks(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 3)
@@ -146,7 +147,7 @@ func TestHooks(t *testing.T) {
 // Several partitions handled at once; each partition's records in order.
 func TestConcurrency(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 6); err != nil {
+	if err := e.CreateTopic("orders", 6); err != nil {
 		t.Fatal(err)
 	}
 	const n = 1200
@@ -217,11 +218,11 @@ func TestPollAndCommit(t *testing.T) {
 
 func TestWithoutGroup(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 10)
-	cl := e.kgoClient(t, kgo.ConsumeTopics("orders"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl := e.KafkaClient(t, kgo.ConsumeTopics("orders"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	c := newConsumer(t, e, cl)
 	ctx, cancel := testContext(t)
 	defer cancel()

@@ -7,26 +7,28 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/srkit-go/srkit/internal/deadletter"
 	"github.com/srkit-go/srkit/serde"
 )
 
-// Header names srkit adds to dead-lettered records (the producer package
-// declares the same names). Values are UTF-8 text; numbers are decimal.
+// Header names srkit adds to dead-lettered records, the same in the
+// consumer and in the producer (package producer exports the same names).
+// Values are UTF-8 text; numbers are decimal.
 const (
 	// HeaderError holds the error message.
-	HeaderError = "srkit.error"
+	HeaderError = deadletter.HeaderError
 	// HeaderStage holds the [Stage]: "deserialize" or "handler" ("serialize"
 	// for records the producer dead-letters).
-	HeaderStage = "srkit.stage"
+	HeaderStage = deadletter.HeaderStage
 	// HeaderPart says which part failed to deserialize: "key" or "value".
-	HeaderPart = "srkit.part"
+	HeaderPart = deadletter.HeaderPart
 	// HeaderTopic, HeaderPartition and HeaderOffset locate the original
 	// record.
-	HeaderTopic     = "srkit.topic"
-	HeaderPartition = "srkit.partition"
-	HeaderOffset    = "srkit.offset"
+	HeaderTopic     = deadletter.HeaderTopic
+	HeaderPartition = deadletter.HeaderPartition
+	HeaderOffset    = deadletter.HeaderOffset
 	// HeaderGroup names the consumer group that gave up on the record.
-	HeaderGroup = "srkit.group"
+	HeaderGroup = deadletter.HeaderGroup
 )
 
 // maxBackoff caps retry waits.

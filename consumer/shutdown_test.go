@@ -17,7 +17,7 @@ import (
 // leaves the group.
 func TestGracefulShutdown(t *testing.T) {
 	e := newEnv(t)
-	if err := e.createTopic("orders", 1); err != nil {
+	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 50)
@@ -47,7 +47,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("committed %d, want 11", lag[0].Committed)
 	}
 	// The member left: the group has no members.
-	described, err := kadm.NewClient(e.kgoClient(t)).DescribeGroups(ctx, "g")
+	described, err := kadm.NewClient(e.KafkaClient(t)).DescribeGroups(ctx, "g")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,32 +8,33 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/srkit-go/srkit/internal/deadletter"
 	"github.com/srkit-go/srkit/serde"
 )
 
-// Header names srkit adds to dead-lettered records, in the producer and in
-// the consumer (package consumer declares the same names). Values are UTF-8
-// text; numbers are decimal.
+// Header names srkit adds to dead-lettered records, the same in the
+// producer and in the consumer (package consumer exports the same names).
+// Values are UTF-8 text; numbers are decimal.
 const (
 	// HeaderError holds the error message.
-	HeaderError = "srkit.error"
+	HeaderError = deadletter.HeaderError
 	// HeaderStage says where the record failed: "serialize" (producer),
 	// "deserialize" or "handler" (consumer).
-	HeaderStage = "srkit.stage"
+	HeaderStage = deadletter.HeaderStage
 	// HeaderPart says which part failed to (de)serialize: "key" or "value".
-	HeaderPart = "srkit.part"
+	HeaderPart = deadletter.HeaderPart
 	// HeaderTopic holds the topic the record was produced to or consumed
 	// from.
-	HeaderTopic = "srkit.topic"
+	HeaderTopic = deadletter.HeaderTopic
 	// HeaderPartition and HeaderOffset locate the consumed record (consumer
 	// only).
-	HeaderPartition = "srkit.partition"
-	HeaderOffset    = "srkit.offset"
+	HeaderPartition = deadletter.HeaderPartition
+	HeaderOffset    = deadletter.HeaderOffset
 )
 
 // StageSerialize is the [HeaderStage] value of records the producer
 // dead-letters.
-const StageSerialize = "serialize"
+const StageSerialize = deadletter.StageSerialize
 
 // EncodeForDeadLetter is the default dead-letter encoding of a key or value
 // that could not be serialized. It follows Confluent's DLQ rule action: nil

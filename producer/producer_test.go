@@ -17,14 +17,15 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/serde"
 )
 
 func TestProduceRoundTrip(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t)
-	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t)
+	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,18 +50,18 @@ func TestProduceRoundTrip(t *testing.T) {
 		}
 	}
 
-	d := e.deserializer(t, serde.Value)
-	recs := e.consumeN(t, "orders", n)
+	d := e.Deserializer(t, serde.Value)
+	recs := e.ConsumeN(t, "orders", n)
 	got := map[int]bool{}
 	for _, r := range recs {
-		v, err := d.Deserialize(ctx, r.Topic, r.Value, toSerde(r.Headers))
+		v, err := d.Deserialize(ctx, r.Topic, r.Value, kafkatest.SerdeHeaders(r.Headers))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if string(r.Key) != "k"+strconv.Itoa(v.ID) || v.Item != "book" || v.Amount != float64(v.ID)/2 {
 			t.Fatalf("record %s = %+v", r.Key, v)
 		}
-		if h, _ := header(r, "trace"); string(h) != "t"+strconv.Itoa(v.ID) {
+		if h, _ := kafkatest.Header(r, "trace"); string(h) != "t"+strconv.Itoa(v.ID) {
 			t.Fatalf("record %d: trace header %q", v.ID, h)
 		}
 		if r.Value[0] != serde.MagicID {
@@ -76,10 +77,10 @@ func TestProduceRoundTrip(t *testing.T) {
 // The schema GUID travels in a record header next to the caller's headers
 // when the serializer is configured so; the key stays schema-less.
 func TestProduceGUIDHeaders(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t)
-	p, err := producer.New(cl, e.serializer(t, serde.Key, serde.WithPlacement(serde.HeaderGUID)),
-		e.serializer(t, serde.Value, serde.WithPlacement(serde.HeaderGUID)))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t)
+	p, err := producer.New(cl, e.Serializer(t, serde.Key, serde.WithPlacement(serde.HeaderGUID)),
+		e.Serializer(t, serde.Value, serde.WithPlacement(serde.HeaderGUID)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestProduceGUIDHeaders(t *testing.T) {
 		producer.Header{Key: "a", Value: []byte("1")}, producer.Header{Key: "b", Value: []byte("2")}); err != nil {
 		t.Fatal(err)
 	}
-	r := e.consumeN(t, "orders", 1)[0]
+	r := e.ConsumeN(t, "orders", 1)[0]
 	var keys []string
 	for _, h := range r.Headers {
 		keys = append(keys, h.Key)
@@ -98,20 +99,20 @@ func TestProduceGUIDHeaders(t *testing.T) {
 		t.Fatalf("headers %v, want %v", keys, want)
 	}
 	for _, name := range want[2:] {
-		h, _ := header(r, name)
+		h, _ := kafkatest.Header(r, name)
 		if len(h) != 17 || h[0] != serde.MagicGUID {
 			t.Fatalf("header %s = % x, want magic 1 + 16-byte GUID", name, h)
 		}
 	}
 	// The payload is the bare Avro body: no schema reference in it.
-	if _, err := e.deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, nil); !errors.Is(err, serde.ErrUnknownMagicByte) {
+	if _, err := e.Deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, nil); !errors.Is(err, serde.ErrUnknownMagicByte) {
 		t.Fatalf("payload without its header: %v, want serde.ErrUnknownMagicByte", err)
 	}
-	v, err := e.deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, toSerde(r.Headers))
+	v, err := e.Deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, kafkatest.SerdeHeaders(r.Headers))
 	if err != nil || v.ID != 7 || v.Item != "pen" {
 		t.Fatalf("deserialized %+v, %v", v, err)
 	}
-	k, err := e.deserializer(t, serde.Key).Deserialize(ctx, "orders", r.Key, toSerde(r.Headers))
+	k, err := e.Deserializer(t, serde.Key).Deserialize(ctx, "orders", r.Key, kafkatest.SerdeHeaders(r.Headers))
 	if err != nil || k.ID != 1 {
 		t.Fatalf("deserialized key %+v, %v", k, err)
 	}
@@ -120,10 +121,10 @@ func TestProduceGUIDHeaders(t *testing.T) {
 // A value that cannot be serialized fails alone: the records around it, in
 // the same batch, are delivered.
 func TestSerializeErrorIsPerRecord(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t, kgo.ProducerLinger(50*time.Millisecond))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t, kgo.ProducerLinger(50*time.Millisecond))
 	var hooked atomic.Int32
-	p, err := producer.New[[]byte](cl, nil, e.serializer(t, serde.Value), producer.WithHooks(producer.Hooks{
+	p, err := producer.New[[]byte](cl, nil, e.Serializer(t, serde.Value), producer.WithHooks(producer.Hooks{
 		OnSerializeError: func(_ context.Context, topic string, part serde.Part, err error) {
 			if topic == "orders" && part == serde.Value && errors.Is(err, avro.ErrInvalidValue) {
 				hooked.Add(1)
@@ -164,7 +165,7 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 	if failures != 3 || delivered.Load() != 27 || hooked.Load() != 3 {
 		t.Fatalf("failures %d, delivered %d, hook calls %d; want 3, 27, 3", failures, delivered.Load(), hooked.Load())
 	}
-	for _, r := range e.consumeN(t, "orders", 27) {
+	for _, r := range e.ConsumeN(t, "orders", 27) {
 		if r.Key != nil {
 			t.Fatalf("record has key %q, want none", r.Key)
 		}
@@ -172,10 +173,10 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 }
 
 func TestDeadLetter(t *testing.T) {
-	e := newEnv(t, "orders", "orders.dlq")
-	cl := e.kgoClient(t)
+	e := kafkatest.NewEnv(t, "orders", "orders.dlq")
+	cl := e.KafkaClient(t)
 	var dlqHook atomic.Int32
-	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value),
+	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value),
 		producer.DeadLetterTopicFunc(func(topic string) string { return topic + ".dlq" }),
 		producer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		producer.WithHooks(producer.Hooks{OnDeadLetter: func(topic, dlq string, cause, perr error) {
@@ -206,10 +207,10 @@ func TestDeadLetter(t *testing.T) {
 	if dlqHook.Load() != 1 {
 		t.Fatalf("OnDeadLetter called %d times, want 1", dlqHook.Load())
 	}
-	if n := len(e.consumeN(t, "orders", 3)); n != 3 {
+	if n := len(e.ConsumeN(t, "orders", 3)); n != 3 {
 		t.Fatalf("%d records in orders", n)
 	}
-	r := e.consumeN(t, "orders.dlq", 1)[0]
+	r := e.ConsumeN(t, "orders.dlq", 1)[0]
 	if string(r.Key) != "key-2" {
 		t.Fatalf("dead-letter key %q", r.Key)
 	}
@@ -225,7 +226,7 @@ func TestDeadLetter(t *testing.T) {
 		producer.HeaderPartition: "",
 	}
 	for k, w := range want {
-		h, ok := header(r, k)
+		h, ok := kafkatest.Header(r, k)
 		if k == producer.HeaderPartition {
 			if ok {
 				t.Fatalf("producer dead letters have no %s header", k)
@@ -236,7 +237,7 @@ func TestDeadLetter(t *testing.T) {
 			t.Fatalf("header %s = %q, want %q", k, h, w)
 		}
 	}
-	if h, _ := header(r, producer.HeaderError); !strings.Contains(string(h), "BOGUS") {
+	if h, _ := kafkatest.Header(r, producer.HeaderError); !strings.Contains(string(h), "BOGUS") {
 		t.Fatalf("error header %q does not name the cause", h)
 	}
 }
@@ -244,8 +245,8 @@ func TestDeadLetter(t *testing.T) {
 // Errors that say nothing about the data (a cancelled context, the registry
 // being down) are returned even with a dead-letter topic.
 func TestDeadLetterOnlyForDataErrors(t *testing.T) {
-	e := newEnv(t, "orders", "dlq")
-	cl := e.kgoClient(t)
+	e := kafkatest.NewEnv(t, "orders", "dlq")
+	cl := e.KafkaClient(t)
 	failing := producer.SerializerFunc[string](func(ctx context.Context, dst []byte, topic, v string) ([]byte, []serde.Header, error) {
 		return nil, nil, fmt.Errorf("registry lookup: %w", context.Canceled)
 	})
@@ -263,9 +264,9 @@ func TestDeadLetterOnlyForDataErrors(t *testing.T) {
 // A record given to ProduceAsync is delivered even when the caller's context
 // ends right after the call, as a request handler's does.
 func TestProduceAsyncOutlivesContext(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t, kgo.ProducerLinger(300*time.Millisecond))
-	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t, kgo.ProducerLinger(300*time.Millisecond))
+	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,9 +299,9 @@ func TestProduceAsyncOutlivesContext(t *testing.T) {
 // Many goroutines producing at once: every record arrives exactly once
 // and intact (pooled buffers are never reused before kgo is done with them).
 func TestProduceAsyncConcurrent(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t, kgo.ProducerLinger(5*time.Millisecond))
-	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t, kgo.ProducerLinger(5*time.Millisecond))
+	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,8 +348,8 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	const total = goroutines * each
-	recs := e.consumeN(t, "orders", total)
-	d := e.deserializer(t, serde.Value)
+	recs := e.ConsumeN(t, "orders", total)
+	d := e.Deserializer(t, serde.Value)
 	seen := make([]bool, total)
 	for _, r := range recs {
 		v, err := d.Deserialize(ctx, r.Topic, r.Value, nil)
@@ -374,25 +375,25 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 }
 
 func TestTombstone(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t)
-	p, err := producer.New(cl, producer.String(), e.serializer(t, serde.Value))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t)
+	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.Produce(context.Background(), "orders", "gone", nil); err != nil {
 		t.Fatal(err)
 	}
-	r := e.consumeN(t, "orders", 1)[0]
+	r := e.ConsumeN(t, "orders", 1)[0]
 	if r.Value != nil || string(r.Key) != "gone" {
 		t.Fatalf("tombstone: key %q value %q", r.Key, r.Value)
 	}
 }
 
 func TestClose(t *testing.T) {
-	e := newEnv(t, "orders")
-	cl := e.kgoClient(t, kgo.ProducerLinger(200*time.Millisecond))
-	p, err := producer.New[[]byte](cl, nil, e.serializer(t, serde.Value))
+	e := kafkatest.NewEnv(t, "orders")
+	cl := e.KafkaClient(t, kgo.ProducerLinger(200*time.Millisecond))
+	p, err := producer.New[[]byte](cl, nil, e.Serializer(t, serde.Value))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,8 +423,8 @@ func TestClose(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	e := newEnv(t)
-	cl := e.kgoClient(t)
+	e := kafkatest.NewEnv(t)
+	cl := e.KafkaClient(t)
 	if _, err := producer.New[string, string](nil, nil, producer.String()); err == nil {
 		t.Error("nil client accepted")
 	}
@@ -445,8 +446,8 @@ func TestNewValidates(t *testing.T) {
 
 // Delivery errors come back per record, with the record's topic.
 func TestDeliveryError(t *testing.T) {
-	e := newEnv(t)
-	cl := e.kgoClient(t, kgo.RecordDeliveryTimeout(time.Second), kgo.UnknownTopicRetries(1))
+	e := kafkatest.NewEnv(t)
+	cl := e.KafkaClient(t, kgo.RecordDeliveryTimeout(time.Second), kgo.UnknownTopicRetries(1))
 	p, err := producer.New[[]byte](cl, nil, producer.String())
 	if err != nil {
 		t.Fatal(err)

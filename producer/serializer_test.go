@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -31,9 +32,9 @@ func (h *bufferedHook) OnProduceRecordBuffered(r *kgo.Record) {
 // Bytes values go to kgo as they are, not copied; other serializers append
 // into the producer's own buffers.
 func TestBytesAreNotCopied(t *testing.T) {
-	e := newEnv(t, "raw")
+	e := kafkatest.NewEnv(t, "raw")
 	hook := &bufferedHook{}
-	cl := e.kgoClient(t, kgo.WithHooks(hook))
+	cl := e.KafkaClient(t, kgo.WithHooks(hook))
 	p, err := producer.New(cl, producer.Bytes(), producer.Bytes())
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestBytesAreNotCopied(t *testing.T) {
 		t.Fatalf("String value sent as %q", hook.values[1])
 	}
 	got := map[string][]byte{}
-	for _, r := range e.consumeN(t, "raw", 2) {
+	for _, r := range e.ConsumeN(t, "raw", 2) {
 		got[string(r.Value)] = r.Key
 	}
 	if k, ok := got["pre-serialized"]; !ok || string(k) != "k" {
