@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/srkit-go/srkit/protobuf"
@@ -123,6 +124,22 @@ func BenchmarkProtobufDeserialize(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := d.Deserialize(ctx, "bench", payload, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProtoUnmarshalDynamic is proto.Unmarshal of the same message
+// into a dynamic message (dynamicpb) of its generated descriptor.
+func BenchmarkProtoUnmarshalDynamic(b *testing.B) {
+	body, err := proto.Marshal(benchMessage())
+	if err != nil {
+		b.Fatal(err)
+	}
+	md := (&srkittestpb.Bench{}).ProtoReflect().Descriptor()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := proto.Unmarshal(body, dynamicpb.NewMessage(md)); err != nil {
 			b.Fatal(err)
 		}
 	}
