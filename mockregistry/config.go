@@ -102,8 +102,28 @@ func (r *Registry) putConfig(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errInvalidSubject(sc.q.String()))
 		return
 	}
-	r.mu.Lock()
-	cfg := r.st.configs[sc.key]
+	var cfg registry.Config
+	r.withLock(func() {
+		cfg = r.st.configs[sc.key]
+		mergeConfigUpdate(&cfg, &body, level)
+		r.st.configs[sc.key] = cfg
+	})
+	writeJSON(w, configUpdate{
+		Compatibility:      cfg.CompatibilityLevel,
+		Alias:              cfg.Alias,
+		Normalize:          cfg.Normalize,
+		ValidateFields:     cfg.ValidateFields,
+		ValidateRules:      cfg.ValidateRules,
+		CompatibilityGroup: cfg.CompatibilityGroup,
+		DefaultMetadata:    cfg.DefaultMetadata,
+		OverrideMetadata:   cfg.OverrideMetadata,
+		DefaultRuleSet:     cfg.DefaultRuleSet,
+		OverrideRuleSet:    cfg.OverrideRuleSet,
+	})
+}
+
+// mergeConfigUpdate sets in cfg the fields the update sets.
+func mergeConfigUpdate(cfg *registry.Config, body *configUpdate, level registry.CompatibilityLevel) {
 	if level != "" {
 		cfg.CompatibilityLevel = level
 	}
@@ -134,15 +154,6 @@ func (r *Registry) putConfig(w http.ResponseWriter, req *http.Request) {
 	if body.OverrideRuleSet != nil {
 		cfg.OverrideRuleSet = body.OverrideRuleSet
 	}
-	r.st.configs[sc.key] = cfg
-	r.mu.Unlock()
-	writeJSON(w, configUpdate{
-		Compatibility: cfg.CompatibilityLevel, Alias: cfg.Alias, Normalize: cfg.Normalize,
-		ValidateFields: cfg.ValidateFields, ValidateRules: cfg.ValidateRules,
-		CompatibilityGroup: cfg.CompatibilityGroup,
-		DefaultMetadata:    cfg.DefaultMetadata, OverrideMetadata: cfg.OverrideMetadata,
-		DefaultRuleSet: cfg.DefaultRuleSet, OverrideRuleSet: cfg.OverrideRuleSet,
-	})
 }
 
 // deleteConfig serves DELETE /config and /config/{subject}: it removes the

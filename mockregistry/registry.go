@@ -69,9 +69,10 @@ func New(opts ...Option) (*Registry, error) {
 	r.handler = r.routes()
 	for i, s := range cfg.seeds {
 		q := parseQualified(s.Subject, "")
-		r.mu.Lock()
-		_, err := r.register(q, registerRequest{Schema: s.Schema.Schema, SchemaType: s.Schema.SchemaType, References: s.Schema.References, Metadata: s.Schema.Metadata, RuleSet: s.Schema.RuleSet}, s.Normalize)
-		r.mu.Unlock()
+		var err *apiError
+		r.withLock(func() {
+			_, err = r.register(q, registerRequest{Schema: s.Schema.Schema, SchemaType: s.Schema.SchemaType, References: s.Schema.References, Metadata: s.Schema.Metadata, RuleSet: s.Schema.RuleSet}, s.Normalize)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("mockregistry: seed %d (subject %q): %s", i, s.Subject, err.msg)
 		}
@@ -85,6 +86,21 @@ func (r *Registry) Handler() http.Handler { return r.handler }
 
 // ServeHTTP serves the REST API; a Registry is itself an [http.Handler].
 func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.handler.ServeHTTP(w, req) }
+
+// withLock runs f holding the write lock on the Schema Registry state; the
+// lock is released even when f panics (a format's bug).
+func (r *Registry) withLock(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f()
+}
+
+// withRLock runs f holding the read lock on the Schema Registry state.
+func (r *Registry) withRLock(f func()) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	f()
+}
 
 // InjectFault adds a fault: matching requests are delayed by f.Latency and,
 // when f.Status is set, answered with that status instead of being served.

@@ -2,6 +2,7 @@ package mockregistry
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -68,7 +69,25 @@ func (r *Registry) routes() http.Handler {
 	mux.HandleFunc("GET /v1/metadata/version", r.serverVersion)
 
 	r.dekRoutes(mux)
-	return r.middleware(defaultContextPaths(jsonErrors(mux)))
+	return recoverPanics(r.middleware(defaultContextPaths(jsonErrors(mux))))
+}
+
+// recoverPanics answers a panic in a handler (a bug, for example in a
+// format given with WithFormats) with a 500 and error code 50001 instead of
+// crashing the process that serves the registry in-process.
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				writeError(w, &apiError{status: http.StatusInternalServerError, code: int(registry.ErrStoreError),
+					msg: fmt.Sprintf("mockregistry: internal error: %v", v)})
+			}
+		}()
+		next.ServeHTTP(w, req)
+	})
 }
 
 // defaultContextPaths serves "/contexts/./..." (the default context, which

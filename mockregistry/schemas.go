@@ -36,10 +36,13 @@ func (r *Registry) recByID(req *http.Request) (*schemaRec, *apiError) {
 
 // schemaByID serves GET /schemas/ids/{id}.
 func (r *Registry) schemaByID(w http.ResponseWriter, req *http.Request) {
-	r.mu.RLock()
-	rec, aerr := r.recByID(req)
 	var out schemaJSON
-	if aerr == nil {
+	var aerr *apiError
+	r.withRLock(func() {
+		var rec *schemaRec
+		if rec, aerr = r.recByID(req); aerr != nil {
+			return
+		}
 		out = render(rec, nil, nil, req.URL.Query().Get("format"))
 		out.ID = 0 // the real server's SchemaString has no "id"
 		if boolParam(req, "fetchMaxId") {
@@ -47,8 +50,7 @@ func (r *Registry) schemaByID(w http.ResponseWriter, req *http.Request) {
 				out.MaxID = max(out.MaxID, id)
 			}
 		}
-	}
-	r.mu.RUnlock()
+	})
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -58,13 +60,14 @@ func (r *Registry) schemaByID(w http.ResponseWriter, req *http.Request) {
 
 // schemaTextByID serves GET /schemas/ids/{id}/schema: the bare schema text.
 func (r *Registry) schemaTextByID(w http.ResponseWriter, req *http.Request) {
-	r.mu.RLock()
-	rec, aerr := r.recByID(req)
 	var text string
-	if aerr == nil {
-		text = formatText(rec, req.URL.Query().Get("format"))
-	}
-	r.mu.RUnlock()
+	var aerr *apiError
+	r.withRLock(func() {
+		var rec *schemaRec
+		if rec, aerr = r.recByID(req); aerr == nil {
+			text = formatText(rec, req.URL.Query().Get("format"))
+		}
+	})
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -242,4 +245,17 @@ func page[T any](items []T, req *http.Request) []T {
 		items = items[:limit]
 	}
 	return items
+}
+
+// formatByID renders the schema id of context ctx in the request's
+// "format", or returns text when the request names none.
+func (r *Registry) formatByID(ctx string, id int, req *http.Request, text string) string {
+	f := req.URL.Query().Get("format")
+	if f == "" {
+		return text
+	}
+	if rec := r.st.schemaByID(ctx, id, false); rec != nil {
+		return formatText(rec, f)
+	}
+	return text
 }

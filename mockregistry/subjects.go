@@ -26,17 +26,15 @@ func (r *Registry) registerSchema(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	q := reqSubject(req)
-	r.mu.Lock()
-	out, aerr := r.register(q, body, boolParam(req, "normalize"))
-	out.Subject = "" // RegisterSchemaResponse has no subject
-	if aerr == nil {
-		if f := req.URL.Query().Get("format"); f != "" {
-			if rec := r.st.schemaByID(q.ctx, out.ID, false); rec != nil {
-				out.Schema = formatText(rec, f)
-			}
+	var out schemaJSON
+	var aerr *apiError
+	r.withLock(func() {
+		out, aerr = r.register(q, body, boolParam(req, "normalize"))
+		out.Subject = "" // RegisterSchemaResponse has no subject
+		if aerr == nil {
+			out.Schema = r.formatByID(q.ctx, out.ID, req, out.Schema)
 		}
-	}
-	r.mu.Unlock()
+	})
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -52,16 +50,14 @@ func (r *Registry) lookupSchema(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	q := reqSubject(req)
-	r.mu.RLock()
-	out, aerr := r.lookup(q, body, boolParam(req, "normalize"), boolParam(req, "deleted"))
-	if aerr == nil {
-		if f := req.URL.Query().Get("format"); f != "" {
-			if rec := r.st.schemaByID(q.ctx, out.ID, false); rec != nil {
-				out.Schema = formatText(rec, f)
-			}
+	var out schemaJSON
+	var aerr *apiError
+	r.withRLock(func() {
+		out, aerr = r.lookup(q, body, boolParam(req, "normalize"), boolParam(req, "deleted"))
+		if aerr == nil {
+			out.Schema = r.formatByID(q.ctx, out.ID, req, out.Schema)
 		}
-	}
-	r.mu.RUnlock()
+	})
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -111,13 +107,15 @@ func (r *Registry) versionFor(req *http.Request, deleted bool) (qualified, *vers
 
 // getVersion serves GET /subjects/{subject}/versions/{version}.
 func (r *Registry) getVersion(w http.ResponseWriter, req *http.Request) {
-	r.mu.RLock()
-	q, v, aerr := r.versionFor(req, boolParam(req, "deleted"))
 	var out schemaJSON
-	if aerr == nil {
-		out = render(v.rec, &q, v, req.URL.Query().Get("format"))
-	}
-	r.mu.RUnlock()
+	var aerr *apiError
+	r.withRLock(func() {
+		var q qualified
+		var v *versionRec
+		if q, v, aerr = r.versionFor(req, boolParam(req, "deleted")); aerr == nil {
+			out = render(v.rec, &q, v, req.URL.Query().Get("format"))
+		}
+	})
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -127,13 +125,14 @@ func (r *Registry) getVersion(w http.ResponseWriter, req *http.Request) {
 
 // getVersionText serves GET /subjects/{subject}/versions/{version}/schema.
 func (r *Registry) getVersionText(w http.ResponseWriter, req *http.Request) {
-	r.mu.RLock()
-	_, v, aerr := r.versionFor(req, boolParam(req, "deleted"))
 	var text string
-	if aerr == nil {
-		text = formatText(v.rec, req.URL.Query().Get("format"))
-	}
-	r.mu.RUnlock()
+	var aerr *apiError
+	r.withRLock(func() {
+		var v *versionRec
+		if _, v, aerr = r.versionFor(req, boolParam(req, "deleted")); aerr == nil {
+			text = formatText(v.rec, req.URL.Query().Get("format"))
+		}
+	})
 	if aerr != nil {
 		writeError(w, aerr)
 		return
