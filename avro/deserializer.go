@@ -41,6 +41,9 @@ type readerCodec[T any] struct {
 }
 
 func newReaderCodec[T any](client *registry.Client, cfg serde.DeserializerConfig, s settings) (*readerCodec[T], error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	g, err := newGoType[T]()
 	if err != nil {
 		return nil, err

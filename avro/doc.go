@@ -12,10 +12,18 @@
 // Specific values are Go structs with avro tags (`avro:"name"`), as hamba
 // maps them: records, enums as strings, fixed as [N]byte, nullable unions
 // as pointers, arrays as slices, maps as map[string]X, and the logical
-// types: decimal as *big.Rat, uuid as string, date and timestamp-* and
-// local-timestamp-* as time.Time, time-millis and time-micros as
-// time.Duration, duration as avro.LogicalDuration (hamba's). Recursive
-// records (a *Node field in Node) work both ways.
+// types: decimal (bytes or fixed) as *big.Rat, uuid as string, date,
+// timestamp-millis, timestamp-micros, local-timestamp-millis and
+// local-timestamp-micros as time.Time, time-millis and time-micros as
+// time.Duration, duration as avro.LogicalDuration (hamba's).
+// timestamp-nanos and local-timestamp-nanos are int64 nanoseconds: hamba,
+// and so Confluent's Go serializer, reads them as plain longs, and its
+// canonical form registers them without the logical type ([KeepSchemaText]
+// keeps it); a time.Time field for one is refused by the constructor. A
+// union of several non-null types is an any field: it holds generic values
+// ({"ns.Name": map[string]any{...}} for a named branch), or Go values of the
+// named types mapped with [WithUnionType]. Recursive records (a *Node field
+// in Node) work both ways.
 //
 // The schema of a specific type is, in this order: the one given with
 // [WithSchema]; the one its Schema() method returns ([Schemer], as

@@ -67,11 +67,21 @@ func TestRoundTripStrategiesAndPlacements(t *testing.T) {
 	client := startRegistry(t)
 	strategies := map[string]serde.SubjectNameStrategy{
 		"topic": serde.TopicNameStrategy, "record": serde.RecordNameStrategy, "topic-record": serde.TopicRecordNameStrategy,
+		// The mock registry has no associations: the strategy falls back
+		// to TopicNameStrategy.
+		"associated": serde.AssociatedNameStrategy(client, "", nil),
+		"custom": func(_ context.Context, topic string, part serde.Part, recordName string) (string, error) {
+			return "custom." + topic + "." + part.String() + "." + recordName, nil
+		},
 	}
 	subjects := map[string]func(topic string, part serde.Part) string{
 		"topic":        func(topic string, part serde.Part) string { return topic + "-" + part.String() },
 		"record":       func(string, serde.Part) string { return "com.example.shop.Order" },
 		"topic-record": func(topic string, _ serde.Part) string { return topic + "-com.example.shop.Order" },
+		"associated":   func(topic string, part serde.Part) string { return topic + "-" + part.String() },
+		"custom": func(topic string, part serde.Part) string {
+			return "custom." + topic + "." + part.String() + ".com.example.shop.Order"
+		},
 	}
 	placements := map[string]serde.IDPlacement{"payload-id": serde.PayloadID, "payload-guid": serde.PayloadGUID, "header-guid": serde.HeaderGUID}
 	for sname, strategy := range strategies {

@@ -1,6 +1,8 @@
 package avro
 
 import (
+	"fmt"
+
 	havro "github.com/hamba/avro/v2"
 
 	"github.com/srkit-go/srkit/registry"
@@ -44,6 +46,23 @@ type settings struct {
 	maxBytesLen int
 	maxArrayLen int
 	maxDepth    int
+	unionTypes  []unionType
+}
+
+// unionType is one WithUnionType mapping.
+type unionType struct {
+	name    string
+	example any
+}
+
+// check reports settings no codec can work with.
+func (s settings) check() error {
+	for _, u := range s.unionTypes {
+		if u.name == "" || u.example == nil {
+			return fmt.Errorf("%w: avro.WithUnionType needs a type name and a non-nil example value (got %q, %T)", ErrUnsupportedType, u.name, u.example)
+		}
+	}
+	return nil
 }
 
 func defaultSettings() settings {
@@ -94,6 +113,24 @@ func WithLimits(maxBytesLen, maxArrayLen, maxDepth int) serde.Option {
 	})
 }
 
+// WithUnionType makes union fields of interface type (any) in Go structs
+// take values of example's Go type for the Avro named type fullName (a
+// record, enum or fixed that is a branch of the union): a serializer writes
+// such a value as that branch, and a deserializer reads that branch into a
+// value of that type rather than a generic one. Confluent's Go serializer
+// does the same with its RegisterType. Without it, a union of several
+// non-null types takes generic values ({"ns.Name": map[string]any{...}} for
+// a record branch), and a struct value in the field is an error.
+//
+//	avro.NewSerializer[Payment](client, serde.Value,
+//		avro.WithUnionType("com.example.Card", Card{}),
+//		avro.WithUnionType("com.example.Transfer", Transfer{}))
+func WithUnionType(fullName string, example any) serde.Option {
+	return newOption(func(s *settings) {
+		s.unionTypes = append(s.unionTypes, unionType{name: fullName, example: example})
+	})
+}
+
 func collectSettings[O any](opts []O) settings {
 	s := defaultSettings()
 	for _, o := range opts {
@@ -107,9 +144,13 @@ func collectSettings[O any](opts []O) settings {
 // newAPI returns the hamba API a codec owns: its own encoder and decoder
 // caches and type registry, with the decoding limits of s.
 func newAPI(s settings) havro.API {
-	return havro.Config{
+	api := havro.Config{
 		TagKey:            "avro",
 		MaxByteSliceSize:  s.maxBytesLen,
 		MaxSliceAllocSize: s.maxArrayLen,
 	}.Freeze()
+	for _, u := range s.unionTypes {
+		api.Register(u.name, u.example)
+	}
+	return api
 }

@@ -39,6 +39,9 @@ type writerCodec[T any] struct {
 }
 
 func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, s settings) (*writerCodec[T], error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	g, err := newGoType[T]()
 	if err != nil {
 		return nil, err
