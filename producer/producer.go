@@ -29,8 +29,6 @@ type Producer[K, V any] struct {
 	closed atomic.Bool
 	pool   sync.Pool // *pending[K, V]
 
-	maxRecs, maxBytes int64 // the client's buffer limits
-
 	// Set when the serializers are Bytes: send the value as it is.
 	keyRaw func(K) []byte
 	valRaw func(V) []byte
@@ -64,11 +62,7 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 	if err != nil {
 		return nil, err
 	}
-	p := &Producer[K, V]{
-		cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg,
-		maxRecs:  optInt64(cl, kgo.MaxBufferedRecords),
-		maxBytes: optInt64(cl, kgo.MaxBufferedBytes),
-	}
+	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg}
 	if r, ok := any(keySerializer).(rawBytes[K]); ok {
 		p.keyRaw = r.rawBytes
 	}
@@ -90,6 +84,10 @@ func (p *Producer[K, V]) Client() *kgo.Client { return p.cl }
 // serialization failure returns a *SerializeError and sends nothing, unless
 // a dead-letter topic takes the record (see [DeadLetterTopic]). ctx bounds
 // the whole call: schema registration, waiting for buffer space, delivery.
+// As with kgo's own Produce, a ctx that ends while kgo can still withdraw
+// the record fails it, together with the records queued behind it in its
+// partition; to wait for the acknowledgement without that (a request
+// handler whose client may go away), use [Producer.Send] and [Future.Wait].
 func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value V, headers ...Header) (Result, error) {
 	pd, err := p.prepare(ctx, topic, key, value, headers)
 	if err != nil {
@@ -115,11 +113,12 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 // never call Produce or Flush from it). callback may be nil.
 //
 // ctx bounds serialization and, when the client's buffer is full
-// (kgo.MaxBufferedRecords / MaxBufferedBytes), waiting for space; it does
-// not bound delivery once the record is buffered, so a request handler may
-// pass its request's context and return at once. Delivery is bounded by the
-// client's kgo.RecordDeliveryTimeout and kgo.RecordRetries. Values in ctx
-// (trace spans) travel with the record as kgo.Record.Context.
+// (kgo.MaxBufferedRecords / MaxBufferedBytes), waiting for space: if it
+// ends first, callback reports its error and the record is not sent. It
+// does not bound delivery once the record is buffered, so a request handler
+// may pass its request's context and return at once. Delivery is bounded by
+// the client's kgo.RecordDeliveryTimeout and kgo.RecordRetries. Values in
+// ctx (trace spans) travel with the record in kgo.Record.Context.
 func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
 	pd, err := p.prepare(ctx, topic, key, value, headers)
 	if err != nil {
@@ -224,49 +223,23 @@ func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic st
 	return pd, nil
 }
 
-// hand gives an async record to the client. When ctx can be cancelled the
-// record is detached from it once buffered (see ProduceAsync).
+// hand gives an async record to the client. A cancellable ctx bounds the
+// wait for buffer space and nothing after it (see ProduceAsync and
+// handoff).
 func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	if ctx.Done() == nil {
+		pd.holders.Store(1) // kgo alone
 		p.cl.Produce(ctx, &pd.rec, promise[K, V])
 		return
 	}
-	dctx := context.WithoutCancel(ctx)
-	pd.rec.Context = dctx
-	if p.roomToBuffer() {
-		// kgo.Produce only blocks on a full buffer: there is room, so
-		// the record needs no cancellable context.
-		p.cl.Produce(dctx, &pd.rec, promise[K, V])
-		return
-	}
-	// The buffer is full: wait for room, cancellably, then let the record
-	// go on without ctx.
-	wctx, cancel := context.WithCancel(dctx)
-	stop := context.AfterFunc(ctx, cancel)
-	pd.cancel = cancel
-	p.cl.Produce(wctx, &pd.rec, promise[K, V])
-	stop()
-}
-
-// roomToBuffer reports whether the client has room for another record
-// without blocking (ignoring the race with other producers, which can only
-// make Produce wait for room briefly).
-func (p *Producer[K, V]) roomToBuffer() bool {
-	if p.maxRecs > 0 && p.cl.BufferedProduceRecords() >= p.maxRecs-1 {
-		return false
-	}
-	return p.maxBytes <= 0 || p.cl.BufferedProduceBytes() < p.maxBytes/2
-}
-
-// optInt64 reads an integer option of the client.
-func optInt64(cl *kgo.Client, opt any) int64 {
-	switch v := cl.OptValue(opt).(type) {
-	case int:
-		return int64(v)
-	case int64:
-		return v
-	case int32:
-		return int64(v)
-	}
-	return 0
+	// kgo and this call both hold pd until Produce has returned: the
+	// promise may run before then (a record failed before buffering),
+	// and pd must not be recycled while hand still touches it.
+	pd.holders.Store(2)
+	pd.handoff.parent = ctx
+	pd.handoff.waiting.Store(true)
+	pd.rec.Context = &pd.handoff
+	p.cl.Produce(&pd.handoff, &pd.rec, promise[K, V])
+	pd.handoff.waiting.Store(false)
+	p.drop(pd)
 }

@@ -307,7 +307,7 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 	}
 	const goroutines, each = 16, 300
 	ctx := context.Background()
-	var wg sync.WaitGroup
+	var wg, reported sync.WaitGroup
 	var acked, failed atomic.Int32
 	for g := range goroutines {
 		wg.Add(1)
@@ -319,7 +319,9 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 				if i%3 == 0 {
 					var f *producer.Future
 					if f, err = p.Send(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7), Status: "NEW"}); err == nil {
+						reported.Add(1)
 						go func() {
+							defer reported.Done()
 							if _, err := f.Wait(ctx); err != nil {
 								failed.Add(1)
 							} else {
@@ -328,13 +330,18 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 						}()
 					}
 				} else {
+					reported.Add(1)
 					err = p.ProduceAsync(ctx, "orders", strconv.Itoa(id), &order{ID: id, Item: strconv.Itoa(id * 7), Status: "NEW"}, func(_ producer.Result, err error) {
+						defer reported.Done()
 						if err != nil {
 							failed.Add(1)
 						} else {
 							acked.Add(1)
 						}
 					})
+					if err != nil {
+						reported.Done() // the callback is not called
+					}
 				}
 				if err != nil {
 					t.Error(err)
@@ -364,11 +371,7 @@ func TestProduceAsyncConcurrent(t *testing.T) {
 		}
 		seen[v.ID] = true
 	}
-	// Futures resolve on their own goroutines; wait for the last ones.
-	deadline := time.Now().Add(10 * time.Second)
-	for acked.Load()+failed.Load() < total && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	reported.Wait()
 	if acked.Load() != total || failed.Load() != 0 {
 		t.Fatalf("acked %d, failed %d, want %d, 0", acked.Load(), failed.Load(), total)
 	}
