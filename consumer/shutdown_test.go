@@ -162,8 +162,22 @@ func TestKilledMidBatchLosesNothing(t *testing.T) {
 
 // Two members of one group: the second joins while the first is consuming
 // (a rebalance moves partitions to it), then the first leaves (another
-// rebalance); every record is processed.
+// rebalance); every record is processed. Without kgo.BlockRebalanceOnPoll
+// the rebalances revoke partitions in the middle of batches.
 func TestRebalanceLosesNothing(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		opts []kgo.Opt
+	}{
+		{"recommended", consumer.GroupOptions()},
+		{"marks without blocking rebalances", []kgo.Opt{kgo.AutoCommitMarks()}},
+		{"manual without blocking rebalances", []kgo.Opt{kgo.DisableAutoCommit()}},
+	} {
+		t.Run(mode.name, func(t *testing.T) { rebalanceLosesNothing(t, mode.opts) })
+	}
+}
+
+func rebalanceLosesNothing(t *testing.T, opts []kgo.Opt) {
 	e := newEnv(t, "orders")
 	const n = 900
 	e.produceOrders(t, "orders", 0, n)
@@ -175,7 +189,7 @@ func TestRebalanceLosesNothing(t *testing.T) {
 	perMember := map[string]int{}
 	all := make(chan struct{})
 	run := func(name string, started chan<- struct{}, leaveAfter int) error {
-		cl := e.groupClient(t, "g", []string{"orders"}, consumer.GroupOptions()...)
+		cl := e.groupClient(t, "g", []string{"orders"}, opts...)
 		c := newConsumer(t, e, cl, consumer.MaxPollRecords(10))
 		runCtx, stop := context.WithCancel(ctx)
 		defer stop()
