@@ -97,19 +97,22 @@
 // hamba's decoder. Measured with -benchmem on the 13-field order record of
 // bench_test.go (uuid, long, strings, enum, double, timestamp, nested
 // record, 5-item array of records, 3-entry map, nullable union), T =
-// *BenchOrder, on 2 shared cores; the benchmarks ran interleaved in rounds
-// and the ratio is the median of the per-round ratios (quiet rounds):
+// *BenchOrder, on 2 cores shared with other work (load average about 3);
+// the benchmarks ran interleaved in 6 rounds (-benchtime 300000x), and the
+// figures are the medians, the ratio the median of the per-round ratios:
 //
-//	BenchmarkHambaMarshal          625 ns/op   504 B/op   4 allocs/op
-//	BenchmarkAvroSerialize         689 ns/op   512 B/op   5 allocs/op   1.07×
-//	BenchmarkAvroAppendSerialize   500 ns/op   216 B/op   3 allocs/op   0.80×
-//	BenchmarkHambaUnmarshal       1097 ns/op   970 B/op  10 allocs/op
-//	BenchmarkAvroDeserialize      1166 ns/op   970 B/op  10 allocs/op   1.07×
+//	BenchmarkHambaMarshal          930 ns/op   504 B/op   4 allocs/op
+//	BenchmarkAvroSerialize         974 ns/op   504 B/op   4 allocs/op   1.00×
+//	BenchmarkAvroAppendSerialize   750 ns/op   216 B/op   3 allocs/op   0.80×
+//	BenchmarkHambaUnmarshal       1640 ns/op   970 B/op  10 allocs/op
+//	BenchmarkAvroDeserialize      1685 ns/op   970 B/op  10 allocs/op   1.03×
 //
-// Serialize's one extra allocation is serde appending the 5-byte schema
-// reference to a nil buffer before the body is appended (growing it again);
-// AppendSerialize into a reused buffer has neither. On the read side the
-// codec adds nothing measurable to hamba's decoder; the difference is serde
-// parsing the schema reference and looking up the compiled decoder (two map
-// reads), against hamba's own decoder-cache lookup in Unmarshal.
+// Single rounds vary by ±15% on such a machine; the allocation counts do
+// not. Serialize allocates what hamba's Marshal does: its one output
+// buffer, sized from the largest message seen so far, receives the schema
+// reference and the body; AppendSerialize into a reused buffer saves that
+// allocation. On the read side the codec adds nothing to hamba's decoder;
+// the difference is serde parsing the schema reference and finding the
+// compiled decoder (a pointer comparison when the message has the previous
+// message's schema), against hamba's own decoder-cache lookup in Unmarshal.
 package avro
