@@ -421,6 +421,21 @@ func TestDifferencesOrder(t *testing.T) {
 			`{"properties":{"foo":{"type":"string"}},"additionalProperties":false,"patternProperties":{"^I_":{"type":"integer"}}}`,
 			`{"properties":{"foo":{"type":"string"},"I_1":{"type":"number"}},"additionalProperties":false,"patternProperties":{"^I_":{"type":"integer"}}}`,
 			[]string{"TYPE_EXTENDED #/properties/I_1", "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL #/properties/I_1", "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL #/properties/I_1"}},
+		// Fewer subschemas narrow the writer's criterion: an allOf loses a
+		// condition (compatible), whatever the reader's criterion.
+		{"allOf narrowed into a smaller anyOf",
+			`{"properties":{"p":{"allOf":[{"type":"number"},{"type":"string"}]}}}`,
+			`{"properties":{"p":{"anyOf":[{"type":"string"}]}}}`,
+			[]string{"COMBINED_TYPE_EXTENDED #/properties/p", "PRODUCT_TYPE_NARROWED #/properties/p"}},
+		// An allOf down to one of its conditions, as a singleton oneOf.
+		{"allOf narrowed into a singleton oneOf",
+			`{"properties":{"p":{"allOf":[{"type":"number"},{"type":"string"}]}}}`,
+			`{"properties":{"p":{"oneOf":[{"type":"string"}]}}}`,
+			[]string{"COMBINED_TYPE_EXTENDED #/properties/p", "PRODUCT_TYPE_NARROWED #/properties/p"}},
+		{"anyOf narrowed into a smaller allOf",
+			`{"properties":{"p":{"anyOf":[{"type":"number"},{"type":"string"}]}}}`,
+			`{"properties":{"p":{"allOf":[{"type":"string"}]}}}`,
+			[]string{"COMBINED_TYPE_CHANGED #/properties/p"}},
 		{"draft-07 $id change", `{"$id":"http://x/a"}`, `{"$id":"http://x/b"}`, []string{"ID_CHANGED #/"}},
 		{"2020-12 $id change not reported",
 			`{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"http://x/a"}`,

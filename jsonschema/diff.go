@@ -373,7 +373,9 @@ func compareCombined(c *diffCtx, o, u *node) {
 		c.add(ProductTypeExtended)
 	case len(os) < len(us):
 		c.add(SumTypeExtended)
-	case len(os) > len(us) && u.criterion == "allOf":
+	case len(os) > len(us) && o.criterion == "allOf":
+		// Narrowing is named after the writer's criterion: fewer
+		// conditions of an allOf, fewer alternatives of an anyOf/oneOf.
 		c.add(ProductTypeNarrowed)
 	case len(os) > len(us):
 		c.add(SumTypeNarrowed)
@@ -415,7 +417,10 @@ func compareCriteria(c *diffCtx, o, u *node) DiffType {
 		t = CombinedTypeExtended
 	case u.criterion == "oneOf" && len(o.subs) == 1:
 		t = CombinedTypeExtended
-	case u.criterion == "allOf" && len(o.subs) == 1 && len(u.subs) == 1:
+	case len(o.subs) == 1 && len(u.subs) == 1:
+		t = CombinedTypeExtended
+	case o.criterion == "allOf" && len(u.subs) == 1:
+		// One of the writer's conditions is a schema its data all met.
 		t = CombinedTypeExtended
 	default:
 		t = CombinedTypeChanged
