@@ -414,6 +414,22 @@ func TestWrongSchemaType(t *testing.T) {
 	}
 }
 
+// TestSerializerWrongSchemaType: a serializer told to write with a
+// registered schema of another format says so instead of handing its text
+// to the codec.
+func TestSerializerWrongSchemaType(t *testing.T) {
+	client, _ := fixture(t)
+	for _, opt := range []serde.SerializerOption{serde.UseSchemaID(7), serde.UseLatest()} {
+		s, err := serde.NewSerializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, serde.NewSerializerConfig(opt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Serialize(context.Background(), "orders", "x"); !errors.Is(err, serde.ErrWrongSchemaType) {
+			t.Errorf("err = %v", err)
+		}
+	}
+}
+
 // jsonCodec claims to read JSON Schema data; the fixture only holds Avro.
 type jsonCodec struct{ *rawCodec }
 

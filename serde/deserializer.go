@@ -17,7 +17,9 @@ import (
 var ErrUnknownSchema = errors.New("serde: unknown schema")
 
 // ErrWrongSchemaType: the message's schema is of another format than the
-// deserializer reads (an Avro deserializer met a Protobuf schema).
+// deserializer reads (an Avro deserializer met a Protobuf schema), or the
+// registered schema a serializer was told to write with (fixed ID, latest
+// version) is of another format than it writes.
 var ErrWrongSchemaType = errors.New("serde: wrong schema type")
 
 // UnknownSchemaError is returned when a message's schema reference does not

@@ -223,6 +223,11 @@ func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEnt
 		return nil, fmt.Errorf("serde: schema for subject %q: %w", subject, err)
 	}
 	if s.cfg.SchemaID != 0 || w.latest {
+		// A registered schema of another format would reach the codec as
+		// text it cannot parse; say what is wrong instead.
+		if reg.Type() != s.codec.SchemaType() {
+			return nil, fmt.Errorf("%w: schema %d of subject %q is %s, this serializer writes %s", ErrWrongSchemaType, reg.ID, subject, reg.Type(), s.codec.SchemaType())
+		}
 		if w.schema, err = resolve(ctx, s.client, reg); err != nil {
 			return nil, err
 		}
