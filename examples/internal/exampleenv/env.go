@@ -10,11 +10,17 @@
 //	                                      SASL/PLAIN over TLS (Confluent Cloud API key and secret)
 //	SCHEMA_REGISTRY_URL                   https://psrc-....confluent.cloud
 //	SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO  key:secret
+//
+// Kafka and the registry are chosen separately: KAFKA_BOOTSTRAP_SERVERS
+// alone pairs a real cluster with the in-process registry, and the other
+// way round. Credentials without their server, or half of a pair, are
+// refused by [Start].
 package exampleenv
 
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -41,6 +47,31 @@ type Config struct {
 	SASLPassword string
 	RegistryURL  string // empty: start the in-process mock registry
 	RegistryAuth string // "user:password" for HTTP basic auth
+
+	// RootCAs verifies the brokers' TLS certificates; nil means the
+	// system's roots (Confluent Cloud's certificates chain to them).
+	RootCAs *x509.CertPool
+}
+
+// Validate reports settings that cannot work together: credentials with no
+// server to send them to, or half of a pair.
+func (c Config) Validate() error {
+	var errs []error
+	if (c.SASLUser == "") != (c.SASLPassword == "") {
+		errs = append(errs, errors.New("set both KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or neither"))
+	}
+	if c.SASLUser != "" && len(c.Bootstrap) == 0 {
+		errs = append(errs, errors.New("KAFKA_SASL_USERNAME is set but KAFKA_BOOTSTRAP_SERVERS is not"))
+	}
+	if c.RegistryAuth != "" {
+		if c.RegistryURL == "" {
+			errs = append(errs, errors.New("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO is set but SCHEMA_REGISTRY_URL is not"))
+		}
+		if user, _, ok := strings.Cut(c.RegistryAuth, ":"); !ok || user == "" {
+			errs = append(errs, errors.New("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO must be <key>:<secret>"))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // FromEnv reads the Config from the environment variables listed in the
@@ -78,6 +109,9 @@ type Env struct {
 
 // Start connects to, or starts, Kafka and the registry.
 func Start(cfg Config) (*Env, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	e := &Env{}
 	if len(cfg.Bootstrap) == 0 {
 		c, err := kfake.NewCluster(kfake.NumBrokers(1))
@@ -93,7 +127,8 @@ func Start(cfg Config) (*Env, error) {
 		if cfg.SASLUser != "" {
 			e.kafkaOpts = append(e.kafkaOpts,
 				kgo.SASL(plain.Auth{User: cfg.SASLUser, Pass: cfg.SASLPassword}.AsMechanism()),
-				kgo.DialTLSConfig(&tls.Config{MinVersion: tls.VersionTLS12}))
+				// kgo sets each broker's ServerName from its address.
+				kgo.DialTLSConfig(&tls.Config{MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs}))
 			e.KafkaDesc += " (SASL/PLAIN over TLS)"
 		}
 	}
@@ -111,11 +146,7 @@ func Start(cfg Config) (*Env, error) {
 		ropts = append(ropts, registry.URLs(cfg.RegistryURL))
 		e.RegistryDesc = "Schema Registry at " + cfg.RegistryURL
 		if cfg.RegistryAuth != "" {
-			user, pass, ok := strings.Cut(cfg.RegistryAuth, ":")
-			if !ok {
-				e.Close()
-				return nil, errors.New("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO must be key:secret")
-			}
+			user, pass, _ := strings.Cut(cfg.RegistryAuth, ":")
 			ropts = append(ropts, registry.BasicAuth(user, pass))
 			e.RegistryDesc += " (basic auth)"
 		}
