@@ -218,6 +218,59 @@ func TestRoundTripReferences(t *testing.T) {
 	}
 }
 
+// A reference that has references of its own: the deserializer resolves
+// the whole chain through the registry (shipment → address → country) and
+// enforces the innermost schema on read.
+func TestRoundTripReferencesOfReferences(t *testing.T) {
+	ctx := context.Background()
+	client := newMock(t)
+	country, err := client.Register(ctx, "com.example.Country",
+		registry.Schema{Schema: `{"type":"string","pattern":"^[A-Z]{2}$"}`, SchemaType: registry.JSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const address = `{"type":"object","properties":{"street":{"type":"string"},"country":{"$ref":"country.json"}},"required":["street","country"]}`
+	addr, err := client.Register(ctx, "com.example.Address", registry.Schema{Schema: address, SchemaType: registry.JSON,
+		References: []registry.Reference{{Name: "country.json", Subject: "com.example.Country", Version: country.Version}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := registry.Reference{Name: "address.json", Subject: "com.example.Address", Version: addr.Version}
+	raw, err := jsonschema.NewSerializer[Shipment](client, serde.Value, jsonschema.WithSchema(shipmentSchema, ref), serde.Validate(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := jsonschema.NewSerializer[Shipment](client, serde.Value, jsonschema.WithSchema(shipmentSchema, ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := jsonschema.NewDeserializer[Shipment](client, serde.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := Shipment{ID: "s-1", From: Address{"1 Main St", "US"}, To: Address{"Hauptstr. 1", "DE"}}
+	payload, _, err := checked.Serialize(ctx, "deep", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := d.Deserialize(ctx, "deep", payload, nil); err != nil || got != good {
+		t.Fatalf("Deserialize = %+v, %v", got, err)
+	}
+	bad := good
+	bad.From.Country = "us"
+	var ve *jsonschema.ValidationError
+	if _, _, err := checked.Serialize(ctx, "deep", bad); !errors.As(err, &ve) || ve.Path != "/from/country" {
+		t.Fatalf("Serialize(bad) = %v, want a validation error at /from/country", err)
+	}
+	badPayload, _, err := raw.Serialize(ctx, "deep", bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Deserialize(ctx, "deep", badPayload, nil); !errors.As(err, &ve) || ve.Path != "/from/country" {
+		t.Fatalf("Deserialize(bad) = %v, want a validation error at /from/country", err)
+	}
+}
+
 func TestInvalidValuesRejected(t *testing.T) {
 	ctx := context.Background()
 	client := newMock(t)
