@@ -45,6 +45,9 @@ type app struct {
 
 	stopConsumer context.CancelFunc
 	consumerDone chan error
+	// consumerStopped holds the error the background consumer stopped
+	// with before shutdown (a record it could not process), for /healthz.
+	consumerStopped atomic.Pointer[error]
 }
 
 // processedOrder is what the background consumer records per order.
@@ -107,13 +110,22 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 	return a, nil
 }
 
-// start runs the background consumer until shutdown.
+// start runs the background consumer until shutdown. If it stops before
+// (a record it cannot process, under the default Stop policy), the error is
+// logged and /healthz reports it: nothing is processed until the cause is
+// fixed and the service restarted, and nothing after that record is
+// committed.
 func (a *app) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopConsumer = cancel
 	a.consumerDone = make(chan error, 1)
 	go func() {
-		a.consumerDone <- a.proc.Run(ctx, a.process)
+		err := a.proc.Run(ctx, a.process)
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("background consumer stopped", "error", err)
+			a.consumerStopped.Store(&err)
+		}
+		a.consumerDone <- err
 	}()
 }
 
@@ -155,33 +167,52 @@ func (a *app) placeOrder(w http.ResponseWriter, r *http.Request) {
 	id := uuid.NewString()
 	ev := req.event(id, time.Now())
 
+	// The request's context bounds serialization (and waiting for room in
+	// a full client buffer) only: the event is delivered after this
+	// handler has returned, even if the client has gone away.
+	var acked chan deliveryResult
 	if r.URL.Query().Get("wait") == "true" {
-		res, err := a.orders.Produce(r.Context(), a.cfg.Topic, id, ev)
-		if err != nil {
-			a.produceFailed(w, id, err)
-			return
-		}
-		a.accepted.Add(1)
-		a.delivered.Add(1)
-		writeJSON(w, http.StatusCreated, map[string]any{"id": id, "partition": res.Partition, "offset": res.Offset})
-		return
+		acked = make(chan deliveryResult, 1)
 	}
-	// The request's context bounds serialization only: the event is
-	// delivered after this handler has returned.
-	err := a.orders.ProduceAsync(r.Context(), a.cfg.Topic, id, ev, func(_ producer.Result, err error) {
+	err := a.orders.ProduceAsync(r.Context(), a.cfg.Topic, id, ev, func(res producer.Result, err error) {
 		if err != nil {
 			a.failed.Add(1)
 			a.log.Error("order event not delivered", "order_id", id, "error", err)
-			return
+		} else {
+			a.delivered.Add(1)
 		}
-		a.delivered.Add(1)
+		if acked != nil {
+			acked <- deliveryResult{res, err}
+		}
 	})
 	if err != nil {
 		a.produceFailed(w, id, err)
 		return
 	}
 	a.accepted.Add(1)
-	writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": "accepted"})
+	if acked == nil {
+		writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": "accepted"})
+		return
+	}
+	// ?wait=true: wait for Kafka's acknowledgement, but do not let this
+	// request's end withdraw the event (as a cancelled Produce context
+	// would, with the events queued behind it).
+	select {
+	case d := <-acked:
+		if d.err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"id": id, "error": d.err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"id": id, "partition": d.res.Partition, "offset": d.res.Offset})
+	case <-r.Context().Done():
+		// The client has gone; the event is still on its way.
+	}
+}
+
+// deliveryResult is the outcome of producing one event.
+type deliveryResult struct {
+	res producer.Result
+	err error
 }
 
 // produceFailed answers for an event that could not be produced: the data's
@@ -208,8 +239,9 @@ func (a *app) getOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, p)
 }
 
-// health reports whether the brokers and the registry answer, and the
-// background consumer's lag: 200 when both answer, 503 otherwise.
+// health reports whether the brokers and the registry answer, whether the
+// background consumer is running, and its lag: 200 when all three hold,
+// 503 otherwise.
 func (a *app) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
@@ -230,6 +262,12 @@ func (a *app) health(w http.ResponseWriter, r *http.Request) {
 		} else {
 			body[name] = "ok"
 		}
+	}
+	if perr := a.consumerStopped.Load(); perr != nil {
+		body["consumer"] = "stopped: " + (*perr).Error()
+		status = http.StatusServiceUnavailable
+	} else {
+		body["consumer"] = "running"
 	}
 	if kafkaErr == nil {
 		if lag, err := a.proc.Lag(ctx); err == nil {

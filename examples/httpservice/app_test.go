@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/srkit-go/srkit/examples/internal/exampleenv"
+	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/registry"
 )
 
@@ -64,7 +64,7 @@ func TestServiceOverHTTP(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs syncBuffer
+	var logs kafkatest.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, exampleenv.Config{}, appConfig{Topic: "orders", Group: "processor"}, ln, &logs)
@@ -263,20 +263,75 @@ func TestHealthReportsUnreachableRegistry(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// The health endpoint says when the brokers cannot be reached.
+func TestHealthReportsUnreachableKafka(t *testing.T) {
+	env, err := exampleenv.Start(exampleenv.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	// Brokers nobody listens on.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	a, err := newApp(appConfig{Topic: "orders", Group: "processor"}, []kgo.Opt{kgo.SeedBrokers(dead)}, env.Registry, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	srv := httptest.NewServer(a.handler())
+	defer srv.Close()
+	code, m := get(t, srv.URL+"/healthz")
+	if code != http.StatusServiceUnavailable || !strings.HasPrefix(fmt.Sprint(m["kafka"]), "unreachable") || m["schema_registry"] != "ok" {
+		t.Fatalf("healthz: %d %v", code, m)
+	}
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// A background consumer that stopped on a record it cannot process makes
+// the service unhealthy, naming the record.
+func TestHealthReportsStoppedConsumer(t *testing.T) {
+	env, err := exampleenv.Start(exampleenv.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := env.CreateTopic(ctx, "orders", 1); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := env.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "orders", Value: []byte("not an OrderPlaced event")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(appConfig{Topic: "orders", Group: "processor"}, env.KafkaOpts(), env.Registry, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.start()
+	srv := httptest.NewServer(a.handler())
+	defer srv.Close()
+	for {
+		code, m := get(t, srv.URL+"/healthz")
+		if code == http.StatusServiceUnavailable {
+			if m["kafka"] != "ok" || m["schema_registry"] != "ok" || !strings.Contains(fmt.Sprint(m["consumer"]), `stopped: consumer: topic "orders" partition 0 offset 0`) {
+				t.Fatalf("healthz: %d %v", code, m)
+			}
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("healthz still %d %v with a poison record in the topic", code, m)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := a.shutdown(ctx); err == nil || !strings.Contains(err.Error(), "offset 0") {
+		t.Fatalf("shutdown: %v, want the consumer's error", err)
+	}
 }

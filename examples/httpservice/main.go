@@ -7,8 +7,9 @@
 //     Kafka's acknowledgement instead and answers 201 with the offset);
 //   - a background consumer in the same process processes the events, with
 //     at-least-once commits; GET /orders/{id} shows what it has processed;
-//   - GET /healthz reports whether the brokers and the registry answer, and
-//     the consumer's lag;
+//   - GET /healthz reports whether the brokers and the registry answer,
+//     whether the background consumer is running (it stops on a record it
+//     cannot process), and its lag: 503 when one of them is not well;
 //   - SIGINT or SIGTERM shuts down gracefully: the HTTP server stops taking
 //     requests and finishes the ones in flight, accepted events are
 //     delivered, the consumer finishes its in-flight records, commits and
