@@ -53,6 +53,12 @@
 // its own reads the writer schema directly: fields match by name, writer
 // fields the struct lacks are skipped.
 //
+// Decoded values never alias the payload. hamba does hand out short
+// strings and bytes (up to 1 KiB) from a shared allocation slab, and a
+// decoded []byte keeps the slab's spare capacity: appending to it in place
+// would overwrite strings decoded after it. Clip or copy a decoded []byte
+// before appending to it (slices.Clip, bytes.Clone).
+//
 // # Confluent conventions
 //
 //   - A top-level "bytes" value is written raw, without the length prefix,
