@@ -50,14 +50,7 @@ func itemRemoved(c *diffCtx, on, u *node) {
 		return
 	}
 	if partial := partialItemSchema(u); partial != nil {
-		s := c.sub()
-		compareNodes(s, on, partial)
-		c.addAll(s.diffs)
-		if s.compatible() {
-			c.add(ItemRemovedIsCoveredByPartiallyOpenContentModel)
-		} else {
-			c.add(ItemRemovedNotCoveredByPartiallyOpenContentModel)
-		}
+		compareCovered(c, on, partial, ItemRemovedIsCoveredByPartiallyOpenContentModel, ItemRemovedNotCoveredByPartiallyOpenContentModel)
 		return
 	}
 	if d := on.deref(); d != nil && d.kind == kindFalse {
@@ -77,14 +70,7 @@ func itemAdded(c *diffCtx, o, un *node) {
 		return
 	}
 	if partial := partialItemSchema(o); partial != nil {
-		s := c.sub()
-		compareNodes(s, partial, un)
-		c.addAll(s.diffs)
-		if s.compatible() {
-			c.add(ItemAddedIsCoveredByPartiallyOpenContentModel)
-		} else {
-			c.add(ItemAddedNotCoveredByPartiallyOpenContentModel)
-		}
+		compareCovered(c, partial, un, ItemAddedIsCoveredByPartiallyOpenContentModel, ItemAddedNotCoveredByPartiallyOpenContentModel)
 		return
 	}
 	c.add(ItemAddedToClosedContentModel)

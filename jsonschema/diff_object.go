@@ -68,14 +68,7 @@ func propertyRemoved(c *diffCtx, on, u *node, name string) {
 		return
 	}
 	if partial := partialPropertySchema(u, name); partial != nil {
-		s := c.sub()
-		compareNodes(s, on, partial)
-		c.addAll(s.diffs)
-		if s.compatible() {
-			c.add(PropertyRemovedIsCoveredByPartiallyOpenContentModel)
-		} else {
-			c.add(PropertyRemovedNotCoveredByPartiallyOpenContentModel)
-		}
+		compareCovered(c, on, partial, PropertyRemovedIsCoveredByPartiallyOpenContentModel, PropertyRemovedNotCoveredByPartiallyOpenContentModel)
 		return
 	}
 	if on.deref() != nil && on.deref().kind == kindFalse {
@@ -97,14 +90,7 @@ func propertyAdded(c *diffCtx, o, u, un *node, name string) {
 		return
 	}
 	if partial := partialPropertySchema(o, name); partial != nil {
-		s := c.sub()
-		compareNodes(s, partial, un)
-		c.addAll(s.diffs)
-		if s.compatible() {
-			c.add(PropertyAddedIsCoveredByPartiallyOpenContentModel)
-		} else {
-			c.add(PropertyAddedNotCoveredByPartiallyOpenContentModel)
-		}
+		compareCovered(c, partial, un, PropertyAddedIsCoveredByPartiallyOpenContentModel, PropertyAddedNotCoveredByPartiallyOpenContentModel)
 	}
 	switch {
 	case u.isRequired(name) && hasDefault(un):
@@ -250,5 +236,20 @@ func compareUnevaluated(c *diffCtx, attr string, o, u *node, added, removed, ext
 		c.add(extended)
 	default:
 		compareNodes(c, o, u)
+	}
+}
+
+// compareCovered compares a property or item that only one side lists with
+// the schema the other side's partially open content model gives it
+// (patternProperties, additionalProperties, additionalItems), and records
+// whether that schema covers it.
+func compareCovered(c *diffCtx, writer, reader *node, covered, notCovered DiffType) {
+	s := c.sub()
+	compareNodes(s, writer, reader)
+	c.addAll(s.diffs)
+	if s.compatible() {
+		c.add(covered)
+	} else {
+		c.add(notCovered)
 	}
 }
