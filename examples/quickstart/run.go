@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,11 +79,16 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "  schema:     subject %q version %d, schema ID %d (%s record srkit.quickstart.Order)\n",
 		subject, latest.Version, latest.ID, latest.Type())
 	fmt.Fprintf(out, "  key:        the order ID as plain UTF-8, no schema\n")
-	fmt.Fprintf(out, "  consumer:   group %q, lag after its last commit: %d\n", rep.group, rep.lag)
+	fmt.Fprintf(out, "  consumer:   group %q, lag after its last commit: %s\n", rep.group, rep.lag)
 	if rep.missing > 0 || rep.corrupt > 0 {
 		return fmt.Errorf("verification failed: %d of %d orders missing, %d corrupt", rep.missing, cfg.Records, rep.corrupt)
 	}
 	fmt.Fprintf(out, "OK: all %d orders arrived intact\n", cfg.Records)
+	if env.Local {
+		fmt.Fprintf(out, "\nNext: run it against your own cluster and registry by setting KAFKA_BOOTSTRAP_SERVERS and\n"+
+			"SCHEMA_REGISTRY_URL (plus the credentials: go doc ./examples/quickstart), or try the other examples\n"+
+			"(examples/httpservice, examples/evolution, one per schema format).\n")
+	}
 	return nil
 }
 
@@ -93,7 +99,7 @@ type report struct {
 	missing, duplicates       int
 	bytes                     int64
 	group                     string
-	lag                       int64
+	lag                       string
 }
 
 // produce sends the orders and waits for Kafka's acknowledgements. It
@@ -160,14 +166,8 @@ func produce(ctx context.Context, env *exampleenv.Env, cfg config, runID uuid.UU
 // the run's start time (so that earlier runs' records on a shared topic are
 // not read), and checks each against what was produced.
 func consume(ctx context.Context, env *exampleenv.Env, cfg config, runID uuid.UUID, start time.Time, ids map[string]int, out io.Writer, rep *report) error {
-	rep.group = "srkit-quickstart-" + uuid.NewString()[:8]
-	opts := append(consumer.GroupOptions(),
-		kgo.ConsumerGroup(rep.group),
-		kgo.ConsumeTopics(cfg.Topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(start.Add(-time.Second).UnixMilli())),
-		kgo.FetchMaxWait(250*time.Millisecond),
-	)
-	cl, err := env.NewClient(opts...)
+	rep.group = exampleenv.UniqueGroup("srkit-quickstart")
+	cl, err := env.NewClient(exampleenv.ConsumerOpts(rep.group, cfg.Topic, start)...)
 	if err != nil {
 		return err
 	}
@@ -227,9 +227,9 @@ func consume(ctx context.Context, env *exampleenv.Env, cfg config, runID uuid.UU
 	rep.missing = cfg.Records - distinct
 	fmt.Fprintf(out, "consumed %d orders in %v\n", rep.consumed, rep.consumeTime.Round(time.Millisecond))
 	if lag, err := c.Lag(ctx); err == nil {
-		rep.lag = lag.Total()
+		rep.lag = strconv.FormatInt(lag.Total(), 10)
 	} else {
-		rep.lag = -1
+		rep.lag = "unknown (" + err.Error() + ")"
 	}
 	return nil
 }
