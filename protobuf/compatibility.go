@@ -2,6 +2,8 @@ package protobuf
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -114,7 +116,7 @@ func (c *differ) leave()         { c.path = c.path[:len(c.path)-1] }
 func (c *differ) compareTypes(om protoreflect.MessageDescriptors, oe protoreflect.EnumDescriptors, um protoreflect.MessageDescriptors, ue protoreflect.EnumDescriptors) {
 	oMsgs, oIdx := messagesByName(om)
 	uMsgs, uIdx := messagesByName(um)
-	for _, name := range unionKeys(oMsgs, uMsgs) {
+	for _, name := range sortedUnion(oMsgs, uMsgs) {
 		c.enter(name)
 		o, u := oMsgs[name], uMsgs[name]
 		switch {
@@ -131,7 +133,7 @@ func (c *differ) compareTypes(om protoreflect.MessageDescriptors, oe protoreflec
 		c.leave()
 	}
 	oEnums, uEnums := enumsByName(oe), enumsByName(ue)
-	for _, name := range unionKeys(oEnums, uEnums) {
+	for _, name := range sortedUnion(oEnums, uEnums) {
 		c.enter(name)
 		o, u := oEnums[name], uEnums[name]
 		switch {
@@ -154,7 +156,7 @@ func (c *differ) compareEnum(o, u protoreflect.EnumDescriptor) {
 	for i := 0; i < u.Values().Len(); i++ {
 		uv[int32(u.Values().Get(i).Number())] = u.Values().Get(i)
 	}
-	for _, n := range unionInts(ov, uv) {
+	for _, n := range sortedUnion(ov, uv) {
 		c.enter(strconv.Itoa(int(n)))
 		switch a, b := ov[n], uv[n]; {
 		case b == nil:
@@ -203,7 +205,7 @@ func (c *differ) compareMessage(o, u protoreflect.MessageDescriptor) {
 	oOneofs, uOneofs := oneofsByName(o), oneofsByName(u)
 
 	// Fields moved into oneofs of the update.
-	for _, name := range sortedKeys(uOneofs) {
+	for _, name := range slices.Sorted(maps.Keys(uOneofs)) {
 		c.enter(name)
 		moved, existing := 0, 0
 		fs := uOneofs[name].Fields()
@@ -224,7 +226,7 @@ func (c *differ) compareMessage(o, u protoreflect.MessageDescriptor) {
 		c.leave()
 	}
 
-	for _, name := range unionKeys(oOneofs, uOneofs) {
+	for _, name := range sortedUnion(oOneofs, uOneofs) {
 		c.enter(name)
 		oo, uo := oOneofs[name], uOneofs[name]
 		switch {
@@ -238,7 +240,7 @@ func (c *differ) compareMessage(o, u protoreflect.MessageDescriptor) {
 		c.leave()
 	}
 
-	for _, n := range unionInts(oTop, uTop) {
+	for _, n := range sortedUnion(oTop, uTop) {
 		c.enter(strconv.Itoa(int(n)))
 		of, uf := oTop[n], uTop[n]
 		switch {
@@ -261,7 +263,7 @@ func (c *differ) compareMessage(o, u protoreflect.MessageDescriptor) {
 	}
 
 	// Fields whose oneof membership changed: compare their contents by tag.
-	for _, n := range unionInts(oAll, uAll) {
+	for _, n := range sortedUnion(oAll, uAll) {
 		of, uf := oAll[n], uAll[n]
 		if of == nil || uf == nil {
 			continue
@@ -286,7 +288,7 @@ func (c *differ) compareOneof(o, u protoreflect.OneofDescriptor, updateAll map[i
 	for i := 0; i < u.Fields().Len(); i++ {
 		uf[int32(u.Fields().Get(i).Number())] = u.Fields().Get(i)
 	}
-	for _, n := range unionInts(of, uf) {
+	for _, n := range sortedUnion(of, uf) {
 		c.enter(strconv.Itoa(int(n)))
 		switch a, b := of[n], uf[n]; {
 		case b == nil:

@@ -1,7 +1,9 @@
 package protobuf
 
 import (
-	"sort"
+	"cmp"
+	"maps"
+	"slices"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -119,41 +121,14 @@ func oneofsByName(md protoreflect.MessageDescriptor) map[string]protoreflect.One
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func unionKeys[V any](a, b map[string]V) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range []map[string]V{a, b} {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
+// sortedUnion returns the keys of a and b, each once, in order.
+func sortedUnion[K cmp.Ordered, V any](a, b map[K]V) []K {
+	keys := slices.Collect(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
 		}
 	}
-	sort.Strings(out)
-	return out
-}
-
-func unionInts[V any](a, b map[int32]V) []int32 {
-	seen := map[int32]bool{}
-	var out []int32
-	for _, m := range []map[int32]V{a, b} {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	slices.Sort(keys)
+	return keys
 }
