@@ -87,6 +87,29 @@ func fuzzDecoders(tb testing.TB) []func([]byte) error {
 		add(err, func(b []byte) error { var v logicalRec; return d.Decode(b, &v) })
 	}
 	{
+		// A union of records held in an any field, with Go types mapped
+		// (WithUnionType) and without.
+		schema := `{"type":"record","name":"P","fields":[{"name":"m","type":["null","string",
+		  {"type":"record","name":"A","fields":[{"name":"x","type":"int"}]},{"type":"record","name":"B","fields":[{"name":"y","type":"string"}]}]}]}`
+		type branchA struct {
+			X int32 `avro:"x"`
+		}
+		type branchB struct {
+			Y string `avro:"y"`
+		}
+		type holder struct {
+			M any `avro:"m"`
+		}
+		ts := s
+		ts.unionTypes = []unionType{{"A", branchA{}}, {"B", branchB{}}}
+		w, _ := compile(schema, "")
+		g, _ := newGoType[holder]()
+		d, err := compileDecoder[holder](newAPI(ts), g, w, nil, ts)
+		add(err, func(b []byte) error { var v holder; return d.Decode(b, &v) })
+		d2, err := compileDecoder[holder](api, g, w, nil, s)
+		add(err, func(b []byte) error { var v holder; return d2.Decode(b, &v) })
+	}
+	{
 		w, _ := compile(`"bytes"`, "")
 		g, _ := newGoType[[]byte]()
 		d, err := compileDecoder[[]byte](api, g, w, nil, s)
