@@ -144,3 +144,49 @@ func ExampleSchema_CheckRead() {
 	// Output:
 	// {errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'b'}
 }
+
+// Shape is an Avro union of two records held in an any field; Circle and
+// Square are its branches.
+type Shape struct {
+	Kind any `avro:"kind"`
+}
+
+type Circle struct {
+	Radius float64 `avro:"radius"`
+}
+
+type Square struct {
+	Side float64 `avro:"side"`
+}
+
+// A union of two records in a Go struct: WithUnionType maps each named
+// branch to its Go type, for the serializer and the deserializer alike, as
+// Confluent's Go serializer does with RegisterType.
+func ExampleWithUnionType() {
+	ctx := context.Background()
+	client := exampleClient()
+	schema := avro.WithSchema(`{"type":"record","name":"Shape","namespace":"geo","fields":[{"name":"kind","type":[
+	  {"type":"record","name":"Circle","fields":[{"name":"radius","type":"double"}]},
+	  {"type":"record","name":"Square","fields":[{"name":"side","type":"double"}]}]}]}`)
+	circle := avro.WithUnionType("geo.Circle", Circle{})
+	square := avro.WithUnionType("geo.Square", Square{})
+
+	s, err := avro.NewSerializer[Shape](client, serde.Value, schema, circle, square)
+	if err != nil {
+		log.Fatal(err)
+	}
+	payload, _, err := s.Serialize(ctx, "shapes", Shape{Kind: Square{Side: 2}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	d, err := avro.NewDeserializer[Shape](client, serde.Value, circle, square)
+	if err != nil {
+		log.Fatal(err)
+	}
+	got, err := d.Deserialize(ctx, "shapes", payload, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%T %+v\n", got.Kind, got.Kind)
+	// Output: avro_test.Square {Side:2}
+}
