@@ -28,6 +28,9 @@ type Producer[K, V any] struct {
 	cfg    config
 	closed atomic.Bool
 	pool   sync.Pool // *pending[K, V]
+	// promise is promise[K, V], made once: a generic function's value
+	// binds its type dictionary, which costs an allocation each time.
+	promise func(*kgo.Record, error)
 
 	// Set when the serializers are Bytes: send the value as it is.
 	keyRaw func(K) []byte
@@ -62,7 +65,7 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 	if err != nil {
 		return nil, err
 	}
-	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg}
+	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg, promise: promise[K, V]}
 	if r, ok := any(keySerializer).(rawBytes[K]); ok {
 		p.keyRaw = r.rawBytes
 	}
@@ -96,7 +99,7 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 	if pd.done == nil {
 		pd.done = make(chan struct{}, 1)
 	}
-	p.cl.Produce(ctx, &pd.rec, promise[K, V])
+	p.cl.Produce(ctx, &pd.rec, p.promise)
 	<-pd.done
 	res, err := pd.res, pd.err
 	p.release(pd)
@@ -229,7 +232,7 @@ func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic st
 func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	if ctx.Done() == nil {
 		pd.holders.Store(1) // kgo alone
-		p.cl.Produce(ctx, &pd.rec, promise[K, V])
+		p.cl.Produce(ctx, &pd.rec, p.promise)
 		return
 	}
 	// kgo and this call both hold pd until Produce has returned: the
@@ -239,7 +242,7 @@ func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	pd.handoff.parent = ctx
 	pd.handoff.waiting.Store(true)
 	pd.rec.Context = &pd.handoff
-	p.cl.Produce(&pd.handoff, &pd.rec, promise[K, V])
+	p.cl.Produce(&pd.handoff, &pd.rec, p.promise)
 	pd.handoff.waiting.Store(false)
 	p.drop(pd)
 }
