@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -273,5 +275,48 @@ func TestNanosRegistration(t *testing.T) {
 	serialize(t, client, "ticks2", Tick{At: 1}, avro.WithSchema(schema), avro.KeepSchemaText())
 	if reg, err := client.LatestSchema(ctx, "ticks2-value"); err != nil || !strings.Contains(reg.Schema.Schema, "timestamp-nanos") {
 		t.Errorf("registered with KeepSchemaText %s, %v", reg.Schema.Schema, err)
+	}
+}
+
+// TestRegistryOutage: a serializer or deserializer whose registry is down
+// returns the registry's error (not a cached failure, not an unknown
+// schema), honours a cancelled context, and works once the registry is
+// back.
+func TestRegistryOutage(t *testing.T) {
+	ctx := context.Background()
+	srv := mockregistry.StartServer(t, mockregistry.WithFormats(avro.Format()),
+		mockregistry.WithFault(mockregistry.Fault{Status: 503, Times: 1}))
+	client, err := registry.New(registry.URLs(srv.URL()), registry.Retries(0, time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	s, err := avro.NewSerializer[UserV1](client, serde.Value, avro.WithSchema(userV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Serialize(ctx, "outage", UserV1{ID: 1}); !errors.Is(err, registry.ErrorCode(503)) {
+		t.Fatalf("serialize during the outage: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := s.Serialize(cancelled, "outage", UserV1{ID: 1}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("serialize with a cancelled context: %v", err)
+	}
+	b, _, err := s.Serialize(ctx, "outage", UserV1{ID: 1, Name: "Ada"})
+	if err != nil {
+		t.Fatalf("serialize after the outage: %v", err)
+	}
+
+	srv.Registry.InjectFault(mockregistry.Fault{Status: 503, Times: 1})
+	d, err := avro.NewDeserializer[UserV1](client, serde.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Deserialize(ctx, "outage", b, nil); !errors.Is(err, registry.ErrorCode(503)) || errors.Is(err, serde.ErrUnknownSchema) {
+		t.Fatalf("deserialize during the outage: %v", err)
+	}
+	if got, err := d.Deserialize(ctx, "outage", b, nil); err != nil || got != (UserV1{1, "Ada"}) {
+		t.Fatalf("deserialize after the outage: %+v, %v", got, err)
 	}
 }
