@@ -97,13 +97,13 @@ func TestPrintParsesBack(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s form does not parse: %v\n%s", form, err, text)
 				}
-				got := fileText(t, back.Descriptor())
+				got, expected := fileText(t, back.Descriptor()), want
 				if form == "normalized" {
 					// Imports are sorted; nothing else may change.
-					want, got = withoutDependencies(want), withoutDependencies(got)
+					got, expected = withoutDependencies(got), withoutDependencies(want)
 				}
-				if got != want {
-					t.Errorf("%s form compiles to another descriptor:\n%s\n--- printed ---\n%s\n--- got ---\n%s", form, want, text, got)
+				if got != expected {
+					t.Errorf("%s form compiles to another descriptor:\n%s\n--- printed ---\n%s\n--- got ---\n%s", form, expected, text, got)
 				}
 			}
 		})
