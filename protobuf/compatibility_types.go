@@ -93,7 +93,7 @@ func messagesByName(ms protoreflect.MessageDescriptors) (map[string]protoreflect
 	n := 0
 	for i := 0; i < ms.Len(); i++ {
 		m := ms.Get(i)
-		if m.IsMapEntry() {
+		if !declaredMessage(m) {
 			continue
 		}
 		byName[string(m.Name())] = m

@@ -138,10 +138,51 @@ func decodeSerialized(text string) (*descriptorpb.FileDescriptorProto, bool) {
 
 // Message indexes follow Confluent's Java ProtobufSchema, the reference: a
 // message's index counts the messages declared before it in its file or
-// parent message, enums and the synthetic map-entry messages of map fields
-// left out. (confluent-kafka-go counts map entries, so it disagrees with
-// Java for a nested message declared after a map field; this package sides
-// with Java.)
+// parent message as the registry's .proto text declares them, enums and
+// the synthetic messages of map fields and proto2 groups left out. (Java
+// reads registry text with Square Wire, which keeps groups apart from
+// nested messages and has no map-entry messages; confluent-kafka-go counts
+// both, so it disagrees with Java for a nested message declared after a
+// map field or a group; this package sides with Java.)
+
+// declaredMessage reports whether m counts as a message for message
+// indexes: it is neither a map entry nor a proto2 group's type.
+func declaredMessage(m protoreflect.MessageDescriptor) bool {
+	return !m.IsMapEntry() && !isGroupType(m)
+}
+
+// isGroupType reports whether m is the type of a proto2 group, which .proto
+// text declares with its field ("optional group Item = 1 { ... }") rather
+// than as a message. (In editions, delimited fields use ordinary messages.)
+func isGroupType(m protoreflect.MessageDescriptor) bool {
+	if m.ParentFile().Syntax() == protoreflect.Editions {
+		return false
+	}
+	var fields protoreflect.FieldDescriptors
+	var exts protoreflect.ExtensionDescriptors
+	switch p := m.Parent().(type) {
+	case protoreflect.MessageDescriptor:
+		fields, exts = p.Fields(), p.Extensions()
+	case protoreflect.FileDescriptor:
+		exts = p.Extensions()
+	}
+	isGroupOf := func(f protoreflect.FieldDescriptor) bool {
+		return f.Kind() == protoreflect.GroupKind && f.Message() != nil && f.Message().FullName() == m.FullName()
+	}
+	if fields != nil {
+		for i := 0; i < fields.Len(); i++ {
+			if isGroupOf(fields.Get(i)) {
+				return true
+			}
+		}
+	}
+	for i := 0; exts != nil && i < exts.Len(); i++ {
+		if isGroupOf(exts.Get(i)) {
+			return true
+		}
+	}
+	return false
+}
 
 // messageAt resolves message indexes against fd: the first index picks a
 // top-level message, each further one a nested message of the previous. An
@@ -166,14 +207,14 @@ func messageAt(fd protoreflect.FileDescriptor, indexes []int) (protoreflect.Mess
 	return md, nil
 }
 
-// nthMessage returns the i-th message of ms that is not a map entry, or nil.
+// nthMessage returns the i-th declared message of ms, or nil.
 func nthMessage(ms protoreflect.MessageDescriptors, i int) protoreflect.MessageDescriptor {
 	if i < 0 {
 		return nil
 	}
 	for j := 0; j < ms.Len(); j++ {
 		m := ms.Get(j)
-		if m.IsMapEntry() {
+		if !declaredMessage(m) {
 			continue
 		}
 		if i == 0 {
@@ -187,7 +228,7 @@ func nthMessage(ms protoreflect.MessageDescriptors, i int) protoreflect.MessageD
 func countMessages(ms protoreflect.MessageDescriptors) int {
 	n := 0
 	for j := 0; j < ms.Len(); j++ {
-		if !ms.Get(j).IsMapEntry() {
+		if declaredMessage(ms.Get(j)) {
 			n++
 		}
 	}
@@ -210,7 +251,7 @@ func messageIndexes(md protoreflect.MessageDescriptor) []int {
 		}
 		if siblings != nil {
 			for j := 0; j < d.Index() && j < siblings.Len(); j++ {
-				if !siblings.Get(j).IsMapEntry() {
+				if declaredMessage(siblings.Get(j)) {
 					idx++
 				}
 			}

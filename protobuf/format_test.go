@@ -3,6 +3,7 @@ package protobuf
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -197,6 +198,31 @@ message F {}`)
 	}
 	if _, err := mustParse(t, `syntax = "proto3"; enum E { Z = 0; }`).MessageAt(nil); !errors.Is(err, ErrUnknownMessage) {
 		t.Errorf("no messages: err = %v", err)
+	}
+	// proto2 groups declare their type with the field, not as a message:
+	// they are not counted (as Confluent's Java ProtobufSchema reads the
+	// registry's text), at any level.
+	g := mustParse(t, `syntax = "proto2";
+message A { extensions 100 to 200; optional group G = 1 { optional int32 x = 1; } message B {} map<string, B> m = 2; message C {} }
+extend A { optional group X = 100 { optional int32 y = 1; } }
+message D {}`)
+	for idx, name := range map[string]string{"0,0": "A.B", "0,1": "A.C", "1": "D"} {
+		var path []int
+		for _, p := range strings.Split(idx, ",") {
+			n, _ := strconv.Atoi(p)
+			path = append(path, n)
+		}
+		md, err := g.MessageAt(path)
+		if err != nil || string(md.FullName()) != name {
+			t.Errorf("%v = %v, %v; want %s", path, md, err, name)
+			continue
+		}
+		if got := MessageIndexes(md); !reflect.DeepEqual(got, path) {
+			t.Errorf("MessageIndexes(%s) = %v, want %v", name, got, path)
+		}
+	}
+	if _, err := g.MessageAt([]int{2}); !errors.Is(err, ErrUnknownMessage) {
+		t.Errorf("[2] (the extension's group) = %v, want ErrUnknownMessage", err)
 	}
 	// Generated descriptors agree.
 	md := (&srkittestpb.OrderPlaced_Line_Discount{}).ProtoReflect().Descriptor()
