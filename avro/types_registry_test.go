@@ -320,3 +320,47 @@ func TestRegistryOutage(t *testing.T) {
 		t.Fatalf("deserialize after the outage: %+v, %v", got, err)
 	}
 }
+
+// TestFixedIDAndLatestWithMetadata writes with a fixed schema ID and with
+// the latest version carrying given metadata, and reads into the latest
+// version carrying given metadata.
+func TestFixedIDAndLatestWithMetadata(t *testing.T) {
+	ctx := context.Background()
+	client := startRegistry(t)
+	md := func(major string) *registry.Metadata {
+		return &registry.Metadata{Properties: map[string]string{"major": major}}
+	}
+	v1, err := client.Register(ctx, "meta-value", registry.Schema{Schema: userV1, Metadata: md("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := client.Register(ctx, "meta-value", registry.Schema{Schema: userV2, Metadata: md("2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A fixed ID: no registration, the schema as registered.
+	b1 := serialize[any](t, client, "meta", map[string]any{"id": int64(1), "name": "Ada"}, serde.UseSchemaID(v1.ID))
+	if b1[4] != byte(v1.ID) {
+		t.Errorf("written with schema %d, want %d", b1[4], v1.ID)
+	}
+	// The latest version with major=1 is v1, though v2 is the latest.
+	b := serialize(t, client, "meta", UserV2{ID: 2, Name: "Bo", Email: "bo@example.com"}, serde.UseLatestWithMetadata(map[string]string{"major": "1"}))
+	if b[4] != byte(v1.ID) {
+		t.Errorf("written with schema %d, want %d", b[4], v1.ID)
+	}
+	if got := deserialize[map[string]any](t, client, "meta", b); !reflect.DeepEqual(got, map[string]any{"id": int64(2), "name": "Bo"}) {
+		t.Errorf("read %v", got)
+	}
+	// Reading v1 data into the latest version with major=2 fills the default.
+	if got := deserialize[UserV2](t, client, "meta", b1, serde.UseLatestWithMetadata(map[string]string{"major": "2"})); got != (UserV2{1, "Ada", "unknown"}) {
+		t.Errorf("read into major 2: %+v", got)
+	}
+	if vs, err := client.Versions(ctx, "meta-value"); err != nil || len(vs) != 2 {
+		t.Errorf("versions %v, %v: the serializers registered nothing", vs, err)
+	}
+	// Plain use latest takes v2.
+	if b := serialize(t, client, "meta", UserV2{ID: 3}, serde.UseLatest()); b[4] != byte(v2.ID) {
+		t.Errorf("use latest wrote with schema %d, want %d", b[4], v2.ID)
+	}
+}
