@@ -39,6 +39,9 @@ type Consumer[K, V any] struct {
 	cl      *kgo.Client
 	kd      Deserializer[K]
 	vd      Deserializer[V]
+	kdInto  intoDeserializer[K] // kd's DeserializeInto, if it has one
+	vdInto  intoDeserializer[V]
+	scratch *scratch[K, V] // for Poll and a sequential Run (never at once)
 	cfg     config
 	group   string
 	marks   bool // the client uses kgo.AutoCommitMarks
@@ -75,7 +78,9 @@ func New[K, V any](cl *kgo.Client, keyDeserializer Deserializer[K], valueDeseria
 	if err != nil {
 		return nil, err
 	}
-	c := &Consumer[K, V]{cl: cl, kd: keyDeserializer, vd: valueDeserializer, cfg: cfg, dlq: cfg.dlqClient}
+	c := &Consumer[K, V]{cl: cl, kd: keyDeserializer, vd: valueDeserializer, cfg: cfg, dlq: cfg.dlqClient, scratch: new(scratch[K, V])}
+	c.kdInto, _ = keyDeserializer.(intoDeserializer[K])
+	c.vdInto, _ = valueDeserializer.(intoDeserializer[V])
 	if c.dlq == nil {
 		c.dlq = cl
 	}
@@ -147,7 +152,7 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 				addOffset(rewind, r.Topic, r.Partition, kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset})
 				return
 			}
-			rec, rerr := c.decode(ctx, ctx, r)
+			rec, rerr := c.decode(ctx, ctx, r, c.scratch)
 			if rerr == nil {
 				out = append(out, rec)
 				continue

@@ -51,6 +51,38 @@ func (bytesDeserializer) Deserialize(_ context.Context, _ string, payload []byte
 	return payload, nil
 }
 
+// intoDeserializer is implemented by deserializers that decode into a value
+// the caller provides, as *serde.Deserializer[T]'s DeserializeInto does.
+type intoDeserializer[T any] interface {
+	DeserializeInto(ctx context.Context, topic string, payload []byte, headers []serde.Header, v *T) error
+}
+
+// scratch holds the key and value one goroutine decodes into; they are
+// zero between records.
+type scratch[K, V any] struct {
+	key   K
+	value V
+}
+
+// deserialize decodes payload with d. When d can decode into a value the
+// caller provides (into is d's DeserializeInto), it decodes into the
+// goroutine's scratch value and copies the result out: a value returned
+// through an interface, as Deserialize returns it, escapes to the heap,
+// one allocation per record. The scratch value is zero before each decode,
+// as Deserialize's own would be, so nothing of an earlier record (a slice,
+// a map, a message) is reused, and zero again after, so that it holds on
+// to nothing.
+func deserialize[T any](ctx context.Context, d Deserializer[T], into intoDeserializer[T], scratch *T, topic string, payload []byte, headers []serde.Header) (T, error) {
+	if into == nil {
+		return d.Deserialize(ctx, topic, payload, headers)
+	}
+	err := into.DeserializeInto(ctx, topic, payload, headers, scratch)
+	v := *scratch
+	var zero T
+	*scratch = zero
+	return v, err
+}
+
 // The compiler checks that serde.Header and kgo.RecordHeader keep the same
 // shape (identical underlying types), which makes serdeHeaders sound.
 var _ = serde.Header(kgo.RecordHeader{})

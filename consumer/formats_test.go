@@ -152,3 +152,39 @@ func TestRoundTripJSONSchema(t *testing.T) {
 		t.Fatalf("registered %v, %v", latest.Type(), err)
 	}
 }
+
+// basket has the parts a decoder could reuse from one record to the next
+// (a slice, a map, a pointer) if the consumer decoded into a value it had
+// handed out before.
+type basket struct {
+	Items []string          `avro:"items"`
+	Tags  map[string]string `avro:"tags"`
+	Note  *string           `avro:"note"`
+}
+
+// Values the handler keeps stay as they were decoded after the records that
+// follow (the consumer decodes each record into a fresh value).
+func TestRoundTripRetainedValues(t *testing.T) {
+	e := newEnv(t)
+	ser, err := avro.NewSerializer[basket](e.Registry, serde.Value, avro.WithSchema(`{"type":"record","name":"Basket","fields":[
+		{"name":"items","type":{"type":"array","items":"string"}},
+		{"name":"tags","type":{"type":"map","values":"string"}},
+		{"name":"note","type":["null","string"],"default":null}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deser, err := avro.NewDeserializer[basket](e.Registry, serde.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []basket
+	for i := range 40 {
+		note := fmt.Sprint("note ", i)
+		b := basket{Items: []string{fmt.Sprint("a", i), fmt.Sprint("b", i)}[:1+i%2], Tags: map[string]string{"n": fmt.Sprint(i)}}
+		if i%3 == 0 {
+			b.Note = &note
+		}
+		values = append(values, b)
+	}
+	roundTrip(t, e, "baskets", ser, deser, values, func(a, b basket) bool { return reflect.DeepEqual(a, b) }, false)
+}

@@ -34,17 +34,18 @@ const (
 // maxBackoff caps retry waits.
 const maxBackoff = 30 * time.Second
 
-// decode deserializes r's key and value with ctx. Failures caused by the
+// decode deserializes r's key and value with ctx, into sc when the
+// deserializers can (see deserialize). Failures caused by the
 // infrastructure are retried (see isTransient) until retryCtx is done or
 // the attempts run out.
-func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record) (Record[K, V], *RecordError) {
+func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc *scratch[K, V]) (Record[K, V], *RecordError) {
 	rec := Record[K, V]{
 		Headers: r.Headers, Topic: r.Topic, Partition: r.Partition,
 		Offset: r.Offset, Timestamp: r.Timestamp, Raw: r,
 	}
 	hs := serdeHeaders(r.Headers)
 	if c.kd != nil {
-		k, err := c.kd.Deserialize(ctx, r.Topic, r.Key, hs)
+		k, err := deserialize(ctx, c.kd, c.kdInto, &sc.key, r.Topic, r.Key, hs)
 		if err != nil && isTransient(err) {
 			k, err = retryTransient(retryCtx, c, r, serde.Key, func() (K, error) { return c.kd.Deserialize(ctx, r.Topic, r.Key, hs) }, err)
 		}
@@ -53,7 +54,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record) (R
 		}
 		rec.Key = k
 	}
-	v, err := c.vd.Deserialize(ctx, r.Topic, r.Value, hs)
+	v, err := deserialize(ctx, c.vd, c.vdInto, &sc.value, r.Topic, r.Value, hs)
 	if err != nil && isTransient(err) {
 		v, err = retryTransient(retryCtx, c, r, serde.Value, func() (V, error) { return c.vd.Deserialize(ctx, r.Topic, r.Value, hs) }, err)
 	}

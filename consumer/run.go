@@ -171,7 +171,7 @@ func (b *batch[K, V]) process(fs kgo.Fetches) *RecordError {
 	})
 	if n := min(b.c.cfg.concurrency, len(b.tasks)); n <= 1 {
 		for i := range b.tasks {
-			b.partition(&b.tasks[i])
+			b.partition(&b.tasks[i], b.c.scratch)
 		}
 	} else {
 		var next atomic.Int64
@@ -180,8 +180,9 @@ func (b *batch[K, V]) process(fs kgo.Fetches) *RecordError {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				sc := new(scratch[K, V])
 				for i := int(next.Add(1) - 1); i < len(b.tasks); i = int(next.Add(1) - 1) {
-					b.partition(&b.tasks[i])
+					b.partition(&b.tasks[i], sc)
 				}
 			}()
 		}
@@ -245,8 +246,9 @@ func setOffset(m map[int32]kgo.EpochOffset, partition int32, o kgo.EpochOffset) 
 }
 
 // partition handles one partition's records in order until they are done,
-// the consumer stops or shuts down.
-func (b *batch[K, V]) partition(t *partitionTask) {
+// the consumer stops or shuts down, decoding into the calling goroutine's
+// sc.
+func (b *batch[K, V]) partition(t *partitionTask, sc *scratch[K, V]) {
 	done := b.ctx.Done()
 	for _, r := range t.records {
 		if b.stop.Load() {
@@ -259,7 +261,7 @@ func (b *batch[K, V]) partition(t *partitionTask) {
 			return
 		default:
 		}
-		switch outcome, rerr := b.record(r); outcome {
+		switch outcome, rerr := b.record(r, sc); outcome {
 		case Handled, Skipped, DeadLettered:
 			t.done = r
 		case Interrupted:
@@ -274,7 +276,7 @@ func (b *batch[K, V]) partition(t *partitionTask) {
 }
 
 // record deserializes and handles one record, applying the error policy.
-func (b *batch[K, V]) record(r *kgo.Record) (Outcome, *RecordError) {
+func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *RecordError) {
 	c := b.c
 	hooks := &c.cfg.hooks
 	var start time.Time
@@ -288,7 +290,7 @@ func (b *batch[K, V]) record(r *kgo.Record) (Outcome, *RecordError) {
 		}
 	}
 	outcome := Handled
-	rec, rerr := c.decode(ctx, b.ctx, r)
+	rec, rerr := c.decode(ctx, b.ctx, r, sc)
 	if rerr == nil {
 		interrupted, err := b.handle(ctx, rec)
 		if err != nil {
