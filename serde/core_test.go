@@ -222,6 +222,7 @@ func TestDeserializeErrors(t *testing.T) {
 		{"unknown id", []byte{0, 0, 0, 0, 99, 'x'}, nil, []error{serde.ErrUnknownSchema, registry.ErrSchemaNotFound}},
 		{"unknown guid header", []byte("x"), []serde.Header{{Key: "__value_schema_id", Value: append([]byte{1}, make([]byte, 16)...)}}, []error{serde.ErrUnknownSchema, registry.ErrSchemaNotFound}},
 		{"bad header", []byte{0, 0, 0, 0, 7, 'x'}, []serde.Header{{Key: "__value_schema_id", Value: []byte{9}}}, []error{serde.ErrUnknownMagicByte}},
+		{"header with trailing bytes", []byte("x"), []serde.Header{{Key: "__value_schema_id", Value: append(append([]byte{1}, make([]byte, 16)...), 0)}}, []error{serde.ErrMalformedHeader}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -247,8 +248,13 @@ func TestDeserializeErrors(t *testing.T) {
 func TestEncodeErrorIsReturned(t *testing.T) {
 	client, _ := fixture(t)
 	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig())
-	if _, _, err := ser.Serialize(context.Background(), "orders", "fail"); err == nil {
+	buf := append(make([]byte, 0, 64), "kept"...)
+	got, _, err := ser.AppendSerialize(context.Background(), buf, "orders", "fail")
+	if err == nil {
 		t.Fatal("encode error swallowed")
+	}
+	if string(got) != "kept" {
+		t.Fatalf("on error AppendSerialize returned %q, want the caller's buffer as given", got)
 	}
 	if _, _, err := ser.Serialize(context.Background(), "orders", "ok"); err != nil {
 		t.Fatalf("a failed record poisoned the serializer: %v", err)

@@ -172,7 +172,7 @@ func (d *Deserializer[T]) parse(payload []byte, headers []Header) (SchemaRef, []
 			return ref, nil, fmt.Errorf("serde: header %s: %w", d.header, err)
 		}
 		if n != len(headers[i].Value) {
-			return ref, nil, fmt.Errorf("serde: header %s: %w: %d trailing bytes", d.header, ErrInvalidMessageIndexes, len(headers[i].Value)-n)
+			return ref, nil, fmt.Errorf("serde: header %s: %w: %d bytes after the schema reference", d.header, ErrMalformedHeader, len(headers[i].Value)-n)
 		}
 		return ref, payload, nil
 	}

@@ -92,15 +92,17 @@ func (s *Serializer[T]) Serialize(ctx context.Context, topic string, v T) ([]byt
 }
 
 // AppendSerialize is [Serializer.Serialize] that appends to dst, so that a
-// producer can reuse buffers. For a tombstone it returns nil.
+// producer can reuse buffers. For a tombstone it returns nil. On an error it
+// returns dst as given, so that the caller keeps its buffer.
 func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic string, v T) ([]byte, []Header, error) {
 	if s.isNil(v) {
 		return nil, nil, nil
 	}
 	w, err := s.writer(ctx, topic, v)
 	if err != nil {
-		return nil, nil, err
+		return dst, nil, err
 	}
+	given := dst
 	// Rule engine seam (domain rules, WRITE): transform or check v here,
 	// driven by w.schema.RuleSet, before encoding.
 	if dst == nil {
@@ -109,7 +111,7 @@ func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic s
 	dst = append(dst, w.prefix...)
 	dst, err = w.enc.AppendEncode(dst, v)
 	if err != nil {
-		return nil, nil, fmt.Errorf("serde: encoding %s for topic %q with schema %d: %w", s.part, topic, w.schema.ID, err)
+		return given, nil, fmt.Errorf("serde: encoding %s for topic %q with schema %d: %w", s.part, topic, w.schema.ID, err)
 	}
 	// Rule engine seam (encoding rules, WRITE): transform the body
 	// dst[len(prefix):] here (payload encryption).

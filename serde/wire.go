@@ -78,6 +78,9 @@ var (
 	// ErrInvalidMessageIndexes: the Protobuf message indexes are negative,
 	// too many, or malformed varints.
 	ErrInvalidMessageIndexes = errors.New("serde: invalid message indexes")
+	// ErrMalformedHeader: a schema-ID record header holds more than a schema
+	// reference (and, for Protobuf, message indexes).
+	ErrMalformedHeader = errors.New("serde: malformed schema-ID header")
 )
 
 // SchemaRef is the schema reference found in (or written to) a message: a
