@@ -17,8 +17,8 @@
 // # Records
 //
 // Serializers append into buffers the producer recycles once Kafka has
-// acknowledged a record, so a steady stream of records allocates little
-// beyond what kgo itself needs. Headers the caller passes are sent as given,
+// acknowledged a record, so a steady stream of records allocates nothing of
+// the producer's own: what remains is kgo's and the format's. Headers the caller passes are sent as given,
 // followed by the key's and the value's schema-ID headers
 // (__key_schema_id, __value_schema_id) when the serializers are configured
 // to put the schema GUID there (serde.WithPlacement(serde.HeaderGUID));
@@ -36,7 +36,8 @@
 //
 // [Producer.ProduceAsync] and [Producer.Send] return once the record is
 // buffered in the client. Their context bounds serialization and waiting
-// for buffer space, not delivery: an HTTP handler can pass its request's
+// for buffer space (when it ends first, the callback or the Future reports
+// its error), not delivery: an HTTP handler can pass its request's
 // context, answer at once, and the record still reaches Kafka after the
 // request has ended. Delivery is then bounded by the client's
 // kgo.RecordDeliveryTimeout and kgo.RecordRetries. [Producer.Produce] waits
