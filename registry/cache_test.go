@@ -512,3 +512,75 @@ func TestAnswerFetchedBeforeDeleteIsNotCached(t *testing.T) {
 		t.Fatalf("GETs = %d: the answer fetched before the delete was cached", n)
 	}
 }
+
+// A call made after a delete through the client must not share a request
+// that started before the delete: its answer could predate the delete.
+func TestCallAfterDeleteDoesNotJoinEarlierRequest(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	var gets atomic.Int32
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+		if r.Method == http.MethodGet && gets.Add(1) == 1 {
+			arrived <- struct{}{}
+			<-release
+		}
+		versionHandler(w, r, b)
+	})
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(unblock) // runs before the server's Close
+	c := mustNew(t, URLs(srv.URL))
+	done := make(chan error, 1)
+	go func() { _, err := c.LatestSchema(bg, "s"); done <- err }()
+	<-arrived
+	if _, err := c.DeleteSubject(bg, "s", false); err != nil {
+		t.Fatal(err)
+	}
+	// Joining the first request would wait for release: the guard
+	// deadline turns that into a failure instead of a hang.
+	ctx, cancel := context.WithTimeout(bg, 10*time.Second)
+	defer cancel()
+	if _, err := c.LatestSchema(ctx, "s"); err != nil {
+		t.Fatalf("LatestSchema after the delete: %v (it joined the request made before the delete)", err)
+	}
+	unblock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := gets.Load(); n != 2 {
+		t.Fatalf("GETs = %d, want 2", n)
+	}
+}
+
+// Registering through the client drops a cached "not found" for the ID
+// and GUID it got, so that a reader sharing the client finds the schema.
+func TestRegisterDropsMissingID(t *testing.T) {
+	var registered atomic.Bool
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch {
+		case r.Method == http.MethodPost:
+			registered.Store(true)
+			reply(w, 200, map[string]any{"id": 5, "guid": "g-5", "version": 1, "schema": `"int"`})
+		case !registered.Load():
+			replyErr(w, ErrSchemaNotFound, "Schema 5 not found")
+		default:
+			reply(w, 200, map[string]any{"id": 5, "guid": "g-5", "schema": `"int"`})
+		}
+	})
+	c := mustNew(t, URLs(srv.URL), NegativeTTL(time.Hour))
+	if _, err := c.SchemaByID(bg, 5); !errors.Is(err, ErrSchemaNotFound) {
+		t.Fatalf("before register: %v", err)
+	}
+	if _, err := c.SchemaByGUID(bg, "g-5"); !errors.Is(err, ErrSchemaNotFound) {
+		t.Fatalf("before register: %v", err)
+	}
+	if _, err := c.Register(bg, "s", Schema{Schema: `"int"`}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.SchemaByID(bg, 5); err != nil || got.Schema.Schema != `"int"` {
+		t.Fatalf("after register: %+v, %v", got, err)
+	}
+	if got, err := c.SchemaByGUID(bg, "g-5"); err != nil || got.ID != 5 {
+		t.Fatalf("after register: %+v, %v", got, err)
+	}
+}

@@ -1,5 +1,7 @@
 package registry
 
+import "strconv"
+
 // What a change through this client makes stale.
 const (
 	dropLatest    = 1 << iota // latest and latest-with-metadata answers
@@ -12,7 +14,9 @@ const (
 // Invalidation and fills of the subject-scoped caches are ordered by
 // c.inv: a fetch reads the generation before its request and stores its
 // answer only if no invalidation ran meanwhile, so that an answer fetched
-// before a delete is not cached after it. Hits never touch c.inv.
+// before a delete is not cached after it. The generation is also part of
+// every singleflight key, so that a call made after an invalidation never
+// shares a request that started before it. Hits never touch c.inv.
 
 // generation returns the current invalidation generation.
 func (c *Client) generation() uint64 {
@@ -20,6 +24,9 @@ func (c *Client) generation() uint64 {
 	defer c.inv.RUnlock()
 	return c.gen
 }
+
+// genString renders a generation for a singleflight key.
+func genString(gen uint64) string { return strconv.FormatUint(gen, 36) }
 
 // fillIf runs put unless an invalidation ran since gen was read.
 func (c *Client) fillIf(gen uint64, put func()) {
@@ -71,6 +78,19 @@ func (c *Client) dropWhere(match func(ctx, subject string) bool, what int) {
 	})
 	c.lookedUp.deleteIf(func(k schemaKey, e *entry[SubjectSchema]) bool {
 		return only(dropSchemas, e.err) && match(k.ctx, k.subject)
+	})
+}
+
+// invalidateRegistered drops what registering ss under subject makes
+// stale: the subject's answers that what names, and "not found" answers
+// for ss's ID and GUID.
+func (c *Client) invalidateRegistered(ctxName, subject string, ss *SubjectSchema, what int) {
+	c.invalidate(func() {
+		c.dropSubject(ctxName, subject, what)
+		c.byID.dropMissing(ss.ID)
+		if ss.GUID != "" {
+			c.byGUID.deleteIf(func(k guidKey, e *entry[SubjectSchema]) bool { return e.err != nil && k.guid == ss.GUID })
+		}
 	})
 }
 

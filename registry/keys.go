@@ -56,6 +56,12 @@ func (c *idCache) clear() {
 
 func (c *idCache) len() int { return c.plain.len() + c.keyed.len() }
 
+// dropMissing removes the "not found" answers for id, in every context.
+func (c *idCache) dropMissing(id int) {
+	c.plain.deleteIf(func(k int, e *entry[SubjectSchema]) bool { return e.err != nil && k == id })
+	c.keyed.deleteIf(func(k idKey, e *entry[SubjectSchema]) bool { return e.err != nil && k.id == id })
+}
+
 // dropContext removes the entries of the context name.
 func (c *idCache) dropContext(name string) {
 	if name == "" {

@@ -37,12 +37,12 @@ func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSc
 }
 
 func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params) (SubjectSchema, error) {
-	key := flightKey('i', k.ctx, k.format, strconv.Itoa(k.id), p.subject, c.contextPrefix(&p))
+	gen := c.generation()
+	key := flightKey('i', genString(gen), k.ctx, k.format, strconv.Itoa(k.id), p.subject, c.contextPrefix(&p))
 	return flight(c, ctx, key, func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
-		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(k.id), p.query(nil), nil, &out)
 		if err != nil {
@@ -76,11 +76,11 @@ func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (Su
 
 func (c *Client) schemaByGUIDMiss(ctx context.Context, k guidKey, h uint64, p params) (SubjectSchema, error) {
 	guid := k.guid
-	return flight(c, ctx, flightKey('g', k.format, guid), func(ctx context.Context) (SubjectSchema, error) {
+	gen := c.generation()
+	return flight(c, ctx, flightKey('g', genString(gen), k.format, guid), func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
-		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, "/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, &out)
 		if err != nil {

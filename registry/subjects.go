@@ -43,12 +43,12 @@ func (c *Client) Register(ctx context.Context, subject string, s Schema, ps ...P
 }
 
 func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Schema, p params) (SubjectSchema, error) {
-	fk := flightKey('r', k.ctx, k.subject, k.format, boolStr(k.normalize), string(k.schemaType), k.schema, k.extra)
+	gen := c.generation()
+	fk := flightKey('r', genString(gen), k.ctx, k.subject, k.format, boolStr(k.normalize), string(k.schemaType), k.schema, k.extra)
 	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.registered.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
-		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions", p.query(nil), &s, &out)
 		if err != nil {
@@ -59,7 +59,7 @@ func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Sche
 			out.Subject = k.subject
 		}
 		c.fillIf(gen, func() { c.registered.put(k, h, &entry[SubjectSchema]{val: out}) })
-		c.invalidateSubject(k.ctx, k.subject, dropLatest|dropNegatives)
+		c.invalidateRegistered(k.ctx, k.subject, &out, dropLatest|dropNegatives)
 		return out, nil
 	})
 }
@@ -80,7 +80,7 @@ func (c *Client) registerExplicit(ctx context.Context, ctxName, subject string, 
 	if out.Subject == "" {
 		out.Subject = subject
 	}
-	c.invalidateSubject(ctxName, subject, dropAll)
+	c.invalidateRegistered(ctxName, subject, &out, dropAll)
 	return out, nil
 }
 
@@ -125,12 +125,12 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s Schema, ps 
 }
 
 func (c *Client) lookupMiss(ctx context.Context, k schemaKey, h uint64, s Schema, p params) (SubjectSchema, error) {
-	fk := flightKey('l', k.ctx, k.subject, k.format, boolStr(k.normalize), boolStr(k.deleted), string(k.schemaType), k.schema, k.extra)
+	gen := c.generation()
+	fk := flightKey('l', genString(gen), k.ctx, k.subject, k.format, boolStr(k.normalize), boolStr(k.deleted), string(k.schemaType), k.schema, k.extra)
 	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.lookedUp.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
-		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject), p.query(nil), &s, &out)
 		if err != nil {
@@ -192,14 +192,14 @@ func (c *Client) SchemaByVersion(ctx context.Context, subject string, version in
 }
 
 func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p params, cc *cache[versionKey, SubjectSchema]) (SubjectSchema, error) {
-	fk := flightKey('v', k.ctx, k.subject, k.format, strconv.Itoa(k.version), boolStr(k.deleted))
+	gen := c.generation()
+	fk := flightKey('v', genString(gen), k.ctx, k.subject, k.format, strconv.Itoa(k.version), boolStr(k.deleted))
 	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if cc != nil {
 			if e := cc.get(k, h); e != nil && c.fresh(e.exp) {
 				return e.val, e.err
 			}
 		}
-		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions/"+versionString(k.version), p.query(nil), nil, &out)
 		if err != nil {
@@ -272,7 +272,8 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 		keys = append(keys, mk)
 	}
 	slices.Sort(keys)
-	fk := flightKey('m', k.ctx, k.subject, k.format, boolStr(k.deleted), strconv.FormatUint(k.md, 16))
+	gen := c.generation()
+	fk := flightKey('m', genString(gen), k.ctx, k.subject, k.format, boolStr(k.deleted), strconv.FormatUint(k.md, 16))
 	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if c.latestTTL != 0 {
 			if e := c.latestMeta.get(k, h); e != nil && c.fresh(e.exp) && sameMetadata(e.val.md, md) {
@@ -284,7 +285,6 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 			q.Add("key", mk)
 			q.Add("value", md[mk])
 		}
-		gen := c.generation()
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/metadata", q, nil, &out)
 		if err != nil {
