@@ -189,34 +189,36 @@ func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
 // redact returns err, or a copy whose message has every credential
-// replaced by "[redacted]".
+// replaced by "[redacted]". The registry's answers are redacted where
+// they are built (see redactString), so the *Error that errors.As finds
+// inside a wrapped error holds no credential either.
 func (r *redactor) redact(err error) error {
 	if err == nil {
 		return nil
 	}
-	secrets := r.static
-	if r.auth != nil {
-		secrets = append(secrets[:len(secrets):len(secrets)], r.auth.secrets()...)
-	}
 	msg := err.Error()
-	changed := false
-	for _, s := range secrets {
-		if s != "" && strings.Contains(msg, s) {
-			msg = strings.ReplaceAll(msg, s, "[redacted]")
-			changed = true
-		}
-	}
-	if !changed {
+	red := r.redactString(msg)
+	if red == msg {
 		return err
 	}
 	if re, ok := err.(*Error); ok {
 		cp := *re
-		for _, s := range secrets {
-			if s != "" {
-				cp.Message = strings.ReplaceAll(cp.Message, s, "[redacted]")
-			}
-		}
+		cp.Message = r.redactString(cp.Message)
 		return &cp
 	}
-	return &redactedError{msg: msg, err: err}
+	return &redactedError{msg: red, err: err}
+}
+
+// redactString returns s with every credential replaced by "[redacted]".
+func (r *redactor) redactString(s string) string {
+	secrets := r.static
+	if r.auth != nil {
+		secrets = append(secrets[:len(secrets):len(secrets)], r.auth.secrets()...)
+	}
+	for _, sec := range secrets {
+		if sec != "" && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -265,8 +266,8 @@ func TestSecretsAbsentFromErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%s/%d: no error", name, status)
 			}
-			if strings.Contains(err.Error(), secret) {
-				t.Fatalf("%s/%d: secret in error: %v", name, status, err)
+			if leak := secretInChain(err, secret); leak != "" {
+				t.Fatalf("%s/%d: secret in error: %s", name, status, leak)
 			}
 			if tok := "tok-"; name == "oauth-secret" && strings.Contains(err.Error(), "Bearer "+tok) {
 				t.Fatalf("%s/%d: access token in error: %v", name, status, err)
@@ -278,6 +279,51 @@ func TestSecretsAbsentFromErrors(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// secretInChain returns the message of the first error in err's chain
+// (errors.Unwrap, single or multiple) that contains secret, or "".
+func secretInChain(err error, secret string) string {
+	if err == nil {
+		return ""
+	}
+	if strings.Contains(err.Error(), secret) {
+		return err.Error()
+	}
+	if re, ok := err.(*Error); ok && strings.Contains(re.Message, secret) {
+		return re.Message
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return secretInChain(u.Unwrap(), secret)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if leak := secretInChain(e, secret); leak != "" {
+				return leak
+			}
+		}
+	}
+	return ""
+}
+
+// A call cut short by its context wraps the last attempt's error: that
+// error, reached with errors.As, holds no credential either.
+func TestSecretsAbsentFromWrappedErrors(t *testing.T) {
+	const secret = "wrapped-s3cret"
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		reply(w, 503, map[string]any{"error_code": 50301, "message": "down for " + r.Header.Get("Authorization")})
+	})
+	c := mustNew(t, URLs(srv.URL), BearerToken(secret), Retries(3, time.Millisecond, time.Millisecond))
+	ctx, cancel := context.WithCancel(bg)
+	c.sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	_, err := c.Subjects(ctx) // uncached: no shared request in between
+	var re *Error
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &re) || re.StatusCode != 503 {
+		t.Fatalf("want the cancelled call's error wrapping the 503, got %v", err)
+	}
+	if leak := secretInChain(err, secret); leak != "" {
+		t.Fatalf("secret in the error chain: %s", leak)
 	}
 }
 

@@ -158,6 +158,7 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 		return finished, 0, decodeBody(raw, st, out)
 	}
 	e := errorFromBody(st, raw)
+	e.Message = c.red.redactString(e.Message) // a proxy may echo the Authorization header
 	switch {
 	case st == http.StatusUnauthorized && c.auth != nil:
 		c.auth.reject()
