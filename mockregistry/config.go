@@ -267,13 +267,17 @@ func (r *Registry) deleteMode(w http.ResponseWriter, req *http.Request) {
 }
 
 // listContexts serves GET /contexts: "." and every context that holds
-// subjects, sorted.
+// subjects, sorted, filtered by contextPrefix.
 func (r *Registry) listContexts(w http.ResponseWriter, req *http.Request) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	out := []string{"."}
+	prefix := req.URL.Query().Get("contextPrefix")
+	out := []string{}
+	if strings.HasPrefix(".", prefix) {
+		out = append(out, ".")
+	}
 	for _, name := range r.st.contextNames() {
-		if name != "" && len(r.st.contexts[name].subjects) > 0 {
+		if name != "" && len(r.st.contexts[name].subjects) > 0 && strings.HasPrefix(name, prefix) {
 			out = append(out, name)
 		}
 	}

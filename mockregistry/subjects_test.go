@@ -142,6 +142,8 @@ func TestContexts(t *testing.T) {
 		{"POST", "/subjects/:.staging:s/versions", body(userV2), 200, `{"id":1,"version":1,"guid":"<guid>","schema":` + q(userV2) + `}`},
 		{"POST", "/contexts/.staging/subjects/t/versions", body(userV1), 200, `{"id":2,"version":1,"guid":"<guid>","schema":` + q(userV1) + `}`},
 		{"GET", "/contexts", "", 200, `[".",".staging"]`},
+		{"GET", "/contexts?contextPrefix=.st", "", 200, `[".staging"]`},
+		{"GET", "/contexts?offset=1&limit=1", "", 200, `[".staging"]`},
 		// GET /subjects lists every context (subjectPrefix defaults to ":*:").
 		{"GET", "/subjects", "", 200, `[":.staging:s",":.staging:t","s"]`},
 		{"GET", "/subjects?subjectPrefix=s", "", 200, `["s"]`},

@@ -124,10 +124,11 @@ func (c *Client) contextPrefix(p *params) string {
 }
 
 // Contexts lists the registry's schema contexts (GET /contexts), such as
-// ".", ".staging".
-func (c *Client) Contexts(ctx context.Context) ([]string, error) {
+// ".", ".staging". Honours [ContextPrefix] and [Page].
+func (c *Client) Contexts(ctx context.Context, ps ...Param) ([]string, error) {
+	p := collect(ps)
 	var out []string
-	err := c.do(ctx, http.MethodGet, "/contexts", nil, nil, &out)
+	err := c.do(ctx, http.MethodGet, "/contexts", p.query(nil), nil, &out)
 	return out, err
 }
 

@@ -136,6 +136,8 @@ func TestEndpoints(t *testing.T) {
 			`{"mode":"READONLY"}`, "DELETE", "/mode/s", "", "", ReadOnly},
 		{"contexts", func(c *Client) (any, error) { return c.Contexts(bg) },
 			`[".",".staging"]`, "GET", "/contexts", "", "", []string{".", ".staging"}},
+		{"contexts by prefix", func(c *Client) (any, error) { return c.Contexts(bg, ContextPrefix(".st"), Page(1, 5)) },
+			`[".stage"]`, "GET", "/contexts", "contextPrefix=.st&limit=5&offset=1", "", []string{".stage"}},
 		{"delete context", func(c *Client) (any, error) { return nil, c.DeleteContext(bg, "staging") },
 			``, "DELETE", "/contexts/.staging", "", "", nil},
 		{"ping", func(c *Client) (any, error) { return nil, c.Ping(bg) },

@@ -60,6 +60,7 @@ const (
 	ErrInvalidRuleSet               ErrorCode = 42210
 	ErrContextNotEmpty              ErrorCode = 42211
 	ErrInvalidAssociation           ErrorCode = 42212
+	ErrAssociationBatchLimit        ErrorCode = 42213 // a batchMutate request exceeded a limit
 	ErrStoreError                   ErrorCode = 50001
 	ErrOperationTimeout             ErrorCode = 50002
 	ErrRequestForwardingFailed      ErrorCode = 50003
@@ -109,6 +110,7 @@ var errorCodeText = map[ErrorCode]string{
 	ErrInvalidRuleSet:               "invalid rule set",
 	ErrContextNotEmpty:              "context not empty",
 	ErrInvalidAssociation:           "invalid association",
+	ErrAssociationBatchLimit:        "association batch limit exceeded",
 	ErrStoreError:                   "store error",
 	ErrOperationTimeout:             "operation timeout",
 	ErrRequestForwardingFailed:      "request forwarding failed",

@@ -18,7 +18,7 @@ var allCodes = []ErrorCode{
 	ErrStrongAssociationExists, ErrNoActiveSubjectVersion, ErrAssociationFrozen,
 	ErrInvalidSchema, ErrInvalidVersion, ErrInvalidCompatibilityLevel, ErrInvalidMode,
 	ErrOperationNotPermitted, ErrReferenceExists, ErrIDDoesNotMatch, ErrInvalidSubject,
-	ErrSchemaTooLarge, ErrInvalidRuleSet, ErrContextNotEmpty, ErrInvalidAssociation,
+	ErrSchemaTooLarge, ErrInvalidRuleSet, ErrContextNotEmpty, ErrInvalidAssociation, ErrAssociationBatchLimit,
 	ErrStoreError, ErrOperationTimeout, ErrRequestForwardingFailed, ErrUnknownLeader,
 	ErrJSONParse, ErrKeyNotFound, ErrKeyNotSoftDeleted, ErrKeySoftDeleted, ErrKeyExists,
 	ErrTooManyKeys, ErrDekGenerationForbidden, ErrInvalidKey, ErrKeyReferenceExists,

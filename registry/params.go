@@ -25,6 +25,7 @@ type params struct {
 	format          string
 	subject         string
 	subjectPrefix   string
+	contextPrefix   string
 	context         string // normalized: "" (default context) or ".name"
 	offset, limit   int
 	explicitID      int
@@ -74,6 +75,12 @@ func SubjectHint(subject string) Param {
 // starts with prefix.
 func SubjectPrefix(prefix string) Param {
 	return func(p params) params { p.subjectPrefix = prefix; return p }
+}
+
+// ContextPrefix restricts [Client.Contexts] to contexts whose name starts
+// with prefix (such as ".team-").
+func ContextPrefix(prefix string) Param {
+	return func(p params) params { p.contextPrefix = prefix; return p }
 }
 
 // ExplicitID makes [Client.Register] ask for the given schema ID and
@@ -138,6 +145,9 @@ func (p *params) query(q url.Values) url.Values {
 	}
 	if p.subjectPrefix != "" {
 		add("subjectPrefix", p.subjectPrefix)
+	}
+	if p.contextPrefix != "" {
+		add("contextPrefix", p.contextPrefix)
 	}
 	if p.verbose {
 		add("verbose", "true")
