@@ -129,16 +129,19 @@ func (c *readerCodec[T]) file(ctx context.Context, s *serde.ResolvedSchema) (pro
 	}
 	f := registry.Format("serialized")
 	var (
-		got registry.SubjectSchema
-		err error
+		got  registry.SubjectSchema
+		err  error
+		name string
 	)
 	if s.ID != 0 {
+		name = fmt.Sprintf("id %d", s.ID)
 		got, err = c.client.SchemaByID(ctx, s.ID, f)
 	} else {
+		name = "guid " + s.GUID
 		got, err = c.client.SchemaByGUID(ctx, s.GUID, f)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("protobuf: fetching schema %d as a serialized descriptor: %w", s.ID, err)
+		return nil, fmt.Errorf("protobuf: fetching schema %s as a serialized descriptor: %w", name, err)
 	}
 	deps := make([]compat.Dependency, len(s.Deps))
 	for i, d := range s.Deps {
