@@ -183,48 +183,59 @@ func (r *Registry) listSchemas(w http.ResponseWriter, req *http.Request) {
 // qualified name, with live versions (or soft-deleted ones when deleted is
 // set, or only soft-deleted ones when deletedOnly is set). As in the real
 // server, subjectPrefix matches qualified names (":.ctx:name"), ":*:" (the
-// default of GET /subjects) matches every context, and a /contexts/{ctx}
-// path restricts the listing to that context.
+// default of GET /subjects) matches every context, ":.:" the default one,
+// and a /contexts/{ctx} path qualifies a subjectPrefix that names no
+// context with that context.
 func (r *Registry) subjectsMatching(req *http.Request, deleted, deletedOnly bool) []qualified {
 	prefix := req.URL.Query().Get("subjectPrefix")
-	pathCtx, inCtx := reqContext(req), req.PathValue("context") != ""
-	anyCtx := strings.HasPrefix(prefix, ":*:")
-	if anyCtx {
-		prefix = prefix[3:]
+	onlyCtx, restrict := reqContext(req), req.PathValue("context") != ""
+	anyCtx := false
+	switch {
+	case strings.HasPrefix(prefix, ":*:"):
+		prefix, anyCtx, restrict = prefix[3:], true, false
+	case strings.HasPrefix(prefix, ":.:"):
+		prefix, onlyCtx, restrict = prefix[3:], "", true
+	case strings.HasPrefix(prefix, ":"):
+		restrict = false // a qualified prefix names its own context
 	}
 	var out []qualified
 	for _, name := range r.st.contextNames() {
-		if inCtx && name != pathCtx {
+		if restrict && name != onlyCtx {
 			continue
 		}
 		for sname, sub := range r.st.contexts[name].subjects {
 			q := qualified{name, sname}
-			switch {
-			case anyCtx || (inCtx && !strings.HasPrefix(prefix, ":")):
+			if restrict || anyCtx {
 				if !strings.HasPrefix(sname, prefix) {
 					continue
 				}
-			case !strings.HasPrefix(q.String(), prefix):
+			} else if !strings.HasPrefix(q.String(), prefix) {
 				continue
 			}
-			nLive, nDeleted := 0, 0
-			for _, v := range sub.versions {
-				if v.deleted {
-					nDeleted++
-				} else {
-					nLive++
-				}
-			}
-			switch {
-			case deletedOnly && nDeleted > 0,
-				!deletedOnly && nLive > 0,
-				!deletedOnly && deleted && nDeleted > 0:
+			if listed(sub, deleted, deletedOnly) {
 				out = append(out, q)
 			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
+}
+
+// listed reports whether a listing shows the subject: it has live versions,
+// or soft-deleted ones when deleted is set, or only those with deletedOnly.
+func listed(sub *subjectRec, deleted, deletedOnly bool) bool {
+	nLive, nDeleted := 0, 0
+	for _, v := range sub.versions {
+		if v.deleted {
+			nDeleted++
+		} else {
+			nLive++
+		}
+	}
+	if deletedOnly {
+		return nDeleted > 0
+	}
+	return nLive > 0 || (deleted && nDeleted > 0)
 }
 
 // page applies the offset and limit query parameters to a listing.

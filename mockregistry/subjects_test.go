@@ -150,6 +150,9 @@ func TestContexts(t *testing.T) {
 		{"GET", "/subjects?subjectPrefix=:*:t", "", 200, `[":.staging:t"]`},
 		{"GET", "/contexts/.staging/subjects", "", 200, `[":.staging:s",":.staging:t"]`},
 		{"GET", "/contexts/.staging/subjects?subjectPrefix=t", "", 200, `[":.staging:t"]`},
+		// A prefix that names a context wins over the path's context.
+		{"GET", "/contexts/.staging/subjects?subjectPrefix=:.:", "", 200, `["s"]`},
+		{"GET", "/contexts/.other/subjects?subjectPrefix=:*:", "", 200, `[":.staging:s",":.staging:t","s"]`},
 		{"GET", "/subjects?subjectPrefix=:.staging:", "", 200, `[":.staging:s",":.staging:t"]`},
 		{"GET", "/subjects?subjectPrefix=:*:", "", 200, `[":.staging:s",":.staging:t","s"]`},
 		{"GET", "/subjects/:.staging:s/versions/1", "", 200, `{"subject":":.staging:s","version":1,"id":1,"guid":"<guid>","schema":` + q(userV2) + `}`},
