@@ -186,6 +186,43 @@ func TestDeserializerModes(t *testing.T) {
 	}
 }
 
+// DeserializeInto gives what Deserialize gives, whatever the value held
+// before: fields the message lacks do not keep the previous message's
+// values.
+func TestDeserializeIntoReusedValue(t *testing.T) {
+	ctx := context.Background()
+	client := newMock(t)
+	ser, err := jsonschema.NewSerializer[Order](client, serde.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := "leave at the door"
+	full := Order{ID: "o-1", Customer: "ada", Items: []LineItem{{SKU: "a", Quantity: 1}, {SKU: "b", Quantity: 2}},
+		Labels: map[string]string{"tier": "gold"}, Note: &note}
+	sparse := Order{ID: "o-2", Customer: "bob", Items: []LineItem{{SKU: "c", Quantity: 3}}}
+	p1, _, err := ser.Serialize(ctx, "reuse", full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, _, err := ser.Serialize(ctx, "reuse", sparse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, validate := range []bool{true, false} {
+		d, err := jsonschema.NewDeserializer[Order](client, serde.Value, serde.Validate(validate))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o Order
+		if err := d.DeserializeInto(ctx, "reuse", p1, nil, &o); err != nil || !reflect.DeepEqual(o, full) {
+			t.Fatalf("first = %+v, %v", o, err)
+		}
+		if err := d.DeserializeInto(ctx, "reuse", p2, nil, &o); err != nil || !reflect.DeepEqual(o, sparse) {
+			t.Fatalf("validate=%v: second = %+v, %v; want %+v", validate, o, err, sparse)
+		}
+	}
+}
+
 func errOf[T any](_ T, err error) error { return err }
 
 // anyFormat accepts any schema text of one type, for registering schemas

@@ -50,6 +50,10 @@ func (d *decoder[T]) Decode(body []byte, v *T) error {
 				return err
 			}
 		}
+		// encoding/json merges into what *v holds; the result must not
+		// keep fields of a previous message (DeserializeInto reuses v).
+		var zero T
+		*v = zero
 		if err := json.Unmarshal(body, v); err != nil {
 			return decodeError(err, v)
 		}
