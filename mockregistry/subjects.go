@@ -201,27 +201,29 @@ func (r *Registry) deleteSubject(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errSubjectNotFound(q.String()))
 		return
 	}
-	if m := st.modeInScope(q); m == registry.ReadOnly || m == registry.ReadOnlyOverride {
-		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", q)))
-		return
-	}
 	live := sub.live(false)
 	if !permanent && len(live) == 0 {
 		writeError(w, errSubjectSoftDeleted(q.String()))
 		return
 	}
-	if permanent && len(live) > 0 {
-		writeError(w, errSubjectNotSoftDeleted(q.String()))
+	if m := st.modeInScope(q); m == registry.ReadOnly || m == registry.ReadOnlyOverride {
+		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", q)))
 		return
+	}
+	// As the real server: version by version, a live reference, then (for
+	// a permanent delete) a version that is not soft-deleted, stop it.
+	for _, v := range sub.live(permanent) {
+		if refs := st.referencedBy(q, v.version); len(refs) > 0 {
+			writeError(w, errReferenceExists(q.String(), v.version))
+			return
+		}
+		if permanent && !v.deleted {
+			writeError(w, errSubjectNotSoftDeleted(q.String()))
+			return
+		}
 	}
 	out := []int{}
 	if !permanent {
-		for _, v := range live {
-			if refs := st.referencedBy(q, v.version); len(refs) > 0 {
-				writeError(w, errReferenceExists(q.String(), v.version))
-				return
-			}
-		}
 		for _, v := range live {
 			v.deleted = true
 			out = append(out, v.version)
@@ -276,15 +278,15 @@ func (r *Registry) deleteVersion(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", q)))
 		return
 	}
+	if refs := st.referencedBy(q, v.version); len(refs) > 0 {
+		writeError(w, errReferenceExists(q.String(), v.version))
+		return
+	}
 	if permanent && !v.deleted {
 		writeError(w, errVersionNotSoftDeleted(q.String(), v.version))
 		return
 	}
 	if !permanent {
-		if refs := st.referencedBy(q, v.version); len(refs) > 0 {
-			writeError(w, errReferenceExists(q.String(), v.version))
-			return
-		}
 		v.deleted = true
 		writeJSON(w, v.version)
 		return

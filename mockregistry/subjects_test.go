@@ -96,6 +96,26 @@ func TestReferences(t *testing.T) {
 		{"DELETE", "/subjects/customer2", "", 200, `[1]`},
 		{"GET", "/subjects/address/versions/1/referencedby", "", 200, `[]`},
 		{"DELETE", "/subjects/address/versions/1", "", 200, `1`},
+		// A live schema may reference a soft-deleted version; the reference
+		// then stops a permanent delete before anything else.
+		{"POST", "/subjects/customer3/versions", body(customer, addrRef), 200, ""},
+		{"DELETE", "/subjects/address/versions/1?permanent=true", "", 422,
+			`{"error_code":42206,"message":"One or more references exist to the schema {subject=address,version=1}."}`},
+		{"DELETE", "/subjects/address?permanent=true", "", 422, ""},
+	})
+}
+
+// The real server checks a soft delete of a soft-deleted subject (40404)
+// before the mode (42205).
+func TestDeleteChecksOrder(t *testing.T) {
+	r := newTest(t)
+	run(t, r.Handler(), []step{
+		{"POST", "/subjects/s/versions", body(userV1), 200, ""},
+		{"DELETE", "/subjects/s", "", 200, `[1]`},
+		{"PUT", "/mode", `{"mode":"READONLY"}`, 200, ""},
+		{"DELETE", "/subjects/s", "", 404, `{"error_code":40404,"message":"Subject 's' was soft deleted.Set permanent=true to delete permanently"}`},
+		{"DELETE", "/subjects/s?permanent=true", "", 422, `{"error_code":42205,"message":"Subject s is in read-only mode"}`},
+		{"DELETE", "/subjects/nope", "", 404, `{"error_code":40401,"message":"Subject 'nope' not found."}`},
 	})
 }
 
