@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/srkit-go/srkit/registry"
 )
@@ -92,13 +93,14 @@ func (r *Registry) dekRoutes(mux *http.ServeMux) {
 }
 
 // checkKekName applies the real server's name rule: a letter or '_', then
-// letters, digits, '_' or '-', at most 64 characters.
+// letters, digits, '_' or '-', at most 64 Java chars. Java tests each
+// UTF-16 unit, so a character outside the BMP is never a letter.
 func checkKekName(name string) *apiError {
-	if name == "" || len(name) > 64 {
+	if name == "" || utf8.RuneCountInString(name) > 64 {
 		return errInvalidKey("name")
 	}
 	for i, c := range name {
-		ok := unicode.IsLetter(c) || c == '_' || (i > 0 && (unicode.IsDigit(c) || c == '-'))
+		ok := c <= 0xFFFF && (unicode.IsLetter(c) || c == '_' || (i > 0 && (unicode.IsDigit(c) || c == '-')))
 		if !ok {
 			return errInvalidKey("name")
 		}

@@ -3,6 +3,7 @@ package mockregistry
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -150,4 +151,18 @@ func TestSharedKekGeneratesKeyMaterial(t *testing.T) {
 	if kek.KmsType != "aws-kms" || !kek.Shared {
 		t.Fatalf("kek = %+v", kek)
 	}
+}
+
+// KEK names are counted in Java chars, not bytes.
+func TestKekNameLength(t *testing.T) {
+	r := newTest(t)
+	const k = "/dek-registry/v1/keks"
+	kek := func(name string) string {
+		return `{"name":"` + name + `","kmsType":"local-kms","kmsKeyId":"x"}`
+	}
+	run(t, r.Handler(), []step{
+		{"POST", k, kek(strings.Repeat("é", 64)), 200, ""},
+		{"POST", k, kek(strings.Repeat("é", 65)), 422, `{"error_code":42271,"message":"name"}`},
+		{"POST", k, kek("a𝒜"), 422, `{"error_code":42271,"message":"name"}`},
+	})
 }
