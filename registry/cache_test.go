@@ -483,32 +483,47 @@ func TestWarmLookupsDoNotAllocate(t *testing.T) {
 	}
 }
 
-func TestAnswerFetchedBeforeDeleteIsNotCached(t *testing.T) {
-	arrived := make(chan struct{}, 1)
-	release := make(chan struct{})
-	var gets atomic.Int32
-	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
-		if r.Method == http.MethodGet && gets.Add(1) == 1 {
-			arrived <- struct{}{}
-			<-release
+// heldGet is a versionServer whose first GET waits until released.
+type heldGet struct {
+	srv     *fakeServer
+	arrived chan struct{} // receives when the first GET is held
+	release func()        // lets it go; safe to call twice
+	gets    atomic.Int32
+}
+
+func newHeldGet(t *testing.T) *heldGet {
+	h := &heldGet{arrived: make(chan struct{}, 1)}
+	unblock := make(chan struct{})
+	var once sync.Once
+	h.release = func() { once.Do(func() { close(unblock) }) }
+	h.srv = newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+		if r.Method == http.MethodGet && h.gets.Add(1) == 1 {
+			h.arrived <- struct{}{}
+			<-unblock
 		}
 		versionHandler(w, r, b)
 	})
-	c := mustNew(t, URLs(srv.URL))
+	t.Cleanup(h.release) // runs before the server's Close
+	return h
+}
+
+func TestAnswerFetchedBeforeDeleteIsNotCached(t *testing.T) {
+	h := newHeldGet(t)
+	c := mustNew(t, URLs(h.srv.URL))
 	done := make(chan error, 1)
 	go func() { _, err := c.SchemaByVersion(bg, "s", 2); done <- err }()
-	<-arrived
+	<-h.arrived
 	if _, err := c.DeleteVersion(bg, "s", 2, false); err != nil {
 		t.Fatal(err)
 	}
-	close(release)
+	h.release()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.SchemaByVersion(bg, "s", 2); err != nil {
 		t.Fatal(err)
 	}
-	if n := gets.Load(); n != 2 {
+	if n := h.gets.Load(); n != 2 {
 		t.Fatalf("GETs = %d: the answer fetched before the delete was cached", n)
 	}
 }
@@ -516,23 +531,11 @@ func TestAnswerFetchedBeforeDeleteIsNotCached(t *testing.T) {
 // A call made after a delete through the client must not share a request
 // that started before the delete: its answer could predate the delete.
 func TestCallAfterDeleteDoesNotJoinEarlierRequest(t *testing.T) {
-	arrived := make(chan struct{}, 1)
-	release := make(chan struct{})
-	var gets atomic.Int32
-	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
-		if r.Method == http.MethodGet && gets.Add(1) == 1 {
-			arrived <- struct{}{}
-			<-release
-		}
-		versionHandler(w, r, b)
-	})
-	var once sync.Once
-	unblock := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(unblock) // runs before the server's Close
-	c := mustNew(t, URLs(srv.URL))
+	h := newHeldGet(t)
+	c := mustNew(t, URLs(h.srv.URL))
 	done := make(chan error, 1)
 	go func() { _, err := c.LatestSchema(bg, "s"); done <- err }()
-	<-arrived
+	<-h.arrived
 	if _, err := c.DeleteSubject(bg, "s", false); err != nil {
 		t.Fatal(err)
 	}
@@ -543,11 +546,11 @@ func TestCallAfterDeleteDoesNotJoinEarlierRequest(t *testing.T) {
 	if _, err := c.LatestSchema(ctx, "s"); err != nil {
 		t.Fatalf("LatestSchema after the delete: %v (it joined the request made before the delete)", err)
 	}
-	unblock()
+	h.release()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if n := gets.Load(); n != 2 {
+	if n := h.gets.Load(); n != 2 {
 		t.Fatalf("GETs = %d, want 2", n)
 	}
 }
