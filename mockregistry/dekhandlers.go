@@ -109,18 +109,7 @@ func (r *Registry) createDek(w http.ResponseWriter, req *http.Request) {
 // answers and confluent-kafka-go's GetDek expects) and
 // .../deks/{subject}/versions/{version} ("latest" or -1 for the latest).
 func (r *Registry) getDek(w http.ResponseWriter, req *http.Request) {
-	name, subject := req.PathValue("name"), req.PathValue("subject")
-	version, aerr := dekVersion(req)
-	if aerr == nil {
-		aerr = checkKekName(name)
-	}
-	if aerr == nil {
-		aerr = checkDekSubject(subject)
-	}
-	alg := ""
-	if aerr == nil {
-		alg, aerr = dekAlgorithm(req)
-	}
+	t, aerr := parseDekTarget(req)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -128,39 +117,54 @@ func (r *Registry) getDek(w http.ResponseWriter, req *http.Request) {
 	deleted := boolParam(req, "deleted")
 	r.dekMu.Lock()
 	defer r.dekMu.Unlock()
-	if r.dek.kek(name, deleted) == nil {
-		writeError(w, errKeyNotFound(name))
+	if r.dek.kek(t.kek, deleted) == nil {
+		writeError(w, errKeyNotFound(t.kek))
 		return
 	}
-	d := r.dek.dekFor(name, subject, alg, version, deleted)
+	d := r.dek.dekFor(t.kek, t.subject, t.algorithm, t.version, deleted)
 	if d == nil {
-		writeError(w, errKeyNotFound(subject))
+		writeError(w, errKeyNotFound(t.subject))
 		return
 	}
 	writeJSON(w, *d)
 }
 
-// dekVersion reads {version} of a DEK path; absent means the first
-// version (DekRegistry.MIN_VERSION).
-func dekVersion(req *http.Request) (int, *apiError) {
-	v := req.PathValue("version")
-	if v == "" {
-		return minDekVersion, nil
+// dekTarget is what a DEK request's path and query name.
+type dekTarget struct {
+	kek, subject, algorithm string
+	version                 int  // minDekVersion when the path names none
+	hasVersion              bool // the path has a {version}
+}
+
+// parseDekTarget reads a DEK request's path and query, checking them in the
+// real server's order: the algorithm (JAX-RS converts query parameters
+// before the resource method runs), the KEK name, the subject, the version.
+func parseDekTarget(req *http.Request) (dekTarget, *apiError) {
+	var t dekTarget
+	var aerr *apiError
+	if t.algorithm, aerr = dekAlgorithm(req); aerr != nil {
+		return t, aerr
 	}
-	return parseVersion(v)
+	t.kek, t.subject = req.PathValue("name"), req.PathValue("subject")
+	if aerr = checkKekName(t.kek); aerr != nil {
+		return t, aerr
+	}
+	if aerr = checkDekSubject(t.subject); aerr != nil {
+		return t, aerr
+	}
+	t.version = minDekVersion
+	if v := req.PathValue("version"); v != "" {
+		t.hasVersion = true
+		if t.version, aerr = parseVersion(v); aerr != nil {
+			return t, aerr
+		}
+	}
+	return t, nil
 }
 
 // listDekVersions serves GET .../deks/{subject}/versions.
 func (r *Registry) listDekVersions(w http.ResponseWriter, req *http.Request) {
-	name, subject := req.PathValue("name"), req.PathValue("subject")
-	aerr := checkKekName(name)
-	if aerr == nil {
-		aerr = checkDekSubject(subject)
-	}
-	alg := ""
-	if aerr == nil {
-		alg, aerr = dekAlgorithm(req)
-	}
+	t, aerr := parseDekTarget(req)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -168,12 +172,12 @@ func (r *Registry) listDekVersions(w http.ResponseWriter, req *http.Request) {
 	deleted := boolParam(req, "deleted")
 	r.dekMu.Lock()
 	defer r.dekMu.Unlock()
-	if r.dek.kek(name, deleted) == nil {
-		writeError(w, errKeyNotFound(name))
+	if r.dek.kek(t.kek, deleted) == nil {
+		writeError(w, errKeyNotFound(t.kek))
 		return
 	}
 	out := []int{}
-	for _, d := range r.dek.versions(name, subject, alg, deleted) {
+	for _, d := range r.dek.versions(t.kek, t.subject, t.algorithm, deleted) {
 		out = append(out, d.Version)
 	}
 	writeJSON(w, page(out, req))
@@ -225,37 +229,25 @@ func (r *Registry) undeleteDek(w http.ResponseWriter, req *http.Request) {
 // changeDeks resolves the DEKs a delete or undelete names (all versions, or
 // the {version}) and applies change to them under the lock.
 func (r *Registry) changeDeks(w http.ResponseWriter, req *http.Request, change func([]*dekJSON, bool) *apiError) {
-	name, subject := req.PathValue("name"), req.PathValue("subject")
-	aerr := checkKekName(name)
-	if aerr == nil {
-		aerr = checkDekSubject(subject)
-	}
-	version := 0
-	if aerr == nil && req.PathValue("version") != "" {
-		version, aerr = parseVersion(req.PathValue("version"))
-	}
-	alg := ""
-	if aerr == nil {
-		alg, aerr = dekAlgorithm(req)
-	}
+	t, aerr := parseDekTarget(req)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	r.dekMu.Lock()
 	defer r.dekMu.Unlock()
-	if r.dek.kek(name, true) == nil {
-		writeError(w, errKeyNotFound(name))
+	if r.dek.kek(t.kek, true) == nil {
+		writeError(w, errKeyNotFound(t.kek))
 		return
 	}
 	var ds []*dekJSON
-	if version == 0 {
-		ds = r.dek.versions(name, subject, alg, true)
-	} else if d := r.dek.dekFor(name, subject, alg, version, true); d != nil {
+	if !t.hasVersion {
+		ds = r.dek.versions(t.kek, t.subject, t.algorithm, true)
+	} else if d := r.dek.dekFor(t.kek, t.subject, t.algorithm, t.version, true); d != nil {
 		ds = []*dekJSON{d}
 	}
 	if len(ds) == 0 {
-		writeError(w, errKeyNotFound(subject))
+		writeError(w, errKeyNotFound(t.subject))
 		return
 	}
 	if aerr := change(ds, boolParam(req, "permanent")); aerr != nil {
