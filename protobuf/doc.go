@@ -68,7 +68,9 @@
 // [EnumValueMeta] read the (confluent.field_meta) and related options of
 // confluent/meta.proto (Go types in package confluentpb) from generated and
 // compiled descriptors alike; data-contract rules select fields by these
-// tags.
+// tags. (A program that also links confluent-kafka-go's Protobuf serde
+// needs GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn: both register
+// confluent/meta.proto; see package confluentpb.)
 //
 // # Compatibility
 //
