@@ -80,20 +80,16 @@ func (r *Registry) schemaTextByID(w http.ResponseWriter, req *http.Request) {
 func (r *Registry) subjectsByID(w http.ResponseWriter, req *http.Request) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	rec, aerr := r.recByID(req)
+	usages, aerr := r.usagesByID(req)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	var out []string
-	for _, sv := range r.st.usages(rec, boolParam(req, "deleted")) {
+	out := []string{}
+	for _, sv := range usages {
 		if len(out) == 0 || out[len(out)-1] != sv.Subject {
 			out = append(out, sv.Subject)
 		}
-	}
-	if len(out) == 0 {
-		writeError(w, errSchemaIDNotFound(req.PathValue("id")))
-		return
 	}
 	writeJSON(w, page(out, req))
 }
@@ -102,12 +98,28 @@ func (r *Registry) subjectsByID(w http.ResponseWriter, req *http.Request) {
 func (r *Registry) versionsByID(w http.ResponseWriter, req *http.Request) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	rec, aerr := r.recByID(req)
+	usages, aerr := r.usagesByID(req)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	writeJSON(w, page(r.st.usages(rec, boolParam(req, "deleted")), req))
+	writeJSON(w, page(usages, req))
+}
+
+// usagesByID lists the subject versions that use the request's {id}
+// (soft-deleted ones with deleted=true), as the real server's
+// listVersionsForId: an unknown ID answers 40403 "Schema not found" (no
+// ID in the message), a schema only soft-deleted versions use an empty
+// list.
+func (r *Registry) usagesByID(req *http.Request) ([]registry.SubjectVersion, *apiError) {
+	rec, aerr := r.recByID(req)
+	if aerr != nil {
+		if aerr.code == int(registry.ErrSchemaNotFound) {
+			aerr = errSchemaNotFound()
+		}
+		return nil, aerr
+	}
+	return r.st.usages(rec, boolParam(req, "deleted")), nil
 }
 
 // schemaByGUID serves GET /schemas/guids/{guid}.

@@ -30,11 +30,15 @@ func TestSoftAndHardDelete(t *testing.T) {
 		{"GET", "/subjects/s/versions?deletedOnly=true", "", 200, `[1]`},
 		// The ID stays readable after the soft delete.
 		{"GET", "/schemas/ids/1", "", 200, ""},
-		{"GET", "/schemas/ids/1/subjects", "", 404, `{"error_code":40403,"message":"Schema 1 not found"}`},
+		// As listVersionsForId: an ID only soft-deleted versions use lists nothing.
+		{"GET", "/schemas/ids/1/subjects", "", 200, `[]`},
+		{"GET", "/schemas/ids/1/versions", "", 200, `[]`},
 		{"GET", "/schemas/ids/1/subjects?deleted=true", "", 200, `["s"]`},
 		{"DELETE", "/subjects/s/versions/1?permanent=true", "", 200, `1`},
 		{"GET", "/subjects/s/versions/1?deleted=true", "", 404, `{"error_code":40402,"message":"Version 1 not found."}`},
 		{"GET", "/schemas/ids/1", "", 404, `{"error_code":40403,"message":"Schema 1 not found"}`},
+		{"GET", "/schemas/ids/1/subjects", "", 404, `{"error_code":40403,"message":"Schema not found"}`},
+		{"GET", "/schemas/ids/1/versions", "", 404, `{"error_code":40403,"message":"Schema not found"}`},
 		{"DELETE", "/subjects/s/versions/latest", "", 200, `3`},
 		{"DELETE", "/subjects/s/versions/9", "", 404, `{"error_code":40402,"message":"Version 9 not found."}`},
 		{"DELETE", "/subjects/nope/versions/1", "", 404, `{"error_code":40401,"message":"Subject 'nope' not found."}`},
