@@ -65,7 +65,7 @@ const (
 	ErrOperationTimeout             ErrorCode = 50002
 	ErrRequestForwardingFailed      ErrorCode = 50003
 	ErrUnknownLeader                ErrorCode = 50004
-	ErrJSONParse                    ErrorCode = 50005
+	ErrJSONParse                    ErrorCode = 50005 // also a 2xx answer the client cannot decode
 	ErrKeyNotFound                  ErrorCode = 40470 // DEK registry: KEK or DEK not found
 	ErrKeyNotSoftDeleted            ErrorCode = 40471 // DEK registry: permanent delete before soft delete
 	ErrKeySoftDeleted               ErrorCode = 40472 // DEK registry: key is soft-deleted

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -167,4 +168,20 @@ func FuzzSubjects(f *testing.F) {
 		_ = canonicalSubject(normalizeContext(ctxName), subject)
 		_ = escapeSubject(subject)
 	})
+}
+
+// A 2xx answer that is not the expected JSON (a proxy's page, a cut body)
+// is a typed error: it matches ErrJSONParse, as in Confluent's Java client,
+// and unwraps to the encoding/json error.
+func TestUndecodableAnswer(t *testing.T) {
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(`{"schema": "trunc`))
+	})
+	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0))
+	_, err := c.SchemaByID(bg, 1)
+	var se *json.SyntaxError
+	if !errors.Is(err, ErrJSONParse) || !errors.As(err, &se) || !strings.Contains(err.Error(), "HTTP 200") {
+		t.Fatalf("got %v", err)
+	}
 }

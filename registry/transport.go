@@ -183,10 +183,24 @@ func decodeBody(raw []byte, status int, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("registry: decoding response: %w", err)
+		return &decodeError{status: status, err: err}
 	}
 	return nil
 }
+
+// decodeError is a 2xx answer whose body is not the JSON the call expects.
+// It matches [ErrJSONParse], the code Confluent's Java client gives such
+// answers, and unwraps to the encoding/json error.
+type decodeError struct {
+	status int
+	err    error
+}
+
+func (e *decodeError) Error() string {
+	return "registry: decoding response (HTTP " + strconv.Itoa(e.status) + "): " + e.err.Error()
+}
+func (e *decodeError) Unwrap() error        { return e.err }
+func (e *decodeError) Is(target error) bool { return target == ErrJSONParse }
 
 // transportError is a request that got no HTTP answer.
 type transportError struct{ err error }
