@@ -153,13 +153,15 @@ func AppendSchemaRef(dst []byte, r SchemaRef) []byte {
 }
 
 // messageIndexesLen validates the message-index array at the start of b and
-// returns its length in bytes.
+// returns its length in bytes. Varints must be minimal, as every writer
+// writes them: one path then has one encoding, so that readers can key
+// their caches by the raw bytes.
 func messageIndexesLen(b []byte) (int, error) {
 	count, n := binary.Varint(b)
 	if n == 0 {
 		return 0, fmt.Errorf("%w: message indexes missing", ErrTruncated)
 	}
-	if n < 0 || count < 0 || count > maxMessageIndexes {
+	if n < 0 || count < 0 || count > maxMessageIndexes || !minimalVarint(count, n) {
 		return 0, fmt.Errorf("%w: count %d", ErrInvalidMessageIndexes, count)
 	}
 	for i := int64(0); i < count; i++ {
@@ -167,12 +169,19 @@ func messageIndexesLen(b []byte) (int, error) {
 		if m == 0 {
 			return 0, fmt.Errorf("%w: message indexes cut short", ErrTruncated)
 		}
-		if m < 0 || idx < 0 || idx > 1<<31-1 {
+		if m < 0 || idx < 0 || idx > 1<<31-1 || !minimalVarint(idx, m) {
 			return 0, fmt.Errorf("%w: index %d", ErrInvalidMessageIndexes, idx)
 		}
 		n += m
 	}
 	return n, nil
+}
+
+// minimalVarint reports whether n bytes is the shortest zig-zag varint
+// encoding of v.
+func minimalVarint(v int64, n int) bool {
+	var buf [binary.MaxVarintLen64]byte
+	return binary.PutVarint(buf[:], v) == n
 }
 
 // ParseMessageIndexes decodes a message-index array (as found in

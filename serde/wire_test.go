@@ -58,6 +58,8 @@ func TestParseSchemaRefErrors(t *testing.T) {
 		{"indexes cut short", "000000000106", true, ErrTruncated},
 		{"negative index", "00000000010201", true, ErrInvalidMessageIndexes},
 		{"bad varint", "0000000001ffffffffffffffffffff01", true, ErrInvalidMessageIndexes},
+		{"non-minimal count", "00000000018200", true, ErrInvalidMessageIndexes},
+		{"non-minimal index", "0000000001028000", true, ErrInvalidMessageIndexes},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
