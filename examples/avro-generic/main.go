@@ -14,8 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/srkit-go/srkit/avro"
@@ -37,14 +35,7 @@ const sensorSchema = `{
   ]
 }`
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, exampleenv.FromEnv(), os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "avro-generic:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("avro-generic", run) }
 
 func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 	env, err := exampleenv.Start(cfg)

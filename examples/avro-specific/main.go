@@ -12,8 +12,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"reflect"
 	"time"
 
@@ -38,14 +36,7 @@ type Payment struct {
 // AvroName gives the record its full Avro name.
 func (Payment) AvroName() string { return "srkit.examples.Payment" }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, exampleenv.FromEnv(), os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "avro-specific:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("avro-specific", run) }
 
 func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 	env, err := exampleenv.Start(cfg)

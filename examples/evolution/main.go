@@ -16,8 +16,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -62,14 +60,7 @@ const (
   {"name":"country","type":"string"}]}`
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, exampleenv.FromEnv(), os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "evolution:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("evolution", run) }
 
 func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 	env, err := exampleenv.Start(cfg)

@@ -14,8 +14,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"reflect"
 	"time"
 
@@ -35,14 +33,7 @@ type Signup struct {
 	Tags  []string `json:"tags,omitempty" jsonschema:"maxItems=3"`
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, exampleenv.FromEnv(), os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "jsonschema:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("jsonschema", run) }
 
 func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 	env, err := exampleenv.Start(cfg)

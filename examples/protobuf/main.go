@@ -17,8 +17,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -31,14 +29,7 @@ import (
 	"github.com/srkit-go/srkit/serde"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, exampleenv.FromEnv(), os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "protobuf:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("protobuf", run) }
 
 func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 	env, err := exampleenv.Start(cfg)

@@ -23,9 +23,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -213,6 +216,20 @@ func ConsumerOpts(group, topic string, since time.Time) []kgo.Opt {
 		kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(since.Add(-time.Second).UnixMilli())),
 		kgo.FetchMaxWait(250 * time.Millisecond),
 	}, consumer.GroupOptions()...)
+}
+
+// Main runs an example's run function as its main: with the Config the
+// environment gives, printing to standard output, cancelled by SIGINT or
+// SIGTERM. A failure is printed after the example's name and exits with
+// status 1.
+func Main(name string, run func(context.Context, Config, io.Writer) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, FromEnv(), os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
 }
 
 // UniqueGroup returns a consumer group name that no earlier run used.
