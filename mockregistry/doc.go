@@ -65,7 +65,9 @@
 //     merged on register (default, then the request's or the latest
 //     version's, then override); rule sets validated (42210).
 //   - Contexts: ":.ctx:subject" subjects, /contexts/{ctx}/... paths, GET and
-//     DELETE /contexts, an ID space per context. GET /subjects lists every
+//     DELETE /contexts, an ID space per context (an ID look-up with an
+//     unqualified subject hint also finds IDs of other contexts, as the
+//     real server does). GET /subjects lists every
 //     context (subjectPrefix defaults to ":*:"); subjectPrefix matches
 //     qualified names.
 //   - GET /subjects/{s}/metadata (latest with metadata), /schemas (with
@@ -125,9 +127,9 @@
 //   - Subject aliases (config "alias") are stored but not followed; tags
 //     (POST .../tags), schema exporters, and server-side formats other than
 //     what a format's Formatter renders are not implemented.
-//   - An ID look-up without a context (no /contexts prefix and no
-//     ":.ctx:" subject hint) also searches the other contexts when the
-//     default context lacks the ID.
+//   - DEK paths are not served under /contexts/{ctx}; GET
+//     /subjects/{s}/versions ignores deletedAsNegative, DELETE /mode ignores
+//     recursive, and the DEK registry ignores testSharing and rewrap.
 //   - Subject-level config and mode are removed when a subject is deleted
 //     (soft or permanent).
 //   - Nothing is persisted; there is no leader election, no Kafka store, no

@@ -18,16 +18,20 @@ func idContext(req *http.Request) string {
 	return reqContext(req)
 }
 
-// recByID finds the {id} of the request. Outside an explicit context it
-// also searches the other contexts.
+// recByID finds the {id} of the request in its context. As the real
+// server (getSchemaKeyUsingContexts), a "subject" hint in the default
+// context outside a /contexts/{ctx} path also finds the ID in the other
+// contexts when the default context lacks it; without a hint only the
+// default context counts.
 func (r *Registry) recByID(req *http.Request) (*schemaRec, *apiError) {
 	raw := req.PathValue("id")
 	id, err := strconv.Atoi(raw)
 	if err != nil {
 		return nil, errHTTP(http.StatusNotFound)
 	}
-	explicit := req.PathValue("context") != "" || strings.HasPrefix(req.URL.Query().Get("subject"), ":.")
-	rec := r.st.schemaByID(idContext(req), id, !explicit)
+	hint := parseQualified(req.URL.Query().Get("subject"), "")
+	lenient := req.PathValue("context") == "" && hint.ctx == "" && hint.name != ""
+	rec := r.st.schemaByID(idContext(req), id, lenient)
 	if rec == nil {
 		return nil, errSchemaIDNotFound(raw)
 	}

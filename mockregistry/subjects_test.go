@@ -194,6 +194,22 @@ func TestContexts(t *testing.T) {
 	})
 }
 
+// An ID only another context has: without a subject hint the default
+// context answers (40403); an unqualified hint also searches the other
+// contexts, as the real server's getSchemaKeyUsingContexts does.
+func TestIDLookupAcrossContexts(t *testing.T) {
+	r := newTest(t)
+	run(t, r.Handler(), []step{
+		{"POST", "/subjects/:.stg:t/versions", body(userV1), 200, ""},
+		{"GET", "/schemas/ids/1", "", 404, `{"error_code":40403,"message":"Schema 1 not found"}`},
+		{"GET", "/schemas/ids/1?subject=t", "", 200, `{"guid":"<guid>","schema":` + q(userV1) + `}`},
+		{"GET", "/schemas/ids/1?subject=:.:t", "", 200, ""},
+		{"GET", "/schemas/ids/1?subject=:.:", "", 404, ""},
+		{"GET", "/schemas/ids/1?subject=:.stg:t", "", 200, ""},
+		{"GET", "/contexts/.stg/schemas/ids/1", "", 200, ""},
+	})
+}
+
 func TestSubjectNamesNeedingEscapes(t *testing.T) {
 	r := newTest(t)
 	run(t, r.Handler(), []step{
