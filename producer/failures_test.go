@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/internal/kafkatest"
@@ -107,5 +109,84 @@ func TestDeadLetterWriteFails(t *testing.T) {
 	}
 	if res, err := f.Wait(ctx); err == nil || res.DeadLetter == nil {
 		t.Fatalf("Send: result %+v, error %v", res, err)
+	}
+}
+
+// Records kgo retries (the broker answers NOT_LEADER_FOR_PARTITION to the
+// first produce requests) keep their bytes: the pooled buffers are not
+// recycled before kgo is done, each record is reported once and arrives
+// once, intact.
+func TestRetriedRecordsStayIntact(t *testing.T) {
+	e := kafkatest.NewEnv(t, "orders")
+	var failedRequests atomic.Int32
+	e.Cluster.ControlKey(int16(kmsg.Produce), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		e.Cluster.KeepControl()
+		if failedRequests.Add(1) > 5 {
+			return nil, nil, false
+		}
+		req := kr.(*kmsg.ProduceRequest)
+		resp := req.ResponseKind().(*kmsg.ProduceResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewProduceResponseTopic()
+			st.Topic, st.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewProduceResponseTopicPartition()
+				sp.Partition = rp.Partition
+				sp.ErrorCode = kerr.NotLeaderForPartition.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	cl := e.KafkaClient(t, kgo.ProducerLinger(time.Millisecond), kgo.MetadataMinAge(10*time.Millisecond),
+		kgo.RetryBackoffFn(func(int) time.Duration { return time.Millisecond }))
+	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const goroutines, each = 8, 100
+	reported := make([]atomic.Int32, goroutines*each)
+	var wg, cbs sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				id := g*each + i
+				cbs.Add(1)
+				err := p.ProduceAsync(context.Background(), "orders", strconv.Itoa(id), &order{ID: id, Item: strings.Repeat("x", id%50), Status: "NEW"},
+					func(_ producer.Result, err error) {
+						defer cbs.Done()
+						if err != nil {
+							t.Errorf("record %d: %v", id, err)
+						}
+						reported[id].Add(1)
+					})
+				if err != nil {
+					t.Error(err)
+					cbs.Done()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	cbs.Wait()
+	if failedRequests.Load() <= 5 {
+		t.Fatalf("only %d produce requests: no retry happened", failedRequests.Load())
+	}
+	d := e.Deserializer(t, serde.Value)
+	seen := map[int]bool{}
+	for _, r := range e.ConsumeN(t, "orders", goroutines*each) {
+		v, err := d.Deserialize(context.Background(), r.Topic, r.Value, nil)
+		if err != nil || string(r.Key) != strconv.Itoa(v.ID) || v.Item != strings.Repeat("x", v.ID%50) || seen[v.ID] {
+			t.Fatalf("record key %q holds %+v (%v), seen before: %v", r.Key, v, err, seen[v.ID])
+		}
+		seen[v.ID] = true
+	}
+	for id := range reported {
+		if n := reported[id].Load(); n != 1 {
+			t.Fatalf("record %d reported %d times", id, n)
+		}
 	}
 }
