@@ -48,8 +48,9 @@
 // misses are written by copying one small shard. Concurrent misses for one
 // key make one request (singleflight); each caller still waits with its own
 // ctx. Registering, deleting and changing config through the client drop the
-// answers they make stale; [Client.ClearCaches] and [Client.ClearSubject]
-// drop the rest. Cached values share memory with the cache: treat a
+// answers they make stale, and a call made after such a change never shares
+// a request that started before it; [Client.ClearCaches] and
+// [Client.ClearSubject] drop the rest. Cached values share memory with the cache: treat a
 // returned [SubjectSchema]'s slices, maps and pointers as read-only.
 //
 // Measured on a shared 2-core Xeon VM (go test -bench Warm, Go 1.26; the
@@ -74,7 +75,8 @@
 // Answers other than 2xx are [*Error] values with the HTTP status, the
 // registry's error code and its message; bodies that are not the registry's
 // JSON (a proxy's page, an empty 401) still give an *Error with the status.
-// [ErrorCode] constants match them with [errors.Is]:
+// A 2xx answer the client cannot decode matches [ErrJSONParse]. [ErrorCode]
+// constants match them with [errors.Is]:
 //
 //	if errors.Is(err, registry.ErrSubjectNotFound) { ... }
 package registry
