@@ -1,15 +1,16 @@
 // Command protogen generates Go code for .proto files without protoc: it
 // compiles them with protocompile and runs protoc-gen-go's generator in
-// process. The srkit protobuf package uses it for confluentpb and for its
-// test types (see the go:generate lines there).
+// process. The srkit protobuf package uses it for its test types (see the
+// go:generate lines in ../../testpb), the interop module for its own.
 //
 // Usage:
 //
-//	protogen -I <proto root> -module <go module> -out <module dir> [-M file.proto=import/path]... file.proto...
+//	protogen -I <proto root>... -module <go module> -out <module dir> [-M file.proto=import/path]... file.proto...
 //
 // Every named file is generated; its imports are resolved under the proto
-// root or among the well-known types. Output paths follow each file's
-// go_package with the module prefix stripped (protoc-gen-go's module=
+// roots (-I is repeatable, searched in order) or among the well-known
+// types. Output paths follow each file's Go import path (-M, else its
+// go_package) with the module prefix stripped (protoc-gen-go's module=
 // option).
 package main
 
@@ -32,30 +33,34 @@ import (
 )
 
 func main() {
-	root := flag.String("I", ".", "proto import root")
+	var roots listFlag
+	flag.Var(&roots, "I", "proto import root (repeatable; default .)")
 	module := flag.String("module", "", "Go module path stripped from output paths")
 	out := flag.String("out", ".", "output directory (the module's root)")
-	var maps mFlags
+	var maps listFlag
 	flag.Var(&maps, "M", "file.proto=go/import/path: the Go package of a file without go_package (repeatable)")
 	flag.Parse()
-	if err := run(*root, *module, *out, maps, flag.Args()); err != nil {
+	if len(roots) == 0 {
+		roots = listFlag{"."}
+	}
+	if err := run(roots, *module, *out, maps, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "protogen:", err)
 		os.Exit(1)
 	}
 }
 
-// mFlags collects -M mappings.
-type mFlags []string
+// listFlag collects the values of a repeatable flag (-I, -M).
+type listFlag []string
 
-func (m *mFlags) String() string     { return strings.Join(*m, ",") }
-func (m *mFlags) Set(v string) error { *m = append(*m, v); return nil }
+func (m *listFlag) String() string     { return strings.Join(*m, ",") }
+func (m *listFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func run(root, module, out string, maps []string, files []string) error {
+func run(roots []string, module, out string, maps []string, files []string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("no .proto files named")
 	}
 	c := protocompile.Compiler{
-		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{ImportPaths: []string{root}}),
+		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{ImportPaths: roots}),
 		SourceInfoMode: protocompile.SourceInfoStandard,
 	}
 	compiled, err := c.Compile(context.Background(), files...)
