@@ -7,7 +7,7 @@ import (
 	"github.com/bufbuild/protocompile"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/srkit-go/srkit/protobuf/confluentpb"
+	"github.com/srkit-go/srkit/protobuf/internal/confluentproto"
 	"github.com/srkit-go/srkit/protobuf/internal/googletype"
 )
 
@@ -22,13 +22,36 @@ func IsKnownDependency(path string) bool {
 		strings.HasPrefix(path, "google/type/")
 }
 
-// confluentFiles are Confluent's own files, from the generated confluentpb
-// package.
-var confluentFiles = map[string]protoreflect.FileDescriptor{
-	"confluent/meta.proto":         confluentpb.File_confluent_meta_proto,
-	"confluent/type/decimal.proto": confluentpb.File_confluent_type_decimal_proto,
-	"confluent/type/variant.proto": confluentpb.File_confluent_type_variant_proto,
-}
+// confluentFiles compiles Confluent's own files (confluent/meta.proto,
+// confluent/type/decimal.proto, confluent/type/variant.proto) from their
+// bundled sources on first use and keeps the (immutable) result. They are
+// never registered process-wide: confluent-kafka-go's generated packages,
+// or a program's own generated copy, may register the same files and
+// names, and protobuf-go panics at start-up on such a conflict. The result
+// only resolves imports of registry schemas and decodes options (see
+// [FieldMeta]).
+var confluentFiles = sync.OnceValues(func() (map[string]protoreflect.FileDescriptor, error) {
+	paths := confluentproto.Paths()
+	sources := make(map[string]string, len(paths))
+	for _, p := range paths {
+		sources[p], _ = confluentproto.Source(p)
+	}
+	c := protocompile.Compiler{
+		Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{
+			Accessor: protocompile.SourceAccessorFromMap(sources),
+		}),
+		MaxParallelism: 1,
+	}
+	files, err := c.Compile(bgContext, paths...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]protoreflect.FileDescriptor, len(files))
+	for _, f := range files {
+		out[f.Path()] = f
+	}
+	return out, nil
+})
 
 // googleTypeFiles compiles each bundled google/type file on first use and
 // keeps the (immutable) result.
@@ -64,8 +87,9 @@ func mustSource(path string) string {
 // protocompile's standard imports). ok is false when path is no such file;
 // err is set when a bundled file failed to compile (a bug).
 func builtinFile(path string) (fd protoreflect.FileDescriptor, ok bool, err error) {
-	if fd, ok := confluentFiles[path]; ok {
-		return fd, true, nil
+	if confluentproto.Has(path) {
+		files, err := confluentFiles()
+		return files[path], true, err
 	}
 	if f, ok := googleTypeFiles[path]; ok {
 		fd, err := f()

@@ -50,10 +50,11 @@
 //
 // A deserializer fetches each writer schema once, with its references,
 // compiles it (github.com/bufbuild/protocompile, in memory: references by
-// name, builtins from the linked well-known types, confluentpb and bundled
-// google/type sources) and keeps the descriptor; nothing is registered in
-// the process-wide protoregistry. The registry's "serialized" format (a
-// base64 FileDescriptorProto) is understood wherever .proto text is; see
+// name, builtins from the linked well-known types and from bundled
+// confluent/* and google/type/* sources, each compiled once, privately)
+// and keeps the descriptor; nothing is registered in the process-wide
+// protoregistry. The registry's "serialized" format (a base64
+// FileDescriptorProto) is understood wherever .proto text is; see
 // [FetchSerialized] and [RegisterSerialized].
 //
 // # Options
@@ -66,11 +67,18 @@
 //
 // [FieldMeta], [FieldTags], [MessageMeta], [FileMeta], [EnumMeta] and
 // [EnumValueMeta] read the (confluent.field_meta) and related options of
-// confluent/meta.proto (Go types in package confluentpb) from generated and
-// compiled descriptors alike; data-contract rules select fields by these
-// tags. (A program that also links confluent-kafka-go's Protobuf serde
-// needs GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn: both register
-// confluent/meta.proto; see package confluentpb.)
+// confluent/meta.proto into a [Meta] from generated and compiled
+// descriptors alike; data-contract rules select fields by these tags.
+//
+// This package links no generated Go code for Confluent's .proto files
+// (confluent/meta.proto, confluent/type/decimal.proto,
+// confluent/type/variant.proto) and registers nothing of them
+// process-wide, so a program may link confluent-kafka-go's Protobuf serde,
+// or its own generated copy of those files, next to srkit. Go types for
+// confluent/meta.proto, for code generated from .proto files that import
+// it, are confluent-kafka-go's schemaregistry/confluent package (the
+// go_package of Confluent's meta.proto; confluent/type/decimal.proto is
+// schemaregistry/confluent/types), or a package of the program's own.
 //
 // # Compatibility
 //

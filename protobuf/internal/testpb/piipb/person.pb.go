@@ -7,7 +7,7 @@
 package piipb
 
 import (
-	_ "github.com/srkit-go/srkit/protobuf/confluentpb"
+	_ "github.com/srkit-go/srkit/protobuf/internal/testpb/confluent"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"

@@ -7,7 +7,7 @@
 package srkittestpb
 
 import (
-	_ "github.com/srkit-go/srkit/protobuf/confluentpb"
+	_ "github.com/srkit-go/srkit/protobuf/internal/testpb/confluent"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
