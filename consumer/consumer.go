@@ -131,7 +131,10 @@ func (c *Consumer[K, V]) Client() *kgo.Client { return c.cl }
 // Poll does not commit: the caller commits processed records with
 // [Consumer.Commit] (or the kgo client's MarkCommitRecords /
 // CommitRecords with Record.Raw) and, if the client blocks rebalances on
-// poll, calls [Consumer.AllowRebalance] when done with the batch.
+// poll, calls [Consumer.AllowRebalance] when done with the batch. After a
+// rewind (a *RecordError), kgo counts the rewound partition's position as
+// committed and ignores marks below it: commit the records returned with
+// the error through Commit, or they are delivered again after a restart.
 func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 	if !c.running.CompareAndSwap(false, true) {
 		return nil, ErrRunning
