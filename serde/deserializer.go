@@ -123,6 +123,8 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 
 // Deserialize decodes payload (and the schema-ID header among headers, if
 // any) from topic. A nil payload is a tombstone and gives the zero T.
+// Deserialize allocates the T it returns; [Deserializer.DeserializeInto]
+// decodes into a value the caller reuses.
 func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload []byte, headers []Header) (T, error) {
 	var v T
 	err := d.DeserializeInto(ctx, topic, payload, headers, &v)
@@ -130,7 +132,7 @@ func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload
 }
 
 // DeserializeInto is [Deserializer.Deserialize] into a value the caller
-// provides.
+// provides, which it overwrites (formats reset it before decoding).
 func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, payload []byte, headers []Header, v *T) error {
 	if payload == nil {
 		var zero T
