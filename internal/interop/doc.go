@@ -15,8 +15,8 @@
 //
 //	cd internal/interop && GOFLAGS=-mod=mod go test -race ./...
 //
-// protobufinterop panics at start unless
-// GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn is set: srkit and
-// confluent-kafka-go both register Confluent's .proto files in the
-// process-wide protobuf registry (see that package's doc).
+// protobufinterop also proves that a program may link srkit's protobuf
+// package and confluent-kafka-go's generated code for Confluent's own
+// .proto files (confluent/meta.proto ...) together: srkit registers none
+// of them process-wide (see that package's doc).
 package interop

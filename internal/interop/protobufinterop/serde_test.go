@@ -9,9 +9,7 @@
 // schema GUID (and the indexes) in a record header.
 //
 // The package's test binary links srkit's protobuf package and
-// confluent-kafka-go's Protobuf serde; see doc.go for the registration
-// conflict that makes it panic at start without
-// GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn.
+// confluent-kafka-go's Protobuf serde side by side; see doc.go.
 package protobufinterop
 
 import (
