@@ -17,8 +17,8 @@ import (
 // names it.
 type DifferenceType string
 
-// The changes the diff reports. Those in [CompatibleChanges] keep a schema
-// backward compatible; every other one breaks it.
+// The changes the diff reports. Those whose [DifferenceType.Compatible] is
+// true keep a schema backward compatible; every other one breaks it.
 const (
 	PackageChanged                 DifferenceType = "PACKAGE_CHANGED"
 	MessageAdded                   DifferenceType = "MESSAGE_ADDED"
@@ -47,12 +47,17 @@ const (
 	FieldMovedToExistingOneof      DifferenceType = "FIELD_MOVED_TO_EXISTING_ONEOF"
 )
 
-// CompatibleChanges are the changes that keep a schema backward compatible.
-var CompatibleChanges = map[DifferenceType]bool{
-	MessageAdded: true, MessageMoved: true,
-	EnumAdded: true, EnumRemoved: true, EnumConstAdded: true, EnumConstChanged: true, EnumConstRemoved: true,
-	FieldAdded: true, FieldRemoved: true, FieldNameChanged: true, FieldStringOrBytesLabelChanged: true,
-	OneofAdded: true, OneofRemoved: true, OneofFieldAdded: true,
+// Compatible reports whether a change of type t keeps a schema backward
+// compatible.
+func (t DifferenceType) Compatible() bool {
+	switch t {
+	case MessageAdded, MessageMoved,
+		EnumAdded, EnumRemoved, EnumConstAdded, EnumConstChanged, EnumConstRemoved,
+		FieldAdded, FieldRemoved, FieldNameChanged, FieldStringOrBytesLabelChanged,
+		OneofAdded, OneofRemoved, OneofFieldAdded:
+		return true
+	}
+	return false
 }
 
 // Difference is one change between two schemas: its type and where it is,
@@ -79,7 +84,7 @@ func (s *Schema) CheckRead(writer compat.Schema, _, _ string) []string {
 	}
 	var msgs []string
 	for _, d := range Compare(prev, s) {
-		if !CompatibleChanges[d.Type] {
+		if !d.Type.Compatible() {
 			msgs = append(msgs, d.String())
 		}
 	}
@@ -383,7 +388,7 @@ func (c *differ) compareMessageTypes(o, u protoreflect.MessageDescriptor) {
 	sub.compareMessage(o, u)
 	c.diffs = append(c.diffs, sub.diffs...)
 	for _, d := range sub.diffs {
-		if !CompatibleChanges[d.Type] {
+		if !d.Type.Compatible() {
 			c.add(FieldNamedTypeChanged)
 			break
 		}

@@ -85,7 +85,7 @@
 // [Format] is the compat.Format the mock registry uses: it validates
 // schemas (an invalid schema or a missing reference is an error matching
 // [ErrInvalidSchema]) and applies Confluent's Protobuf compatibility rules
-// ([Compare], [CompatibleChanges]): changed field numbers' types outside the
+// ([Compare], [DifferenceType.Compatible]): changed field numbers' types outside the
 // wire-compatible groups, labels changed (compared as written in the text,
 // as Confluent does: a proto3 field without a label has none), removed
 // messages, fields moved into oneofs, removed oneof fields, package
