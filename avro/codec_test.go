@@ -485,7 +485,7 @@ func TestConstructorErrors(t *testing.T) {
 	if _, err := NewDeserializer[string](client, serde.Value, WithSchema(`"int"`)); !errors.Is(err, ErrUnsupportedType) {
 		t.Errorf("deserializer string for int: %v", err)
 	}
-	if _, err := NewSerializer[any](client, serde.Value, serde.WithSchema(registry.JSON, `{}`)); !errors.Is(err, ErrInvalidSchema) {
+	if _, err := NewSerializer[any](client, serde.Value, serde.WithSchema(registry.JSON, `{}`)); !errors.Is(err, serde.ErrForeignOption) {
 		t.Errorf("JSON schema: %v", err)
 	}
 	if _, err := NewSerializer[customerKey](client, serde.Key); err != nil {
@@ -502,5 +502,20 @@ func TestHugeFixed(t *testing.T) {
 	}
 	if _, err := Parse(`{"type":"fixed","name":"F","size":10000000000000}`, nil); !errors.Is(err, ErrInvalidSchema) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestForeignOptions: another format's option is refused, not ignored.
+func TestForeignOptions(t *testing.T) {
+	client, err := registry.New(registry.URLs("http://127.0.0.1:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := struct{ serde.FormatOption }{serde.NewFormatOption(registry.Protobuf)}
+	if _, err := NewSerializer[customerKey](client, serde.Key, foreign); !errors.Is(err, serde.ErrForeignOption) {
+		t.Errorf("serializer: %v", err)
+	}
+	if _, err := NewDeserializer[customerKey](client, serde.Key, foreign); !errors.Is(err, serde.ErrForeignOption) {
+		t.Errorf("deserializer: %v", err)
 	}
 }

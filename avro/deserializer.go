@@ -22,7 +22,10 @@ import (
 // directly: fields match by name (avro tags), writer fields T lacks are
 // skipped. Generic T (any, map[string]any) gets hamba's generic values.
 func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...serde.DeserializerOption) (*serde.Deserializer[T], error) {
-	cfg := serde.NewDeserializerConfig(opts...)
+	cfg, err := serde.NewDeserializerConfig(registry.Avro, opts...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := newReaderCodec[T](client, cfg, collectSettings(opts))
 	if err != nil {
 		return nil, err

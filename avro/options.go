@@ -79,7 +79,7 @@ type option struct {
 }
 
 func newOption(apply func(*settings)) serde.Option {
-	return option{apply: apply}
+	return option{FormatOption: serde.NewFormatOption(registry.Avro), apply: apply}
 }
 
 // KeepSchemaText makes a serializer register (or look up) the schema text as

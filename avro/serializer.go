@@ -21,7 +21,10 @@ import (
 // prepared here; an unsupported T or a T that does not fit the schema is an
 // error now, not at the first message.
 func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serde.SerializerOption) (*serde.Serializer[T], error) {
-	cfg := serde.NewSerializerConfig(opts...)
+	cfg, err := serde.NewSerializerConfig(registry.Avro, opts...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := newWriterCodec[T](client, cfg, collectSettings(opts))
 	if err != nil {
 		return nil, err

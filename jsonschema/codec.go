@@ -36,7 +36,10 @@ func WithSchema(schema string, refs ...registry.Reference) serde.Option {
 // []any, any. The body is encoding/json's output, so maps are written with
 // sorted keys, as confluent-kafka-go writes them.
 func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serde.SerializerOption) (*serde.Serializer[T], error) {
-	cfg := serde.NewSerializerConfig(opts...)
+	cfg, err := serde.NewSerializerConfig(registry.JSON, opts...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := newWriterCodec[T](client, cfg)
 	if err != nil {
 		return nil, err
@@ -55,7 +58,10 @@ func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serd
 // validated and returned (numbers as float64, as encoding/json decodes
 // them).
 func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...serde.DeserializerOption) (*serde.Deserializer[T], error) {
-	cfg := serde.NewDeserializerConfig(opts...)
+	cfg, err := serde.NewDeserializerConfig(registry.JSON, opts...)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkType(reflect.TypeFor[T](), true); err != nil {
 		return nil, err
 	}

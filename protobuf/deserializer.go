@@ -34,7 +34,10 @@ import (
 //
 // Besides the serde options it takes [FetchSerialized] and [SkipTypeCheck].
 func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...serde.DeserializerOption) (*serde.Deserializer[T], error) {
-	cfg := serde.NewDeserializerConfig(opts...)
+	cfg, err := serde.NewDeserializerConfig(registry.Protobuf, opts...)
+	if err != nil {
+		return nil, err
+	}
 	set := collect(opts)
 	c, err := newReaderCodec[T](client, set)
 	if err != nil {

@@ -23,7 +23,9 @@ type option struct {
 	apply func(*settings)
 }
 
-func formatOption(f func(*settings)) option { return option{apply: f} }
+func formatOption(f func(*settings)) option {
+	return option{FormatOption: serde.NewFormatOption(registry.Protobuf), apply: f}
+}
 
 // collect applies the Protobuf settings found among opts.
 func collect[O any](opts []O) settings {

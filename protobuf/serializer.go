@@ -32,7 +32,10 @@ import (
 // Besides the serde options it takes [RegisterSerialized], [Deterministic],
 // [WithSchema] and [QualifiedReferenceSubjects].
 func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serde.SerializerOption) (*serde.Serializer[T], error) {
-	cfg := serde.NewSerializerConfig(opts...)
+	cfg, err := serde.NewSerializerConfig(registry.Protobuf, opts...)
+	if err != nil {
+		return nil, err
+	}
 	set := collect(opts)
 	c, err := newWriterCodec[T](client, cfg, set)
 	if err != nil {

@@ -101,27 +101,38 @@ func (o bothOpt) applySerializer(c *SerializerConfig)     { o.ser(c) }
 func (o bothOpt) applyDeserializer(c *DeserializerConfig) { o.deser(c) }
 
 // NewSerializerConfig returns the default serializer settings with opts
-// applied.
-func NewSerializerConfig(opts ...SerializerOption) SerializerConfig {
+// applied, for a serializer of schemaType. An option of another format (a
+// [FormatOption] of another schema type, a [WithSchema] schema of another
+// type) is an error matching [ErrForeignOption].
+func NewSerializerConfig(schemaType registry.SchemaType, opts ...SerializerOption) (SerializerConfig, error) {
 	c := SerializerConfig{AutoRegister: true, Validate: true}
 	for _, o := range opts {
-		if o != nil {
-			o.applySerializer(&c)
+		if o == nil {
+			continue
 		}
+		if err := checkFormat(schemaType, o); err != nil {
+			return c, err
+		}
+		o.applySerializer(&c)
 	}
-	return c
+	return c, checkSchemaType(schemaType, c.Schema)
 }
 
 // NewDeserializerConfig returns the default deserializer settings with opts
-// applied.
-func NewDeserializerConfig(opts ...DeserializerOption) DeserializerConfig {
+// applied, for a deserializer of schemaType. An option of another format is
+// an error matching [ErrForeignOption].
+func NewDeserializerConfig(schemaType registry.SchemaType, opts ...DeserializerOption) (DeserializerConfig, error) {
 	c := DeserializerConfig{Validate: true}
 	for _, o := range opts {
-		if o != nil {
-			o.applyDeserializer(&c)
+		if o == nil {
+			continue
 		}
+		if err := checkFormat(schemaType, o); err != nil {
+			return c, err
+		}
+		o.applyDeserializer(&c)
 	}
-	return c
+	return c, checkSchemaType(schemaType, c.Schema)
 }
 
 // AutoRegister turns registering unknown schemas on or off (default on).

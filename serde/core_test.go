@@ -87,7 +87,7 @@ func TestSerializeRoundTripPlacements(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			codec := &rawCodec{}
-			ser, err := serde.NewSerializer[string](client, serde.Value, codec, serde.NewSerializerConfig(serde.WithPlacement(c.placement)))
+			ser, err := serde.NewSerializer[string](client, serde.Value, codec, serCfg(serde.WithPlacement(c.placement)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +106,7 @@ func TestSerializeRoundTripPlacements(t *testing.T) {
 					t.Fatalf("header %s=%x", headers[0].Key, headers[0].Value)
 				}
 			}
-			de, err := serde.NewDeserializer[string](client, serde.Value, codec, serde.NewDeserializerConfig())
+			de, err := serde.NewDeserializer[string](client, serde.Value, codec, deserCfg())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +149,7 @@ func TestSubjectNameStrategies(t *testing.T) {
 			// fixture registry only has these four subjects.
 			client, _ := fixture(t)
 			ser, err := serde.NewSerializer[string](client, c.part, &rawCodec{recordName: "io.example.Order"},
-				serde.NewSerializerConfig(serde.AutoRegister(false), serde.WithSubjectNameStrategy(c.strategy)))
+				serCfg(serde.AutoRegister(false), serde.WithSubjectNameStrategy(c.strategy)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,7 +165,7 @@ func TestSubjectNameStrategies(t *testing.T) {
 
 func TestUnknownSubjectFailsWithoutAutoRegister(t *testing.T) {
 	client, _ := fixture(t)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig(serde.AutoRegister(false)))
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.AutoRegister(false)))
 	_, _, err := ser.Serialize(context.Background(), "payments", "x")
 	if !errors.Is(err, registry.ErrSubjectNotFound) && !errors.Is(err, registry.ErrSchemaNotFound) {
 		t.Fatalf("err = %v", err)
@@ -175,12 +175,12 @@ func TestUnknownSubjectFailsWithoutAutoRegister(t *testing.T) {
 func TestTombstones(t *testing.T) {
 	ctx := context.Background()
 	client, count := fixture(t)
-	ser, _ := serde.NewSerializer[*string](client, serde.Value, ptrCodec{}, serde.NewSerializerConfig())
+	ser, _ := serde.NewSerializer[*string](client, serde.Value, ptrCodec{}, serCfg())
 	payload, headers, err := ser.Serialize(ctx, "orders", nil)
 	if payload != nil || headers != nil || err != nil {
 		t.Fatalf("tombstone serialized to %x %v %v", payload, headers, err)
 	}
-	de, _ := serde.NewDeserializer[*string](client, serde.Value, ptrCodec{}, serde.NewDeserializerConfig())
+	de, _ := serde.NewDeserializer[*string](client, serde.Value, ptrCodec{}, deserCfg())
 	v, err := de.Deserialize(ctx, "orders", nil, nil)
 	if v != nil || err != nil {
 		t.Fatalf("tombstone deserialized to %v %v", v, err)
@@ -209,7 +209,7 @@ func (ptrCodec) Decoder(context.Context, *serde.ResolvedSchema, []int, *serde.Re
 func TestDeserializeErrors(t *testing.T) {
 	ctx := context.Background()
 	client, _ := fixture(t)
-	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, serde.NewDeserializerConfig())
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
 	cases := []struct {
 		name    string
 		payload []byte
@@ -247,7 +247,7 @@ func TestDeserializeErrors(t *testing.T) {
 
 func TestEncodeErrorIsReturned(t *testing.T) {
 	client, _ := fixture(t)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig())
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
 	buf := append(make([]byte, 0, 64), "kept"...)
 	got, _, err := ser.AppendSerialize(context.Background(), buf, "orders", "fail")
 	if err == nil {
@@ -265,7 +265,7 @@ func TestMessageIndexesFramed(t *testing.T) {
 	ctx := context.Background()
 	client, _ := fixture(t)
 	codec := &rawCodec{indexes: []int{2, 1, 0}}
-	ser, _ := serde.NewSerializer[string](client, serde.Value, codec, serde.NewSerializerConfig())
+	ser, _ := serde.NewSerializer[string](client, serde.Value, codec, serCfg())
 	payload, _, err := ser.Serialize(ctx, "orders", "m")
 	if err != nil {
 		t.Fatal(err)
@@ -273,7 +273,7 @@ func TestMessageIndexesFramed(t *testing.T) {
 	if want := []byte{0, 0, 0, 0, 7, 6, 4, 2, 0, 'm'}; !bytes.Equal(payload, want) {
 		t.Fatalf("payload %x want %x", payload, want)
 	}
-	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, serde.NewDeserializerConfig())
+	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, deserCfg())
 	got, err := de.Deserialize(ctx, "orders", payload, nil)
 	if err != nil || got != "m" {
 		t.Fatalf("got %q %v", got, err)
@@ -291,8 +291,8 @@ func TestConcurrentFirstUseBuildsOnce(t *testing.T) {
 	ctx := context.Background()
 	client, count := fixture(t)
 	codec := &rawCodec{}
-	ser, _ := serde.NewSerializer[string](client, serde.Value, codec, serde.NewSerializerConfig())
-	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, serde.NewDeserializerConfig())
+	ser, _ := serde.NewSerializer[string](client, serde.Value, codec, serCfg())
+	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, deserCfg())
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for i := 0; i < 64; i++ {
@@ -332,8 +332,8 @@ func TestConcurrentFirstUseBuildsOnce(t *testing.T) {
 func TestWarmPathAllocatesNothing(t *testing.T) {
 	ctx := context.Background()
 	client, count := fixture(t)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig())
-	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, serde.NewDeserializerConfig())
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
 	buf := make([]byte, 0, 64)
 	payload, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm")
 	if err != nil {
@@ -365,7 +365,7 @@ func TestWarmPathAllocatesNothing(t *testing.T) {
 func BenchmarkSerializeWarm(b *testing.B) {
 	ctx := context.Background()
 	client, _ := fixture(b)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig())
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
 	buf := make([]byte, 0, 64)
 	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
 		b.Fatal(err)
@@ -379,7 +379,7 @@ func BenchmarkSerializeWarm(b *testing.B) {
 func BenchmarkSerializeWarmParallel(b *testing.B) {
 	ctx := context.Background()
 	client, _ := fixture(b)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig())
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
 	if _, _, err := ser.Serialize(ctx, "orders", "warm"); err != nil {
 		b.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func TestRegistryOutageIsNotUnknownSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, serde.NewDeserializerConfig())
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
 	_, err = de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
 	if err == nil || errors.Is(err, serde.ErrUnknownSchema) {
 		t.Fatalf("outage reported as %v", err)
@@ -413,7 +413,7 @@ func TestRegistryOutageIsNotUnknownSchema(t *testing.T) {
 
 func TestWrongSchemaType(t *testing.T) {
 	client, _ := fixture(t)
-	de, _ := serde.NewDeserializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, serde.NewDeserializerConfig())
+	de, _ := serde.NewDeserializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, deserCfg())
 	_, err := de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
 	if !errors.Is(err, serde.ErrWrongSchemaType) {
 		t.Fatalf("err = %v", err)
@@ -426,7 +426,7 @@ func TestWrongSchemaType(t *testing.T) {
 func TestSerializerWrongSchemaType(t *testing.T) {
 	client, _ := fixture(t)
 	for _, opt := range []serde.SerializerOption{serde.UseSchemaID(7), serde.UseLatest()} {
-		s, err := serde.NewSerializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, serde.NewSerializerConfig(opt))
+		s, err := serde.NewSerializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, serCfg(opt))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -440,3 +440,22 @@ func TestSerializerWrongSchemaType(t *testing.T) {
 type jsonCodec struct{ *rawCodec }
 
 func (jsonCodec) SchemaType() registry.SchemaType { return registry.JSON }
+
+// serCfg builds the settings of a test serializer (the test codecs write
+// Avro).
+func serCfg(opts ...serde.SerializerOption) serde.SerializerConfig {
+	c, err := serde.NewSerializerConfig(registry.Avro, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// deserCfg builds the settings of a test deserializer.
+func deserCfg(opts ...serde.DeserializerOption) serde.DeserializerConfig {
+	c, err := serde.NewDeserializerConfig(registry.Avro, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

@@ -30,7 +30,7 @@ func TestUseLatestFollowsNewVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serde.NewSerializerConfig(serde.UseLatest(), serde.AutoRegister(false)))
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.UseLatest(), serde.AutoRegister(false)))
 	first, _, err := ser.Serialize(ctx, "orders", "a")
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func TestUseLatestFollowsNewVersions(t *testing.T) {
 
 	// The deserializer reads v1 data into the latest (v2) reader schema.
 	codec := &readerRecorder{}
-	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, serde.NewDeserializerConfig(serde.UseLatest()))
+	de, _ := serde.NewDeserializer[string](client, serde.Value, codec, deserCfg(serde.UseLatest()))
 	got, err := de.Deserialize(ctx, "orders", first, nil)
 	if err != nil || got != "a" {
 		t.Fatalf("Deserialize = %q %v", got, err)
