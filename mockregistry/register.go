@@ -1,9 +1,9 @@
 package mockregistry
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/srkit-go/srkit/compat"
@@ -105,40 +105,46 @@ func (r *Registry) parse(ctx string, s registry.Schema) (compat.Schema, *apiErro
 }
 
 // resolveDeps resolves refs (and their references, transitively) in context
-// ctx, dependencies first.
+// ctx, dependencies first, with the reference rules the serializers use
+// (compat.ResolveReferences). A referenced schema's own references are
+// looked up in the referenced subject's context.
 func (s *store) resolveDeps(ctx string, refs []registry.Reference) ([]compat.Dependency, *apiError) {
-	var out []compat.Dependency
-	seen := map[string]bool{}
-	var visit func(refs []registry.Reference, ctx string, depth int) *apiError
-	visit = func(refs []registry.Reference, ctx string, depth int) *apiError {
-		if depth > 100 {
-			return errInvalidSchema("Invalid schema: references nested too deeply")
+	var missing *apiError
+	deps, err := compat.ResolveReferences(context.Background(), qualifyRefs(refs, ctx), func(_ context.Context, ref registry.Reference) (compat.Dependency, error) {
+		q := parseQualified(ref.Subject, "")
+		var v *versionRec
+		if ref.Name != "" && (ref.Version > 0 || ref.Version == registry.Latest) {
+			v = s.subject(q).lookupVersion(ref.Version, true)
 		}
-		for _, ref := range refs {
-			q := parseQualified(ref.Subject, ctx)
-			var v *versionRec
-			if ref.Name != "" && (ref.Version > 0 || ref.Version == registry.Latest) {
-				v = s.subject(q).lookupVersion(ref.Version, true)
-			}
-			if v == nil {
-				return errInvalidSchema(fmt.Sprintf("Invalid schema: reference '%s' to subject '%s' version %d could not be resolved", ref.Name, ref.Subject, ref.Version))
-			}
-			key := q.String() + "\x00" + strconv.Itoa(v.version)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			if err := visit(v.rec.schema.References, q.ctx, depth+1); err != nil {
-				return err
-			}
-			out = append(out, compat.Dependency{Name: ref.Name, Subject: ref.Subject, Version: v.version, Schema: v.rec.schema})
+		if v == nil {
+			missing = errInvalidSchema(fmt.Sprintf("Invalid schema: reference '%s' to subject '%s' version %d could not be resolved", ref.Name, q.name, ref.Version))
+			return compat.Dependency{}, missing
 		}
+		dep := compat.Dependency{Name: ref.Name, Subject: q.name, Version: v.version, Schema: v.rec.schema}
+		dep.Schema.References = qualifyRefs(v.rec.schema.References, q.ctx)
+		return dep, nil
+	})
+	if missing != nil {
+		return nil, missing
+	}
+	if err != nil {
+		return nil, errInvalidSchema("Invalid schema: " + err.Error())
+	}
+	return deps, nil
+}
+
+// qualifyRefs returns refs with each subject qualified by context ctx
+// (unless it names its own), so that resolving them later finds them there.
+func qualifyRefs(refs []registry.Reference, ctx string) []registry.Reference {
+	if len(refs) == 0 {
 		return nil
 	}
-	if err := visit(refs, ctx, 0); err != nil {
-		return nil, err
+	out := make([]registry.Reference, len(refs))
+	for i, ref := range refs {
+		ref.Subject = parseQualified(ref.Subject, ctx).String()
+		out[i] = ref
 	}
-	return out, nil
+	return out
 }
 
 // register registers req under q (POST /subjects/{q}/versions). The caller

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/srkit-go/srkit/internal/flight"
 	"hash/maphash"
 	"log/slog"
 	"net/http"
@@ -12,8 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // Client talks to a Confluent-compatible Schema Registry over its REST API.
@@ -51,7 +50,7 @@ type Client struct {
 	missingSchTTL time.Duration
 
 	seed maphash.Seed
-	sf   singleflight.Group
+	sf   flight.Group[string, SubjectSchema]
 	inv  sync.RWMutex // orders invalidations and fills; see invalidate.go
 	gen  uint64       // invalidation generation, guarded by inv
 

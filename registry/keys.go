@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/srkit-go/srkit/internal/flight"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -195,39 +196,14 @@ func isMissing(err error) bool {
 	return false
 }
 
-// leaderCanceled marks a shared fetch that failed because the context of
-// the caller running it ended; other callers then fetch again.
-type leaderCanceled struct{ err error }
-
-func (e *leaderCanceled) Error() string { return e.err.Error() }
-
-// flight runs fn once for all concurrent callers of key. Each caller waits
-// with its own ctx; a fetch aborted by another caller's ctx is redone.
-func flight[V any](c *Client, ctx context.Context, key string, fn func(context.Context) (V, error)) (V, error) {
-	var zero V
-	for {
-		ch := c.sf.DoChan(key, func() (any, error) {
-			v, err := fn(ctx)
-			if err != nil && ctx.Err() != nil {
-				return nil, &leaderCanceled{err}
-			}
-			return v, err
-		})
-		select {
-		case r := <-ch:
-			if lc, ok := r.Err.(*leaderCanceled); ok {
-				if ctx.Err() == nil {
-					continue
-				}
-				return zero, lc.err
-			}
-			if r.Err != nil {
-				return zero, r.Err
-			}
-			v, _ := r.Val.(V)
-			return v, nil
-		case <-ctx.Done():
-			return zero, &abortedError{ctxErr: ctx.Err(), op: "waiting for a shared request"}
-		}
+// sharedFetch runs fn once for all concurrent callers of key (internal/flight).
+// Each caller waits with its own ctx; a fetch aborted by another caller's
+// ctx is redone.
+func sharedFetch(c *Client, ctx context.Context, key string, fn func(context.Context) (SubjectSchema, error)) (SubjectSchema, error) {
+	v, err := c.sf.Do(ctx, key, fn)
+	var we *flight.WaitError
+	if errors.As(err, &we) {
+		return v, &abortedError{ctxErr: we.Err, op: "waiting for a shared request"}
 	}
+	return v, err
 }

@@ -39,7 +39,7 @@ func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSc
 func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params) (SubjectSchema, error) {
 	gen := c.generation()
 	key := flightKey('i', genString(gen), k.ctx, k.format, strconv.Itoa(k.id), p.subject, c.contextPrefix(&p))
-	return flight(c, ctx, key, func(ctx context.Context) (SubjectSchema, error) {
+	return sharedFetch(c, ctx, key, func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
@@ -77,7 +77,7 @@ func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (Su
 func (c *Client) schemaByGUIDMiss(ctx context.Context, k guidKey, h uint64, p params) (SubjectSchema, error) {
 	guid := k.guid
 	gen := c.generation()
-	return flight(c, ctx, flightKey('g', genString(gen), k.format, guid), func(ctx context.Context) (SubjectSchema, error) {
+	return sharedFetch(c, ctx, flightKey('g', genString(gen), k.format, guid), func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}

@@ -45,7 +45,7 @@ func (c *Client) Register(ctx context.Context, subject string, s Schema, ps ...P
 func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Schema, p params) (SubjectSchema, error) {
 	gen := c.generation()
 	fk := flightKey('r', genString(gen), k.ctx, k.subject, k.format, boolStr(k.normalize), string(k.schemaType), k.schema, k.extra)
-	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
+	return sharedFetch(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.registered.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
@@ -127,7 +127,7 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s Schema, ps 
 func (c *Client) lookupMiss(ctx context.Context, k schemaKey, h uint64, s Schema, p params) (SubjectSchema, error) {
 	gen := c.generation()
 	fk := flightKey('l', genString(gen), k.ctx, k.subject, k.format, boolStr(k.normalize), boolStr(k.deleted), string(k.schemaType), k.schema, k.extra)
-	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
+	return sharedFetch(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if e := c.lookedUp.get(k, h); e != nil && c.fresh(e.exp) {
 			return e.val, e.err
 		}
@@ -194,7 +194,7 @@ func (c *Client) SchemaByVersion(ctx context.Context, subject string, version in
 func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p params, cc *cache[versionKey, SubjectSchema]) (SubjectSchema, error) {
 	gen := c.generation()
 	fk := flightKey('v', genString(gen), k.ctx, k.subject, k.format, strconv.Itoa(k.version), boolStr(k.deleted))
-	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
+	return sharedFetch(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if cc != nil {
 			if e := cc.get(k, h); e != nil && c.fresh(e.exp) {
 				return e.val, e.err
@@ -274,7 +274,7 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 	slices.Sort(keys)
 	gen := c.generation()
 	fk := flightKey('m', genString(gen), k.ctx, k.subject, k.format, boolStr(k.deleted), strconv.FormatUint(k.md, 16))
-	return flight(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
+	return sharedFetch(c, ctx, fk, func(ctx context.Context) (SubjectSchema, error) {
 		if c.latestTTL != 0 {
 			if e := c.latestMeta.get(k, h); e != nil && c.fresh(e.exp) && sameMetadata(e.val.md, md) {
 				return e.val.ss, e.err

@@ -1,8 +1,6 @@
 package serde
 
 import (
-	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
 )
@@ -43,69 +41,4 @@ func lenOf[K comparable, V any](m *map[K]V) int {
 		return 0
 	}
 	return len(*m)
-}
-
-// flight makes concurrent builds of one key share a single call, so that N
-// goroutines missing the same schema make one registry round trip.
-type flight[K comparable, V any] struct {
-	mu    sync.Mutex
-	calls map[K]*flightCall[V]
-}
-
-type flightCall[V any] struct {
-	done chan struct{}
-	v    V
-	err  error
-}
-
-// do runs fn for k unless a call for k is in progress, in which case it waits
-// for that call's result (or for ctx). A waiter whose leader was cancelled
-// retries with its own context.
-func (f *flight[K, V]) do(ctx context.Context, k K, fn func() (V, error)) (V, error) {
-	for {
-		f.mu.Lock()
-		if f.calls == nil {
-			f.calls = map[K]*flightCall[V]{}
-		}
-		if c, ok := f.calls[k]; ok {
-			f.mu.Unlock()
-			select {
-			case <-c.done:
-			case <-ctx.Done():
-				var zero V
-				return zero, ctx.Err()
-			}
-			if c.err != nil && isContextErr(c.err) && ctx.Err() == nil {
-				continue
-			}
-			return c.v, c.err
-		}
-		c := &flightCall[V]{done: make(chan struct{})}
-		f.calls[k] = c
-		f.mu.Unlock()
-		return f.lead(k, c, fn)
-	}
-}
-
-// lead runs fn for the waiters of c. Whatever happens in fn, even a panic
-// (which goes on up the leader's stack), the call ends: its waiters wake up
-// and the next call for k starts afresh instead of waiting forever.
-func (f *flight[K, V]) lead(k K, c *flightCall[V], fn func() (V, error)) (V, error) {
-	c.err = errFlightPanicked
-	defer func() {
-		f.mu.Lock()
-		delete(f.calls, k)
-		f.mu.Unlock()
-		close(c.done)
-	}()
-	c.v, c.err = fn()
-	return c.v, c.err
-}
-
-// errFlightPanicked is what waiters get when the call they waited for
-// panicked.
-var errFlightPanicked = errors.New("serde: building the schema's codec panicked in another goroutine")
-
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/srkit-go/srkit/internal/flight"
 	"sync/atomic"
 
 	"github.com/srkit-go/srkit/registry"
@@ -57,8 +58,8 @@ type Deserializer[T any] struct {
 	// usually share their schema, and then the lookup is one comparison.
 	last         atomic.Pointer[readerEntry[T]]
 	schemas      cowMap[schemaKey, *schemaEntry[T]]
-	schemaFlight flight[schemaKey, *schemaEntry[T]]
-	readerFlight flight[readerKey, *readerEntry[T]]
+	schemaFlight flight.Group[schemaKey, *schemaEntry[T]]
+	readerFlight flight.Group[readerKey, *readerEntry[T]]
 }
 
 // schemaKey names a writer schema as a message names it.
@@ -243,7 +244,7 @@ func (d *Deserializer[T]) slowReader(ctx context.Context, topic string, ref Sche
 			return nil, err
 		}
 	}
-	return d.readerFlight.do(ctx, rk, func() (*readerEntry[T], error) {
+	return d.readerFlight.Do(ctx, rk, func(ctx context.Context) (*readerEntry[T], error) {
 		if useLatest {
 			if r, ok := e.latest.load(readerLatestKey{indexes: rk.indexes, readerID: rk.readerID}); ok {
 				return r, nil
@@ -270,7 +271,7 @@ func (d *Deserializer[T]) schemaEntry(ctx context.Context, ref SchemaRef, sk sch
 	if e, ok := d.schemas.load(sk); ok {
 		return e, nil
 	}
-	return d.schemaFlight.do(ctx, sk, func() (*schemaEntry[T], error) {
+	return d.schemaFlight.Do(ctx, sk, func(ctx context.Context) (*schemaEntry[T], error) {
 		if e, ok := d.schemas.load(sk); ok {
 			return e, nil
 		}

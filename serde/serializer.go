@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/srkit-go/srkit/internal/flight"
 	"sync/atomic"
 
 	"github.com/srkit-go/srkit/registry"
@@ -33,7 +34,7 @@ type Serializer[T any] struct {
 
 	last    atomic.Pointer[writerEntry[T]]
 	entries cowMap[writerKey, *writerEntry[T]]
-	flight  flight[writerKey, *writerEntry[T]]
+	builds  flight.Group[writerKey, *writerEntry[T]]
 }
 
 type writerKey struct {
@@ -144,7 +145,7 @@ func (s *Serializer[T]) writer(ctx context.Context, topic string, v T) (*writerE
 }
 
 func (s *Serializer[T]) slowWriter(ctx context.Context, k writerKey, v T) (*writerEntry[T], error) {
-	w, err := s.flight.do(ctx, k, func() (*writerEntry[T], error) {
+	w, err := s.builds.Do(ctx, k, func(ctx context.Context) (*writerEntry[T], error) {
 		if w, ok := s.entries.load(k); ok {
 			return w, nil
 		}
@@ -173,7 +174,7 @@ func (s *Serializer[T]) checkLatest(ctx context.Context, w *writerEntry[T], v T)
 	if latest.ID == w.schema.ID {
 		return w, nil
 	}
-	return s.flight.do(ctx, w.key, func() (*writerEntry[T], error) {
+	return s.builds.Do(ctx, w.key, func(ctx context.Context) (*writerEntry[T], error) {
 		if cur, ok := s.entries.load(w.key); ok && cur.schema.ID == latest.ID {
 			return cur, nil
 		}
