@@ -81,7 +81,9 @@ func TestResolveReferencesCycleAndDepth(t *testing.T) {
 	}
 	fetchErr := errors.New("boom")
 	_, err = compat.ResolveReferences(context.Background(), []registry.Reference{{Name: "x", Subject: "x", Version: 1}},
-		func(context.Context, registry.Reference) (compat.Dependency, error) { return compat.Dependency{}, fetchErr })
+		func(context.Context, registry.Reference) (compat.Dependency, error) {
+			return compat.Dependency{}, fetchErr
+		})
 	if !errors.Is(err, fetchErr) {
 		t.Errorf("fetch error lost: %v", err)
 	}
