@@ -55,6 +55,11 @@ type SerializerConfig struct {
 	// registered under (Protobuf imports); nil means the reference name (the
 	// import path), as Confluent's default strategy does.
 	ReferenceSubjectNameStrategy func(referenceName string) string
+	// DeprecatedIndexes writes Protobuf message indexes in the deprecated
+	// unsigned encoding ([DeprecatedIndexes]) that confluent-kafka-python
+	// before 1.8.2 and .NET before 1.8.0 read (Confluent's
+	// use.deprecated.format). Format packages set it (protobuf).
+	DeprecatedIndexes bool
 }
 
 // DeserializerConfig holds a deserializer's settings. Build it with
@@ -74,6 +79,10 @@ type DeserializerConfig struct {
 	// Validate checks decoded values against the writer schema (JSON
 	// Schema; on by default).
 	Validate bool
+	// DeprecatedIndexes reads Protobuf message indexes in the deprecated
+	// unsigned encoding ([DeprecatedIndexes]). Format packages set it
+	// (protobuf).
+	DeprecatedIndexes bool
 }
 
 // SerializerOption configures a serializer.

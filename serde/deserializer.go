@@ -53,6 +53,8 @@ type Deserializer[T any] struct {
 	codec  ReaderCodec[T]
 	cfg    DeserializerConfig
 	header string
+	// indexEnc is how message indexes follow the schema reference.
+	indexEnc IndexEncoding
 
 	// last is the reader of the previous message: consecutive messages
 	// usually share their schema, and then the lookup is one comparison.
@@ -119,7 +121,8 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 	if cfg.SubjectNameStrategy == nil {
 		cfg.SubjectNameStrategy = TopicNameStrategy
 	}
-	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader()}, nil
+	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
+		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes)}, nil
 }
 
 // Deserialize decodes payload (and the schema-ID header among headers, if
@@ -165,12 +168,11 @@ func (d *Deserializer[T]) Close() error { return nil }
 // parse finds the schema reference: in the part's header if present (the
 // last one, as Confluent's Java client reads it), else in the payload.
 func (d *Deserializer[T]) parse(payload []byte, headers []Header) (SchemaRef, []byte, error) {
-	withIndexes := d.codec.UsesMessageIndexes()
 	for i := len(headers) - 1; i >= 0; i-- {
 		if headers[i].Key != d.header {
 			continue
 		}
-		ref, n, err := ParseSchemaRef(headers[i].Value, withIndexes)
+		ref, n, err := ParseSchemaRef(headers[i].Value, d.indexEnc)
 		if err != nil {
 			return ref, nil, fmt.Errorf("serde: header %s: %w", d.header, err)
 		}
@@ -179,7 +181,7 @@ func (d *Deserializer[T]) parse(payload []byte, headers []Header) (SchemaRef, []
 		}
 		return ref, payload, nil
 	}
-	ref, n, err := ParseSchemaRef(payload, withIndexes)
+	ref, n, err := ParseSchemaRef(payload, d.indexEnc)
 	if err != nil {
 		return ref, nil, err
 	}
@@ -227,7 +229,7 @@ func (d *Deserializer[T]) slowReader(ctx context.Context, topic string, ref Sche
 	}
 	var indexes []int
 	if d.codec.UsesMessageIndexes() {
-		if indexes, err = ParseMessageIndexes(nil, ref.Indexes); err != nil {
+		if indexes, err = ParseMessageIndexes(nil, ref.Indexes, d.indexEnc); err != nil {
 			return nil, err
 		}
 	}
@@ -319,7 +321,7 @@ func (d *Deserializer[T]) readerSchema(ctx context.Context, topic string, e *sch
 		var indexes []int
 		if d.codec.UsesMessageIndexes() {
 			var err error
-			if indexes, err = ParseMessageIndexes(nil, ref.Indexes); err != nil {
+			if indexes, err = ParseMessageIndexes(nil, ref.Indexes, d.indexEnc); err != nil {
 				return registry.SubjectSchema{}, err
 			}
 		}

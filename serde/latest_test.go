@@ -98,7 +98,7 @@ func TestAssociatedNameStrategyFallsBack(t *testing.T) {
 
 func idOf(t *testing.T, payload []byte) int {
 	t.Helper()
-	ref, _, err := serde.ParseSchemaRef(payload, false)
+	ref, _, err := serde.ParseSchemaRef(payload, serde.NoIndexes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -257,7 +257,7 @@ func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEnt
 func (s *Serializer[T]) frame(w *writerEntry[T], indexes []int) error {
 	ref := SchemaRef{Magic: MagicID, ID: w.schema.ID}
 	if s.codec.UsesMessageIndexes() {
-		ref.Indexes = AppendMessageIndexes(nil, indexes)
+		ref.Indexes = AppendMessageIndexes(nil, indexes, indexEncoding(true, s.cfg.DeprecatedIndexes))
 	}
 	if s.cfg.Placement == PayloadID {
 		w.prefix = AppendSchemaRef(nil, ref)

@@ -104,11 +104,29 @@ func (r SchemaRef) String() string {
 	return fmt.Sprintf("id %d", r.ID)
 }
 
+// IndexEncoding says whether Protobuf message indexes follow a schema
+// reference, and how they are written.
+type IndexEncoding uint8
+
+// Message-index encodings.
+const (
+	// NoIndexes: the format has no message indexes (Avro, JSON Schema).
+	NoIndexes IndexEncoding = iota
+	// ZigzagIndexes: Confluent's encoding, zig-zag varints (Java, Go, JS,
+	// and Python from 1.8.2 on).
+	ZigzagIndexes
+	// DeprecatedIndexes: the same layout in unsigned varints, as
+	// confluent-kafka-python before 1.8.2 and .NET before 1.8.0 write it
+	// (Confluent's use.deprecated.format). [1] is 01 01 here, 02 02 in
+	// Confluent's encoding; [0] is the single byte 0 in both.
+	DeprecatedIndexes
+)
+
 // ParseSchemaRef reads a schema reference from the start of b (a payload or
-// a schema-ID header value). withIndexes says whether Protobuf message indexes
-// follow. It returns the reference and the number of bytes it used. The
-// returned Indexes alias b. It never panics.
-func ParseSchemaRef(b []byte, withIndexes bool) (SchemaRef, int, error) {
+// a schema-ID header value). enc says whether (and how) Protobuf message
+// indexes follow. It returns the reference and the number of bytes it used.
+// The returned Indexes alias b. It never panics.
+func ParseSchemaRef(b []byte, enc IndexEncoding) (SchemaRef, int, error) {
 	var r SchemaRef
 	if len(b) == 0 {
 		return r, 0, fmt.Errorf("%w: empty payload", ErrTruncated)
@@ -129,8 +147,8 @@ func ParseSchemaRef(b []byte, withIndexes bool) (SchemaRef, int, error) {
 	default:
 		return r, 0, fmt.Errorf("%w 0x%02x", ErrUnknownMagicByte, b[0])
 	}
-	if withIndexes {
-		m, err := messageIndexesLen(b[n:])
+	if enc != NoIndexes {
+		m, err := messageIndexesLen(b[n:], enc)
 		if err != nil {
 			return SchemaRef{}, 0, err
 		}
@@ -152,24 +170,49 @@ func AppendSchemaRef(dst []byte, r SchemaRef) []byte {
 	return append(dst, r.Indexes...)
 }
 
+// deprecatedHint is added to errors of zig-zag message indexes that would
+// have parsed in the deprecated encoding.
+const deprecatedHint = " (written in the deprecated unsigned encoding? read with the deprecated-format option, protobuf.UseDeprecatedFormat)"
+
+// readVarint reads one varint of enc from b: the value, the bytes it took
+// (0: b ends inside it), and whether its encoding is the shortest one.
+func readVarint(b []byte, enc IndexEncoding) (v int64, n int, minimal bool) {
+	var buf [binary.MaxVarintLen64]byte
+	if enc == DeprecatedIndexes {
+		u, n := binary.Uvarint(b)
+		if n <= 0 || u > 1<<31-1 {
+			return -1, n, false
+		}
+		return int64(u), n, binary.PutUvarint(buf[:], u) == n
+	}
+	v, n = binary.Varint(b)
+	return v, n, n > 0 && binary.PutVarint(buf[:], v) == n
+}
+
 // messageIndexesLen validates the message-index array at the start of b and
 // returns its length in bytes. Varints must be minimal, as every writer
 // writes them: one path then has one encoding, so that readers can key
 // their caches by the raw bytes.
-func messageIndexesLen(b []byte) (int, error) {
-	count, n := binary.Varint(b)
+func messageIndexesLen(b []byte, enc IndexEncoding) (int, error) {
+	count, n, minimal := readVarint(b, enc)
 	if n == 0 {
 		return 0, fmt.Errorf("%w: message indexes missing", ErrTruncated)
 	}
-	if n < 0 || count < 0 || count > maxMessageIndexes || !minimalVarint(count, n) {
-		return 0, fmt.Errorf("%w: count %d", ErrInvalidMessageIndexes, count)
+	if n < 0 || count < 0 || count > maxMessageIndexes || !minimal {
+		hint := ""
+		if enc == ZigzagIndexes && count < 0 {
+			if _, err := messageIndexesLen(b, DeprecatedIndexes); err == nil {
+				hint = deprecatedHint
+			}
+		}
+		return 0, fmt.Errorf("%w: count %d%s", ErrInvalidMessageIndexes, count, hint)
 	}
 	for i := int64(0); i < count; i++ {
-		idx, m := binary.Varint(b[n:])
+		idx, m, minimal := readVarint(b[n:], enc)
 		if m == 0 {
 			return 0, fmt.Errorf("%w: message indexes cut short", ErrTruncated)
 		}
-		if m < 0 || idx < 0 || idx > 1<<31-1 || !minimalVarint(idx, m) {
+		if m < 0 || idx < 0 || idx > 1<<31-1 || !minimal {
 			return 0, fmt.Errorf("%w: index %d", ErrInvalidMessageIndexes, idx)
 		}
 		n += m
@@ -177,18 +220,14 @@ func messageIndexesLen(b []byte) (int, error) {
 	return n, nil
 }
 
-// minimalVarint reports whether n bytes is the shortest zig-zag varint
-// encoding of v.
-func minimalVarint(v int64, n int) bool {
-	var buf [binary.MaxVarintLen64]byte
-	return binary.PutVarint(buf[:], v) == n
-}
-
-// ParseMessageIndexes decodes a message-index array (as found in
-// SchemaRef.Indexes) and appends the indexes to dst. The single byte 0
-// decodes as [0]: the first message of the file.
-func ParseMessageIndexes(dst []int, b []byte) ([]int, error) {
-	count, n := binary.Varint(b)
+// ParseMessageIndexes decodes a message-index array written in enc (as
+// found in SchemaRef.Indexes) and appends the indexes to dst. The single
+// byte 0 decodes as [0]: the first message of the file.
+func ParseMessageIndexes(dst []int, b []byte, enc IndexEncoding) ([]int, error) {
+	if enc == NoIndexes {
+		return dst, fmt.Errorf("%w: no message-index encoding given", ErrInvalidMessageIndexes)
+	}
+	count, n, _ := readVarint(b, enc)
 	if n == 0 {
 		return dst, fmt.Errorf("%w: message indexes missing", ErrTruncated)
 	}
@@ -199,7 +238,7 @@ func ParseMessageIndexes(dst []int, b []byte) ([]int, error) {
 		return append(dst, 0), nil
 	}
 	for i := int64(0); i < count; i++ {
-		idx, m := binary.Varint(b[n:])
+		idx, m, _ := readVarint(b[n:], enc)
 		if m == 0 {
 			return dst, fmt.Errorf("%w: message indexes cut short", ErrTruncated)
 		}
@@ -212,16 +251,32 @@ func ParseMessageIndexes(dst []int, b []byte) ([]int, error) {
 	return dst, nil
 }
 
-// AppendMessageIndexes appends the wire form of a message-index path to dst:
-// [0] is the single byte 0, anything else a zig-zag varint count followed by
-// one zig-zag varint per index.
-func AppendMessageIndexes(dst []byte, indexes []int) []byte {
+// AppendMessageIndexes appends the wire form of a message-index path in enc
+// to dst: [0] is the single byte 0, anything else a varint count followed by
+// one varint per index (zig-zag, or unsigned in [DeprecatedIndexes]).
+func AppendMessageIndexes(dst []byte, indexes []int, enc IndexEncoding) []byte {
 	if len(indexes) == 0 || (len(indexes) == 1 && indexes[0] == 0) {
 		return append(dst, 0)
 	}
-	dst = binary.AppendVarint(dst, int64(len(indexes)))
+	put := func(dst []byte, v int) []byte { return binary.AppendVarint(dst, int64(v)) }
+	if enc == DeprecatedIndexes {
+		put = func(dst []byte, v int) []byte { return binary.AppendUvarint(dst, uint64(v)) }
+	}
+	dst = put(dst, len(indexes))
 	for _, i := range indexes {
-		dst = binary.AppendVarint(dst, int64(i))
+		dst = put(dst, i)
 	}
 	return dst
+}
+
+// indexEncoding returns the encoding of a serde whose format uses message
+// indexes (or not), in the deprecated encoding (or not).
+func indexEncoding(uses, deprecated bool) IndexEncoding {
+	switch {
+	case !uses:
+		return NoIndexes
+	case deprecated:
+		return DeprecatedIndexes
+	}
+	return ZigzagIndexes
 }

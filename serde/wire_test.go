@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 )
 
 func TestParseSchemaRefID(t *testing.T) {
 	payload := []byte{0, 0, 0, 1, 0x2a, 'b', 'o', 'd', 'y'}
-	ref, n, err := ParseSchemaRef(payload, false)
+	ref, n, err := ParseSchemaRef(payload, NoIndexes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,14 +26,14 @@ func TestParseSchemaRefID(t *testing.T) {
 func TestParseSchemaRefGUIDWithIndexes(t *testing.T) {
 	// From protobuf_guid_header.json: header value 01 + GUID + indexes [2,1,0].
 	b, _ := hex.DecodeString("015933d481eddc4000b333ceecb6de839106040200")
-	ref, n, err := ParseSchemaRef(b, true)
+	ref, n, err := ParseSchemaRef(b, ZigzagIndexes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != len(b) || ref.Magic != MagicGUID || ref.GUID.String() != "5933d481-eddc-4000-b333-ceecb6de8391" {
 		t.Fatalf("got %+v n=%d", ref, n)
 	}
-	idx, err := ParseMessageIndexes(nil, ref.Indexes)
+	idx, err := ParseMessageIndexes(nil, ref.Indexes, ZigzagIndexes)
 	if err != nil || len(idx) != 3 || idx[0] != 2 || idx[1] != 1 || idx[2] != 0 {
 		t.Fatalf("indexes %v %v", idx, err)
 	}
@@ -44,22 +46,25 @@ func TestParseSchemaRefErrors(t *testing.T) {
 	cases := []struct {
 		name    string
 		in      string
-		indexes bool
+		indexes IndexEncoding
 		want    error
 	}{
-		{"empty", "", false, ErrTruncated},
-		{"short id", "000000", false, ErrTruncated},
-		{"short guid", "01aabbcc", false, ErrTruncated},
-		{"unknown magic", "7b2261223a317d", false, ErrUnknownMagicByte},
-		{"magic 2", "020000000001", false, ErrUnknownMagicByte},
-		{"indexes missing", "0000000001", true, ErrTruncated},
-		{"negative count", "000000000101", true, ErrInvalidMessageIndexes},
-		{"count too big", "0000000001feffffff0f", true, ErrInvalidMessageIndexes},
-		{"indexes cut short", "000000000106", true, ErrTruncated},
-		{"negative index", "00000000010201", true, ErrInvalidMessageIndexes},
-		{"bad varint", "0000000001ffffffffffffffffffff01", true, ErrInvalidMessageIndexes},
-		{"non-minimal count", "00000000018200", true, ErrInvalidMessageIndexes},
-		{"non-minimal index", "0000000001028000", true, ErrInvalidMessageIndexes},
+		{"empty", "", NoIndexes, ErrTruncated},
+		{"short id", "000000", NoIndexes, ErrTruncated},
+		{"short guid", "01aabbcc", NoIndexes, ErrTruncated},
+		{"unknown magic", "7b2261223a317d", NoIndexes, ErrUnknownMagicByte},
+		{"magic 2", "020000000001", NoIndexes, ErrUnknownMagicByte},
+		{"indexes missing", "0000000001", ZigzagIndexes, ErrTruncated},
+		{"negative count", "000000000101", ZigzagIndexes, ErrInvalidMessageIndexes},
+		{"count too big", "0000000001feffffff0f", ZigzagIndexes, ErrInvalidMessageIndexes},
+		{"indexes cut short", "000000000106", ZigzagIndexes, ErrTruncated},
+		{"negative index", "00000000010201", ZigzagIndexes, ErrInvalidMessageIndexes},
+		{"bad varint", "0000000001ffffffffffffffffffff01", ZigzagIndexes, ErrInvalidMessageIndexes},
+		{"non-minimal count", "00000000018200", ZigzagIndexes, ErrInvalidMessageIndexes},
+		{"non-minimal index", "0000000001028000", ZigzagIndexes, ErrInvalidMessageIndexes},
+		{"deprecated cut short", "00000000010201", DeprecatedIndexes, ErrTruncated},
+		{"deprecated non-minimal", "0000000001810000", DeprecatedIndexes, ErrInvalidMessageIndexes},
+		{"deprecated index too big", "000000000101ffffffff0f", DeprecatedIndexes, ErrInvalidMessageIndexes},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,31 +79,47 @@ func TestParseSchemaRefErrors(t *testing.T) {
 
 func TestMessageIndexes(t *testing.T) {
 	cases := []struct {
-		idx  []int
-		wire string
+		idx        []int
+		wire       string
+		deprecated string // the same path in the deprecated unsigned encoding
 	}{
-		{[]int{0}, "00"},
-		{[]int{1}, "0202"},
-		{[]int{2}, "0204"},
-		{[]int{0, 1}, "040002"},
-		{[]int{2, 0, 3}, "06040006"},
-		{[]int{2, 1, 0}, "06040200"},
+		{[]int{0}, "00", "00"},
+		{[]int{1}, "0202", "0101"},
+		{[]int{2}, "0204", "0102"},
+		{[]int{0, 1}, "040002", "020001"},
+		{[]int{2, 0, 3}, "06040006", "03020003"},
+		{[]int{2, 1, 0}, "06040200", "03020100"},
+		{[]int{200}, "029003", "01c801"},
 	}
 	for _, c := range cases {
-		got := hex.EncodeToString(AppendMessageIndexes(nil, c.idx))
-		if got != c.wire {
-			t.Errorf("%v: wire %s, want %s", c.idx, got, c.wire)
-		}
-		b, _ := hex.DecodeString(c.wire)
-		back, err := ParseMessageIndexes(nil, b)
-		if err != nil || len(back) != len(c.idx) {
-			t.Fatalf("%s: %v %v", c.wire, back, err)
-		}
-		for i := range back {
-			if back[i] != c.idx[i] {
-				t.Fatalf("%s: %v", c.wire, back)
+		for _, e := range []struct {
+			enc  IndexEncoding
+			wire string
+		}{{ZigzagIndexes, c.wire}, {DeprecatedIndexes, c.deprecated}} {
+			got := hex.EncodeToString(AppendMessageIndexes(nil, c.idx, e.enc))
+			if got != e.wire {
+				t.Errorf("%v (encoding %d): wire %s, want %s", c.idx, e.enc, got, e.wire)
+			}
+			b, _ := hex.DecodeString(e.wire)
+			back, err := ParseMessageIndexes(nil, b, e.enc)
+			if err != nil || !slices.Equal(back, c.idx) {
+				t.Fatalf("%s (encoding %d): %v %v", e.wire, e.enc, back, err)
+			}
+			ref, n, err := ParseSchemaRef(append([]byte{0, 0, 0, 0, 1}, b...), e.enc)
+			if err != nil || n != 5+len(b) || !bytes.Equal(ref.Indexes, b) {
+				t.Fatalf("%s (encoding %d): ParseSchemaRef = %+v, %d, %v", e.wire, e.enc, ref, n, err)
 			}
 		}
+	}
+}
+
+// TestDeprecatedIndexesWithoutOption: deprecated-format indexes read as
+// Confluent's fail with an error that says what to do.
+func TestDeprecatedIndexesWithoutOption(t *testing.T) {
+	b, _ := hex.DecodeString("00000000010101")
+	_, _, err := ParseSchemaRef(b, ZigzagIndexes)
+	if !errors.Is(err, ErrInvalidMessageIndexes) || !strings.Contains(err.Error(), "UseDeprecatedFormat") {
+		t.Fatalf("err = %v, want ErrInvalidMessageIndexes naming the deprecated-format option", err)
 	}
 }
 
@@ -121,10 +142,12 @@ func TestGUID(t *testing.T) {
 func FuzzParseSchemaRef(f *testing.F) {
 	for _, s := range []string{"", "00", "0000000001", "00000000010206", "015933d481eddc4000b333ceecb6de839106040200", "02"} {
 		b, _ := hex.DecodeString(s)
-		f.Add(b, true)
-		f.Add(b, false)
+		for enc := range DeprecatedIndexes + 1 {
+			f.Add(b, uint8(enc))
+		}
 	}
-	f.Fuzz(func(t *testing.T, b []byte, indexes bool) {
+	f.Fuzz(func(t *testing.T, b []byte, enc uint8) {
+		indexes := IndexEncoding(enc % 3)
 		ref, n, err := ParseSchemaRef(b, indexes)
 		if err != nil {
 			return
@@ -135,9 +158,13 @@ func FuzzParseSchemaRef(f *testing.F) {
 		if got := AppendSchemaRef(nil, ref); !bytes.Equal(got, b[:n]) {
 			t.Fatalf("re-encoding %x gave %x", b[:n], got)
 		}
-		if indexes {
-			if _, err := ParseMessageIndexes(nil, ref.Indexes); err != nil {
+		if indexes != NoIndexes {
+			idx, err := ParseMessageIndexes(nil, ref.Indexes, indexes)
+			if err != nil {
 				t.Fatalf("validated indexes fail to parse: %v", err)
+			}
+			if got := AppendMessageIndexes(nil, idx, indexes); !bytes.Equal(got, ref.Indexes) && !(len(idx) == 1 && idx[0] == 0) {
+				t.Fatalf("indexes %x re-encode as %x", ref.Indexes, got)
 			}
 		}
 	})
@@ -146,10 +173,12 @@ func FuzzParseSchemaRef(f *testing.F) {
 func FuzzParseMessageIndexes(f *testing.F) {
 	for _, s := range []string{"00", "0202", "06040006", "01", "ff"} {
 		b, _ := hex.DecodeString(s)
-		f.Add(b)
+		f.Add(b, false)
+		f.Add(b, true)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		idx, err := ParseMessageIndexes(nil, b)
+	f.Fuzz(func(t *testing.T, b []byte, deprecated bool) {
+		enc := indexEncoding(true, deprecated)
+		idx, err := ParseMessageIndexes(nil, b, enc)
 		if err != nil {
 			return
 		}
@@ -159,7 +188,7 @@ func FuzzParseMessageIndexes(f *testing.F) {
 			}
 		}
 		// Re-encoding must parse back to the same path.
-		back, err := ParseMessageIndexes(nil, AppendMessageIndexes(nil, idx))
+		back, err := ParseMessageIndexes(nil, AppendMessageIndexes(nil, idx, enc), enc)
 		if err != nil || len(back) != len(idx) {
 			t.Fatalf("%v -> %v %v", idx, back, err)
 		}
@@ -170,7 +199,7 @@ func BenchmarkParseSchemaRef(b *testing.B) {
 	payload := []byte{0, 0, 0, 1, 0x2a, 0, 'b', 'o', 'd', 'y'}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := ParseSchemaRef(payload, true); err != nil {
+		if _, _, err := ParseSchemaRef(payload, ZigzagIndexes); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -96,7 +96,7 @@ func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 		schema := "named in the payload"
 		for _, h := range r.Headers {
 			if h.Key == serde.ValueSchemaIDHeader {
-				ref, _, err := serde.ParseSchemaRef(h.Value, true)
+				ref, _, err := serde.ParseSchemaRef(h.Value, serde.ZigzagIndexes)
 				if err != nil {
 					return err
 				}
