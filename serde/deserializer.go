@@ -292,7 +292,7 @@ func (d *Deserializer[T]) fetchSchema(ctx context.Context, ref SchemaRef, sk sch
 		reg, err = d.client.SchemaByID(ctx, ref.ID)
 	}
 	if err != nil {
-		if errors.Is(err, registry.ErrSchemaNotFound) || errors.Is(err, registry.ErrNotFound) {
+		if errors.Is(err, registry.ErrSchemaNotFound) {
 			return nil, &UnknownSchemaError{Ref: ref, Err: err}
 		}
 		// An outage or a refusal (401, 403, 5xx) says nothing about the
