@@ -503,7 +503,7 @@ func TestDerivedEvolution(t *testing.T) {
 func TestNormalizedRegistration(t *testing.T) {
 	ctx := context.Background()
 	client := startRegistry(t)
-	b := serialize(t, client, "norm", UserV2{ID: 1, Name: "Ada", Email: "a@b"}, avro.WithSchema(userV2), avro.KeepSchemaText(), serde.Normalize())
+	b := serialize(t, client, "norm", UserV2{ID: 1, Name: "Ada", Email: "a@b"}, avro.WithSchema(userV2), avro.KeepSchemaText(), serde.Normalize(true))
 	reg, err := client.LatestSchema(ctx, "norm-value")
 	if err != nil {
 		t.Fatal(err)

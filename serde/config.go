@@ -149,8 +149,12 @@ func AutoRegister(on bool) SerializerOption {
 	return serOpt(func(c *SerializerConfig) { c.AutoRegister = on })
 }
 
-// Normalize asks the registry to normalize schemas on register and lookup.
-func Normalize() SerializerOption { return serOpt(func(c *SerializerConfig) { c.Normalize = true }) }
+// Normalize turns on or off asking the registry to normalize schemas on
+// register and lookup (default off; Confluent's normalize.schemas). It is
+// the serializer's switch for [registry.Normalize], the per-call parameter.
+func Normalize(on bool) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.Normalize = on })
+}
 
 // UseSchemaID writes every message with the registered schema id.
 func UseSchemaID(id int) SerializerOption {
