@@ -3,6 +3,8 @@ package avro
 import (
 	"bytes"
 	"strconv"
+
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // javaTypeNames are the names of Avro's Schema.Type values: a named type
@@ -40,27 +42,27 @@ func qualified(full, ns string) string {
 	return full
 }
 
-func (p *canonPrinter) props(props []jmember) {
+func (p *canonPrinter) props(props []jsontree.Member) {
 	for _, m := range props {
 		p.b.WriteByte(',')
-		writeJavaString(&p.b, m.key)
+		jsontree.WriteString(&p.b, m.Key)
 		p.b.WriteByte(':')
-		writeJackson(&p.b, m.val)
+		jsontree.Printer{}.Write(&p.b, m.Val)
 	}
 }
 
 func (p *canonPrinter) field(key, value string) {
 	p.b.WriteByte(',')
-	writeJavaString(&p.b, key)
+	jsontree.WriteString(&p.b, key)
 	p.b.WriteByte(':')
-	writeJavaString(&p.b, value)
+	jsontree.WriteString(&p.b, value)
 }
 
 func (p *canonPrinter) node(n *snode, ns string) {
 	n = p.m.resolve(n)
 	switch n.typ {
 	case "ref":
-		writeJavaString(&p.b, qualified(n.ref, ns))
+		jsontree.WriteString(&p.b, qualified(n.ref, ns))
 	case "union":
 		p.b.WriteByte('[')
 		for i, br := range n.branches {
@@ -84,11 +86,11 @@ func (p *canonPrinter) node(n *snode, ns string) {
 		p.named(n, ns)
 	default:
 		if len(n.props) == 0 {
-			writeJavaString(&p.b, n.typ)
+			jsontree.WriteString(&p.b, n.typ)
 			return
 		}
 		p.b.WriteString(`{"type":`)
-		writeJavaString(&p.b, n.typ)
+		jsontree.WriteString(&p.b, n.typ)
 		p.props(n.props)
 		p.b.WriteByte('}')
 	}
@@ -97,12 +99,12 @@ func (p *canonPrinter) node(n *snode, ns string) {
 func (p *canonPrinter) named(n *snode, ns string) {
 	full := n.fullName()
 	if p.known[full] {
-		writeJavaString(&p.b, qualified(full, ns))
+		jsontree.WriteString(&p.b, qualified(full, ns))
 		return
 	}
 	p.known[full] = true
 	p.b.WriteString(`{"type":`)
-	writeJavaString(&p.b, n.typ)
+	jsontree.WriteString(&p.b, n.typ)
 	p.field("name", n.name)
 	if n.space != "" {
 		if n.space != ns {
@@ -121,7 +123,7 @@ func (p *canonPrinter) named(n *snode, ns string) {
 			if i > 0 {
 				p.b.WriteByte(',')
 			}
-			writeJavaString(&p.b, s)
+			jsontree.WriteString(&p.b, s)
 		}
 		p.b.WriteByte(']')
 		if n.enumDefault != nil {
@@ -146,7 +148,7 @@ func (p *canonPrinter) named(n *snode, ns string) {
 			if i > 0 {
 				p.b.WriteByte(',')
 			}
-			writeJavaString(&p.b, qualified(a, n.space))
+			jsontree.WriteString(&p.b, qualified(a, n.space))
 		}
 		p.b.WriteByte(']')
 	}
@@ -155,7 +157,7 @@ func (p *canonPrinter) named(n *snode, ns string) {
 
 func (p *canonPrinter) recordField(f *sfield, ns string) {
 	p.b.WriteString(`{"name":`)
-	writeJavaString(&p.b, f.name)
+	jsontree.WriteString(&p.b, f.name)
 	p.b.WriteString(`,"type":`)
 	p.node(f.typ, ns)
 	if f.doc != nil {
@@ -163,7 +165,7 @@ func (p *canonPrinter) recordField(f *sfield, ns string) {
 	}
 	if f.def != nil {
 		p.b.WriteString(`,"default":`)
-		writeJackson(&p.b, f.def)
+		jsontree.Printer{}.Write(&p.b, f.def)
 	}
 	if f.order != "ascending" {
 		p.field("order", f.order)
@@ -174,7 +176,7 @@ func (p *canonPrinter) recordField(f *sfield, ns string) {
 			if i > 0 {
 				p.b.WriteByte(',')
 			}
-			writeJavaString(&p.b, a)
+			jsontree.WriteString(&p.b, a)
 		}
 		p.b.WriteByte(']')
 	}

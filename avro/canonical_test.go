@@ -146,23 +146,6 @@ func TestNormalized(t *testing.T) {
 	}
 }
 
-func TestJavaFloat(t *testing.T) {
-	tests := []struct {
-		f    float64
-		bits int
-		want string
-	}{
-		{0, 64, "0.0"}, {1, 64, "1.0"}, {-2.5, 64, "-2.5"}, {0.001, 64, "0.001"}, {0.0001, 64, "1.0E-4"},
-		{1e7, 64, "1.0E7"}, {9999999, 64, "9999999.0"}, {1.2345e21, 64, "1.2345E21"}, {0.1, 32, "0.1"},
-		{float64(float32(3.3)), 32, "3.3"}, {123456789, 64, "1.23456789E8"},
-	}
-	for _, tt := range tests {
-		if got := javaFloat(tt.f, tt.bits); got != tt.want {
-			t.Errorf("javaFloat(%v, %d) = %s, want %s", tt.f, tt.bits, got, tt.want)
-		}
-	}
-}
-
 func TestParseErrors(t *testing.T) {
 	for _, in := range []string{
 		`string`, // not JSON: hamba alone would take it for a type name

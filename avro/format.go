@@ -7,6 +7,7 @@ import (
 	havro "github.com/hamba/avro/v2"
 
 	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/internal/jsontree"
 	"github.com/srkit-go/srkit/registry"
 )
 
@@ -105,32 +106,32 @@ func lowerFieldOrders(text string) string {
 	if !strings.Contains(text, `"order"`) {
 		return text
 	}
-	v, err := parseJSON(text)
+	v, err := jsontree.ParseString(text)
 	if err != nil {
 		return text
 	}
 	changed := false
-	var walk func(v *jval, depth int)
-	walk = func(v *jval, depth int) {
-		if depth > maxJSONDepth {
+	var walk func(v *jsontree.Value, depth int)
+	walk = func(v *jsontree.Value, depth int) {
+		if depth > jsontree.MaxDepth {
 			return
 		}
-		switch v.kind {
-		case jArray:
-			for _, e := range v.arr {
+		switch v.Kind {
+		case jsontree.Array:
+			for _, e := range v.Arr {
 				walk(e, depth+1)
 			}
-		case jObject:
-			if fs := v.get("fields"); fs != nil && fs.kind == jArray {
-				for _, f := range fs.arr {
-					if o := f.get("order"); o != nil && o.kind == jString && o.s != strings.ToLower(o.s) {
-						o.s = strings.ToLower(o.s)
+		case jsontree.Object:
+			if fs := v.Get("fields"); fs != nil && fs.Kind == jsontree.Array {
+				for _, f := range fs.Arr {
+					if o := f.Get("order"); o != nil && o.Kind == jsontree.String && o.Str != strings.ToLower(o.Str) {
+						o.Str = strings.ToLower(o.Str)
 						changed = true
 					}
 				}
 			}
-			for _, m := range v.obj {
-				walk(m.val, depth+1)
+			for _, m := range v.Obj {
+				walk(m.Val, depth+1)
 			}
 		}
 	}
@@ -139,6 +140,6 @@ func lowerFieldOrders(text string) string {
 		return text
 	}
 	var b bytes.Buffer
-	writeJackson(&b, v)
+	jsontree.Printer{}.Write(&b, v)
 	return b.String()
 }

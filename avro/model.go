@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // This file reads a schema's JSON into a model with the semantics of Avro's
@@ -26,7 +28,7 @@ var (
 // snode is a schema node.
 type snode struct {
 	typ   string // a primitive, "record", "error", "enum", "fixed", "array", "map", "union" or "ref"
-	props []jmember
+	props []jsontree.Member
 
 	// Named types. space is "" for the null namespace.
 	name, space string
@@ -58,10 +60,10 @@ type sfield struct {
 	name    string
 	typ     *snode
 	doc     *string
-	def     *jval
+	def     *jsontree.Value
 	order   string // "ascending", "descending" or "ignore"
 	aliases []string
-	props   []jmember
+	props   []jsontree.Member
 }
 
 // model is a schema with the named types it and its references define.
@@ -83,7 +85,7 @@ func buildModel(text string, deps []string) (*model, error) {
 	b := &modelBuilder{names: map[string]*snode{}}
 	m := &model{names: b.names}
 	for _, d := range deps {
-		v, err := parseJSON(d)
+		v, err := jsontree.ParseString(d)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +97,7 @@ func buildModel(text string, deps []string) (*model, error) {
 			m.depNames = append(m.depNames, n.fullName())
 		}
 	}
-	v, err := parseJSON(text)
+	v, err := jsontree.ParseString(text)
 	if err != nil {
 		return nil, err
 	}
@@ -129,21 +131,21 @@ func (b *modelBuilder) lookup(name, space string) string {
 	return name
 }
 
-func (b *modelBuilder) node(v *jval, space string) (*snode, error) {
+func (b *modelBuilder) node(v *jsontree.Value, space string) (*snode, error) {
 	b.depth++
 	defer func() { b.depth-- }()
-	if b.depth > maxJSONDepth {
+	if b.depth > jsontree.MaxDepth {
 		return nil, errors.New("schema nests too deeply")
 	}
-	switch v.kind {
-	case jString:
-		if primitives[v.s] {
-			return &snode{typ: v.s}, nil
+	switch v.Kind {
+	case jsontree.String:
+		if primitives[v.Str] {
+			return &snode{typ: v.Str}, nil
 		}
-		return b.ref(v.s, space)
-	case jArray:
+		return b.ref(v.Str, space)
+	case jsontree.Array:
 		n := &snode{typ: "union"}
-		for _, e := range v.arr {
+		for _, e := range v.Arr {
 			br, err := b.node(e, space)
 			if err != nil {
 				return nil, err
@@ -151,10 +153,10 @@ func (b *modelBuilder) node(v *jval, space string) (*snode, error) {
 			n.branches = append(n.branches, br)
 		}
 		return n, nil
-	case jObject:
+	case jsontree.Object:
 		return b.object(v, space)
 	}
-	return nil, fmt.Errorf("a schema cannot be %s", v.kindName())
+	return nil, fmt.Errorf("a schema cannot be %s", v.Kind.Article())
 }
 
 // ref is a use of a named type, which must be defined by then.
@@ -172,24 +174,20 @@ func (b *modelBuilder) ref(name, space string) (*snode, error) {
 var keyNames = map[string]bool{"type": true, "name": true, "namespace": true, "aliases": true, "doc": true,
 	"fields": true, "default": true, "order": true, "symbols": true, "items": true, "values": true, "size": true}
 
-func checkKeys(v *jval) error {
-	for _, m := range v.obj {
-		if l := strings.ToLower(m.key); keyNames[l] && l != m.key {
-			return fmt.Errorf("key %q: Avro keys are case-sensitive (%q)", m.key, l)
+func checkKeys(v *jsontree.Value) error {
+	for _, m := range v.Obj {
+		if l := strings.ToLower(m.Key); keyNames[l] && l != m.Key {
+			return fmt.Errorf("key %q: Avro keys are case-sensitive (%q)", m.Key, l)
 		}
 	}
 	return nil
 }
 
-func (v *jval) kindName() string {
-	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[v.kind]
-}
-
-func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
+func (b *modelBuilder) object(v *jsontree.Value, space string) (*snode, error) {
 	if err := checkKeys(v); err != nil {
 		return nil, err
 	}
-	typ, ok := v.text("type")
+	typ, ok := v.Text("type")
 	if !ok {
 		// hamba also takes {"type": [...]}; Java does not.
 		return nil, errors.New("no type: a schema object needs a \"type\" string")
@@ -206,7 +204,7 @@ func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
 			reserved = enumReserved
 		}
 	case typ == "array":
-		items := v.get("items")
+		items := v.Get("items")
 		if items == nil {
 			return nil, errors.New("array has no items")
 		}
@@ -215,7 +213,7 @@ func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
 			return nil, err
 		}
 	case typ == "map":
-		values := v.get("values")
+		values := v.Get("values")
 		if values == nil {
 			return nil, errors.New("map has no values")
 		}
@@ -226,8 +224,8 @@ func (b *modelBuilder) object(v *jval, space string) (*snode, error) {
 	default:
 		return b.ref(typ, space)
 	}
-	for _, m := range v.obj {
-		if !reserved[m.key] {
+	for _, m := range v.Obj {
+		if !reserved[m.Key] {
 			n.props = append(n.props, m)
 		}
 	}
@@ -243,22 +241,22 @@ var enumReserved = func() map[string]bool {
 }()
 
 // named fills a record, enum or fixed and registers its name.
-func (b *modelBuilder) named(n *snode, v *jval, space string) error {
-	name, ok := v.text("name")
+func (b *modelBuilder) named(n *snode, v *jsontree.Value, space string) error {
+	name, ok := v.Text("name")
 	if !ok || name == "" {
 		return fmt.Errorf("no name in %s schema", n.typ)
 	}
-	if ns, ok := v.text("namespace"); ok {
+	if ns, ok := v.Text("namespace"); ok {
 		space = ns
 	}
 	n.name, n.space = splitName(name, space)
-	if d, ok := v.text("doc"); ok {
+	if d, ok := v.Text("doc"); ok {
 		n.doc = &d
 	}
-	if a := v.get("aliases"); a != nil && a.kind == jArray {
-		for _, e := range a.arr {
-			if e.kind == jString {
-				n.aliases = append(n.aliases, qualify(e.s, n.space))
+	if a := v.Get("aliases"); a != nil && a.Kind == jsontree.Array {
+		for _, e := range a.Arr {
+			if e.Kind == jsontree.String {
+				n.aliases = append(n.aliases, qualify(e.Str, n.space))
 			}
 		}
 	}
@@ -268,32 +266,32 @@ func (b *modelBuilder) named(n *snode, v *jval, space string) error {
 	b.names[n.fullName()] = n
 	switch n.typ {
 	case "enum":
-		s := v.get("symbols")
-		if s == nil || s.kind != jArray {
+		s := v.Get("symbols")
+		if s == nil || s.Kind != jsontree.Array {
 			return fmt.Errorf("enum %s has no symbols", n.fullName())
 		}
-		for _, e := range s.arr {
-			if e.kind != jString {
+		for _, e := range s.Arr {
+			if e.Kind != jsontree.String {
 				return fmt.Errorf("enum %s: symbols must be strings", n.fullName())
 			}
-			n.symbols = append(n.symbols, e.s)
+			n.symbols = append(n.symbols, e.Str)
 		}
-		if d, ok := v.text("default"); ok {
+		if d, ok := v.Text("default"); ok {
 			n.enumDefault = &d
 		}
 	case "fixed":
-		s := v.get("size")
+		s := v.Get("size")
 		size, ok := intProp(s)
 		if !ok || size < 0 || size > math.MaxInt32 {
 			return fmt.Errorf("fixed %s has no valid size", n.fullName())
 		}
 		n.size = size
 	default:
-		fields := v.get("fields")
-		if fields == nil || fields.kind != jArray {
+		fields := v.Get("fields")
+		if fields == nil || fields.Kind != jsontree.Array {
 			return fmt.Errorf("record %s has no fields", n.fullName())
 		}
-		for _, fv := range fields.arr {
+		for _, fv := range fields.Arr {
 			f, err := b.field(fv, n.space)
 			if err != nil {
 				return err
@@ -304,8 +302,8 @@ func (b *modelBuilder) named(n *snode, v *jval, space string) error {
 	return nil
 }
 
-func (b *modelBuilder) field(v *jval, space string) (*sfield, error) {
-	if v.kind != jObject {
+func (b *modelBuilder) field(v *jsontree.Value, space string) (*sfield, error) {
+	if v.Kind != jsontree.Object {
 		return nil, errors.New("a field must be an object")
 	}
 	if err := checkKeys(v); err != nil {
@@ -313,10 +311,10 @@ func (b *modelBuilder) field(v *jval, space string) (*sfield, error) {
 	}
 	f := &sfield{order: "ascending"}
 	var ok bool
-	if f.name, ok = v.text("name"); !ok {
+	if f.name, ok = v.Text("name"); !ok {
 		return nil, errors.New("a field has no name")
 	}
-	t := v.get("type")
+	t := v.Get("type")
 	if t == nil {
 		return nil, fmt.Errorf("field %q has no type", f.name)
 	}
@@ -324,22 +322,22 @@ func (b *modelBuilder) field(v *jval, space string) (*sfield, error) {
 	if f.typ, err = b.node(t, space); err != nil {
 		return nil, err
 	}
-	if d, ok := v.text("doc"); ok {
+	if d, ok := v.Text("doc"); ok {
 		f.doc = &d
 	}
-	f.def = v.get("default")
-	if o, ok := v.text("order"); ok {
+	f.def = v.Get("default")
+	if o, ok := v.Text("order"); ok {
 		f.order = strings.ToLower(o)
 	}
-	if a := v.get("aliases"); a != nil && a.kind == jArray {
-		for _, e := range a.arr {
-			if e.kind == jString {
-				f.aliases = append(f.aliases, e.s)
+	if a := v.Get("aliases"); a != nil && a.Kind == jsontree.Array {
+		for _, e := range a.Arr {
+			if e.Kind == jsontree.String {
+				f.aliases = append(f.aliases, e.Str)
 			}
 		}
 	}
-	for _, m := range v.obj {
-		if !fieldReserved[m.key] {
+	for _, m := range v.Obj {
+		if !fieldReserved[m.Key] {
 			f.props = append(f.props, m)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // normalized renders the model as Confluent's registry normalizes a schema
@@ -36,17 +38,17 @@ type normPrinter struct {
 // (invalid ones are ignored), with a decimal's precision and scale.
 func logical(n *snode) (name string, precision, scale int) {
 	var lt string
-	var prec, scl *jval
+	var prec, scl *jsontree.Value
 	for _, m := range n.props {
-		switch m.key {
+		switch m.Key {
 		case "logicalType":
-			if m.val.kind == jString {
-				lt = m.val.s
+			if m.Val.Kind == jsontree.String {
+				lt = m.Val.Str
 			}
 		case "precision":
-			prec = m.val
+			prec = m.Val
 		case "scale":
-			scl = m.val
+			scl = m.Val
 		}
 	}
 	switch {
@@ -70,11 +72,11 @@ func logical(n *snode) (name string, precision, scale int) {
 	return "", 0, 0
 }
 
-func intProp(v *jval) (int, bool) {
-	if v == nil || v.kind != jNumber || !isInteger(v.s) {
+func intProp(v *jsontree.Value) (int, bool) {
+	if v == nil || v.Kind != jsontree.Number || !jsontree.IsInteger(v.Str) {
 		return 0, false
 	}
-	n, err := strconv.Atoi(v.s)
+	n, err := strconv.Atoi(v.Str)
 	return n, err == nil
 }
 
@@ -97,15 +99,15 @@ func (p *normPrinter) logicalProps(n *snode) map[string]bool {
 }
 
 // sortedProps writes properties sorted by key, values with sorted keys.
-func (p *normPrinter) sortedProps(props []jmember, skip map[string]bool) {
+func (p *normPrinter) sortedProps(props []jsontree.Member, skip map[string]bool) {
 	sorted := slices.Clone(props)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].key < sorted[j].key })
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
 	for _, m := range sorted {
-		if skip[m.key] {
+		if skip[m.Key] {
 			continue
 		}
-		p.b.WriteString(`,"` + m.key + `":`)
-		p.sorted(&p.b, m.val, nil)
+		p.b.WriteString(`,"` + m.Key + `":`)
+		p.sorted(&p.b, m.Val, nil)
 	}
 }
 
@@ -195,7 +197,7 @@ func (p *normPrinter) named(n *snode) {
 	}
 	if n.doc != nil && *n.doc != "" {
 		p.b.WriteString(`,"doc":`)
-		writeJavaString(&p.b, *n.doc)
+		jsontree.WriteString(&p.b, *n.doc)
 	}
 	if len(n.aliases) > 0 {
 		p.b.WriteString(`,"aliases":`)
@@ -203,7 +205,7 @@ func (p *normPrinter) named(n *snode) {
 	}
 	if n.typ == "enum" && n.enumDefault != nil {
 		p.b.WriteString(`,"default":`)
-		writeJavaString(&p.b, *n.enumDefault)
+		jsontree.WriteString(&p.b, *n.enumDefault)
 	}
 	p.sortedProps(n.props, skip)
 	p.b.WriteByte('}')
@@ -213,7 +215,7 @@ func (p *normPrinter) fieldProps(f *sfield) {
 	p.b.WriteString(`,"order":"` + strings.ToUpper(f.order) + `"`)
 	if f.doc != nil {
 		p.b.WriteString(`,"doc":`)
-		writeJavaString(&p.b, *f.doc)
+		jsontree.WriteString(&p.b, *f.doc)
 	}
 	if len(f.aliases) > 0 {
 		p.b.WriteString(`,"aliases":`)
@@ -241,7 +243,7 @@ func writeStringArray(b *bytes.Buffer, s []string) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJavaString(b, e)
+		jsontree.WriteString(b, e)
 	}
 	b.WriteByte(']')
 }
@@ -250,63 +252,63 @@ func writeStringArray(b *bytes.Buffer, s []string) {
 // renders properties and defaults. When schema is known, numbers take its
 // type (a float default prints as a Java float); a number that does not fit
 // the schema writes nothing, as Java drops such a default.
-func (p *normPrinter) sorted(b *bytes.Buffer, v *jval, schema *snode) {
+func (p *normPrinter) sorted(b *bytes.Buffer, v *jsontree.Value, schema *snode) {
 	if schema != nil {
 		schema = p.m.resolve(schema)
 		if schema.typ == "union" && len(schema.branches) > 0 {
 			schema = p.m.resolve(schema.branches[0])
 		}
 	}
-	switch v.kind {
-	case jNumber:
+	switch v.Kind {
+	case jsontree.Number:
 		typ := ""
 		if schema != nil {
 			typ = schema.typ
 		}
 		switch typ {
 		case "int", "long":
-			if isInteger(v.s) {
-				b.WriteString(javaNumber(v.s))
+			if jsontree.IsInteger(v.Str) {
+				b.WriteString(jsontree.JavaNumber(v.Str))
 			}
 		case "float":
-			if f, err := strconv.ParseFloat(v.s, 64); err == nil {
-				b.WriteString(javaFloat(float64(float32(f)), 32))
+			if f, err := strconv.ParseFloat(v.Str, 64); err == nil {
+				b.WriteString(jsontree.JavaFloat(float64(float32(f)), 32))
 			}
 		case "double":
-			if f, err := strconv.ParseFloat(v.s, 64); err == nil {
-				b.WriteString(javaDouble(f))
+			if f, err := strconv.ParseFloat(v.Str, 64); err == nil {
+				b.WriteString(jsontree.JavaDouble(f))
 			}
 		default:
-			b.WriteString(javaNumber(v.s))
+			b.WriteString(jsontree.JavaNumber(v.Str))
 		}
-	case jArray:
+	case jsontree.Array:
 		var items *snode
 		if schema != nil && schema.typ == "array" {
 			items = schema.items
 		}
 		b.WriteByte('[')
-		for i, e := range v.arr {
+		for i, e := range v.Arr {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			p.sorted(b, e, items)
 		}
 		b.WriteByte(']')
-	case jObject:
-		sorted := slices.Clone(v.obj)
-		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].key < sorted[j].key })
+	case jsontree.Object:
+		sorted := slices.Clone(v.Obj)
+		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
 		b.WriteByte('{')
 		for i, m := range sorted {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJavaString(b, m.key)
+			jsontree.WriteString(b, m.Key)
 			b.WriteByte(':')
-			p.sorted(b, m.val, memberSchema(schema, m.key))
+			p.sorted(b, m.Val, memberSchema(schema, m.Key))
 		}
 		b.WriteByte('}')
 	default:
-		writeJackson(b, v)
+		jsontree.Printer{}.Write(b, v)
 	}
 }
 

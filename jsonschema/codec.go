@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sync"
 
+	"github.com/srkit-go/srkit/internal/jsontree"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -97,7 +98,7 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig) 
 		if s.SchemaType != "" && s.SchemaType != registry.JSON {
 			return nil, fmt.Errorf("jsonschema: the given schema is %s, not JSON", s.SchemaType)
 		}
-		if _, err := parseJSON([]byte(s.Schema)); err != nil {
+		if _, err := jsontree.Parse([]byte(s.Schema)); err != nil {
 			return nil, schemaError(err)
 		}
 		return c, nil

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // diffCtx collects the differences found while comparing two schemas, with
@@ -214,7 +216,7 @@ func compareSameKind(c *diffCtx, original, update *node) {
 	if original.hasDescription != update.hasDescription || original.description != update.description {
 		c.add(DescriptionChanged)
 	}
-	if !jsonEqual(original.def, update.def) {
+	if !jsontree.Equal(original.def, update.def) {
 		c.add(DefaultChanged)
 	}
 	switch original.kind {
@@ -225,7 +227,7 @@ func compareSameKind(c *diffCtx, original, update *node) {
 	case kindEnum:
 		compareEnum(c, original, update)
 	case kindConst:
-		if !jsonEqual(original.konst, update.konst) {
+		if !jsontree.Equal(original.konst, update.konst) {
 			c.addAt("const", EnumArrayChanged)
 		}
 	case kindCombined:
@@ -344,10 +346,10 @@ func compareEnum(c *diffCtx, o, u *node) {
 
 // valueSet keys JSON values by their sorted compact text, so that equal
 // values (in any member order) compare equal.
-func valueSet(vs []*jv) map[string]bool {
+func valueSet(vs []*jsontree.Value) map[string]bool {
 	m := make(map[string]bool, len(vs))
 	for _, v := range vs {
-		m[string(appendCompact(nil, v, true))] = true
+		m[string(jsontree.Printer{Numbers: jsontree.BigDecimals, SortKeys: true}.Append(nil, v))] = true
 	}
 	return m
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // nodeKind classifies a schema the way the registry's JSON Schema library
@@ -53,13 +55,13 @@ type patternProp struct {
 // walker. Fields are set according to kind.
 type node struct {
 	kind nodeKind
-	raw  *jv // the schema's JSON; nil for parts split from a "type" array
+	raw  *jsontree.Value // the schema's JSON; nil for parts split from a "type" array
 
 	// Common keywords.
 	id, title, description string
 	hasID, hasTitle        bool
 	hasDescription         bool
-	def                    *jv // "default"
+	def                    *jsontree.Value // "default"
 	tags                   []string
 
 	// kindObject
@@ -100,8 +102,8 @@ type node struct {
 	multipleOf       *big.Rat
 
 	// kindEnum, kindConst
-	enum  []*jv
-	konst *jv
+	enum  []*jsontree.Value
+	konst *jsontree.Value
 
 	// kindCombined: criterion is "allOf", "anyOf" or "oneOf".
 	criterion string
@@ -161,38 +163,38 @@ var (
 // builder turns schema JSON into nodes, resolving references through docs.
 type builder struct {
 	docs  *docSet
-	nodes map[*jv]*node
+	nodes map[*jsontree.Value]*node
 }
 
 // buildModel classifies the schema at t and everything it references.
 func buildModel(docs *docSet, t target) (*node, error) {
-	b := &builder{docs: docs, nodes: map[*jv]*node{}}
+	b := &builder{docs: docs, nodes: map[*jsontree.Value]*node{}}
 	return b.build(t, 0)
 }
 
 func (b *builder) build(t target, depth int) (*node, error) {
-	if depth > maxSchemaDepth*4 {
-		return nil, fmt.Errorf("schema nests or references deeper than %d", maxSchemaDepth*4)
+	if depth > jsontree.MaxDepth*4 {
+		return nil, fmt.Errorf("schema nests or references deeper than %d", jsontree.MaxDepth*4)
 	}
 	v := t.v
 	if n, ok := b.nodes[v]; ok {
 		return n, nil
 	}
-	switch v.kind {
-	case jBool:
+	switch v.Kind {
+	case jsontree.Bool:
 		n := &node{kind: kindFalse, raw: v}
-		if v.b {
+		if v.Bool {
 			n.kind = kindTrue
 		}
 		b.nodes[v] = n
 		return n, nil
-	case jObject:
+	case jsontree.Object:
 	default:
-		return nil, fmt.Errorf("a schema must be an object or a boolean, not %s", compactString(v))
+		return nil, fmt.Errorf("a schema must be an object or a boolean, not %s", jsontree.Printer{Numbers: jsontree.BigDecimals}.String(v))
 	}
 	n := &node{raw: v}
 	b.nodes[v] = n
-	if id, ok := v.get(idKeyword(t.draft)).str(); ok {
+	if id, ok := v.Get(idKeyword(t.draft)).StringValue(); ok {
 		// The registry's 2019-09/2020-12 reader does not report "$id"
 		// changes; older drafts do.
 		if t.draft < draft2019 {
@@ -204,9 +206,9 @@ func (b *builder) build(t target, depth int) (*node, error) {
 			}
 		}
 	}
-	n.title, n.hasTitle = v.get("title").str()
-	n.description, n.hasDescription = v.get("description").str()
-	n.def = v.get("default")
+	n.title, n.hasTitle = v.Get("title").StringValue()
+	n.description, n.hasDescription = v.Get("description").StringValue()
+	n.def = v.Get("default")
 	n.tags = tagsOf(v)
 
 	parts, err := b.parts(t, depth)
@@ -229,14 +231,14 @@ func (b *builder) build(t target, depth int) (*node, error) {
 }
 
 // tagsOf returns the inline "confluent:tags" of a schema object.
-func tagsOf(v *jv) []string {
-	t := v.get("confluent:tags")
-	if t == nil || t.kind != jArray {
+func tagsOf(v *jsontree.Value) []string {
+	t := v.Get("confluent:tags")
+	if t == nil || t.Kind != jsontree.Array {
 		return nil
 	}
 	var out []string
-	for _, e := range t.arr {
-		if s, ok := e.str(); ok {
+	for _, e := range t.Arr {
+		if s, ok := e.StringValue(); ok {
 			out = append(out, s)
 		}
 	}
@@ -249,7 +251,7 @@ func tagsOf(v *jv) []string {
 func (b *builder) parts(t target, depth int) ([]*node, error) {
 	v := t.v
 	var parts []*node
-	if ref, ok := v.get("$ref").str(); ok {
+	if ref, ok := v.Get("$ref").StringValue(); ok {
 		rt, err := b.docs.resolve(t.base, ref)
 		if err != nil {
 			return nil, err
@@ -264,16 +266,16 @@ func (b *builder) parts(t target, depth int) ([]*node, error) {
 			return parts, nil
 		}
 	}
-	if e := v.get("enum"); e != nil && e.kind == jArray {
-		parts = append(parts, &node{kind: kindEnum, enum: e.arr})
+	if e := v.Get("enum"); e != nil && e.Kind == jsontree.Array {
+		parts = append(parts, &node{kind: kindEnum, enum: e.Arr})
 	}
 	for _, c := range []string{"allOf", "anyOf", "oneOf"} {
-		arr := v.get(c)
-		if arr == nil || arr.kind != jArray {
+		arr := v.Get(c)
+		if arr == nil || arr.Kind != jsontree.Array {
 			continue
 		}
 		cn := &node{kind: kindCombined, criterion: c}
-		for _, e := range arr.arr {
+		for _, e := range arr.Arr {
 			sn, err := b.build(target{v: e, base: t.base, draft: t.draft}, depth+1)
 			if err != nil {
 				return nil, err
@@ -282,25 +284,25 @@ func (b *builder) parts(t target, depth int) ([]*node, error) {
 		}
 		parts = append(parts, cn)
 	}
-	if nv := v.get("not"); nv != nil {
+	if nv := v.Get("not"); nv != nil {
 		sn, err := b.build(target{v: nv, base: t.base, draft: t.draft}, depth+1)
 		if err != nil {
 			return nil, err
 		}
 		parts = append(parts, &node{kind: kindNot, not: sn})
 	}
-	if c := v.get("const"); c != nil {
+	if c := v.Get("const"); c != nil {
 		parts = append(parts, &node{kind: kindConst, konst: c})
 	}
 	consumed := map[string]bool{}
-	if tv := v.get("type"); tv != nil {
+	if tv := v.Get("type"); tv != nil {
 		var types []string
-		switch tv.kind {
-		case jString:
-			types = []string{tv.s}
-		case jArray:
-			for _, e := range tv.arr {
-				if s, ok := e.str(); ok {
+		switch tv.Kind {
+		case jsontree.String:
+			types = []string{tv.Str}
+		case jsontree.Array:
+			for _, e := range tv.Arr {
+				if s, ok := e.StringValue(); ok {
 					types = append(types, s)
 				}
 			}
@@ -316,7 +318,7 @@ func (b *builder) parts(t target, depth int) ([]*node, error) {
 			}
 		}
 		switch {
-		case tv.kind == jArray:
+		case tv.Kind == jsontree.Array:
 			parts = append(parts, &node{kind: kindCombined, criterion: "anyOf", subs: typed})
 		case len(typed) == 1:
 			parts = append(parts, typed[0])
@@ -336,16 +338,16 @@ func (b *builder) parts(t target, depth int) ([]*node, error) {
 		}
 		parts = append(parts, tn)
 	}
-	if v.has("if") {
+	if v.Has("if") {
 		parts = append(parts, &node{kind: kindConditional})
 	}
 	return parts, nil
 }
 
 // hasAny reports whether v has one of keywords that is not consumed.
-func hasAny(v *jv, keywords []string, consumed map[string]bool) bool {
+func hasAny(v *jsontree.Value, keywords []string, consumed map[string]bool) bool {
 	for _, k := range keywords {
-		if !consumed[k] && v.has(k) {
+		if !consumed[k] && v.Has(k) {
 			return true
 		}
 	}
@@ -366,13 +368,13 @@ func (b *builder) typed(t target, ty string, explicit bool, consumed map[string]
 	case "number", "integer":
 		markConsumed(consumed, numberKeywords)
 		n := &node{kind: kindNumber, integer: ty == "integer"}
-		n.minimum, n.maximum, n.multipleOf = ratOf(v.get("minimum")), ratOf(v.get("maximum")), ratOf(v.get("multipleOf"))
-		n.exclMin, n.exclMax = ratOf(v.get("exclusiveMinimum")), ratOf(v.get("exclusiveMaximum"))
+		n.minimum, n.maximum, n.multipleOf = v.Get("minimum").Rat(), v.Get("maximum").Rat(), v.Get("multipleOf").Rat()
+		n.exclMin, n.exclMax = v.Get("exclusiveMinimum").Rat(), v.Get("exclusiveMaximum").Rat()
 		return n, nil
 	case "string":
 		markConsumed(consumed, stringKeywords)
-		n := &node{kind: kindString, minLength: intOf(v.get("minLength")), maxLength: intOf(v.get("maxLength"))}
-		n.pattern, n.hasPattern = v.get("pattern").str()
+		n := &node{kind: kindString, minLength: intOf(v.Get("minLength")), maxLength: intOf(v.Get("maxLength"))}
+		n.pattern, n.hasPattern = v.Get("pattern").StringValue()
 		return n, nil
 	case "boolean":
 		return &node{kind: kindBoolean}, nil
@@ -392,7 +394,7 @@ func markConsumed(consumed map[string]bool, keywords []string) {
 // combined schema, as the registry does by comparing schema texts.
 func (n *node) key() string {
 	if n.raw != nil {
-		return compactString(n.raw)
+		return jsontree.Printer{Numbers: jsontree.BigDecimals}.String(n.raw)
 	}
 	return "#synthetic:" + strconv.Itoa(int(n.kind)) + ":" + fmt.Sprintf("%p", n)
 }

@@ -1,12 +1,16 @@
 package jsonschema
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/srkit-go/srkit/internal/jsontree"
+)
 
 // Builders of the typed parts of a schema: objects and arrays.
 
 // intOf returns an integer keyword's value.
-func intOf(v *jv) optInt {
-	r := ratOf(v)
+func intOf(v *jsontree.Value) optInt {
+	r := v.Rat()
 	if r == nil || !r.IsInt() || !r.Num().IsInt64() {
 		return optInt{}
 	}
@@ -14,7 +18,7 @@ func intOf(v *jv) optInt {
 }
 
 // sub builds the subschema v found under t.
-func (b *builder) sub(t target, v *jv, depth int) (*node, error) {
+func (b *builder) sub(t target, v *jsontree.Value, depth int) (*node, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -24,25 +28,25 @@ func (b *builder) sub(t target, v *jv, depth int) (*node, error) {
 func (b *builder) object(t target, explicit bool, depth int) (*node, error) {
 	v := t.v
 	n := &node{kind: kindObject, requiresObject: explicit, additional: true}
-	if ps := v.get("properties"); ps != nil && ps.kind == jObject {
-		for _, m := range ps.obj {
-			pn, err := b.sub(t, m.val, depth)
+	if ps := v.Get("properties"); ps != nil && ps.Kind == jsontree.Object {
+		for _, m := range ps.Obj {
+			pn, err := b.sub(t, m.Val, depth)
 			if err != nil {
 				return nil, err
 			}
-			n.props = append(n.props, prop{name: m.key, n: pn})
+			n.props = append(n.props, prop{name: m.Key, n: pn})
 		}
 	}
-	if r := v.get("required"); r != nil && r.kind == jArray {
-		for _, e := range r.arr {
-			if s, ok := e.str(); ok {
+	if r := v.Get("required"); r != nil && r.Kind == jsontree.Array {
+		for _, e := range r.Arr {
+			if s, ok := e.StringValue(); ok {
 				n.required = append(n.required, s)
 			}
 		}
 	}
-	if ap := v.get("additionalProperties"); ap != nil {
-		if ap.kind == jBool {
-			n.additional = ap.b
+	if ap := v.Get("additionalProperties"); ap != nil {
+		if ap.Kind == jsontree.Bool {
+			n.additional = ap.Bool
 		} else {
 			sn, err := b.sub(t, ap, depth)
 			if err != nil {
@@ -51,47 +55,47 @@ func (b *builder) object(t target, explicit bool, depth int) (*node, error) {
 			n.additionalSch = sn
 		}
 	}
-	if pp := v.get("patternProperties"); pp != nil && pp.kind == jObject {
-		for _, m := range pp.obj {
-			pn, err := b.sub(t, m.val, depth)
+	if pp := v.Get("patternProperties"); pp != nil && pp.Kind == jsontree.Object {
+		for _, m := range pp.Obj {
+			pn, err := b.sub(t, m.Val, depth)
 			if err != nil {
 				return nil, err
 			}
-			re, _ := regexp.Compile(m.key)
-			n.patterns = append(n.patterns, patternProp{src: m.key, re: re, n: pn})
+			re, _ := regexp.Compile(m.Key)
+			n.patterns = append(n.patterns, patternProp{src: m.Key, re: re, n: pn})
 		}
 	}
 	for _, key := range []string{"dependencies", "dependentRequired", "dependentSchemas"} {
-		deps := v.get(key)
-		if deps == nil || deps.kind != jObject {
+		deps := v.Get(key)
+		if deps == nil || deps.Kind != jsontree.Object {
 			continue
 		}
-		for _, m := range deps.obj {
-			if m.val.kind == jArray {
+		for _, m := range deps.Obj {
+			if m.Val.Kind == jsontree.Array {
 				if n.propDeps == nil {
 					n.propDeps = map[string][]string{}
 				}
 				names := []string{}
-				for _, e := range m.val.arr {
-					if s, ok := e.str(); ok {
+				for _, e := range m.Val.Arr {
+					if s, ok := e.StringValue(); ok {
 						names = append(names, s)
 					}
 				}
-				n.propDeps[m.key] = names
+				n.propDeps[m.Key] = names
 				continue
 			}
-			sn, err := b.sub(t, m.val, depth)
+			sn, err := b.sub(t, m.Val, depth)
 			if err != nil {
 				return nil, err
 			}
 			if n.schemaDeps == nil {
 				n.schemaDeps = map[string]*node{}
 			}
-			n.schemaDeps[m.key] = sn
+			n.schemaDeps[m.Key] = sn
 		}
 	}
-	n.minProps, n.maxProps = intOf(v.get("minProperties")), intOf(v.get("maxProperties"))
-	up, err := b.sub(t, v.get("unevaluatedProperties"), depth)
+	n.minProps, n.maxProps = intOf(v.Get("minProperties")), intOf(v.Get("maxProperties"))
+	up, err := b.sub(t, v.Get("unevaluatedProperties"), depth)
 	if err != nil {
 		return nil, err
 	}
@@ -102,14 +106,14 @@ func (b *builder) object(t target, explicit bool, depth int) (*node, error) {
 func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
 	v := t.v
 	n := &node{kind: kindArray, requiresArray: explicit, addItems: true}
-	items := v.get("items")
-	var tuple []*jv
+	items := v.Get("items")
+	var tuple []*jsontree.Value
 	if t.draft >= draft2020 {
-		if pi := v.get("prefixItems"); pi != nil && pi.kind == jArray {
-			tuple = pi.arr
+		if pi := v.Get("prefixItems"); pi != nil && pi.Kind == jsontree.Array {
+			tuple = pi.Arr
 		}
-	} else if items != nil && items.kind == jArray {
-		tuple, items = items.arr, nil
+	} else if items != nil && items.Kind == jsontree.Array {
+		tuple, items = items.Arr, nil
 	}
 	for _, e := range tuple {
 		sn, err := b.sub(t, e, depth)
@@ -118,8 +122,8 @@ func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
 		}
 		n.tuple = append(n.tuple, sn)
 	}
-	additional := v.get("additionalItems")
-	if t.draft >= draft2020 && items != nil && (tuple != nil || items.kind == jBool) {
+	additional := v.Get("additionalItems")
+	if t.draft >= draft2020 && items != nil && (tuple != nil || items.Kind == jsontree.Bool) {
 		// In 2020-12 "items" next to "prefixItems" plays additionalItems'
 		// role; the registry also reads a boolean "items" that way.
 		additional, items = items, nil
@@ -132,8 +136,8 @@ func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
 		n.allItems = sn
 	}
 	if additional != nil {
-		if additional.kind == jBool {
-			n.addItems = additional.b
+		if additional.Kind == jsontree.Bool {
+			n.addItems = additional.Bool
 		} else {
 			sn, err := b.sub(t, additional, depth)
 			if err != nil {
@@ -142,12 +146,12 @@ func (b *builder) array(t target, explicit bool, depth int) (*node, error) {
 			n.addItemsSch = sn
 		}
 	}
-	n.minItems, n.maxItems = intOf(v.get("minItems")), intOf(v.get("maxItems"))
-	if u := v.get("uniqueItems"); u != nil && u.kind == jBool {
-		n.uniqueItems = u.b
+	n.minItems, n.maxItems = intOf(v.Get("minItems")), intOf(v.Get("maxItems"))
+	if u := v.Get("uniqueItems"); u != nil && u.Kind == jsontree.Bool {
+		n.uniqueItems = u.Bool
 	}
-	n.minContains, n.maxContains = intOf(v.get("minContains")), intOf(v.get("maxContains"))
-	ui, err := b.sub(t, v.get("unevaluatedItems"), depth)
+	n.minContains, n.maxContains = intOf(v.Get("minContains")), intOf(v.Get("maxContains"))
+	ui, err := b.sub(t, v.Get("unevaluatedItems"), depth)
 	if err != nil {
 		return nil, err
 	}

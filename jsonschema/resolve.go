@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // baseURL is the base URI of the schema being parsed. Relative "$ref"s
@@ -48,8 +49,8 @@ func draftOf(uri string) int {
 }
 
 // docDraft returns the draft of a schema document by its "$schema".
-func docDraft(doc *jv) int {
-	s, _ := doc.get("$schema").str()
+func docDraft(doc *jsontree.Value) int {
+	s, _ := doc.Get("$schema").StringValue()
 	if d := draftOf(s); d != 0 {
 		return d
 	}
@@ -94,7 +95,7 @@ func splitFragment(s string) (string, string) {
 // target is a schema found by reference: its JSON, the base URI in effect
 // there and the draft of its document.
 type target struct {
-	v     *jv
+	v     *jsontree.Value
 	base  string
 	draft int
 }
@@ -112,12 +113,12 @@ type docSet struct {
 
 // newDocSet indexes root and its dependencies. Dependency texts must be
 // valid JSON; a dependency that is not is an error.
-func newDocSet(root *jv, deps []compat.Dependency) (*docSet, target, error) {
+func newDocSet(root *jsontree.Value, deps []compat.Dependency) (*docSet, target, error) {
 	ds := &docSet{docs: map[string]target{}, anchors: map[string]target{}, byName: map[string]target{}, texts: map[string]string{}}
 	rt := ds.add(root, baseURL)
 	rootBase := rt.base
 	for _, d := range deps {
-		doc, err := parseJSON([]byte(d.Schema.Schema))
+		doc, err := jsontree.Parse([]byte(d.Schema.Schema))
 		if err != nil {
 			return nil, target{}, fmt.Errorf("reference %q: %w", d.Name, err)
 		}
@@ -139,10 +140,10 @@ func newDocSet(root *jv, deps []compat.Dependency) (*docSet, target, error) {
 }
 
 // add indexes doc, retrieved from url, and returns its root target.
-func (ds *docSet) add(doc *jv, u string) target {
+func (ds *docSet) add(doc *jsontree.Value, u string) target {
 	draft := docDraft(doc)
 	t := target{v: doc, base: u, draft: draft}
-	if id, ok := doc.get(idKeyword(draft)).str(); ok && !strings.HasPrefix(id, "#") {
+	if id, ok := doc.Get(idKeyword(draft)).StringValue(); ok && !strings.HasPrefix(id, "#") {
 		if abs, err := resolveURL(u, id); err == nil {
 			abs, _ = splitFragment(abs)
 			t.base = abs
@@ -157,21 +158,21 @@ func (ds *docSet) add(doc *jv, u string) target {
 var notSchemaKeywords = map[string]bool{"enum": true, "const": true, "default": true, "examples": true}
 
 // index records the embedded resources ($id) and anchors under v.
-func (ds *docSet) index(v *jv, base string, draft, depth int) {
-	if depth > maxSchemaDepth {
+func (ds *docSet) index(v *jsontree.Value, base string, draft, depth int) {
+	if depth > jsontree.MaxDepth {
 		return
 	}
-	switch v.kind {
-	case jArray:
-		for _, e := range v.arr {
+	switch v.Kind {
+	case jsontree.Array:
+		for _, e := range v.Arr {
 			ds.index(e, base, draft, depth+1)
 		}
 		return
-	case jObject:
+	case jsontree.Object:
 	default:
 		return
 	}
-	if id, ok := v.get(idKeyword(draft)).str(); ok {
+	if id, ok := v.Get(idKeyword(draft)).StringValue(); ok {
 		if strings.HasPrefix(id, "#") && draft < draft2019 {
 			ds.anchors[base+id] = target{v: v, base: base, draft: draft}
 		} else if abs, err := resolveURL(base, id); err == nil {
@@ -184,15 +185,15 @@ func (ds *docSet) index(v *jv, base string, draft, depth int) {
 			}
 		}
 	}
-	if a, ok := v.get("$anchor").str(); ok {
+	if a, ok := v.Get("$anchor").StringValue(); ok {
 		ds.anchors[base+"#"+a] = target{v: v, base: base, draft: draft}
 	}
-	if a, ok := v.get("$dynamicAnchor").str(); ok {
+	if a, ok := v.Get("$dynamicAnchor").StringValue(); ok {
 		ds.anchors[base+"#"+a] = target{v: v, base: base, draft: draft}
 	}
-	for _, m := range v.obj {
-		if !notSchemaKeywords[m.key] {
-			ds.index(m.val, base, draft, depth+1)
+	for _, m := range v.Obj {
+		if !notSchemaKeywords[m.Key] {
+			ds.index(m.Val, base, draft, depth+1)
 		}
 	}
 }
@@ -277,21 +278,21 @@ func pointer(t target, ptr, ref string) (target, error) {
 	cur := t
 	for _, tok := range strings.Split(ptr[1:], "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		var next *jv
-		switch cur.v.kind {
-		case jObject:
-			next = cur.v.get(tok)
-		case jArray:
+		var next *jsontree.Value
+		switch cur.v.Kind {
+		case jsontree.Object:
+			next = cur.v.Get(tok)
+		case jsontree.Array:
 			i, err := strconv.Atoi(tok)
-			if err == nil && i >= 0 && i < len(cur.v.arr) {
-				next = cur.v.arr[i]
+			if err == nil && i >= 0 && i < len(cur.v.Arr) {
+				next = cur.v.Arr[i]
 			}
 		}
 		if next == nil {
 			return target{}, fmt.Errorf("unresolved $ref %q: nothing at %q", ref, ptr)
 		}
 		cur = target{v: next, base: cur.base, draft: cur.draft}
-		if id, ok := next.get(idKeyword(cur.draft)).str(); ok && !strings.HasPrefix(id, "#") {
+		if id, ok := next.Get(idKeyword(cur.draft)).StringValue(); ok && !strings.HasPrefix(id, "#") {
 			if abs, err := resolveURL(cur.base, id); err == nil {
 				cur.base, _ = splitFragment(abs)
 			}

@@ -10,6 +10,7 @@ import (
 	js "github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/internal/jsontree"
 	"github.com/srkit-go/srkit/registry"
 )
 
@@ -19,7 +20,7 @@ import (
 // and safe for concurrent use.
 type Schema struct {
 	text      string
-	doc       *jv
+	doc       *jsontree.Value
 	root      *node
 	validator *js.Schema
 	draft     int
@@ -38,15 +39,15 @@ var _ compat.Schema = (*Schema)(nil)
 // the schema is read as draft-07, as the registry does. An invalid schema
 // or a missing reference is an error matching [ErrInvalidSchema].
 func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
-	doc, err := parseJSON([]byte(schema))
+	doc, err := jsontree.Parse([]byte(schema))
 	if err != nil {
 		return nil, schemaError(err)
 	}
-	if doc.kind == jObject {
-		if uri, ok := doc.get("$schema").str(); ok && draftOf(uri) == 0 {
+	if doc.Kind == jsontree.Object {
+		if uri, ok := doc.Get("$schema").StringValue(); ok && draftOf(uri) == 0 {
 			return nil, schemaError(fmt.Errorf("unsupported $schema %q", uri))
 		}
-	} else if doc.kind != jBool {
+	} else if doc.Kind != jsontree.Bool {
 		return nil, schemaError(errors.New("a schema must be a JSON object or a boolean"))
 	}
 	docs, rt, err := newDocSet(doc, deps)
@@ -88,11 +89,15 @@ func compileValidator(schema string, docs *docSet) (sch *js.Schema, err error) {
 
 // Canonical returns the schema as the registry prints it: compact, members
 // in their original order.
-func (s *Schema) Canonical() string { return compactString(s.doc) }
+func (s *Schema) Canonical() string {
+	return jsontree.Printer{Numbers: jsontree.BigDecimals}.String(s.doc)
+}
 
 // Normalized returns the registry's normalized form: compact, object
 // members sorted by key.
-func (s *Schema) Normalized() string { return string(appendCompact(nil, s.doc, true)) }
+func (s *Schema) Normalized() string {
+	return string(jsontree.Printer{Numbers: jsontree.BigDecimals, SortKeys: true}.Append(nil, s.doc))
+}
 
 // String returns the schema text as given.
 func (s *Schema) String() string { return s.text }
@@ -100,7 +105,7 @@ func (s *Schema) String() string { return s.text }
 // Title returns the schema's top-level "title", which Confluent's
 // record-name subject strategies use as the record name ("" if none).
 func (s *Schema) Title() string {
-	t, _ := s.doc.get("title").str()
+	t, _ := s.doc.Get("title").StringValue()
 	return t
 }
 

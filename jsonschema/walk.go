@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/srkit-go/srkit/internal/jsontree"
 )
 
 // TransformFunc is called by [Schema.Transform] for each primitive value a
@@ -184,14 +185,14 @@ func matches(n *node, v any, depth int) bool {
 }
 
 // jsonEqualAny compares a schema value with a decoded one.
-func jsonEqualAny(a *jv, v any) bool {
+func jsonEqualAny(a *jsontree.Value, v any) bool {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return false
 	}
-	other, err := parseJSON(b)
+	other, err := jsontree.Parse(b)
 	if err != nil {
 		return false
 	}
-	return jsonEqual(a, other)
+	return jsontree.Equal(a, other)
 }
