@@ -92,9 +92,12 @@
 // server does (.../versions/latest answers the latest).
 //
 // Options: required basic auth or bearer token (401 otherwise), initial
-// global compatibility, seeded schemas, formats, a clock, and fault
-// injection (a status and/or latency for matching requests, N times) for
-// testing outage handling.
+// global compatibility, seeded schemas, formats, a clock, a request logger,
+// fault injection (a status and/or latency for matching requests, N times)
+// for testing outage handling, and [Limits]: a request body cap (413
+// beyond) and, for a [Server], read-header, read, write and idle timeouts
+// and a cap on connections served at once, so that slow or stuck clients of
+// a shared test server are cut off (defaults: the Default... constants).
 //
 // # Formats
 //
@@ -133,5 +136,6 @@
 //   - Subject-level config and mode are removed when a subject is deleted
 //     (soft or permanent).
 //   - Nothing is persisted; there is no leader election, no Kafka store, no
-//     rate limit, no schema size limit.
+//     rate limit. Request bodies are capped ([Limits].MaxRequestBytes)
+//     where the real server is bounded by Kafka's message size.
 package mockregistry

@@ -2,6 +2,7 @@ package mockregistry
 
 import (
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/srkit-go/srkit/compat"
@@ -21,6 +22,9 @@ type config struct {
 	seeds                []Seed
 	faults               []Fault
 	now                  func() time.Time
+	limits               Limits
+	addr                 string
+	logger               *slog.Logger
 }
 
 // WithBasicAuth makes every request carry HTTP basic credentials user and
@@ -142,6 +146,20 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("mockregistry: nil clock")
 		}
 		c.now = now
+		return nil
+	}
+}
+
+// WithLogger makes the registry log one line per request (method, URI,
+// status, duration) at debug level to l; the default is [slog.Default],
+// whose default handler drops debug lines. Request bodies and credentials
+// are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("mockregistry: nil logger")
+		}
+		c.logger = l
 		return nil
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,6 +24,7 @@ import (
 // it on a loopback port with [NewServer].
 type Registry struct {
 	cfg     config
+	limits  Limits // cfg.limits with defaults
 	formats map[registry.SchemaType]compat.Format
 
 	mu sync.RWMutex // guards st
@@ -40,7 +42,7 @@ type Registry struct {
 // New returns an empty registry configured by opts. It fails when an option
 // is invalid or a seeded schema is rejected.
 func New(opts ...Option) (*Registry, error) {
-	cfg := config{compatibility: registry.Backward, now: time.Now}
+	cfg := config{compatibility: registry.Backward, now: time.Now, logger: slog.Default()}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -51,6 +53,7 @@ func New(opts ...Option) (*Registry, error) {
 	}
 	r := &Registry{
 		cfg:     cfg,
+		limits:  cfg.limits.withDefaults(),
 		formats: map[registry.SchemaType]compat.Format{},
 		st:      newStore(cfg.compatibility),
 		dek:     newDekStore(),
@@ -202,6 +205,9 @@ func (r *Registry) middleware(next http.Handler) http.Handler {
 			writeError(w, &apiError{status: http.StatusUnauthorized, code: http.StatusUnauthorized, msg: "Unauthorized"})
 			return
 		}
+		if declaredTooLarge(w, req, r.limits.MaxRequestBytes) {
+			return
+		}
 		if f := r.takeFault(req); f != nil {
 			if f.Latency > 0 {
 				if err := sleepCtx(req.Context(), f.Latency); err != nil {
@@ -267,3 +273,42 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	}
 	return "", false
 }
+
+// logRequests logs one debug line per request when the logger wants it.
+func (r *Registry) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		l := r.cfg.logger
+		if !l.Enabled(req.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, req)
+			return
+		}
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, req)
+		l.LogAttrs(req.Context(), slog.LevelDebug, "mockregistry request",
+			slog.String("method", req.Method), slog.String("uri", req.URL.RequestURI()),
+			slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// statusWriter records the status a handler answers.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

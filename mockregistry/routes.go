@@ -69,7 +69,8 @@ func (r *Registry) routes() http.Handler {
 	mux.HandleFunc("GET /v1/metadata/version", r.serverVersion)
 
 	r.dekRoutes(mux)
-	return recoverPanics(r.middleware(defaultContextPaths(jsonErrors(mux))))
+	h := r.logRequests(recoverPanics(r.middleware(defaultContextPaths(jsonErrors(mux)))))
+	return capBodies(h, r.limits.MaxRequestBytes)
 }
 
 // recoverPanics answers a panic in a handler (a bug, for example in a
@@ -189,9 +190,9 @@ func parseVersion(s string) (int, *apiError) {
 
 // readJSON decodes the request body into v. An empty body is an error.
 func readJSON(req *http.Request, v any) *apiError {
-	body, err := io.ReadAll(io.LimitReader(req.Body, 64<<20))
+	body, err := io.ReadAll(req.Body)
 	if err != nil {
-		return errBadJSON(err)
+		return errReadBody(err)
 	}
 	if strings.TrimSpace(string(body)) == "" {
 		return &apiError{status: http.StatusUnprocessableEntity, code: http.StatusUnprocessableEntity, msg: "Request body is missing"}

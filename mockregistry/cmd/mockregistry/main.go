@@ -6,13 +6,20 @@
 //
 // Flags:
 //
-//	-addr host:port        listen address (default 127.0.0.1:8081)
-//	-basic-auth user:pass  require HTTP basic credentials
-//	-bearer token          require a bearer token
-//	-compatibility LEVEL   initial global compatibility level (default BACKWARD)
+//	-addr host:port            listen address (default 127.0.0.1:8081)
+//	-basic-auth user:pass      require HTTP basic credentials
+//	-bearer token              require a bearer token
+//	-compatibility LEVEL       initial global compatibility level (default BACKWARD)
+//	-max-conns N               connections served at once; more wait (default 256)
+//	-max-request-bytes N       request body cap, 413 beyond (default 8 MiB)
+//	-read-header-timeout D     time to read a request's headers (default 10s)
+//	-read-timeout D            time to read a whole request (default 30s)
+//	-write-timeout D           time to serve a request (default 60s)
+//	-idle-timeout D            keep-alive idle time (default 30s)
 //
-// It logs one line per request to stderr and shuts down gracefully on
-// SIGINT or SIGTERM. State lives in memory only.
+// A zero limit takes the default, a negative one removes the limit (see
+// mockregistry.Limits). It logs one line per request to stderr and shuts
+// down gracefully on SIGINT or SIGTERM. State lives in memory only.
 package main
 
 import (
@@ -20,36 +27,55 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log"
-	"net"
-	"net/http"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "mockregistry:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run serves until ctx is done. started, when not nil, receives the
+// server's URL once it listens.
+func run(ctx context.Context, args []string, stderr io.Writer, started func(url string)) error {
 	fs := flag.NewFlagSet("mockregistry", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
 	basic := fs.String("basic-auth", "", "require HTTP basic credentials user:pass")
 	bearer := fs.String("bearer", "", "require this bearer token")
 	level := fs.String("compatibility", "BACKWARD", "initial global compatibility level")
+	var l mockregistry.Limits
+	fs.IntVar(&l.MaxConns, "max-conns", mockregistry.DefaultMaxConns, "connections served at once (more wait)")
+	fs.Int64Var(&l.MaxRequestBytes, "max-request-bytes", mockregistry.DefaultMaxRequestBytes, "request body cap in bytes")
+	fs.DurationVar(&l.ReadHeaderTimeout, "read-header-timeout", mockregistry.DefaultReadHeaderTimeout, "time to read a request's headers")
+	fs.DurationVar(&l.ReadTimeout, "read-timeout", mockregistry.DefaultReadTimeout, "time to read a whole request")
+	fs.DurationVar(&l.WriteTimeout, "write-timeout", mockregistry.DefaultWriteTimeout, "time to serve a request")
+	fs.DurationVar(&l.IdleTimeout, "idle-timeout", mockregistry.DefaultIdleTimeout, "keep-alive idle time")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opts := []mockregistry.Option{mockregistry.WithCompatibility(registry.CompatibilityLevel(strings.ToUpper(*level)))}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	opts := []mockregistry.Option{
+		mockregistry.WithCompatibility(registry.CompatibilityLevel(strings.ToUpper(*level))),
+		mockregistry.WithAddr(*addr),
+		mockregistry.WithLimits(l),
+		mockregistry.WithLogger(logger),
+	}
 	if *basic != "" {
 		user, pass, ok := strings.Cut(*basic, ":")
 		if !ok {
@@ -60,55 +86,16 @@ func run(args []string) error {
 	if *bearer != "" {
 		opts = append(opts, mockregistry.WithBearerToken(*bearer))
 	}
-	reg, err := mockregistry.New(opts...)
+	srv, err := mockregistry.NewServer(opts...)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
+	logger.Info("mockregistry listening", "url", srv.URL())
+	if started != nil {
+		started(srv.URL())
 	}
-	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
-	srv := &http.Server{Handler: logRequests(logger, reg.Handler()), ReadHeaderTimeout: 10 * time.Second}
-	logger.Printf("mockregistry listening on http://%s", ln.Addr())
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Printf("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
+	<-ctx.Done()
+	logger.Info("shutting down")
+	srv.Close()
 	return nil
-}
-
-// logRequests logs one line per request: method, URI, status, duration.
-func logRequests(l *log.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		l.Printf("%s %s %d %s", r.Method, r.URL.RequestURI(), sw.status, time.Since(start).Round(time.Microsecond))
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }
