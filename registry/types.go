@@ -88,6 +88,9 @@ type RuleSet struct {
 	MigrationRules []Rule `json:"migrationRules,omitempty"`
 	DomainRules    []Rule `json:"domainRules,omitempty"`
 	EncodingRules  []Rule `json:"encodingRules,omitempty"`
+	// EnableAt says where the rules run: "" or "ALL" (clients and
+	// server), "CLIENT", or another environment (then clients skip them).
+	EnableAt string `json:"enableAt,omitempty"`
 }
 
 // IsEmpty reports whether rs is nil or holds no rules.
