@@ -17,7 +17,7 @@ import (
 
 // authProvider yields the Authorization header value for a request.
 type authProvider interface {
-	authorization(ctx context.Context) (string, error)
+	AuthenticationHeader(ctx context.Context) (string, error)
 	// secrets lists the strings that must never show in an error.
 	secrets() []string
 	// reject is called after a 401 so that a cached token is refetched.
@@ -30,9 +30,9 @@ type staticAuth struct {
 	hidden []string
 }
 
-func (a *staticAuth) authorization(context.Context) (string, error) { return a.header, nil }
-func (a *staticAuth) secrets() []string                             { return a.hidden }
-func (a *staticAuth) reject()                                       {}
+func (a *staticAuth) AuthenticationHeader(context.Context) (string, error) { return a.header, nil }
+func (a *staticAuth) secrets() []string                                    { return a.hidden }
+func (a *staticAuth) reject()                                              {}
 
 func basicAuthProvider(user, pass string) *staticAuth {
 	enc := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
@@ -62,7 +62,7 @@ type oauthAuth struct {
 	prev       atomic.Pointer[cachedToken] // the token before, still redacted from errors
 }
 
-func (a *oauthAuth) authorization(ctx context.Context) (string, error) {
+func (a *oauthAuth) AuthenticationHeader(ctx context.Context) (string, error) {
 	if t := a.tok.Load(); t != nil && (t.refreshAt.IsZero() || a.now().Before(t.refreshAt)) {
 		return t.header, nil
 	}
@@ -123,7 +123,7 @@ type tokenSourceAuth struct {
 	last atomic.Pointer[string]
 }
 
-func (a *tokenSourceAuth) authorization(context.Context) (string, error) {
+func (a *tokenSourceAuth) AuthenticationHeader(context.Context) (string, error) {
 	tok, err := a.ts.Token()
 	if err != nil {
 		return "", fmt.Errorf("registry: token source: %w", err)

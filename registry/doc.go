@@ -73,10 +73,17 @@
 // # Errors
 //
 // Answers other than 2xx are [*Error] values with the HTTP status, the
-// registry's error code and its message; bodies that are not the registry's
-// JSON (a proxy's page, an empty 401) still give an *Error with the status.
-// A 2xx answer the client cannot decode matches [ErrJSONParse]. [ErrorCode]
-// constants match them with [errors.Is]:
+// registry's error code and its message, the call's method and path, and
+// how many attempts it made; bodies that are not the registry's JSON (a
+// proxy's page, an empty 401) still give an *Error with the status.
+// [ErrorCode] constants match them with [errors.Is]:
 //
 //	if errors.Is(err, registry.ErrSubjectNotFound) { ... }
+//
+// Only the registry's own JSON answers match the not-found codes. Every
+// error that says the registry could not be reached or did not answer as
+// the registry (transport errors, timeouts, 5xx, 401, 403, 408, 429, a
+// proxy's page of any status, a 404 without a 404xx code, a 2xx the client
+// cannot decode) matches [ErrUnavailable] instead: such an error says
+// nothing about a schema or a record, and it is never cached.
 package registry

@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // ErrorCode is an error code of the Schema Registry or DEK Registry REST API
@@ -138,38 +139,97 @@ func (c ErrorCode) HTTPStatus() int {
 }
 
 // Error is an error answered by the registry: the HTTP status, the
-// "error_code" and the "message" of its body. A body that is not the
-// registry's JSON (a proxy's page, an empty 401) gives Code 0 and a Message
-// taken from the body's first bytes. Error never holds credentials.
+// "error_code" and the "message" of its body, and which call got it. A body
+// that is not the registry's JSON (a proxy's page, an empty 401) gives Code
+// 0 and a Message taken from the body's first bytes. Messages are cut to
+// [MaxErrorMessage] bytes. Error never holds credentials.
 type Error struct {
 	StatusCode int       `json:"-"`
 	Code       ErrorCode `json:"error_code"`
 	Message    string    `json:"message"`
+	// Method and Path name the call that failed ("GET",
+	// "/subjects/orders-value/versions/latest", with its query string), with
+	// credentials redacted. They are empty in an Error that no call built.
+	Method string `json:"-"`
+	Path   string `json:"-"`
+	// Attempts is how many HTTP requests the call made, counting retries and
+	// failovers (0 when no call built the Error).
+	Attempts int `json:"-"`
 }
+
+// MaxErrorMessage bounds [Error.Message]: a longer message (a registry's
+// JSON "message", a proxy's page) is cut, so that a hostile or broken
+// server cannot make error strings and log lines of any size.
+const MaxErrorMessage = 4096
 
 // Error implements error.
 func (e *Error) Error() string {
-	if e.Code != 0 && int(e.Code) != e.StatusCode {
-		return fmt.Sprintf("schema registry: %s (HTTP %d, error code %d)", e.Message, e.StatusCode, e.Code)
+	var b strings.Builder
+	b.WriteString("schema registry: ")
+	if e.Method != "" || e.Path != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+		b.WriteString(e.Path)
+		b.WriteString(": ")
 	}
-	return fmt.Sprintf("schema registry: %s (HTTP %d)", e.Message, e.StatusCode)
+	b.WriteString(e.Message)
+	b.WriteString(" (HTTP ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != 0 && int(e.Code) != e.StatusCode {
+		b.WriteString(", error code ")
+		b.WriteString(strconv.Itoa(int(e.Code)))
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", %d attempts", e.Attempts)
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
-// Is lets [errors.Is] match e against an [ErrorCode]. A five-digit code
-// matches e.Code; a three-digit code matches e.Code or e.StatusCode;
+// Is lets [errors.Is] match e against an [ErrorCode] or [ErrUnavailable].
+//
+// A five-digit code matches e.Code when e's status is that code's status
+// (a registry answers 40403 with 404; a 500 carrying 40403 is no "schema
+// not found"); a three-digit code matches e.Code or e.StatusCode;
 // [ErrIncompatibleSchema] also matches the legacy code 409.
+// [ErrUnavailable] matches when e does not come from the registry's own
+// handling of the request: see [Error.Unavailable].
 func (e *Error) Is(target error) bool {
+	if target == ErrUnavailable {
+		return e.Unavailable()
+	}
 	c, ok := target.(ErrorCode)
 	if !ok {
 		return false
 	}
 	switch {
+	case c == ErrIncompatibleSchema && e.Code == 409:
+		return e.StatusCode == 0 || e.StatusCode == 409
+	case c >= 10000:
+		return c == e.Code && (e.StatusCode == 0 || e.StatusCode == c.HTTPStatus())
 	case c == e.Code:
 		return true
-	case c == ErrIncompatibleSchema:
-		return e.Code == 409
 	case c < 1000:
 		return int(c) == e.StatusCode
+	}
+	return false
+}
+
+// Unavailable reports whether e says that the registry could not serve the
+// call, rather than answering it: a 5xx, 401, 403, 408 or 429 status; a body
+// that is not the registry's JSON error (Code 0: a proxy's HTML or plain-text
+// page, an empty body); or a 404 without one of the registry's 404xx codes
+// (a path the server does not serve, such as Jersey's
+// {"error_code":404,...}). Such an answer says nothing about the schema or
+// the record; [errors.Is](err, [ErrUnavailable]) reports it.
+func (e *Error) Unavailable() bool {
+	switch st := e.StatusCode; {
+	case st >= 500, st == 401, st == 403, st == 408, st == 429:
+		return true
+	case e.Code == 0:
+		return true
+	case st == 404:
+		return e.Code < 10000 || e.Code.HTTPStatus() != 404
 	}
 	return false
 }
@@ -184,3 +244,18 @@ func (e ClientError) Error() string { return string(e) }
 // ErrClosed is returned by calls that need the registry after
 // [Client.Close].
 const ErrClosed ClientError = "registry: client is closed"
+
+// ErrUnavailable is matched with [errors.Is] by every error that says the
+// registry could not be reached or did not answer as the registry: transport
+// errors and timeouts, 5xx, 401, 403, 408 and 429 answers, answers that are
+// not the registry's JSON whatever their status (a proxy's HTML 404, an
+// empty 502), a 404 without one of the registry's 404xx codes, a 2xx answer
+// the client cannot decode or that lacks what the call needs, and a failure
+// to get credentials (an OAuth token endpoint that is down, a
+// [HeaderProvider] error). Such an error says nothing about a schema or a
+// record: callers retry, and never take it for "not found".
+//
+// Only the registry's own JSON answers match the not-found codes
+// ([ErrSubjectNotFound], [ErrVersionNotFound], [ErrSchemaNotFound], ...), and
+// only those are cached as negative answers.
+const ErrUnavailable ClientError = "registry: schema registry unavailable"

@@ -183,17 +183,14 @@ func (c *Client) expiry(ttl time.Duration) int64 {
 	return c.now().Add(ttl).UnixNano()
 }
 
-// isMissing reports whether err is a "not found" answer worth caching.
+// isMissing reports whether err is a "not found" answer worth caching: the
+// registry's own JSON 40401, 40402 or 40403 with status 404, never an
+// outage (a proxy's 404 page, a 5xx, a transport error).
 func isMissing(err error) bool {
-	var re *Error
-	if !errors.As(err, &re) {
+	if errors.Is(err, ErrUnavailable) {
 		return false
 	}
-	switch re.Code {
-	case ErrSubjectNotFound, ErrVersionNotFound, ErrSchemaNotFound:
-		return true
-	}
-	return false
+	return errors.Is(err, ErrSubjectNotFound) || errors.Is(err, ErrVersionNotFound) || errors.Is(err, ErrSchemaNotFound)
 }
 
 // sharedFetch runs fn once for all concurrent callers of key (internal/flight).

@@ -44,7 +44,7 @@ func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params
 			return e.val, e.err
 		}
 		var out SubjectSchema
-		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(k.id), p.query(nil), nil, &out)
+		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+"/schemas/ids/"+strconv.Itoa(k.id), p.query(nil), nil, (*schemaAnswer)(&out))
 		if err != nil {
 			if isMissing(err) && c.missingIDTTL > 0 {
 				c.fillIf(gen, func() { c.byID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)}) })
@@ -82,7 +82,7 @@ func (c *Client) schemaByGUIDMiss(ctx context.Context, k guidKey, h uint64, p pa
 			return e.val, e.err
 		}
 		var out SubjectSchema
-		err := c.do(ctx, http.MethodGet, "/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, &out)
+		err := c.do(ctx, http.MethodGet, "/schemas/guids/"+url.PathEscape(guid), p.query(nil), nil, (*schemaAnswer)(&out))
 		if err != nil {
 			if isMissing(err) && c.missingIDTTL > 0 {
 				c.fillIf(gen, func() { c.byGUID.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingIDTTL)}) })

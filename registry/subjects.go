@@ -50,7 +50,7 @@ func (c *Client) registerMiss(ctx context.Context, k schemaKey, h uint64, s Sche
 			return e.val, e.err
 		}
 		var out SubjectSchema
-		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions", p.query(nil), &s, &out)
+		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions", p.query(nil), &s, (*idAnswer)(&out))
 		if err != nil {
 			return SubjectSchema{}, err
 		}
@@ -73,7 +73,7 @@ func (c *Client) registerExplicit(ctx context.Context, ctxName, subject string, 
 		Version int `json:"version,omitempty"`
 	}{s, p.explicitID, p.explicitVersion}
 	var out SubjectSchema
-	if err := c.do(ctx, http.MethodPost, c.contextPrefix(p)+subjectPath(subject)+"/versions", p.query(nil), &in, &out); err != nil {
+	if err := c.do(ctx, http.MethodPost, c.contextPrefix(p)+subjectPath(subject)+"/versions", p.query(nil), &in, (*idAnswer)(&out)); err != nil {
 		return SubjectSchema{}, err
 	}
 	fillFrom(&out.Schema, &s)
@@ -132,7 +132,7 @@ func (c *Client) lookupMiss(ctx context.Context, k schemaKey, h uint64, s Schema
 			return e.val, e.err
 		}
 		var out SubjectSchema
-		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject), p.query(nil), &s, &out)
+		err := c.do(ctx, http.MethodPost, c.contextPrefix(&p)+subjectPath(k.subject), p.query(nil), &s, (*idAnswer)(&out))
 		if err != nil {
 			if isMissing(err) && c.missingSchTTL > 0 {
 				c.fillIf(gen, func() { c.lookedUp.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingSchTTL)}) })
@@ -201,7 +201,7 @@ func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p par
 			}
 		}
 		var out SubjectSchema
-		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions/"+versionString(k.version), p.query(nil), nil, &out)
+		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions/"+versionString(k.version), p.query(nil), nil, (*schemaAnswer)(&out))
 		if err != nil {
 			if cc != nil && isMissing(err) && c.missingVerTTL > 0 {
 				c.fillIf(gen, func() { cc.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingVerTTL)}) })
@@ -286,7 +286,7 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 			q.Add("value", md[mk])
 		}
 		var out SubjectSchema
-		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/metadata", q, nil, &out)
+		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/metadata", q, nil, (*schemaAnswer)(&out))
 		if err != nil {
 			if c.latestTTL != 0 && isMissing(err) && c.missingVerTTL > 0 {
 				c.fillIf(gen, func() {
@@ -366,7 +366,7 @@ func (c *Client) CheckCompatibility(ctx context.Context, subject string, version
 	if version != AllVersions {
 		path += "/" + versionString(version)
 	}
-	var out CompatibilityResult
+	var out compatAnswer
 	err := c.do(ctx, http.MethodPost, path, p.query(nil), &s, &out)
-	return out, err
+	return CompatibilityResult{IsCompatible: out.IsCompatible != nil && *out.IsCompatible, Messages: out.Messages}, err
 }

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 const (
@@ -57,10 +56,12 @@ const (
 // send runs the retry loop. One round tries the URLs in order, starting at
 // the one that answered last, moving on after transport errors and 5xx
 // answers; a 408 or 429 ends the round at once. Between rounds it waits
-// with exponential backoff and full jitter, honouring Retry-After.
+// with exponential backoff and full jitter, honouring Retry-After. The
+// error it returns says how many attempts the call made.
 func (c *Client) send(ctx context.Context, method, path string, body []byte, out any) error {
 	n := len(c.urls)
 	start := int(c.preferred.Load()) % n
+	attempts := 0
 	for retry := 0; ; retry++ {
 		var (
 			lastErr    error
@@ -69,15 +70,16 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 		)
 		for j := 0; j < n; j++ {
 			idx := (start + j) % n
+			attempts++
 			res, ra, err := c.attempt(ctx, c.urls[idx], method, path, body, out)
 			if res == finished {
 				if c.preferred.Load() != int32(idx) {
 					c.preferred.Store(int32(idx))
 				}
-				return err
+				return withAttempts(err, attempts)
 			}
 			if ctx.Err() != nil {
-				return ctxError(ctx, method, path, err)
+				return ctxError(ctx, method, path, withAttempts(err, attempts))
 			}
 			lastErr = err
 			retryable = retryable || isRetryable(err)
@@ -91,23 +93,36 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 			}
 		}
 		if !retryable || retry >= c.maxRetries {
-			return lastErr
+			return withAttempts(lastErr, attempts)
 		}
 		delay := c.backoff(retry)
 		if retryAfter > 0 {
 			if retryAfter > c.retryMaxWait {
-				return lastErr // the server asks for a longer pause than we may take
+				return withAttempts(lastErr, attempts) // the server asks for a longer pause than we may take
 			}
 			delay = max(delay, retryAfter)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			return lastErr // never wait past the caller's deadline
+			return withAttempts(lastErr, attempts) // never wait past the caller's deadline
 		}
 		c.log(ctx, "registry: retrying request", method, c.urls[start]+path, retry+1, lastErr, delay)
 		if err := c.sleep(ctx, delay); err != nil {
-			return ctxError(ctx, method, path, lastErr)
+			return ctxError(ctx, method, path, withAttempts(lastErr, attempts))
 		}
 	}
+}
+
+// withAttempts records on err how many attempts the call made.
+func withAttempts(err error, n int) error {
+	switch e := err.(type) {
+	case *Error:
+		e.Attempts = n
+	case *transportError:
+		e.attempts = n
+	case *decodeError:
+		e.attempts = n
+	}
+	return err
 }
 
 // attempt sends the request once to base.
@@ -138,26 +153,30 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 		req.Header.Set("User-Agent", c.userAgent)
 	}
 	if c.auth != nil {
-		h, err := c.auth.authorization(actx)
+		h, err := c.auth.AuthenticationHeader(actx)
 		if err != nil {
-			return finished, 0, err
+			return finished, 0, &authError{err: err}
 		}
 		req.Header.Set("Authorization", h)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return failOver, 0, &transportError{err: err}
+		return failOver, 0, &transportError{err: err, method: method, path: path}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return failOver, 0, &transportError{err: fmt.Errorf("reading response of %s %s: %w", method, base+path, err)}
+		return failOver, 0, &transportError{err: fmt.Errorf("reading response of %s %s: %w", method, base+path, err), method: method, path: path}
 	}
 	st := resp.StatusCode
 	if st >= 200 && st <= 299 {
-		return finished, 0, decodeBody(raw, st, out)
+		if err := decodeBody(raw, st, out); err != nil {
+			return finished, 0, &decodeError{status: st, method: method, path: path, err: err}
+		}
+		return finished, 0, nil
 	}
 	e := errorFromBody(st, raw)
+	e.Method, e.Path = method, path
 	e.Message = c.red.redactString(e.Message) // a proxy may echo the Authorization header
 	switch {
 	case st == http.StatusUnauthorized && c.auth != nil:
@@ -169,44 +188,6 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 	}
 	return finished, 0, e
 }
-
-// decodeBody decodes a 2xx answer into out.
-func decodeBody(raw []byte, status int, out any) error {
-	switch o := out.(type) {
-	case nil:
-		return nil
-	case *rawBody:
-		o.b = raw
-		return nil
-	}
-	if status == http.StatusNoContent || len(bytes.TrimSpace(raw)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return &decodeError{status: status, err: err}
-	}
-	return nil
-}
-
-// decodeError is a 2xx answer whose body is not the JSON the call expects.
-// It matches [ErrJSONParse], the code Confluent's Java client gives such
-// answers, and unwraps to the encoding/json error.
-type decodeError struct {
-	status int
-	err    error
-}
-
-func (e *decodeError) Error() string {
-	return "registry: decoding response (HTTP " + strconv.Itoa(e.status) + "): " + e.err.Error()
-}
-func (e *decodeError) Unwrap() error        { return e.err }
-func (e *decodeError) Is(target error) bool { return target == ErrJSONParse }
-
-// transportError is a request that got no HTTP answer.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "registry: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
 
 // isRetryable reports whether err is worth another round: transport
 // errors and 408, 429, 500, 502, 503, 504.
@@ -314,54 +295,4 @@ func (c *Client) log(ctx context.Context, msg, method, target string, attempt in
 		attrs = append(attrs, slog.String("error", c.red.redact(err).Error()))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
-}
-
-// errorFromBody builds the *Error for a non-2xx answer.
-func errorFromBody(status int, raw []byte) *Error {
-	e := &Error{StatusCode: status}
-	var body struct {
-		Code    json.RawMessage `json:"error_code"`
-		Message string          `json:"message"`
-	}
-	if json.Unmarshal(raw, &body) == nil && (len(body.Code) > 0 || body.Message != "") {
-		if n, err := strconv.Atoi(strings.Trim(string(body.Code), `"`)); err == nil {
-			e.Code = ErrorCode(n)
-		}
-		e.Message = body.Message
-		if e.Message == "" {
-			e.Message = statusText(status)
-		}
-		return e
-	}
-	msg := strings.TrimSpace(string(raw))
-	if len(msg) > 200 {
-		cut := 200
-		for cut > 0 && !utf8.RuneStart(msg[cut]) {
-			cut--
-		}
-		msg = msg[:cut] + "…"
-	}
-	if msg == "" || strings.HasPrefix(msg, "<") || !isPrintable(msg) {
-		msg = statusText(status)
-	}
-	e.Message = msg
-	return e
-}
-
-// statusText is the status's text, or "HTTP n" for unknown statuses.
-func statusText(status int) string {
-	if t := http.StatusText(status); t != "" {
-		return t
-	}
-	return "HTTP " + strconv.Itoa(status)
-}
-
-// isPrintable reports whether s is text worth quoting in an error.
-func isPrintable(s string) bool {
-	for _, r := range s {
-		if r == 0xFFFD || (r < 0x20 && r != '\n' && r != '\t' && r != '\r') {
-			return false
-		}
-	}
-	return true
 }

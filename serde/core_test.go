@@ -494,6 +494,9 @@ func TestProxyAnswersAreNotUnknownSchema(t *testing.T) {
 			if err == nil || errors.Is(err, serde.ErrUnknownSchema) {
 				t.Fatalf("proxy answer reported as %v", err)
 			}
+			if !serde.IsTransient(err) {
+				t.Fatalf("proxy answer %v is not transient: a consumer would skip or dead-letter the record", err)
+			}
 		})
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -507,7 +510,11 @@ func TestProxyAnswersAreNotUnknownSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
-	if _, err := de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil); !errors.Is(err, serde.ErrUnknownSchema) {
+	_, err = de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
+	if !errors.Is(err, serde.ErrUnknownSchema) {
 		t.Fatalf("registry's 40403 reported as %v, want ErrUnknownSchema", err)
+	}
+	if serde.IsTransient(err) {
+		t.Fatalf("registry's 40403 (%v) reported as transient", err)
 	}
 }

@@ -16,26 +16,19 @@ import (
 var ErrUnavailable = errors.New("serde: a service the serde depends on is unavailable")
 
 // IsTransient reports whether err comes from the infrastructure rather than
-// from the message: a registry or KMS outage (transport errors, timeouts,
-// 5xx, 401/403, 408, 429, an answer that is not the registry's own), a
-// closed client or an ended context. Only errors for which it returns false
-// may make a record "bad" (skipped, dead-lettered). Producers and consumers
-// use it to decide.
+// from the message: a registry or KMS outage (anything that matches
+// [registry.ErrUnavailable]: transport errors, timeouts, 5xx, 401/403, 408,
+// 429, an answer that is not the registry's own), a closed client or an
+// ended context. Only errors for which it returns false may make a record
+// "bad" (skipped, dead-lettered). Producers and consumers use it to decide.
 func IsTransient(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, ErrUnavailable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, registry.ErrClosed) {
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, registry.ErrUnavailable) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, registry.ErrClosed) {
 		return true
 	}
-	var re *registry.Error
-	if errors.As(err, &re) {
-		switch re.StatusCode {
-		case 401, 403, 408, 429:
-			return true
-		}
-		return re.StatusCode >= 500
-	}
-	var ne net.Error // *net.OpError, *url.Error, DNS errors, timeouts
+	var ne net.Error // network errors of other services (KMS drivers, DEK registry clients)
 	return errors.As(err, &ne)
 }
