@@ -14,7 +14,8 @@ import (
 // keeps the descriptor. Lookups happen when a serde builds an encoder or
 // decoder for a schema, never per message.
 type fileCache struct {
-	m sync.Map // string -> func() (protoreflect.FileDescriptor, error)
+	limits Limits
+	m      sync.Map // string -> func() (protoreflect.FileDescriptor, error)
 }
 
 func (c *fileCache) get(text string, deps []compat.Dependency) (protoreflect.FileDescriptor, error) {
@@ -23,7 +24,7 @@ func (c *fileCache) get(text string, deps []compat.Dependency) (protoreflect.Fil
 		return f.(func() (protoreflect.FileDescriptor, error))()
 	}
 	f, _ := c.m.LoadOrStore(key, sync.OnceValues(func() (protoreflect.FileDescriptor, error) {
-		fd, err := compileSchema(text, deps)
+		fd, err := compileSchema(text, deps, c.limits)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bufbuild/protocompile"
 	"github.com/bufbuild/protocompile/linker"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
@@ -43,27 +44,45 @@ const rootName = "default"
 // compileSchema compiles schema text (.proto text, or a base64
 // FileDescriptorProto as the registry serves it with format=serialized) and
 // the schemas it references into a linked file descriptor. Builtins resolve
-// without references. Nothing is registered process-wide.
-func compileSchema(text string, deps []compat.Dependency) (linker.File, error) {
+// without references. Nothing is registered process-wide. Every file is
+// checked against limits before anything is compiled.
+func compileSchema(text string, deps []compat.Dependency, limits Limits) (linker.File, error) {
+	b := newBudget(limits)
+	if err := b.spendBytes(len(text)); err != nil {
+		return nil, err
+	}
+	for _, d := range deps {
+		if err := b.spendBytes(len(d.Schema.Schema)); err != nil {
+			return nil, err
+		}
+	}
 	sources := make(map[string]protocompile.SearchResult, len(deps)+1)
 	for _, d := range deps {
-		sources[d.Name] = searchResult(d.Schema.Schema, d.Name)
+		r, fdp, err := b.load(d.Name, d.Schema.Schema)
+		if err != nil {
+			return nil, err
+		}
+		if fdp != nil {
+			fdp.Name = proto.String(d.Name)
+		}
+		sources[d.Name] = r
 	}
 	root := rootName
-	if fdp, ok := decodeSerialized(text); ok {
+	r, fdp, err := b.load("", text)
+	if err != nil {
+		return nil, err
+	}
+	if fdp != nil {
 		if n := fdp.GetName(); n != "" {
 			if _, clash := sources[n]; !clash {
 				root = n
 			}
 		}
 		fdp.Name = proto.String(root)
-		sources[root] = protocompile.SearchResult{Proto: fdp}
-	} else {
-		if _, clash := sources[root]; clash {
-			root = "__root__.proto"
-		}
-		sources[root] = protocompile.SearchResult{Source: strings.NewReader(text)}
+	} else if _, clash := sources[root]; clash {
+		root = "__root__.proto"
 	}
+	sources[root] = r
 	resolver := protocompile.WithStandardImports(protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
 		if r, ok := sources[path]; ok {
 			return r, nil
@@ -103,37 +122,103 @@ func compileSafely(c *protocompile.Compiler, root string) (files linker.Files, e
 	return c.Compile(bgContext, root)
 }
 
-func searchResult(text, name string) protocompile.SearchResult {
-	if fdp, ok := decodeSerialized(text); ok {
-		fdp.Name = proto.String(name)
-		return protocompile.SearchResult{Proto: fdp}
+// load checks one file of a compilation against the budget and returns
+// what the compiler reads: a serialized descriptor decoded (and returned,
+// for the caller to name), or .proto text scanned.
+func (b *budget) load(name, text string) (protocompile.SearchResult, *descriptorpb.FileDescriptorProto, error) {
+	fdp, ok, err := decodeSerialized(text, b.limits.MaxDepth)
+	if err != nil {
+		return protocompile.SearchResult{}, nil, b.depthError(name)
 	}
-	return protocompile.SearchResult{Source: strings.NewReader(text)}
+	if ok {
+		return protocompile.SearchResult{Proto: fdp}, fdp, nil
+	}
+	if err := b.scanText(name, text); err != nil {
+		return protocompile.SearchResult{}, nil, err
+	}
+	return protocompile.SearchResult{Source: strings.NewReader(text)}, nil, nil
 }
+
+func (b *budget) depthError(name string) error {
+	return &LimitError{Limit: "MaxDepth", Max: b.limits.MaxDepth, File: name}
+}
+
+// errTooDeep: a serialized descriptor nests deeper than the limit.
+var errTooDeep = errors.New("serialized descriptor nests too deeply")
+
+// errMalformed: bytes that are not a well-formed protobuf message.
+var errMalformed = errors.New("malformed protobuf message")
 
 // decodeSerialized decodes schema text in the registry's "serialized"
 // format: a base64 FileDescriptorProto. .proto text is never valid base64
-// (it has spaces, quotes or semicolons), so the two do not mix up.
-func decodeSerialized(text string) (*descriptorpb.FileDescriptorProto, bool) {
+// (it has spaces, quotes or semicolons), so the two do not mix up. ok is
+// false when text is not a serialized descriptor; err ([errTooDeep]) when it
+// is one that nests deeper than maxDepth, which is checked before it is
+// decoded.
+func decodeSerialized(text string, maxDepth int) (fdp *descriptorpb.FileDescriptorProto, ok bool, err error) {
 	t := strings.TrimSpace(text)
 	if t == "" {
-		return nil, false
+		return nil, false, nil
 	}
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
-			return nil, false
+			return nil, false, nil
 		}
 	}
-	b, err := base64.StdEncoding.DecodeString(t)
+	raw, err := base64.StdEncoding.DecodeString(t)
 	if err != nil {
-		return nil, false
+		return nil, false, nil
 	}
-	fdp := new(descriptorpb.FileDescriptorProto)
-	if err := proto.Unmarshal(b, fdp); err != nil {
-		return nil, false
+	fdp = new(descriptorpb.FileDescriptorProto)
+	switch err := wireDepth(raw, fdp.ProtoReflect().Descriptor(), 0, maxDepth); err {
+	case nil:
+	case errTooDeep:
+		return nil, false, err
+	default:
+		return nil, false, nil
 	}
-	return fdp, true
+	if err := proto.Unmarshal(raw, fdp); err != nil {
+		// Not a descriptor: left to the .proto parser to refuse.
+		return nil, false, nil
+	}
+	return fdp, true, nil
+}
+
+// wireDepth checks that the encoded message b of type md nests its
+// message fields at most max levels below depth, without decoding it: each
+// byte is read once, at the level of the innermost message holding it.
+func wireDepth(b []byte, md protoreflect.MessageDescriptor, depth, max int) error {
+	fields := md.Fields()
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return errMalformed
+		}
+		b = b[n:]
+		if typ == protowire.BytesType {
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return errMalformed
+			}
+			b = b[n:]
+			if f := fields.ByNumber(num); f != nil && f.Kind() == protoreflect.MessageKind {
+				if depth+1 > max {
+					return errTooDeep
+				}
+				if err := wireDepth(v, f.Message(), depth+1, max); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		n = protowire.ConsumeFieldValue(num, typ, b)
+		if n < 0 {
+			return errMalformed
+		}
+		b = b[n:]
+	}
+	return nil
 }
 
 // Message indexes follow Confluent's Java ProtobufSchema, the reference: a

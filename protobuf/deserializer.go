@@ -32,7 +32,8 @@ import (
 // resolved against the writer schema; indexes that name no message are an
 // [ErrUnknownMessage] error.
 //
-// Besides the serde options it takes [FetchSerialized] and [SkipTypeCheck].
+// Besides the serde options it takes [FetchSerialized], [SkipTypeCheck] and
+// [WithLimits].
 func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...serde.DeserializerOption) (*serde.Deserializer[T], error) {
 	cfg, err := serde.NewDeserializerConfig(registry.Protobuf, opts...)
 	if err != nil {
@@ -60,6 +61,7 @@ func newReaderCodec[T any](client *registry.Client, set settings) (*readerCodec[
 		return nil, err
 	}
 	c := &readerCodec[T]{client: client, set: set}
+	c.files.limits = set.limits
 	if perValue {
 		t := reflect.TypeFor[T]()
 		if !dynamicMessageType.AssignableTo(t) {

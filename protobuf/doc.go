@@ -57,11 +57,25 @@
 // FileDescriptorProto) is understood wherever .proto text is; see
 // [FetchSerialized] and [RegisterSerialized].
 //
+// # Limits
+//
+// Every schema this package compiles (a writer schema fetched by a
+// deserializer, a latest version a serializer writes with, a schema the
+// mock registry is sent) is first checked by a linear scan that allocates
+// nothing, against [Limits]: the length of the schema and its references
+// together ([DefaultMaxSchemaBytes], 1 MiB), their tokens
+// ([DefaultMaxSchemaTokens], 256 Ki) and, in each file, how deeply
+// brackets nest in .proto text or messages in a serialized descriptor
+// ([DefaultMaxSchemaDepth], 64). A schema over a limit is a [*LimitError]
+// matching [ErrInvalidSchema] that names the limit; [WithLimits],
+// [ParseWithLimits] and [FormatWithLimits] change them.
+//
 // # Options
 //
 // Besides the serde options: [RegisterSerialized], [Deterministic],
 // [WithSchema] and [QualifiedReferenceSubjects] for serializers;
-// [FetchSerialized] and [SkipTypeCheck] for deserializers.
+// [FetchSerialized] and [SkipTypeCheck] for deserializers; [WithLimits]
+// for both.
 //
 // # Confluent metadata
 //

@@ -19,12 +19,12 @@ import (
 // Protobuf rules. The mock registry uses it.
 func Format() compat.Format { return protobufFormat{} }
 
-type protobufFormat struct{}
+type protobufFormat struct{ limits Limits }
 
 func (protobufFormat) Type() registry.SchemaType { return registry.Protobuf }
 
-func (protobufFormat) Parse(schema string, deps []compat.Dependency) (compat.Schema, error) {
-	s, err := Parse(schema, deps...)
+func (f protobufFormat) Parse(schema string, deps []compat.Dependency) (compat.Schema, error) {
+	s, err := parse(f.limits, schema, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -34,9 +34,15 @@ func (protobufFormat) Parse(schema string, deps []compat.Dependency) (compat.Sch
 // Parse compiles a schema as the registry holds it: .proto text or a base64
 // FileDescriptorProto, with every schema it references (directly or not).
 // Builtin imports (see [IsKnownDependency]) need no reference. Errors match
-// [ErrInvalidSchema], and [ErrUnknownImport] for a missing reference.
+// [ErrInvalidSchema], and [ErrUnknownImport] for a missing reference. The
+// schema and its references are checked against the default [Limits]
+// before they are compiled (see [ParseWithLimits]).
 func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
-	fd, err := compileSchema(schema, deps)
+	return parse(Limits{}, schema, deps)
+}
+
+func parse(limits Limits, schema string, deps []compat.Dependency) (*Schema, error) {
+	fd, err := compileSchema(schema, deps, limits)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -13,9 +15,20 @@ import (
 	"github.com/srkit-go/srkit/serde"
 )
 
+// payloadBudget is what deserializing one payload may cost (the first
+// input also compiles the writer schema): proto.Unmarshal allocates a few
+// times the payload, dynamic messages some more.
+var payloadBudget = inputBudget{allocBase: 16 << 20, allocPerByte: 1 << 10, timeBase: 2 * time.Second, timePerByte: 10 * time.Microsecond}
+
+// schemaBudget is what parsing one schema text may cost: compiling .proto
+// text allocates up to about 1 KiB per token (option values), and the
+// limits refuse what would cost more before compiling it.
+var schemaBudget = inputBudget{allocBase: 16 << 20, allocPerByte: 4 << 10, timeBase: 2 * time.Second, timePerByte: 20 * time.Microsecond}
+
 // FuzzDeserialize feeds arbitrary payloads to deserializers (generated and
 // dynamic) whose registry holds the multi-message vector's schema: no input
-// may panic, and indexes that name no message must be errors.
+// may panic, indexes that name no message must be errors, and no input may
+// go over [payloadBudget].
 func FuzzDeserialize(f *testing.F) {
 	var v *vectortest.Vector
 	for _, x := range vectortest.Load(f, "testdata/vectors", "PROTOBUF") {
@@ -51,9 +64,15 @@ func FuzzDeserialize(f *testing.F) {
 	f.Add([]byte{1})
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		_, err1 := gen.Deserialize(ctx, v.Topic, payload, nil)
-		_, err2 := entry.Deserialize(ctx, v.Topic, payload, nil)
-		m, err3 := dyn.Deserialize(ctx, v.Topic, payload, nil)
+		var (
+			err1, err2, err3 error
+			m                proto.Message
+		)
+		payloadBudget.check(t, len(payload), func() {
+			_, err1 = gen.Deserialize(ctx, v.Topic, payload, nil)
+			_, err2 = entry.Deserialize(ctx, v.Topic, payload, nil)
+			m, err3 = dyn.Deserialize(ctx, v.Topic, payload, nil)
+		})
 		if err3 == nil && m == nil && payload != nil {
 			t.Fatal("nil message without error")
 		}
@@ -91,25 +110,31 @@ func FuzzMessageAt(f *testing.F) {
 }
 
 // FuzzParse compiles arbitrary schema text: an error or a schema, never a
-// panic (the mock registry parses whatever clients send).
+// panic (the mock registry parses whatever clients send), and never more
+// than [schemaBudget].
 func FuzzParse(f *testing.F) {
 	f.Add(`syntax = "proto3"; package p; message M { int32 a = 1; map<string, M> m = 2; oneof o { string s = 3; } }`)
 	f.Add(`syntax = "proto2"; message M { required int32 a = 1; extensions 10 to max; } extend M { optional string x = 10; }`)
 	f.Add(`syntax = "proto3"; import "google/type/date.proto"; import "confluent/meta.proto"; message M { google.type.Date d = 1 [(confluent.field_meta).tags = "X"]; }`)
 	f.Add(`edition = "2023"; message M { int32 a = 1; }`)
 	f.Add("CgdkZWZhdWx0")
+	f.Add(strings.Repeat("message M {", 40) + strings.Repeat("}", 40))
+	f.Add(`option (x) = {a: [{b: <c: 1>}]};`)
+	f.Add(nestedDescriptor(70))
 	f.Fuzz(func(t *testing.T, text string) {
-		s, err := Parse(text)
-		if err != nil {
-			if !errors.Is(err, ErrInvalidSchema) {
-				t.Fatalf("error does not match ErrInvalidSchema: %v", err)
+		schemaBudget.check(t, len(text), func() {
+			s, err := Parse(text)
+			if err != nil {
+				if !errors.Is(err, ErrInvalidSchema) {
+					t.Fatalf("error does not match ErrInvalidSchema: %v", err)
+				}
+				return
 			}
-			return
-		}
-		_ = s.Canonical()
-		_ = s.Normalized()
-		_, _ = s.Format("serialized")
-		_ = s.CheckRead(s, "new", "old")
+			_ = s.Canonical()
+			_ = s.Normalized()
+			_, _ = s.Format("serialized")
+			_ = s.CheckRead(s, "new", "old")
+		})
 	})
 }
 

@@ -14,6 +14,7 @@ type settings struct {
 	fetchSerialized    bool
 	deterministic      bool
 	skipTypeCheck      bool
+	limits             Limits
 }
 
 // option is a Protobuf-only setting; serde ignores it, the constructors pick

@@ -30,7 +30,7 @@ import (
 // costs the wire prefix and proto.MarshalAppend.
 //
 // Besides the serde options it takes [RegisterSerialized], [Deterministic],
-// [WithSchema] and [QualifiedReferenceSubjects].
+// [WithSchema], [QualifiedReferenceSubjects] and [WithLimits].
 func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serde.SerializerOption) (*serde.Serializer[T], error) {
 	cfg, err := serde.NewSerializerConfig(registry.Protobuf, opts...)
 	if err != nil {
@@ -73,6 +73,7 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, 
 		refName: cfg.ReferenceSubjectNameStrategy,
 	}
 	c.texts.serialized = set.registerSerialized
+	c.files.limits = set.limits
 	if !perValue {
 		c.fixed = md
 	}

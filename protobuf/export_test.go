@@ -1,0 +1,7 @@
+package protobuf
+
+// Test helpers of the internal test package, for the external one.
+var (
+	Spent             = spent
+	RequireAllocBelow = requireAllocBelow
+)
