@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // This file reads the registry's answers: 2xx bodies into the call's
@@ -104,10 +103,10 @@ func (e *authError) Error() string        { return e.err.Error() }
 func (e *authError) Unwrap() error        { return e.err }
 func (e *authError) Is(target error) bool { return target == ErrUnavailable }
 
-// errorFromBody builds the *Error for a non-2xx answer. The message is cut
-// to [MaxErrorMessage] bytes (a body that is not the registry's JSON to its
-// first 200).
-func errorFromBody(status int, raw []byte) *Error {
+// errorFromBody builds the *Error for a non-2xx answer. The message is
+// redacted by r (which may be nil) and cut to [MaxErrorMessage] bytes (a
+// body that is not the registry's JSON to its first 200).
+func errorFromBody(status int, raw []byte, r *redactor) *Error {
 	e := &Error{StatusCode: status}
 	var body struct {
 		Code    json.RawMessage `json:"error_code"`
@@ -117,32 +116,20 @@ func errorFromBody(status int, raw []byte) *Error {
 		if n, err := strconv.Atoi(strings.Trim(string(body.Code), `"`)); err == nil {
 			e.Code = ErrorCode(n)
 		}
-		e.Message = cutMessage(strings.TrimSpace(body.Message), MaxErrorMessage)
+		e.Message = r.cut(strings.TrimSpace(body.Message), MaxErrorMessage)
 		if e.Message == "" {
 			e.Message = statusText(status)
 		}
 		return e
 	}
-	msg := strings.TrimSpace(string(raw[:min(len(raw), 4*maxPageMessage)]))
-	msg = cutMessage(msg, maxPageMessage)
+	secrets := r.secretList()
+	msg := strings.TrimSpace(string(raw[:min(len(raw), 4*maxPageMessage+window(secrets))]))
+	msg = redactCut(msg, secrets, maxPageMessage)
 	if msg == "" || strings.HasPrefix(msg, "<") || !isPrintable(msg) {
 		msg = statusText(status)
 	}
 	e.Message = msg
 	return e
-}
-
-// cutMessage cuts s to at most n bytes on a rune boundary, marking the cut
-// with "…".
-func cutMessage(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // statusText is the status's text, or "HTTP n" for unknown statuses.

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,7 +36,7 @@ func (a *staticAuth) reject()                                              {}
 
 func basicAuthProvider(user, pass string) *staticAuth {
 	enc := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
-	return &staticAuth{header: "Basic " + enc, hidden: []string{pass, enc}}
+	return &staticAuth{header: "Basic " + enc, hidden: append(basicSecrets(user, pass), enc)}
 }
 
 func bearerAuthProvider(token string) *staticAuth {
@@ -102,7 +102,14 @@ func (a *oauthAuth) AuthenticationHeader(ctx context.Context) (string, error) {
 }
 
 func (a *oauthAuth) secrets() []string {
-	s := []string{a.cfg.ClientSecret}
+	// The client secret goes to the token endpoint in the form body or in a
+	// Basic header of the form-encoded "id:secret".
+	s := basicSecrets(a.cfg.ClientID, a.cfg.ClientSecret)
+	if u, err := url.Parse(a.cfg.TokenURL); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			s = append(s, p)
+		}
+	}
 	for _, t := range []*cachedToken{a.tok.Load(), a.prev.Load()} {
 		if t != nil {
 			s = append(s, t.token)
@@ -170,55 +177,4 @@ func newAuth(s *settings, timeout time.Duration) (authProvider, error) {
 		return &tokenSourceAuth{ts: s.tokenSource}, nil
 	}
 	return nil, nil
-}
-
-// redactor removes credentials from error messages.
-type redactor struct {
-	static []string
-	auth   authProvider
-}
-
-// redactedError is err with credentials cut out of its message. It still
-// unwraps to err for errors.Is/As.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-// redact returns err, or a copy whose message has every credential
-// replaced by "[redacted]". The registry's answers are redacted where
-// they are built (see redactString), so the *Error that errors.As finds
-// inside a wrapped error holds no credential either.
-func (r *redactor) redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	red := r.redactString(msg)
-	if red == msg {
-		return err
-	}
-	if re, ok := err.(*Error); ok {
-		cp := *re
-		cp.Message = r.redactString(cp.Message)
-		return &cp
-	}
-	return &redactedError{msg: red, err: err}
-}
-
-// redactString returns s with every credential replaced by "[redacted]".
-func (r *redactor) redactString(s string) string {
-	secrets := r.static
-	if r.auth != nil {
-		secrets = append(secrets[:len(secrets):len(secrets)], r.auth.secrets()...)
-	}
-	for _, sec := range secrets {
-		if sec != "" && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
 }

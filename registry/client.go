@@ -104,6 +104,11 @@ func newClient(s *settings) (*Client, error) {
 		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 			return nil, fmt.Errorf("registry: invalid URL %q: want http(s)://host[:port][/path]", scrubURL(raw))
 		}
+		if strings.Contains(pu.Path+pu.RawPath+pu.RawQuery+pu.Fragment, "@") {
+			// A password with an unescaped "/", "?" or "#" ends the host
+			// early and puts the rest of the user info in the path.
+			return nil, fmt.Errorf("registry: invalid URL %q: \"@\" after the host; percent-encode \"/\", \"?\", \"#\" and \"@\" in user info (%%2F, %%3F, %%23, %%40)", scrubURL(raw))
+		}
 		if pu.User != nil {
 			if urlUser == nil {
 				urlUser = pu.User
@@ -169,18 +174,16 @@ func newClient(s *settings) (*Client, error) {
 }
 
 // scrubURL removes anything that may be user info from a URL that did not
-// parse, so that it can go into an error.
+// parse or has user info where it does not belong, so that it can go into
+// an error: everything between the scheme and the last "@" goes, wherever
+// that "@" is (a password may hold "/", "?" or "#" unescaped).
 func scrubURL(raw string) string {
 	rest := raw
 	scheme := ""
 	if i := strings.Index(raw, "://"); i >= 0 {
 		scheme, rest = raw[:i+3], raw[i+3:]
 	}
-	end := len(rest)
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		end = i
-	}
-	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		rest = "[redacted]@" + rest[at+1:]
 	}
 	return scheme + rest

@@ -23,7 +23,11 @@
 //     by default; a custom *http.Client; a per-attempt request timeout; a
 //     User-Agent; an optional slog logger for retries and failovers.
 //
-// Credentials never appear in an error message or a log line.
+// Credentials never appear in an error message or a log line, in any
+// encoding a server may echo them in (percent-encoded, JSON-escaped,
+// base64 of user:password), anywhere along an error's chain; a URL whose
+// user info is not percent-encoded is refused without being printed. Error
+// messages are cut to [MaxErrorMessage] bytes.
 //
 // # Retries
 //

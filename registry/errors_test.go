@@ -147,7 +147,7 @@ func FuzzErrorFromBody(f *testing.F) {
 	f.Add(500, []byte(`{"error_code":"abc"}`))
 	f.Add(422, []byte("\xff\xfe"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := errorFromBody(status, body)
+		e := errorFromBody(status, body, nil)
 		if e.StatusCode != status || e.Message == "" {
 			t.Fatalf("%+v", e)
 		}

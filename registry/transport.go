@@ -175,9 +175,8 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 		}
 		return finished, 0, nil
 	}
-	e := errorFromBody(st, raw)
+	e := errorFromBody(st, raw, &c.red) // redacted: a proxy may echo the Authorization header
 	e.Method, e.Path = method, path
-	e.Message = c.red.redactString(e.Message) // a proxy may echo the Authorization header
 	switch {
 	case st == http.StatusUnauthorized && c.auth != nil:
 		c.auth.reject()
