@@ -60,6 +60,12 @@ type SerializerConfig struct {
 	// before 1.8.2 and .NET before 1.8.0 read (Confluent's
 	// use.deprecated.format). Format packages set it (protobuf).
 	DeprecatedIndexes bool
+	// RuleExecutors, RuleActions and RuleOverrides configure the
+	// data-contract rules of the schemas written ([WithRuleExecutors],
+	// [WithRuleActions], [WithRuleOverrides]).
+	RuleExecutors []RuleExecutor
+	RuleActions   []RuleAction
+	RuleOverrides []RuleOverride
 }
 
 // DeserializerConfig holds a deserializer's settings. Build it with
@@ -83,6 +89,12 @@ type DeserializerConfig struct {
 	// unsigned encoding ([DeprecatedIndexes]). Format packages set it
 	// (protobuf).
 	DeprecatedIndexes bool
+	// RuleExecutors, RuleActions and RuleOverrides configure the
+	// data-contract rules of the schemas read ([WithRuleExecutors],
+	// [WithRuleActions], [WithRuleOverrides]).
+	RuleExecutors []RuleExecutor
+	RuleActions   []RuleAction
+	RuleOverrides []RuleOverride
 }
 
 // SerializerOption configures a serializer.
@@ -218,5 +230,38 @@ func Validate(on bool) Option {
 	return bothOpt{
 		ser:   func(c *SerializerConfig) { c.Validate = on },
 		deser: func(c *DeserializerConfig) { c.Validate = on },
+	}
+}
+
+// WithRuleExecutors gives the executors that run the schemas' data-contract
+// rules, one per rule type (rules.Standard() gives CEL, CEL_FIELD and
+// JSONATA; package encryption gives ENCRYPT and ENCRYPT_PAYLOAD). A rule of
+// a type no executor runs fails with [ErrNoRuleExecutor], and its onFailure
+// action decides (ERROR by default). Several calls add up; two executors of
+// one type are an error.
+func WithRuleExecutors(execs ...RuleExecutor) Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.RuleExecutors = append(c.RuleExecutors, execs...) },
+		deser: func(c *DeserializerConfig) { c.RuleExecutors = append(c.RuleExecutors, execs...) },
+	}
+}
+
+// WithRuleActions gives rule actions besides the built-in ERROR, NONE and
+// DLQ (an action of type DLQ replaces the built-in one). Several calls add
+// up.
+func WithRuleActions(actions ...RuleAction) Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.RuleActions = append(c.RuleActions, actions...) },
+		deser: func(c *DeserializerConfig) { c.RuleActions = append(c.RuleActions, actions...) },
+	}
+}
+
+// WithRuleOverrides changes, on this serializer or deserializer only,
+// whether rules run and which actions follow them (see [RuleOverride]).
+// Several calls add up.
+func WithRuleOverrides(overrides ...RuleOverride) Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.RuleOverrides = append(c.RuleOverrides, overrides...) },
+		deser: func(c *DeserializerConfig) { c.RuleOverrides = append(c.RuleOverrides, overrides...) },
 	}
 }

@@ -55,6 +55,7 @@ type Deserializer[T any] struct {
 	header string
 	// indexEnc is how message indexes follow the schema reference.
 	indexEnc IndexEncoding
+	rules    *ruleSettings
 
 	// last is the reader of the previous message: consecutive messages
 	// usually share their schema, and then the lookup is one comparison.
@@ -104,6 +105,8 @@ type readerEntry[T any] struct {
 	dec     Decoder[T]
 	writer  *ResolvedSchema
 	reader  *ResolvedSchema // nil unless reading into a registered reader schema
+	entry   *schemaEntry[T]
+	rules   *readRules[T] // nil when no rule runs on read
 }
 
 // NewDeserializer builds a deserializer for values of T from a format's
@@ -121,8 +124,12 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 	if cfg.SubjectNameStrategy == nil {
 		cfg.SubjectNameStrategy = TopicNameStrategy
 	}
+	rules, err := newRuleSettings(cfg.RuleExecutors, cfg.RuleActions, cfg.RuleOverrides)
+	if err != nil {
+		return nil, err
+	}
 	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
-		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes)}, nil
+		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules}, nil
 }
 
 // Deserialize decodes payload (and the schema-ID header among headers, if
@@ -151,13 +158,12 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, pay
 	if err != nil {
 		return err
 	}
-	// Rule engine seam (encoding rules, READ): transform body here (payload
-	// decryption), driven by r.writer.RuleSet.
+	if r.rules != nil {
+		return d.readWithRules(ctx, topic, ref, body, headers, v, r)
+	}
 	if err := r.dec.Decode(body, v); err != nil {
 		return fmt.Errorf("serde: decoding %s of topic %q with schema %s: %w", d.part, topic, ref, err)
 	}
-	// Rule engine seam (migration rules when r.reader is a different major
-	// version than r.writer, then domain rules, READ): run here on *v.
 	return nil
 }
 
@@ -254,11 +260,10 @@ func (d *Deserializer[T]) slowReader(ctx context.Context, topic string, ref Sche
 		} else if r, ok := e.readers.load(rk.indexes); ok {
 			return r, nil
 		}
-		dec, err := d.codec.Decoder(ctx, e.writer, indexes, readerSchema)
-		if err != nil {
-			return nil, fmt.Errorf("serde: schema %s: %w", ref, err)
+		r := &readerEntry[T]{key: sk, indexes: rk.indexes, writer: e.writer, reader: readerSchema, entry: e}
+		if err := d.compileReader(ctx, r, ref, indexes); err != nil {
+			return nil, err
 		}
-		r := &readerEntry[T]{key: sk, indexes: rk.indexes, dec: dec, writer: e.writer, reader: readerSchema}
 		if useLatest {
 			e.latest.store(readerLatestKey{indexes: rk.indexes, readerID: rk.readerID}, r)
 		} else {
@@ -316,28 +321,11 @@ func (d *Deserializer[T]) fetchSchema(ctx context.Context, ref SchemaRef, sk sch
 // computed once per topic and message type; the latest version comes from
 // the registry client's cache.
 func (d *Deserializer[T]) readerSchema(ctx context.Context, topic string, e *schemaEntry[T], ref SchemaRef) (registry.SubjectSchema, error) {
-	subject, ok := e.subjects.load(subjectKey{topic: topic, indexes: string(ref.Indexes)})
-	if !ok {
-		var indexes []int
-		if d.codec.UsesMessageIndexes() {
-			var err error
-			if indexes, err = ParseMessageIndexes(nil, ref.Indexes, d.indexEnc); err != nil {
-				return registry.SubjectSchema{}, err
-			}
-		}
-		recordName, err := d.codec.RecordName(e.writer, indexes)
-		if err != nil {
-			return registry.SubjectSchema{}, err
-		}
-		if subject, err = d.cfg.SubjectNameStrategy(ctx, topic, d.part, recordName); err != nil {
-			return registry.SubjectSchema{}, err
-		}
-		e.subjects.store(subjectKey{topic: topic, indexes: string(ref.Indexes)}, subject)
+	subject, err := d.subjectFor(ctx, topic, e, ref)
+	if err != nil {
+		return registry.SubjectSchema{}, err
 	}
-	var (
-		reg registry.SubjectSchema
-		err error
-	)
+	var reg registry.SubjectSchema
 	if d.cfg.LatestWithMetadata != nil {
 		reg, err = d.client.LatestWithMetadata(ctx, subject, d.cfg.LatestWithMetadata)
 	} else {
@@ -347,4 +335,29 @@ func (d *Deserializer[T]) readerSchema(ctx context.Context, topic string, e *sch
 		return reg, fmt.Errorf("serde: reader schema of subject %q: %w", subject, err)
 	}
 	return reg, nil
+}
+
+// subjectFor returns the subject the strategy names for messages of e's
+// schema (and message type) on topic, computed once per topic.
+func (d *Deserializer[T]) subjectFor(ctx context.Context, topic string, e *schemaEntry[T], ref SchemaRef) (string, error) {
+	if subject, ok := e.subjects.load(subjectKey{topic: topic, indexes: string(ref.Indexes)}); ok {
+		return subject, nil
+	}
+	var indexes []int
+	if d.codec.UsesMessageIndexes() {
+		var err error
+		if indexes, err = ParseMessageIndexes(nil, ref.Indexes, d.indexEnc); err != nil {
+			return "", err
+		}
+	}
+	recordName, err := d.codec.RecordName(e.writer, indexes)
+	if err != nil {
+		return "", err
+	}
+	subject, err := d.cfg.SubjectNameStrategy(ctx, topic, d.part, recordName)
+	if err != nil {
+		return "", err
+	}
+	e.subjects.store(subjectKey{topic: topic, indexes: string(ref.Indexes)}, subject)
+	return subject, nil
 }

@@ -33,8 +33,30 @@
 //
 // # Data-contract rules
 //
-// The serializer and deserializer carry each writer schema's rule set along
-// with the compiled codec; the rule engine (domain, migration and encoding
-// phases) plugs in at the points marked in [Serializer.AppendSerialize] and
-// [Deserializer.DeserializeInto].
+// A schema's ruleSet runs here, as Confluent's clients run it, at three
+// seams: domain rules on the value (WRITE before encoding; READ after
+// decoding, in reverse order), encoding rules on the encoded body (payload
+// encryption), and migration rules on the message's JSON form when a
+// deserializer reads one version of a subject into another (UPGRADE through
+// each newer version, DOWNGRADE back in reverse). Rules are compiled once
+// per schema; a schema without rules costs one nil check per message.
+//
+// Executors ([RuleExecutor]) run a rule type and are given explicitly with
+// [WithRuleExecutors] (package rules has CEL, CEL_FIELD and JSONATA;
+// package encryption ENCRYPT and ENCRYPT_PAYLOAD); a rule whose type has no
+// executor fails with [ErrNoRuleExecutor] rather than being skipped.
+// After each rule its onSuccess or onFailure action runs (defaults NONE and
+// ERROR; "A,B" means A on write and upgrade, B on read and downgrade):
+// ERROR fails the message with a [*RuleError], NONE goes on, DLQ fails it
+// with a [*DeadLetter] that producers and consumers write to a dead-letter
+// topic, and [WithRuleActions] adds others. A rule that fails because a
+// service is down ([IsTransient]) fails the message without running an
+// action, so that it is retried, never passed on or dead-lettered.
+// Disabled rules, rule sets enabled elsewhere than on clients (enableAt),
+// and client-side [RuleOverride]s are honoured.
+//
+// Formats let rules see their messages by implementing [RuleCodec] on
+// their compiled encoders and decoders (the generic form, field walking
+// with tags) and [MigrationCodec] on their reader codecs (the JSON form);
+// write-side transforms never modify the caller's value.
 package serde

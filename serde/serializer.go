@@ -31,6 +31,7 @@ type Serializer[T any] struct {
 	codec  WriterCodec[T]
 	cfg    SerializerConfig
 	isNil  func(T) bool
+	rules  *ruleSettings
 
 	last    atomic.Pointer[writerEntry[T]]
 	entries cowMap[writerKey, *writerEntry[T]]
@@ -52,6 +53,7 @@ type writerEntry[T any] struct {
 	prefix  []byte   // written before the body (payload placements)
 	headers []Header // returned with every message (header placement); read-only
 	latest  bool     // re-check the subject's latest version per message
+	rules   *writeRules[T] // nil when the schema has no rule that runs on write
 	// sizeHint is the largest message seen so far (up to maxSizeHint), the
 	// capacity Serialize allocates so that the body does not regrow it.
 	sizeHint atomic.Int32
@@ -81,7 +83,11 @@ func NewSerializer[T any](client *registry.Client, part Part, codec WriterCodec[
 	if cfg.SubjectNameStrategy == nil {
 		cfg.SubjectNameStrategy = TopicNameStrategy
 	}
-	return &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T]()}, nil
+	rules, err := newRuleSettings(cfg.RuleExecutors, cfg.RuleActions, cfg.RuleOverrides)
+	if err != nil {
+		return nil, err
+	}
+	return &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T](), rules: rules}, nil
 }
 
 // Serialize returns the framed bytes for v on topic, and the record headers
@@ -103,9 +109,10 @@ func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic s
 	if err != nil {
 		return dst, nil, err
 	}
+	if w.rules != nil {
+		return s.appendWithRules(ctx, dst, topic, v, w)
+	}
 	given := dst
-	// Rule engine seam (domain rules, WRITE): transform or check v here,
-	// driven by w.schema.RuleSet, before encoding.
 	if dst == nil {
 		dst = make([]byte, 0, max(int(w.sizeHint.Load()), len(w.prefix)+64))
 	}
@@ -114,8 +121,6 @@ func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic s
 	if err != nil {
 		return given, nil, fmt.Errorf("serde: encoding %s for topic %q with schema %d: %w", s.part, topic, w.schema.ID, err)
 	}
-	// Rule engine seam (encoding rules, WRITE): transform the body
-	// dst[len(prefix):] here (payload encryption).
 	if n := len(dst); n > int(w.sizeHint.Load()) && n <= maxSizeHint {
 		w.sizeHint.Store(int32(n))
 	}
@@ -247,6 +252,7 @@ func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEnt
 		return nil, fmt.Errorf("serde: schema %d of subject %q: %w", w.schema.ID, subject, err)
 	}
 	w.enc = enc
+	w.rules = planWrite(ctx, s.rules, w.schema, enc)
 	if err := s.frame(w, indexes); err != nil {
 		return nil, err
 	}
