@@ -136,10 +136,10 @@ func TestRuleCustomActionAndOverrides(t *testing.T) {
 		rule("b", "WRITE", "false", onFailure("NONE")),
 	}}, nil)
 	s := f.serializer(t, serde.WithRuleOverrides(
-		serde.RuleOverride{Type: "TEST", OnFailure: &none},          // type level: a passes
-		serde.RuleOverride{Rule: "b", OnFailure: &errAction},         // name level wins for b
-		serde.RuleOverride{Disabled: &yes, OnSuccess: &errAction},    // all rules: disabled...
-		serde.RuleOverride{Type: "TEST", Disabled: new(bool)},        // ...but TEST rules enabled
+		serde.RuleOverride{Type: "TEST", OnFailure: &none},        // type level: a passes
+		serde.RuleOverride{Rule: "b", OnFailure: &errAction},      // name level wins for b
+		serde.RuleOverride{Disabled: &yes, OnSuccess: &errAction}, // all rules: disabled...
+		serde.RuleOverride{Type: "TEST", Disabled: new(bool)},     // ...but TEST rules enabled
 		serde.RuleOverride{Rule: "unrelated", Disabled: &yes},
 	))
 	_, _, err := s.Serialize(ctx, "orders", &rec{})

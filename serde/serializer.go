@@ -50,9 +50,9 @@ type writerEntry[T any] struct {
 	subject string
 	schema  *ResolvedSchema // the writer schema; its RuleSet is for the rule engine
 	enc     Encoder[T]
-	prefix  []byte   // written before the body (payload placements)
-	headers []Header // returned with every message (header placement); read-only
-	latest  bool     // re-check the subject's latest version per message
+	prefix  []byte         // written before the body (payload placements)
+	headers []Header       // returned with every message (header placement); read-only
+	latest  bool           // re-check the subject's latest version per message
 	rules   *writeRules[T] // nil when the schema has no rule that runs on write
 	// sizeHint is the largest message seen so far (up to maxSizeHint), the
 	// capacity Serialize allocates so that the body does not regrow it.
