@@ -11,7 +11,12 @@ type entry[V any] struct {
 	val V
 	err error
 	exp int64 // expiry in Unix nanoseconds of the client's clock; 0 = never
-	ref atomic.Uint32
+	// stale is until when (Unix nanoseconds) val may be served after exp
+	// while the registry is unavailable; 0: never (see stale.go).
+	stale int64
+	// served says val is served stale: a refresh failed with an outage.
+	served bool
+	ref    atomic.Uint32
 }
 
 // cache is a bounded, sharded, copy-on-write map with CLOCK eviction.

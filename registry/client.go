@@ -45,6 +45,7 @@ type Client struct {
 	retryMaxWait   time.Duration
 
 	latestTTL     time.Duration
+	staleIfError  time.Duration
 	missingIDTTL  time.Duration
 	missingVerTTL time.Duration
 	missingSchTTL time.Duration
@@ -92,6 +93,7 @@ func newClient(s *settings) (*Client, error) {
 		retryWait:      s.retryWait,
 		retryMaxWait:   s.retryMaxWait,
 		latestTTL:      s.latestTTL,
+		staleIfError:   s.staleIfError,
 		missingIDTTL:   s.missingIDTTL,
 		missingVerTTL:  s.missingVerTTL,
 		missingSchTTL:  s.missingSchTTL,

@@ -45,7 +45,16 @@
 // are cached for [DefaultLatestTTL] (one minute; see [LatestTTL]), and "not
 // found" answers (40401, 40402, 40403) for [DefaultNegativeTTL] (five
 // seconds; see [NegativeTTL]). Each cache holds about [DefaultCacheCapacity]
-// entries ([CacheCapacity]) and evicts by CLOCK (second chance).
+// entries ([CacheCapacity]) and evicts by CLOCK (second chance). Only the
+// registry's own not-found answers are cached as negative answers, never an
+// outage.
+//
+// Stale on error: when a cached latest version expires while the registry
+// is unavailable ([ErrUnavailable]), the client keeps serving it, asking
+// the registry again once per latest TTL, for up to [DefaultStaleIfError]
+// (one hour; see [StaleIfError]) past its expiry, so that use-latest
+// serializers keep writing through an outage. A not-found answer ends that
+// at once; so does any new answer.
 //
 // A warm lookup makes no request, takes no lock and allocates nothing: the
 // caches are sharded copy-on-write maps read through atomic pointers, and

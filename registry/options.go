@@ -29,6 +29,10 @@ const (
 	// 40403) stay cached, so that a flood of records with an unknown ID
 	// does not become a flood of requests.
 	DefaultNegativeTTL = 5 * time.Second
+	// DefaultStaleIfError is how long past its expiry a cached latest
+	// version (or latest version by metadata) is still served while the
+	// registry is unavailable (see [StaleIfError]).
+	DefaultStaleIfError = time.Hour
 	// DefaultUserAgent is the User-Agent the client sends.
 	DefaultUserAgent = "srkit-go"
 )
@@ -64,6 +68,7 @@ type settings struct {
 
 	cacheCapacity int
 	latestTTL     time.Duration
+	staleIfError  time.Duration
 	missingIDTTL  time.Duration
 	missingVerTTL time.Duration
 	missingSchTTL time.Duration
@@ -89,6 +94,7 @@ func defaultSettings() settings {
 		retryMaxWait:   DefaultRetryMaxWait,
 		cacheCapacity:  DefaultCacheCapacity,
 		latestTTL:      DefaultLatestTTL,
+		staleIfError:   DefaultStaleIfError,
 		missingIDTTL:   DefaultNegativeTTL,
 		missingVerTTL:  DefaultNegativeTTL,
 		missingSchTTL:  DefaultNegativeTTL,
@@ -325,6 +331,33 @@ func CacheCapacity(n int) Option {
 // negative value keeps them until evicted or cleared.
 func LatestTTL(d time.Duration) Option {
 	return func(s *settings) error { s.latestTTL = d; return nil }
+}
+
+// StaleIfError makes the client serve the last known latest version of a
+// subject (and latest version by metadata) for up to maxStale past its
+// expiry when refreshing it fails because the registry is unavailable (an
+// error matching [ErrUnavailable]: transport errors, timeouts, 5xx, 401,
+// 403, an answer that is not the registry's), as RFC 5861's stale-if-error
+// does for HTTP caches (default [DefaultStaleIfError]; zero disables it).
+// Use-latest serializers so keep writing through an outage with the version
+// they last saw. A real answer ends it at once: a "not found" from the
+// registry is returned (and cached) as usual, and a new version is picked
+// up as soon as the registry answers.
+//
+// While serving stale, the client asks the registry again once per latest
+// TTL; the first call after each expiry waits for that request (with the
+// client's retries), later calls are served from the cache. The client
+// logs at Warn level when it starts serving a subject's latest version
+// stale and at Info level when the registry answers again. It needs the
+// latest cache ([LatestTTL] above zero).
+func StaleIfError(maxStale time.Duration) Option {
+	return func(s *settings) error {
+		if maxStale < 0 {
+			return errors.New("registry: negative StaleIfError")
+		}
+		s.staleIfError = maxStale
+		return nil
+	}
 }
 
 // NegativeTTL sets how long "not found" answers (subject 40401, version

@@ -202,7 +202,15 @@ func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p par
 		}
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/versions/"+versionString(k.version), p.query(nil), nil, (*schemaAnswer)(&out))
+		var old *entry[SubjectSchema]
+		if cc != nil && k.version == Latest {
+			old = cc.get(k, h)
+		}
 		if err != nil {
+			if e := staleOnError(c, ctx, err, old, k.subject); e != nil {
+				c.fillIf(gen, func() { cc.put(k, h, e) })
+				return e.val, nil
+			}
 			if cc != nil && isMissing(err) && c.missingVerTTL > 0 {
 				c.fillIf(gen, func() { cc.put(k, h, &entry[SubjectSchema]{err: err, exp: c.expiry(c.missingVerTTL)}) })
 			}
@@ -216,7 +224,8 @@ func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p par
 				return
 			}
 			if cc != nil {
-				cc.put(k, h, &entry[SubjectSchema]{val: out, exp: c.expiry(c.latestTTL)})
+				logRecovered(c, ctx, old, k.subject)
+				cc.put(k, h, latestEntry(c, out))
 			}
 			if out.Version > 0 {
 				vk := k
@@ -287,7 +296,17 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 		}
 		var out SubjectSchema
 		err := c.do(ctx, http.MethodGet, c.contextPrefix(&p)+subjectPath(k.subject)+"/metadata", q, nil, (*schemaAnswer)(&out))
+		var old *entry[metaValue]
+		if c.latestTTL != 0 {
+			if old = c.latestMeta.get(k, h); old != nil && !sameMetadata(old.val.md, md) {
+				old = nil
+			}
+		}
 		if err != nil {
+			if e := staleOnError(c, ctx, err, old, k.subject); e != nil {
+				c.fillIf(gen, func() { c.latestMeta.put(k, h, e) })
+				return e.val.ss, nil
+			}
 			if c.latestTTL != 0 && isMissing(err) && c.missingVerTTL > 0 {
 				c.fillIf(gen, func() {
 					c.latestMeta.put(k, h, &entry[metaValue]{val: metaValue{md: md}, err: err, exp: c.expiry(c.missingVerTTL)})
@@ -297,7 +316,8 @@ func (c *Client) latestMetaMiss(ctx context.Context, k metaKey, h uint64, metada
 		}
 		if c.latestTTL != 0 {
 			c.fillIf(gen, func() {
-				c.latestMeta.put(k, h, &entry[metaValue]{val: metaValue{ss: out, md: md}, exp: c.expiry(c.latestTTL)})
+				logRecovered(c, ctx, old, k.subject)
+				c.latestMeta.put(k, h, latestEntry(c, metaValue{ss: out, md: md}))
 			})
 		}
 		return out, nil
