@@ -44,8 +44,10 @@ func newFlaky(t *testing.T) (*flakyRegistry, *fakeServer) {
 // picked up as soon as the registry answers again.
 func TestLatestServedStaleDuringOutage(t *testing.T) {
 	reads := map[string]func(c *Client) (SubjectSchema, error){
-		"latest":   func(c *Client) (SubjectSchema, error) { return c.LatestSchema(bg, "s") },
-		"metadata": func(c *Client) (SubjectSchema, error) { return c.LatestWithMetadata(bg, "s", map[string]string{"app": "x"}) },
+		"latest": func(c *Client) (SubjectSchema, error) { return c.LatestSchema(bg, "s") },
+		"metadata": func(c *Client) (SubjectSchema, error) {
+			return c.LatestWithMetadata(bg, "s", map[string]string{"app": "x"})
+		},
 	}
 	for name, read := range reads {
 		for _, outage := range []string{"html404", "503"} {
