@@ -41,7 +41,7 @@ func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serd
 	if err != nil {
 		return nil, err
 	}
-	c, err := newWriterCodec[T](client, cfg)
+	c, err := newWriterCodec[T](client, cfg, collectSettings(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...se
 	if err := checkType(reflect.TypeFor[T](), true); err != nil {
 		return nil, err
 	}
-	c := &readerCodec[T]{validate: cfg.Validate, mode: decodeModeFor[T]()}
+	c := &readerCodec[T]{validate: cfg.Validate, mode: decodeModeFor[T](), limits: collectSettings(opts).limits}
 	return serde.NewDeserializer[T](client, part, c, cfg)
 }
 
@@ -78,14 +78,16 @@ type writerCodec[T any] struct {
 	dynamic bool                  // derive the schema from each value's type
 	static  *serde.ResolvedSchema // derived from T at construction
 	direct  bool                  // values may already be decoded JSON
+	limits  Limits
 	cache   compileCache
 }
 
-func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig) (*writerCodec[T], error) {
+func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, set settings) (*writerCodec[T], error) {
 	t := reflect.TypeFor[T]()
 	c := &writerCodec[T]{
 		client: client,
 		cfg:    cfg,
+		limits: set.limits,
 		fixed:  cfg.SchemaID != 0 || cfg.UseLatest || cfg.LatestWithMetadata != nil,
 		direct: t == anyType || t == genericMapType || t == genericSliceType,
 	}
@@ -167,7 +169,7 @@ func (c *writerCodec[T]) Encoder(_ context.Context, writer *serde.ResolvedSchema
 	if writer.Type() != registry.JSON {
 		return nil, nil, fmt.Errorf("jsonschema: schema %d is %s, not JSON", writer.ID, writer.Type())
 	}
-	e := &encoder[T]{direct: c.direct}
+	e := &encoder[T]{direct: c.direct, limits: c.limits}
 	if c.cfg.Validate {
 		s, err := c.cache.get(writer)
 		if err != nil {
@@ -182,6 +184,7 @@ func (c *writerCodec[T]) Encoder(_ context.Context, writer *serde.ResolvedSchema
 type readerCodec[T any] struct {
 	validate bool
 	mode     decodeMode
+	limits   Limits
 	cache    compileCache
 }
 
@@ -203,7 +206,7 @@ func (c *readerCodec[T]) Decoder(_ context.Context, writer *serde.ResolvedSchema
 	if writer.Type() != registry.JSON {
 		return nil, fmt.Errorf("jsonschema: schema %d is %s, not JSON", writer.ID, writer.Type())
 	}
-	d := &decoder[T]{mode: c.mode}
+	d := &decoder[T]{mode: c.mode, limits: c.limits}
 	if c.validate {
 		s, err := c.cache.get(writer)
 		if err != nil {

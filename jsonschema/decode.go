@@ -36,10 +36,16 @@ func decodeModeFor[T any]() decodeMode {
 type decoder[T any] struct {
 	schema *Schema // nil: validation off
 	mode   decodeMode
+	limits Limits
 }
 
 // Decode implements serde.Decoder.
 func (d *decoder[T]) Decode(body []byte, v *T) error {
+	if d.schema != nil {
+		if err := checkText(body, d.limits); err != nil {
+			return err
+		}
+	}
 	if d.mode == decodeTyped {
 		if d.schema != nil {
 			doc, err := decodeExact(body)

@@ -50,6 +50,13 @@
 // and the marshalled bytes written); generic values (map[string]any, []any)
 // are validated as they are when they hold only JSON types.
 //
+// Before a message is validated it is held to [Limits], in one pass that
+// allocates nothing: arrays and objects may nest [DefaultMaxDepth] (128)
+// levels deep and the JSON text may be [DefaultMaxBytes] (16 MiB) long.
+// Validating a recursive schema costs more the deeper its instance nests,
+// so a hostile message is refused with a [*LimitError] (matching
+// [ErrInvalid]) instead; [WithLimits] changes the limits.
+//
 // Each schema is compiled once per serializer or deserializer and writer
 // schema ID, by a compiler of its own: drafts 4, 6, 7, 2019-09 and 2020-12
 // are chosen by "$schema" (draft-07 without one, as the registry reads

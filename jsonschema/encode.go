@@ -15,12 +15,16 @@ type encoder[T any] struct {
 	// direct: T is any, map[string]any or []any, whose values are usually
 	// decoded JSON already and can be validated as they are.
 	direct bool
+	limits Limits
 }
 
 // AppendEncode implements serde.Encoder.
 func (e *encoder[T]) AppendEncode(dst []byte, v T) ([]byte, error) {
 	validated := false
 	if e.schema != nil && e.direct {
+		if err := checkValue(any(v), e.limits); err != nil {
+			return dst, err
+		}
 		err := validate(e.schema.validator, any(v))
 		var bad js.InvalidJSONTypeError
 		switch {
@@ -38,6 +42,9 @@ func (e *encoder[T]) AppendEncode(dst []byte, v T) ([]byte, error) {
 		return dst, fmt.Errorf("%w: cannot write %T as JSON: %w", ErrUnsupportedType, v, err)
 	}
 	if e.schema != nil && !validated {
+		if err := checkText(b, e.limits); err != nil {
+			return dst, err
+		}
 		doc, err := decodeExact(b)
 		if err != nil {
 			return dst, err

@@ -3,15 +3,41 @@ package jsonschema
 import (
 	"context"
 	"encoding/json"
+	"runtime/metrics"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/srkit-go/srkit/internal/vectortest"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
-// fuzzRegistry serves the vectors' order schema as ID 1 and a recursive
-// schema with combinators as ID 2.
+// budget runs fn, one fuzz input, and fails t if it took longer than
+// maxTime or allocated more than maxBytes: inputs that are merely slow are
+// defects too (a message must not cost seconds or gigabytes to refuse).
+// Time is wall-clock, so the budget is generous; allocation is counted
+// process-wide, so it includes the loopback registry's few lookups.
+func budget(t *testing.T, maxTime time.Duration, maxBytes uint64, fn func()) {
+	t.Helper()
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(sample)
+	before := sample[0].Value.Uint64()
+	start := time.Now()
+	fn()
+	elapsed := time.Since(start)
+	metrics.Read(sample)
+	if n := sample[0].Value.Uint64() - before; n > maxBytes {
+		t.Fatalf("one input allocated %d bytes, over the budget of %d", n, maxBytes)
+	}
+	if elapsed > maxTime {
+		t.Fatalf("one input took %v, over the budget of %v", elapsed, maxTime)
+	}
+}
+
+// fuzzRegistry serves the vectors' order schema as ID 1, a recursive
+// schema with combinators as ID 2 and the hardening probe's recursive anyOf
+// (costly to validate on deep instances) as ID 3.
 func fuzzRegistry(f *testing.F) *registry.Client {
 	vs := vectortest.Load(f, "testdata/vectors", "JSON")
 	var order string
@@ -27,6 +53,8 @@ func fuzzRegistry(f *testing.F) *registry.Client {
 			Schema: registry.Schema{SchemaType: registry.JSON, Schema: `{"$id":"http://x/t","type":"object",
 			"properties":{"v":{"oneOf":[{"type":"string","pattern":"^a"},{"type":"integer","multipleOf":3}]},
 			"next":{"$ref":"#"},"xs":{"type":"array","items":{"enum":[1,"a",null,{"k":[1]}]},"uniqueItems":true}}}`}}},
+		{SubjectSchema: registry.SubjectSchema{Subject: "fuzz-value", Version: 3, ID: 3,
+			Schema: registry.Schema{SchemaType: registry.JSON, Schema: `{"anyOf":[{"type":"string"},{"type":"array","items":{"$ref":"#"}}]}`}}},
 	}}
 	return vectortest.Serve(f, v)
 }
@@ -43,6 +71,8 @@ func FuzzDeserialize(f *testing.F) {
 	f.Add([]byte{1, 0x93, 0xdf, 0xd8, 0x6c, 0xbe, 0xe9, 0x4c, 0xc6, 0x8b, 0x9a, 0xf8, 0xdf, 0xd3, 0xb9, 0x25, 0xfb, '{', '}'})
 	f.Add([]byte{0, 0, 0, 0, 1, '[', '1', 'e', '9', '9', '9', '9', ']'})
 	f.Add([]byte{0, 0, 0})
+	f.Add(append([]byte{0, 0, 0, 0, 3}, strings.Repeat("[", 800)+"1"+strings.Repeat("]", 800)...))
+	f.Add(append([]byte{0, 0, 0, 0, 3}, strings.Repeat(`["a",`, 20)+"1"+strings.Repeat("]", 20)...))
 	da, err := NewDeserializer[any](client, serde.Value)
 	if err != nil {
 		f.Fatal(err)
@@ -68,20 +98,25 @@ func FuzzDeserialize(f *testing.F) {
 	}
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		// Only IDs 1 and 2 exist; other IDs cost a registry round trip, so
+		// Only IDs 1 to 3 exist; other IDs cost a registry round trip, so
 		// steer most inputs onto them.
 		if len(payload) >= 5 && payload[0] == 0 {
 			payload[1], payload[2], payload[3] = 0, 0, 0
-			payload[4] = 1 + payload[4]%2
+			payload[4] = 1 + payload[4]%3
 		}
-		v, err := da.Deserialize(ctx, "fuzz", payload, nil)
-		if err == nil {
-			if _, err := json.Marshal(v); err != nil {
-				t.Fatalf("decoded a value encoding/json cannot write: %v", err)
+		// Three decodes and validations of the payload: a budget of a few
+		// kilobytes per payload byte, above a floor for the registry's
+		// first lookups.
+		budget(t, 2*time.Second, 16<<20+uint64(len(payload))*4096, func() {
+			v, err := da.Deserialize(ctx, "fuzz", payload, nil)
+			if err == nil {
+				if _, err := json.Marshal(v); err != nil {
+					t.Fatalf("decoded a value encoding/json cannot write: %v", err)
+				}
 			}
-		}
-		_, _ = dm.Deserialize(ctx, "fuzz", payload, nil)
-		_, _ = dt.Deserialize(ctx, "fuzz", payload, nil)
+			_, _ = dm.Deserialize(ctx, "fuzz", payload, nil)
+			_, _ = dt.Deserialize(ctx, "fuzz", payload, nil)
+		})
 	})
 }
 
@@ -100,17 +135,21 @@ func FuzzParseAndCompare(f *testing.F) {
 		f.Add(s, `{"type":"object"}`)
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		sa, errA := Parse(a)
-		sb, errB := Parse(b)
-		if errA != nil || errB != nil {
-			return
-		}
-		_ = sa.CheckRead(sb, "new", "old")
-		_ = sb.CheckRead(sa, "new", "old")
-		_ = sa.Canonical()
-		_ = sa.Normalized()
-		_ = sa.Fields()
-		_ = sa.Validate(map[string]any{"a": "x", "b": []any{1.5, nil}})
-		_, _ = sa.Transform(map[string]any{"a": []any{map[string]any{}}}, func(_ Field, v any) (any, error) { return v, nil })
+		// Compiling costs about a kilobyte per schema byte; the budget is
+		// far above that, and far below what a blow-up costs.
+		budget(t, 2*time.Second, 32<<20+uint64(len(a)+len(b))*8192, func() {
+			sa, errA := Parse(a)
+			sb, errB := Parse(b)
+			if errA != nil || errB != nil {
+				return
+			}
+			_ = sa.CheckRead(sb, "new", "old")
+			_ = sb.CheckRead(sa, "new", "old")
+			_ = sa.Canonical()
+			_ = sa.Normalized()
+			_ = sa.Fields()
+			_ = sa.Validate(map[string]any{"a": "x", "b": []any{1.5, nil}})
+			_, _ = sa.Transform(map[string]any{"a": []any{map[string]any{}}}, func(_ Field, v any) (any, error) { return v, nil })
+		})
 	})
 }

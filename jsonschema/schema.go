@@ -159,8 +159,13 @@ func (s *Schema) CheckRead(writer compat.Schema, readerLabel, writerLabel string
 // Validate checks a decoded JSON value against the schema: map[string]any,
 // []any, string, float64 or json.Number (or any Go integer or float),
 // bool, nil. A mismatch is a [*ValidationError]; a Go value of another type
-// is an error too.
-func (s *Schema) Validate(v any) error { return validate(s.validator, v) }
+// is an error too. A value over the [DefaultLimits] is a [*LimitError].
+func (s *Schema) Validate(v any) error {
+	if err := checkValue(v, DefaultLimits()); err != nil {
+		return err
+	}
+	return validate(s.validator, v)
+}
 
 // validate runs the validator, turning its errors and panics into this
 // package's errors.
