@@ -55,7 +55,11 @@
 // and keeps the descriptor; nothing is registered in the process-wide
 // protoregistry. The registry's "serialized" format (a base64
 // FileDescriptorProto) is understood wherever .proto text is; see
-// [FetchSerialized] and [RegisterSerialized].
+// [FetchSerialized] and [RegisterSerialized]. Fields of a serialized
+// descriptor without a json_name (protoc leaves it out of the descriptors it
+// embeds in generated code, which confluent-kafka-python registers, and
+// Confluent's registry serves format=serialized without it) get protoc's
+// default JSON name first.
 //
 // # Limits
 //

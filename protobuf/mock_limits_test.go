@@ -16,9 +16,11 @@ import (
 // TestMockRefusesHugeSchemaCheaply: 14 MB of nested messages POSTed to the
 // mock registry left it at 8.9 GB; now it answers 42201 having allocated
 // a small multiple of the request (reading and decoding the JSON body, on
-// the client and the server side of the test alike).
+// the client and the server side of the test alike). The mock's own cap on
+// request bodies is raised here, so that the format's limit is the one
+// that refuses it.
 func TestMockRefusesHugeSchemaCheaply(t *testing.T) {
-	c := newMock(t, mockregistry.WithoutDefaultFormats())
+	c := newMock(t, mockregistry.WithoutDefaultFormats(), mockregistry.WithLimits(mockregistry.Limits{MaxRequestBytes: 64 << 20}))
 	const n = 14_000_000 / 12
 	text := `syntax = "proto3";` + strings.Repeat("message M {", n) + strings.Repeat("}", n)
 	var err error
