@@ -32,14 +32,17 @@ import (
 // resolved against the writer schema; indexes that name no message are an
 // [ErrUnknownMessage] error.
 //
-// Besides the serde options it takes [FetchSerialized], [SkipTypeCheck] and
-// [WithLimits].
+// Besides the serde options it takes [FetchSerialized], [SkipTypeCheck],
+// [UseDeprecatedFormat] and [WithLimits].
 func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...serde.DeserializerOption) (*serde.Deserializer[T], error) {
 	cfg, err := serde.NewDeserializerConfig(registry.Protobuf, opts...)
 	if err != nil {
 		return nil, err
 	}
 	set := collect(opts)
+	if set.deprecatedIndexes {
+		cfg.DeprecatedIndexes = true
+	}
 	c, err := newReaderCodec[T](client, set)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,8 @@
 // the deserializer resolves it against the writer schema, and a path that
 // names no message is an [ErrUnknownMessage] error, never a panic. With
 // serde.HeaderGUID placement the indexes travel in the header value.
+// [UseDeprecatedFormat] reads and writes them in the deprecated unsigned
+// encoding of older Python and .NET clients.
 //
 // # Reading schemas
 //
@@ -78,8 +80,8 @@
 //
 // Besides the serde options: [RegisterSerialized], [Deterministic],
 // [WithSchema] and [QualifiedReferenceSubjects] for serializers;
-// [FetchSerialized] and [SkipTypeCheck] for deserializers; [WithLimits]
-// for both.
+// [FetchSerialized] and [SkipTypeCheck] for deserializers;
+// [UseDeprecatedFormat] and [WithLimits] for both.
 //
 // # Confluent metadata
 //

@@ -14,6 +14,7 @@ type settings struct {
 	fetchSerialized    bool
 	deterministic      bool
 	skipTypeCheck      bool
+	deprecatedIndexes  bool
 	limits             Limits
 }
 
@@ -62,6 +63,20 @@ func FetchSerialized() serde.DeserializerOption {
 // that equal messages give equal bytes. Confluent's serializers do not.
 func Deterministic() serde.SerializerOption {
 	return formatOption(func(s *settings) { s.deterministic = true })
+}
+
+// UseDeprecatedFormat makes a serializer write, and a deserializer read,
+// message indexes in the deprecated encoding: unsigned varints instead of
+// zig-zag ones (serde.DeprecatedIndexes; indexes [1] are 01 01 instead of
+// 02 02, [2, 1, 0] are 03 02 01 00 instead of 06 04 02 00), as
+// confluent-kafka-python before 1.8.2 and Confluent's .NET client before
+// 1.8.0 write them. It is Confluent's use.deprecated.format. Without it a
+// record in the deprecated encoding fails with an error that names this
+// option (when its index count is odd; an even one reads as other
+// indexes, so a topic's readers and writers must agree on the encoding).
+// The first message's indexes, a single 0, are alike in both.
+func UseDeprecatedFormat() serde.Option {
+	return formatOption(func(s *settings) { s.deprecatedIndexes = true })
 }
 
 // SkipTypeCheck lets a deserializer into a generated type T decode data

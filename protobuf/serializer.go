@@ -30,13 +30,17 @@ import (
 // costs the wire prefix and proto.MarshalAppend.
 //
 // Besides the serde options it takes [RegisterSerialized], [Deterministic],
-// [WithSchema], [QualifiedReferenceSubjects] and [WithLimits].
+// [WithSchema], [QualifiedReferenceSubjects], [UseDeprecatedFormat] and
+// [WithLimits].
 func NewSerializer[T any](client *registry.Client, part serde.Part, opts ...serde.SerializerOption) (*serde.Serializer[T], error) {
 	cfg, err := serde.NewSerializerConfig(registry.Protobuf, opts...)
 	if err != nil {
 		return nil, err
 	}
 	set := collect(opts)
+	if set.deprecatedIndexes {
+		cfg.DeprecatedIndexes = true
+	}
 	c, err := newWriterCodec[T](client, cfg, set)
 	if err != nil {
 		return nil, err
