@@ -27,7 +27,7 @@ func WithSchema(schema string, refs ...registry.Reference) serde.Option {
 // The writer schema is, in order of precedence: the registered schema with
 // serde.UseSchemaID, the subject's latest (serde.UseLatest,
 // serde.UseLatestWithMetadata), the schema given with [WithSchema], or the
-// schema [Generate] derives from T (from each value's dynamic type when T
+// schema [DeriveSchema] derives from T (from each value's dynamic type when T
 // is an interface type). Values are validated against the writer schema
 // before they are written unless serde.Validate(false) is given; a value
 // that does not match is a [*ValidationError].
@@ -112,7 +112,7 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, 
 		c.dynamic = true
 		return c, nil
 	}
-	text, err := Generate(t)
+	text, err := DeriveSchema(t)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (c *writerCodec[T]) Schema(ctx context.Context, v T) (*serde.ResolvedSchema
 		// The registry supplies the schema; nothing to derive.
 		return &serde.ResolvedSchema{SubjectSchema: registry.SubjectSchema{Schema: registry.Schema{SchemaType: registry.JSON}}}, "", nil
 	case c.dynamic:
-		text, err := Generate(reflect.TypeOf(any(v)))
+		text, err := DeriveSchema(reflect.TypeOf(any(v)))
 		if err != nil {
 			return nil, "", err
 		}

@@ -18,7 +18,7 @@ import (
 	"github.com/srkit-go/srkit/serde"
 )
 
-func TestGenerateMatchesConfluentGoClient(t *testing.T) {
+func TestDeriveSchemaMatchesConfluentGoClient(t *testing.T) {
 	// confluent-kafka-go registers json.Marshal(jsonschema.Reflect(msg))
 	// with invopop's default reflector.
 	want, err := json.Marshal(invopop.Reflect(&Order{}))
@@ -26,12 +26,12 @@ func TestGenerateMatchesConfluentGoClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, typ := range []reflect.Type{reflect.TypeFor[Order](), reflect.TypeFor[*Order]()} {
-		got, err := jsonschema.Generate(typ)
+		got, err := jsonschema.DeriveSchema(typ)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got != string(want) {
-			t.Fatalf("Generate(%v)\n got %s\nwant %s", typ, got, want)
+			t.Fatalf("DeriveSchema(%v)\n got %s\nwant %s", typ, got, want)
 		}
 	}
 	// It is valid JSON Schema (2020-12), and Order values validate.
@@ -48,8 +48,8 @@ func TestGenerateMatchesConfluentGoClient(t *testing.T) {
 	if err := s.Validate(doc); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := jsonschema.Generate(nil); !errors.Is(err, jsonschema.ErrUnsupportedType) {
-		t.Fatalf("Generate(nil) = %v", err)
+	if _, err := jsonschema.DeriveSchema(nil); !errors.Is(err, jsonschema.ErrUnsupportedType) {
+		t.Fatalf("DeriveSchema(nil) = %v", err)
 	}
 }
 
@@ -62,7 +62,7 @@ func TestConstructorErrors(t *testing.T) {
 		Inner struct{ F func() }
 	}
 	type hidden struct {
-		c chan int //nolint:unused // unexported fields are not encoded
+		c chan int //lint:ignore U1000 unexported fields are not encoded
 		F func()   `json:"-"`
 		N int
 	}

@@ -23,7 +23,7 @@ func incompatible(t *testing.T, writer, reader string) []string {
 		t.Fatalf("reader: %v", err)
 	}
 	var out []string
-	for _, d := range r.Differences(w) {
+	for _, d := range Compare(r, w) {
 		if !d.Type.Compatible() {
 			out = append(out, string(d.Type)+" "+d.Path)
 		}
@@ -273,7 +273,7 @@ func TestPropertyOrderFollowsJavaHashOrder(t *testing.T) {
 	w, _ := Parse(`{"type":"object","properties":{"mid":{"type":"string"},"alpha":{"type":"string"},"zeta":{"type":"string"}}}`)
 	r, _ := Parse(`{"type":"object","properties":{"mid":{"type":"integer"},"alpha":{"type":"integer"},"zeta":{"type":"integer"}}}`)
 	var paths []string
-	for _, d := range r.Differences(w) {
+	for _, d := range Compare(r, w) {
 		paths = append(paths, d.Path)
 	}
 	// Java iterates a HashSet by bucket, (h ^ h>>>16) & 15 of
@@ -443,7 +443,7 @@ func TestDifferencesOrder(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, d := range mustParse(t, tc.reader).Differences(mustParse(t, tc.writer)) {
+			for _, d := range Compare(mustParse(t, tc.reader), mustParse(t, tc.writer)) {
 				got = append(got, string(d.Type)+" "+d.Path)
 			}
 			if !slices.Equal(got, tc.want) {
@@ -457,7 +457,7 @@ func TestDifferencesOrder(t *testing.T) {
 // wording (Difference.error() in Confluent's json.diff package).
 func TestMessageWording(t *testing.T) {
 	const p = "#/properties/x"
-	for typ, want := range map[DiffType]string{
+	for typ, want := range map[DifferenceType]string{
 		MaxLengthAdded:                                       "The keyword at path '#/properties/x' in the new schema is not present in the old schema",
 		MinItemsIncreased:                                    "The value at path '#/properties/x' in the new schema is more than its value in the old schema",
 		MaximumDecreased:                                     "The value at path '#/properties/x' in the new schema is less than its value in the old schema",

@@ -62,12 +62,12 @@ func (c *diffCtx) leave()         { c.path = c.path[:len(c.path)-1] }
 
 func (c *diffCtx) pathString() string { return "#/" + strings.Join(c.path, "/") }
 
-func (c *diffCtx) add(t DiffType) {
+func (c *diffCtx) add(t DifferenceType) {
 	c.diffs = append(c.diffs, Difference{Type: t, Path: c.pathString()})
 }
 
 // addAt records t at keyword attr under the current path.
-func (c *diffCtx) addAt(attr string, t DiffType) {
+func (c *diffCtx) addAt(attr string, t DifferenceType) {
 	c.enter(attr)
 	c.add(t)
 	c.leave()
@@ -251,7 +251,7 @@ func compareSameKind(c *diffCtx, original, update *node) {
 }
 
 // compareBounds records how an optional integer keyword changed.
-func compareBounds(c *diffCtx, attr string, o, u optInt, added, removed, increased, decreased DiffType) {
+func compareBounds(c *diffCtx, attr string, o, u optInt, added, removed, increased, decreased DifferenceType) {
 	switch {
 	case o == u:
 	case !o.set:
@@ -266,7 +266,7 @@ func compareBounds(c *diffCtx, attr string, o, u optInt, added, removed, increas
 }
 
 // compareRats records how an optional numeric keyword changed.
-func compareRats(c *diffCtx, attr string, o, u *big.Rat, added, removed, increased, decreased DiffType) {
+func compareRats(c *diffCtx, attr string, o, u *big.Rat, added, removed, increased, decreased DifferenceType) {
 	switch {
 	case o == nil && u == nil:
 	case o == nil:
@@ -410,8 +410,8 @@ func compareCombined(c *diffCtx, o, u *node) {
 }
 
 // compareCriteria records a change of allOf/anyOf/oneOf and returns it.
-func compareCriteria(c *diffCtx, o, u *node) DiffType {
-	var t DiffType
+func compareCriteria(c *diffCtx, o, u *node) DifferenceType {
+	var t DifferenceType
 	switch {
 	case o.criterion == u.criterion:
 		return ""

@@ -209,7 +209,7 @@ func compareAdditionalProperties(c *diffCtx, o, u *node) {
 }
 
 // compareUnevaluated compares "unevaluatedProperties" or "unevaluatedItems".
-func compareUnevaluated(c *diffCtx, attr string, o, u *node, added, removed, extended, narrowed DiffType) {
+func compareUnevaluated(c *diffCtx, attr string, o, u *node, added, removed, extended, narrowed DifferenceType) {
 	if o == nil && u == nil {
 		return
 	}
@@ -243,7 +243,7 @@ func compareUnevaluated(c *diffCtx, attr string, o, u *node, added, removed, ext
 // the schema the other side's partially open content model gives it
 // (patternProperties, additionalProperties, additionalItems), and records
 // whether that schema covers it.
-func compareCovered(c *diffCtx, writer, reader *node, covered, notCovered DiffType) {
+func compareCovered(c *diffCtx, writer, reader *node, covered, notCovered DifferenceType) {
 	s := c.sub()
 	compareNodes(s, writer, reader)
 	c.addAll(s.diffs)

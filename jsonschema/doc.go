@@ -31,7 +31,7 @@
 // In order of precedence: a registered schema by ID (serde.UseSchemaID), the
 // subject's latest version (serde.UseLatest, serde.UseLatestWithMetadata),
 // a schema given as text ([WithSchema], registered as given, with its
-// references), or the schema [Generate] derives from T. Generated schemas
+// references), or the schema [DeriveSchema] derives from T. Generated schemas
 // are what confluent-kafka-go registers for the same type
 // (invopop/jsonschema's Reflect with default settings, printed by
 // encoding/json), so a Go service using either client registers the same
@@ -79,7 +79,7 @@
 // unions, enums and consts, string, numeric, item and property bounds,
 // dependencies, allOf/anyOf/oneOf/not, references. Messages are the
 // registry's verbose messages, in the order the registry reports them.
-// [Schema.Differences] lists every change, compatible or not.
+// [Compare] lists every change, compatible or not.
 //
 // # Tags and fields
 //
@@ -91,25 +91,9 @@
 // of tagged fields: the field walker Confluent's data-contract rules
 // (field encryption, CEL_FIELD) need.
 //
-// # Performance
+// # Cost
 //
-// Per message, a serializer marshals the value, validates it with the
-// compiled schema and appends the bytes after the precomputed schema
-// reference; a deserializer decodes and validates the body, then decodes it
-// into T. That is exactly the work of encoding/json plus validation with an
-// already compiled schema, which is the floor. Measured on a shared 2-core
-// machine with the "Order" record of the project's performance notes (uuid,
-// long, email, 5-symbol enum, double, currency, timestamp, 5 line items, a
-// 3-entry map, a nullable note), best of 8 one-second runs, go test
-// -bench JSON -benchmem:
-//
-//	BenchmarkJSONMarshalValidate     33.3 µs/op   19.3 kB/op   523 allocs/op  (raw)
-//	BenchmarkJSONSchemaSerialize     34.8 µs/op   21.7 kB/op   527 allocs/op  1.05× raw
-//	BenchmarkJSONUnmarshalValidate   38.3 µs/op   19.7 kB/op   546 allocs/op  (raw)
-//	BenchmarkJSONSchemaDeserialize   39.8 µs/op   22.0 kB/op   549 allocs/op  1.04× raw
-//
-// About two thirds of either is the validator, a fifth encoding/json's
-// decoding into any. The few percent over the floor are the schema
-// reference and the exact-number decoder (json.Decoder with UseNumber
-// allocates a read buffer that json.Unmarshal does not).
+// Per message, a serializer or deserializer does the work of encoding/json
+// plus one validation with a schema compiled once per writer schema; see
+// BENCHMARKS.md for the figures.
 package jsonschema

@@ -2,9 +2,11 @@ package jsonschema_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"reflect"
 
 	"github.com/srkit-go/srkit/jsonschema"
 	"github.com/srkit-go/srkit/mockregistry"
@@ -112,4 +114,73 @@ func ExampleSchema_Transform() {
 	// Output:
 	// map[$.name:[PII]]
 	// map[city:London name:****]
+}
+
+func ExampleDeriveSchema() {
+	type Signup struct {
+		Email string `json:"email" jsonschema:"format=email"`
+		Plan  string `json:"plan,omitempty" jsonschema:"enum=free,enum=pro"`
+	}
+	// The schema a serializer of Signup registers when it is given none:
+	// the one confluent-kafka-go registers for the same type.
+	schema, err := jsonschema.DeriveSchema(reflect.TypeFor[Signup]())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(schema)
+	// Output:
+	// {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://github.com/srkit-go/srkit/jsonschema_test/signup","$ref":"#/$defs/Signup","$defs":{"Signup":{"properties":{"email":{"type":"string","format":"email"},"plan":{"type":"string","enum":["free","pro"]}},"additionalProperties":false,"type":"object","required":["email"]}}}
+}
+
+func ExampleCompare() {
+	previous, _ := jsonschema.Parse(`{"type":"object","properties":{"id":{"type":"string","maxLength":10}},"additionalProperties":false}`)
+	next, _ := jsonschema.Parse(`{"type":"object","properties":{"id":{"type":"string","maxLength":5},"note":{"type":"string"}},"additionalProperties":false}`)
+	// Reader (the new schema) first, writer (the previous one) second.
+	for _, d := range jsonschema.Compare(next, previous) {
+		fmt.Println(d.Type, d.Path, "compatible:", d.Type.Compatible())
+	}
+	// Output:
+	// OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL #/properties/note compatible: true
+	// MAX_LENGTH_DECREASED #/properties/id/maxLength compatible: false
+}
+
+func ExampleSchema_Validate() {
+	s, err := jsonschema.Parse(paymentSchema)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var doc any
+	_ = json.Unmarshal([]byte(`{"id":"p-1","amount":0,"currency":"EUR"}`), &doc)
+	var invalid *jsonschema.ValidationError
+	if err := s.Validate(doc); errors.As(err, &invalid) {
+		fmt.Println(invalid.Path, invalid.Keyword, "-", invalid.Message)
+	}
+	// Output:
+	// /amount /properties/amount/exclusiveMinimum - must be > 0 but found 0
+}
+
+func ExampleWithLimits() {
+	reg, _ := mockregistry.New()
+	client, _ := reg.Client()
+	ctx := context.Background()
+	tree := jsonschema.WithSchema(`{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#"}}}}`)
+	deep := map[string]any{}
+	for range 200 {
+		deep = map[string]any{"children": []any{deep}}
+	}
+	// 200 levels of objects in arrays nest 400 deep: over the default.
+	ser, _ := jsonschema.NewSerializer[map[string]any](client, serde.Value, tree)
+	_, _, err := ser.Serialize(ctx, "trees", deep)
+	var limit *jsonschema.LimitError
+	if errors.As(err, &limit) {
+		fmt.Println(limit.Limit, limit.Max)
+	}
+
+	ser, _ = jsonschema.NewSerializer[map[string]any](client, serde.Value, tree,
+		jsonschema.WithLimits(jsonschema.Limits{MaxDepth: 1000}))
+	_, _, err = ser.Serialize(ctx, "trees", deep)
+	fmt.Println(err)
+	// Output:
+	// MaxDepth 128
+	// <nil>
 }

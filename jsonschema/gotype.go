@@ -86,14 +86,14 @@ func isIntKind(k reflect.Kind) bool {
 	return false
 }
 
-// Generate returns the JSON Schema text srkit registers for values of Go
+// DeriveSchema returns the JSON Schema text srkit registers for values of Go
 // type t when no schema is given. It is what confluent-kafka-go's JSON
 // Schema serializer registers for the same type: invopop/jsonschema's
 // Reflect with its default settings (draft 2020-12, struct types under
 // "$defs" behind a "$ref", an "$id" from the package path, properties
 // required unless tagged omitempty, additionalProperties false), printed
 // with encoding/json. A pointer type gives its element type's schema.
-func Generate(t reflect.Type) (text string, err error) {
+func DeriveSchema(t reflect.Type) (text string, err error) {
 	if t == nil {
 		return "", fmt.Errorf("%w: nil type", ErrUnsupportedType)
 	}

@@ -125,11 +125,13 @@ func (s *Schema) Draft() string {
 	return "draft-07"
 }
 
-// Differences returns every change between previous (the writer's schema)
-// and s (the reader's), compatible or not, in the order the registry finds
-// them.
-func (s *Schema) Differences(previous *Schema) []Difference {
-	return diffSchemas(previous.root, s.root)
+// Compare returns every change from writer (the previous schema,
+// Confluent's "original") to reader (the new one, Confluent's "update"),
+// compatible or not, in the order the registry finds them. The changes that
+// are not [DifferenceType.Compatible] are the reasons reader cannot read
+// what writer wrote.
+func Compare(reader, writer *Schema) []Difference {
+	return diffSchemas(writer.root, reader.root)
 }
 
 // CheckRead reports whether data written with writer can be read with
@@ -148,7 +150,7 @@ func (s *Schema) CheckRead(writer compat.Schema, readerLabel, writerLabel string
 		return []string{"Incompatible because of different schema type"}
 	}
 	var msgs []string
-	for _, d := range s.Differences(p) {
+	for _, d := range Compare(s, p) {
 		if !d.Type.Compatible() {
 			msgs = append(msgs, d.Message(readerLabel, writerLabel))
 		}

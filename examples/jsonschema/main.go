@@ -47,7 +47,7 @@ func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 			return err
 		}
 	}
-	schema, err := jsonschema.Generate(reflect.TypeFor[Signup]())
+	schema, err := jsonschema.DeriveSchema(reflect.TypeFor[Signup]())
 	if err != nil {
 		return err
 	}
