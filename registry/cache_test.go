@@ -140,8 +140,8 @@ func TestSchemaByIDCachedForGood(t *testing.T) {
 	if _, err := c.SchemaByID(bg, 1, SubjectHint(":.other:s")); err != nil {
 		t.Fatal(err)
 	}
-	if n := srv.count(); n != 4 {
-		t.Fatalf("requests = %d, want 4 (format and context are part of the key)", n)
+	if n := srv.count(); n != 5 {
+		t.Fatalf("requests = %d, want 5 (format, context and subject hint are part of the key: 8.x answers a hint with its subject and version)", n)
 	}
 }
 

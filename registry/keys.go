@@ -18,13 +18,14 @@ import (
 
 type idKey struct {
 	ctx, format string
+	subject     string // the SubjectHint: 8.x answers with that subject's version
 	id          int
 }
 
 func (k *idKey) hash() uint64 { return mix64(uint64(k.id)) }
 
 // idCache keeps schemas by ID. The common case, the default context
-// without a format, is keyed by the ID alone: the cheapest key to hash on
+// without a format or subject hint, is keyed by the ID alone: the cheapest key to hash on
 // the deserializer's hot path.
 type idCache struct {
 	plain *cache[int, SubjectSchema]
@@ -36,14 +37,14 @@ func newIDCache(n int) *idCache {
 }
 
 func (c *idCache) get(k idKey, h uint64) *entry[SubjectSchema] {
-	if k.ctx == "" && k.format == "" {
+	if k.ctx == "" && k.format == "" && k.subject == "" {
 		return c.plain.get(k.id, h)
 	}
 	return c.keyed.get(k, h)
 }
 
 func (c *idCache) put(k idKey, h uint64, e *entry[SubjectSchema]) {
-	if k.ctx == "" && k.format == "" {
+	if k.ctx == "" && k.format == "" && k.subject == "" {
 		c.plain.put(k.id, h, e)
 		return
 	}

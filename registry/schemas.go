@@ -17,8 +17,10 @@ func (c *Client) idContext(p *params) string {
 }
 
 // SchemaByID returns the schema with the global ID id (GET /schemas/ids/{id}).
-// The result's ID is id; its GUID is set when the server sends it; Subject
-// and Version are empty. Honours [SubjectHint], [Format] and [InContext].
+// The result's ID is id; its GUID, and with [SubjectHint] its Subject and
+// Version, are set when the server sends them (Confluent Schema Registry
+// 8.x does; 7.x sends neither). Honours [SubjectHint], [Format] and
+// [InContext]; answers with different hints are cached apart.
 //
 // Answers are cached for good (IDs are immutable) and "not found" for the
 // negative TTL; a warm call makes no request, takes no lock and allocates
@@ -28,7 +30,7 @@ func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSc
 	if len(ps) > 0 {
 		p = collect(ps)
 	}
-	k := idKey{ctx: c.idContext(&p), format: p.format, id: id}
+	k := idKey{ctx: c.idContext(&p), format: p.format, subject: p.subject, id: id}
 	h := k.hash()
 	if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
 		return e.val, e.err
@@ -51,7 +53,7 @@ func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params
 			}
 			return SubjectSchema{}, err
 		}
-		out.ID, out.Subject, out.Version = k.id, "", 0
+		out.ID = k.id
 		c.byID.put(k, h, &entry[SubjectSchema]{val: out})
 		return out, nil
 	})

@@ -92,7 +92,7 @@ func fillFrom(out, sent *Schema) {
 	}
 	out.Schema = sent.Schema
 	if out.SchemaType == "" {
-		out.SchemaType = sent.SchemaType
+		out.SchemaType = sent.SchemaType.canonical()
 	}
 	if out.References == nil {
 		out.References = sent.References

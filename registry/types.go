@@ -3,11 +3,37 @@ package registry
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
-// SchemaType names a schema format as the registry spells it. The registry
-// omits "schemaType" for Avro, so the empty value also means Avro.
+// SchemaType names a schema format as the registry spells it. Confluent
+// Schema Registry 7.x omits "schemaType" for Avro and 8.x always sends it
+// ("AVRO" included), so the empty value also means Avro: the client reads
+// both as "" (so that answers of either version compare equal), never
+// sends "schemaType" for Avro, and compares types with [SchemaType.Normalized].
 type SchemaType string
+
+// UnmarshalJSON reads a schema type, "AVRO" (any case) as "", the form
+// that omits it.
+func (t *SchemaType) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if strings.EqualFold(s, string(Avro)) {
+		s = ""
+	}
+	*t = SchemaType(s)
+	return nil
+}
+
+// canonical returns t with [Avro] mapped to "", the form answers decode to.
+func (t SchemaType) canonical() SchemaType {
+	if t.IsZero() {
+		return ""
+	}
+	return t
+}
 
 // The schema types Confluent Schema Registry supports.
 const (
@@ -112,14 +138,38 @@ type Schema struct {
 func (s *Schema) Type() SchemaType { return s.SchemaType.Normalized() }
 
 // SubjectSchema is a schema together with where the registry keeps it: its
-// global ID, its GUID, and the subject and version it was registered under.
-// Fields the server did not send are zero.
+// global ID, its GUID, and the subject and version it was registered under,
+// as Confluent Schema Registry answers reads and registrations (its Schema
+// and SchemaString entities; 7.x and 8.x shapes alike). Fields the server
+// did not send are zero.
 type SubjectSchema struct {
 	Subject string `json:"subject,omitempty"`
 	Version int    `json:"version,omitempty"`
 	ID      int    `json:"id"`
 	GUID    string `json:"guid,omitempty"`
 	Schema
+	// Timestamp is when the version was registered, in Unix milliseconds
+	// ("ts", sent by Confluent Schema Registry 8.x).
+	Timestamp int64 `json:"ts,omitempty"`
+	// Deleted says the version is soft-deleted ("deleted", 8.x; only
+	// answers to calls with [Deleted] can carry true).
+	Deleted bool `json:"deleted,omitempty"`
+	// SchemaTags are the tags attached to records and fields of the schema
+	// ("schemaTags").
+	SchemaTags []SchemaTags `json:"schemaTags,omitempty"`
+}
+
+// SchemaTags are tags attached to one element of a schema.
+type SchemaTags struct {
+	SchemaEntity SchemaEntity `json:"schemaEntity"`
+	Tags         []string     `json:"tags"`
+}
+
+// SchemaEntity names an element of a schema: a record ("sr_record") or a
+// field ("sr_field") by its path.
+type SchemaEntity struct {
+	EntityPath string `json:"entityPath"`
+	EntityType string `json:"entityType"`
 }
 
 // SubjectVersion names one version of one subject.
