@@ -130,8 +130,8 @@ func TestDefaultAndOverrideMetadataAndRules(t *testing.T) {
 		{"PUT", "/config/s", `{"defaultMetadata":{"properties":{"owner":"team-a","tier":"gold"}},"overrideMetadata":{"properties":{"tier":"silver"}},` +
 			`"defaultRuleSet":{"domainRules":[{"name":"check","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true"}]}}`, 200, ""},
 		{"POST", "/subjects/s/versions", body(userV1, `"metadata":{"properties":{"owner":"team-b","app":"x"}}`), 200,
-			`{"id":1,"version":1,"guid":"<guid>","metadata":{"properties":{"app":"x","owner":"team-b","tier":"silver"}},` +
-				`"ruleSet":{"domainRules":[{"name":"check","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true"}]},"schema":` + q(userV1) + `}`},
+			regBody(1, 1, userV1, `"metadata":{"properties":{"app":"x","owner":"team-b","tier":"silver"}}`,
+				`"ruleSet":{"domainRules":[{"name":"check","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true","disabled":false}]}`)},
 		{"POST", "/subjects/s/versions", body(userV1, `"ruleSet":{"domainRules":[{"name":"x","mode":"UPGRADE","type":"CEL"}]}`), 422,
 			`{"error_code":42210,"message":"Domain rules can only have modes WRITE, READ, or WRITEREAD"}`},
 		{"POST", "/subjects/s/versions", body(userV1, `"ruleSet":{"domainRules":[{"name":"a","type":"CEL"},{"name":"a","type":"CEL"}]}`), 422, ""},
@@ -148,7 +148,7 @@ func TestModes(t *testing.T) {
 		{"PUT", "/mode/s", `{"mode":"READONLY"}`, 200, `{"mode":"READONLY"}`},
 		{"PUT", "/mode/s", `{"mode":"SLEEPY"}`, 422,
 			`{"error_code":42204,"message":"Invalid mode. Valid values are READWRITE, READONLY, and IMPORT."}`},
-		{"POST", "/subjects/s/versions", body(userV2), 422, `{"error_code":42205,"message":"Subject s is in read-only mode"}`},
+		{"POST", "/subjects/s/versions", body(userV2), 422, `{"error_code":42205,"message":"Subject s in context  is in read-only mode"}`},
 		{"DELETE", "/subjects/s/versions/1", "", 422, ""},
 		{"GET", "/subjects/s/versions/1", "", 200, ""},
 		{"DELETE", "/mode/s", "", 200, `{"mode":"READONLY"}`},
@@ -157,13 +157,13 @@ func TestModes(t *testing.T) {
 		// IMPORT: only on an empty subject unless forced; ids and versions come from the request.
 		{"PUT", "/mode/s", `{"mode":"IMPORT"}`, 422, `{"error_code":42205,"message":"Cannot import since found existing subjects"}`},
 		{"PUT", "/mode/imp", `{"mode":"IMPORT"}`, 200, `{"mode":"IMPORT"}`},
-		{"POST", "/subjects/imp/versions", body(userV1), 422, `{"error_code":42205,"message":"Subject imp is not in read-write mode"}`},
+		{"POST", "/subjects/imp/versions", body(userV1), 422, `{"error_code":42205,"message":"Subject imp in context  is not in read-write mode"}`},
 		{"POST", "/subjects/imp/versions", body(`"string"`, `"id":100`, `"version":5`), 200,
-			`{"id":100,"version":5,"guid":"<guid>","schema":"\"string\""}`},
-		{"GET", "/schemas/ids/100", "", 200, `{"guid":"<guid>","schema":"\"string\""}`},
+			regBody(100, 5, `"string"`)},
+		{"GET", "/schemas/ids/100", "", 200, idBody(`"string"`, false)},
 		{"POST", "/subjects/imp/versions", body(`"long"`, `"id":100`, `"version":6`), 422,
-			`{"error_code":42207,"message":"Overwrite new schema with id 100 is not permitted."}`},
-		{"POST", "/subjects/s/versions", body(`"int"`, `"id":7`), 422, `{"error_code":42205,"message":"Subject s is not in import mode"}`},
+			`{"error_code":42205,"message":"Overwrite new schema with id 100 in context  is not permitted."}`},
+		{"POST", "/subjects/s/versions", body(`"int"`, `"id":7`), 422, `{"error_code":42205,"message":"Subject s in context  is not in import mode"}`},
 		{"PUT", "/mode", `{"mode":"READONLY"}`, 200, ""},
 		{"POST", "/subjects/s/versions", body(userBad), 422, ""},
 		{"PUT", "/mode", `{"mode":"READWRITE"}`, 200, ""},
@@ -172,7 +172,7 @@ func TestModes(t *testing.T) {
 		// A new ID after imports continues above the highest one.
 		{"PUT", "/mode", `{"mode":"READWRITE"}`, 200, ""},
 		{"DELETE", "/mode/imp", "", 200, ""},
-		{"POST", "/subjects/fresh/versions", body(`"boolean"`), 200, `{"id":101,"version":1,"guid":"<guid>","schema":"\"boolean\""}`},
+		{"POST", "/subjects/fresh/versions", body(`"boolean"`), 200, regBody(101, 1, `"boolean"`)},
 	})
 }
 
@@ -199,7 +199,7 @@ func TestContextConfigAndMode(t *testing.T) {
 		{"GET", "/contexts/.stg/mode?defaultToGlobal=true", "", 200, `{"mode":"READWRITE"}`},
 		{"DELETE", "/contexts/.stg/mode", "", 404, `{"error_code":40401,"message":"Subject ':.stg:' not found."}`},
 		{"PUT", "/contexts/.stg/mode", `{"mode":"READONLY"}`, 200, `{"mode":"READONLY"}`},
-		{"POST", "/subjects/:.stg:s/versions", body(userV1), 422, `{"error_code":42205,"message":"Subject :.stg:s is in read-only mode"}`},
+		{"POST", "/subjects/:.stg:s/versions", body(userV1), 422, `{"error_code":42205,"message":"Subject :.stg:s in context :.stg: is in read-only mode"}`},
 		{"POST", "/subjects/s/versions", body(userV1), 200, ""},
 		{"DELETE", "/mode/:.stg:", "", 200, `{"mode":"READONLY"}`},
 		{"POST", "/subjects/:.stg:s/versions", body(userV1), 200, ""},

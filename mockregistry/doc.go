@@ -18,15 +18,36 @@
 // # What it implements
 //
 // Schema Registry:
-//   - Register (POST /subjects/{s}/versions): schema IDs are global to a
-//     schema context and shared by identical schemas across subjects (the
-//     schema text as the format canonicalizes it, plus references, metadata
-//     and rule set); registering an identical schema again answers the
-//     existing version; each subject numbers its versions; every schema has
-//     a GUID (identical schemas share it across contexts). The answer carries
-//     id, version, guid, schemaType, references, metadata, ruleSet and
-//     schema, as Confluent 8 does. A soft-deleted schema registered again
-//     becomes a new version with its old ID.
+//   - Register (POST /subjects/{s}/versions) and lookup (POST
+//     /subjects/{s}) follow the real server's registerOrForward, register
+//     and lookUpSchemaUnderSubject step for step. A schema's identity is
+//     the server's MD5 of its canonical text, references, metadata and rule
+//     set (an absent and an empty reference list are the same; absent and
+//     empty metadata or rule sets are not), and its GUID is that hash as a
+//     UUID, as the server's; schema IDs are global to a schema context and
+//     shared by identical schemas across subjects. A request is first
+//     looked up as sent (unless the subject's config has default or
+//     override metadata or rules), so registering an existing version
+//     again answers it, even in read-only mode; else the request inherits
+//     the latest version's metadata and rule set (between the config's
+//     defaults and overrides; confluent:version follows the new version),
+//     and an identical or equivalent version (canLookup: references with
+//     -1 resolved, confluent:version on one side ignored) is answered
+//     before a new one is made. A lookup tries the request as sent, then
+//     filled in the same way, then (for an unqualified subject) in every
+//     other context. A soft-deleted schema registered again becomes a new
+//     version with its old ID, and the soft-deleted version is dropped
+//     unless referenced.
+//   - Answers are CP 8's entities field for field, in Jackson's order:
+//     RegisterSchemaResponse (id, version, guid, schemaType, references,
+//     metadata, ruleSet, schema), the Schema entity for version reads,
+//     lookups and listings (with ts, the version's last write, and deleted
+//     when it is the stored version), SchemaString for ID and GUID reads
+//     (subject and version only when the request names a subject, as any
+//     /contexts/{ctx} path does; ts and deleted of the version read).
+//     schemaType is always sent (AVRO included); rules carry their kind,
+//     mode and disabled flag; metadata maps and sets are in Java's sorted
+//     order.
 //   - Schemas are parsed by their format (see below) and rejected with 42201
 //     when invalid, when a reference cannot be resolved, or when the mock has
 //     no format for their type; the text stored is the format's canonical
@@ -54,8 +75,9 @@
 //     forgotten (their ID answers 40403).
 //   - Config and mode, per subject, per context and global, with
 //     defaultToGlobal; modes READWRITE, READONLY, READONLY_OVERRIDE (42205 on
-//     writes) and IMPORT (register with an explicit id and version; 42207
-//     when the id conflicts; IMPORT on a non-empty scope needs force=true).
+//     writes) and IMPORT (register with an explicit id and version; 42205
+//     when the id names another schema; IMPORT on a non-empty scope needs
+//     force=true).
 //     PUT /config merges the fields it sets into the existing config and
 //     answers the result. A context's config and mode
 //     (/contexts/{ctx}/config, /config/:.ctx:) behave as a subject's, as
@@ -66,8 +88,8 @@
 //     version's, then override); rule sets validated (42210).
 //   - Contexts: ":.ctx:subject" subjects, /contexts/{ctx}/... paths, GET and
 //     DELETE /contexts, an ID space per context (an ID look-up with an
-//     unqualified subject hint also finds IDs of other contexts, as the
-//     real server does). GET /subjects lists every
+//     unqualified subject hint also finds that subject's IDs in other
+//     contexts, as the real server's getSchemaKeyUsingContexts does). GET /subjects lists every
 //     context (subjectPrefix defaults to ":*:"); subjectPrefix matches
 //     qualified names.
 //   - GET /subjects/{s}/metadata (latest with metadata), /schemas (with
@@ -135,6 +157,13 @@
 //     recursive, and the DEK registry ignores testSharing and rewrap.
 //   - Subject-level config and mode are removed when a subject is deleted
 //     (soft or permanent).
+//   - The server's MD5 identity leaves the schema type out; the mock keeps
+//     schemas of different types apart. normalize=true normalizes the text
+//     with the format but does not sort the references. An ID read without
+//     a subject answers from the first subject (by name) that uses the ID,
+//     where the server takes a hash map's first entry. The Schema entity's
+//     property order ("ruleSet" last) is Jackson's order for the server's
+//     source, not a captured answer.
 //   - Nothing is persisted; there is no leader election, no Kafka store, no
 //     rate limit. Request bodies are capped ([Limits].MaxRequestBytes)
 //     where the real server is bounded by Kafka's message size.

@@ -1,6 +1,7 @@
 package mockregistry
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -90,8 +91,6 @@ func errReferenceExists(subject string, version int) *apiError {
 	return newErr(registry.ErrReferenceExists, fmt.Sprintf("One or more references exist to the schema {subject=%s,version=%d}.", subject, version))
 }
 
-func errIDDoesNotMatch(msg string) *apiError { return newErr(registry.ErrIDDoesNotMatch, msg) }
-
 func errInvalidSubject(subject string) *apiError {
 	return newErr(registry.ErrInvalidSubject, fmt.Sprintf("The specified subject '%s' is not a valid.", subject))
 }
@@ -151,9 +150,10 @@ func javaList(msgs []string) string {
 
 const contentType = "application/vnd.schemaregistry.v1+json"
 
-// writeJSON writes v as the JSON body of a 200 answer.
+// writeJSON writes v as the JSON body of a 200 answer. As Jackson, it
+// does not escape <, > and & in strings.
 func writeJSON(w http.ResponseWriter, v any) {
-	body, err := json.Marshal(v)
+	body, err := marshalJSON(v)
 	if err != nil {
 		writeError(w, &apiError{status: 500, code: int(registry.ErrStoreError), msg: "encoding response: " + err.Error()})
 		return
@@ -172,4 +172,15 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(e.status)
 	_, _ = w.Write(body)
+}
+
+// marshalJSON is json.Marshal without HTML escaping.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -2,6 +2,7 @@ package mockregistry
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -72,7 +73,7 @@ func call(h http.Handler, method, path, body string, header http.Header) (int, s
 	return rec.Code, rec.Body.String()
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 func normalizeJSON(s string) (string, error) {
 	var v any
@@ -121,4 +122,46 @@ func body(s string, extra ...string) string {
 func q(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// jobj builds a JSON object from `"key":value` fragments; a later fragment
+// replaces an earlier one with the same key.
+func jobj(fields ...string) string {
+	m := map[string]json.RawMessage{}
+	for _, f := range fields {
+		var one map[string]json.RawMessage
+		if err := json.Unmarshal([]byte("{"+f+"}"), &one); err != nil {
+			panic("bad fragment " + f + ": " + err.Error())
+		}
+		for k, v := range one {
+			m[k] = v
+		}
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// regBody is the RegisterSchemaResponse CP 8 answers for a new (or
+// identical) AVRO schema: no subject, no ts.
+func regBody(id, version int, schema string, extra ...string) string {
+	return jobj(append([]string{fmt.Sprintf(`"id":%d,"version":%d,"guid":"<guid>","schemaType":"AVRO","schema":%s`, id, version, q(schema))}, extra...)...)
+}
+
+// verBody is the Schema entity of a stored version (GET .../versions/{v},
+// /schemas listings, lookups that match by canLookup): with ts and deleted.
+func verBody(subject string, version, id int, schema string, deleted bool, extra ...string) string {
+	return jobj(append([]string{fmt.Sprintf(`"subject":%s,"version":%d,"id":%d,"guid":"<guid>","schemaType":"AVRO","schema":%s,"ts":0,"deleted":%t`,
+		q(subject), version, id, q(schema), deleted)}, extra...)...)
+}
+
+// lookupBody is what a lookup that matches by identity answers: the schema
+// as sent, with the found version and ID, no ts or deleted.
+func lookupBody(subject string, version, id int, schema string, extra ...string) string {
+	return jobj(append([]string{fmt.Sprintf(`"subject":%s,"version":%d,"id":%d,"guid":"<guid>","schemaType":"AVRO","schema":%s`,
+		q(subject), version, id, q(schema))}, extra...)...)
+}
+
+// idBody is the SchemaString of GET /schemas/ids/{id} without a subject.
+func idBody(schema string, deleted bool, extra ...string) string {
+	return jobj(append([]string{fmt.Sprintf(`"guid":"<guid>","schemaType":"AVRO","schema":%s,"ts":0,"deleted":%t`, q(schema), deleted)}, extra...)...)
 }

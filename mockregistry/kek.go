@@ -1,6 +1,7 @@
 package mockregistry
 
 import (
+	"maps"
 	"net/http"
 	"sort"
 	"strings"
@@ -68,7 +69,7 @@ func (r *Registry) createKek(w http.ResponseWriter, req *http.Request) {
 }
 
 func kekEquivalent(a, b *kekJSON) bool {
-	return a.KmsType == b.KmsType && a.KmsKeyID == b.KmsKeyID && jsonEqual(a.KmsProps, b.KmsProps) && a.Doc == b.Doc && a.Shared == b.Shared
+	return a.KmsType == b.KmsType && a.KmsKeyID == b.KmsKeyID && maps.Equal(a.KmsProps, b.KmsProps) && a.Doc == b.Doc && a.Shared == b.Shared
 }
 
 // normalizeKmsType maps aws-*, azure-* and gcp-* types to the names the real

@@ -132,7 +132,7 @@ func TestSeeds(t *testing.T) {
 	))
 	run(t, r.Handler(), []step{
 		{"GET", "/subjects/a/versions", "", 200, `[1,2]`},
-		{"GET", "/subjects/:.ctx:b/versions/1", "", 200, `{"subject":":.ctx:b","version":1,"id":1,"guid":"<guid>","schema":"\"int\""}`},
+		{"GET", "/subjects/:.ctx:b/versions/1", "", 200, verBody(":.ctx:b", 1, 1, `"int"`, false)},
 	})
 }
 

@@ -2,7 +2,6 @@ package mockregistry
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -18,63 +17,47 @@ type registerRequest struct {
 	References []registry.Reference `json:"references,omitempty"`
 	Metadata   *registry.Metadata   `json:"metadata,omitempty"`
 	RuleSet    *registry.RuleSet    `json:"ruleSet,omitempty"`
-	ID         int                  `json:"id,omitempty"`
-	Version    int                  `json:"version,omitempty"`
+	ID         *int                 `json:"id,omitempty"`
+	Version    *int                 `json:"version,omitempty"`
 }
 
 func (req *registerRequest) toSchema() registry.Schema {
-	return registry.Schema{Schema: req.Schema, SchemaType: req.SchemaType.Normalized(), References: req.References, Metadata: req.Metadata, RuleSet: req.RuleSet}
+	return registry.Schema{Schema: req.Schema, SchemaType: req.SchemaType.Normalized(), References: req.References,
+		Metadata: entityMetadata(req.Metadata), RuleSet: entityRuleSet(req.RuleSet)}
 }
 
-// schemaJSON is a schema as the real server renders it (the Schema entity,
-// RegisterSchemaResponse and SchemaString share these fields).
-type schemaJSON struct {
-	Subject    string               `json:"subject,omitempty"`
-	Version    int                  `json:"version,omitempty"`
-	ID         int                  `json:"id,omitempty"`
-	GUID       string               `json:"guid,omitempty"`
-	SchemaType registry.SchemaType  `json:"schemaType,omitzero"`
-	References []registry.Reference `json:"references,omitempty"`
-	Metadata   *registry.Metadata   `json:"metadata,omitempty"`
-	RuleSet    *registry.RuleSet    `json:"ruleSet,omitempty"`
-	Schema     string               `json:"schema"`
-	MaxID      int                  `json:"maxId,omitempty"`
+// candidate is a schema on its way through register or lookup: the server's
+// Schema entity made from the request (new Schema(subject, request)).
+type candidate struct {
+	s       registry.Schema
+	version int // 0 when the request has none, -1 for "latest"
+	id      int // -1 when the request has none
 }
 
-// render returns rec's JSON for subject version v (v may be nil), with the
-// schema text in the requested server-side format.
-func render(rec *schemaRec, q *qualified, v *versionRec, format string) schemaJSON {
-	out := schemaJSON{
-		ID:         rec.id,
-		GUID:       rec.guid,
-		SchemaType: rec.schema.SchemaType,
-		References: rec.schema.References,
-		Metadata:   rec.schema.Metadata,
-		RuleSet:    rec.schema.RuleSet,
-		Schema:     formatText(rec, format),
+func (req *registerRequest) candidate() candidate {
+	c := candidate{s: req.toSchema(), id: -1}
+	if req.Version != nil {
+		c.version = *req.Version
 	}
-	if q != nil {
-		out.Subject = q.String()
+	if req.ID != nil {
+		c.id = *req.ID
 	}
-	if v != nil {
-		out.Version = v.version
-	}
-	return out
+	return c
 }
 
-// formatText renders rec's text in a server-side format ("serialized" for
-// Protobuf); formats the schema does not know leave the text unchanged, as
-// the real server ignores them.
-func formatText(rec *schemaRec, format string) string {
-	if format == "" || format == "default" {
-		return rec.schema.Schema
+// canonicalize parses c (canonicalizeSchema): its text becomes the
+// format's canonical text, or the normalized one.
+func (r *Registry) canonicalize(ctx string, c *candidate, normalize bool) (compat.Schema, *apiError) {
+	parsed, aerr := r.parse(ctx, c.s)
+	if aerr != nil {
+		return nil, aerr
 	}
-	if f, ok := rec.parsed.(compat.Formatter); ok {
-		if text, err := f.Format(format); err == nil {
-			return text
-		}
+	if normalize {
+		c.s.Schema = parsed.Normalized()
+	} else {
+		c.s.Schema = parsed.Canonical()
 	}
-	return rec.schema.Schema
+	return parsed, nil
 }
 
 // parse validates s (resolving its references in context ctx) with the
@@ -145,191 +128,6 @@ func qualifyRefs(refs []registry.Reference, ctx string) []registry.Reference {
 		out[i] = ref
 	}
 	return out
-}
-
-// register registers req under q (POST /subjects/{q}/versions). The caller
-// holds r.mu for writing.
-func (r *Registry) register(q qualified, req registerRequest, normalize bool) (schemaJSON, *apiError) {
-	st := r.st
-	if !validSubject(q) {
-		return schemaJSON{}, errInvalidSubject(q.String())
-	}
-	if err := validateRuleSet(req.RuleSet); err != nil {
-		return schemaJSON{}, err
-	}
-	mode := st.modeInScope(q)
-	switch {
-	case mode == registry.ReadOnly || mode == registry.ReadOnlyOverride:
-		return schemaJSON{}, errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", q))
-	case req.ID > 0 && mode != registry.Import:
-		return schemaJSON{}, errNotPermitted(fmt.Sprintf("Subject %s is not in import mode", q))
-	case req.ID <= 0 && mode == registry.Import:
-		return schemaJSON{}, errNotPermitted(fmt.Sprintf("Subject %s is not in read-write mode", q))
-	}
-	cfg := st.configInScope(q)
-	if cfg.Normalize != nil && *cfg.Normalize {
-		normalize = true
-	}
-	sub := st.subject(q)
-	live := sub.live(false)
-
-	// Metadata and rules: inherit the latest version's, then apply the
-	// config's defaults and overrides.
-	s := req.toSchema()
-	if s.Metadata == nil && len(live) > 0 {
-		s.Metadata = live[len(live)-1].rec.schema.Metadata
-	}
-	if s.RuleSet == nil && len(live) > 0 {
-		s.RuleSet = live[len(live)-1].rec.schema.RuleSet
-	}
-	s.Metadata = mergeMetadata(mergeMetadata(cfg.DefaultMetadata, s.Metadata), cfg.OverrideMetadata)
-	s.RuleSet = mergeRuleSet(mergeRuleSet(cfg.DefaultRuleSet, s.RuleSet), cfg.OverrideRuleSet)
-
-	parsed, aerr := r.parse(q.ctx, s)
-	if aerr != nil {
-		return schemaJSON{}, aerr
-	}
-	if normalize {
-		s.Schema = parsed.Normalized()
-	} else {
-		s.Schema = parsed.Canonical()
-	}
-	key := identity(s)
-
-	// The same schema registered again returns the existing version.
-	for i := len(live) - 1; i >= 0; i-- {
-		if v := live[i]; v.rec.key == key {
-			if req.ID > 0 && req.ID != v.rec.id {
-				return schemaJSON{}, errIDDoesNotMatch(fmt.Sprintf("Schema already registered with id %d instead of input id %d", v.rec.id, req.ID))
-			}
-			return render(v.rec, &q, v, ""), nil
-		}
-	}
-
-	// IMPORT mode takes history as it is: no compatibility check.
-	if msgs := r.checkCompatibility(q, cfg, st.compatibilityLevel(q), s, parsed, live); len(msgs) > 0 && mode != registry.Import {
-		return schemaJSON{}, errIncompatible(q.String(), msgs)
-	}
-
-	c := st.context(q.ctx, true)
-	rec := c.byKey[key]
-	switch {
-	case req.ID > 0 && rec != nil && rec.id != req.ID:
-		return schemaJSON{}, errIDDoesNotMatch(fmt.Sprintf("Schema already registered with id %d instead of input id %d", rec.id, req.ID))
-	case req.ID > 0 && rec == nil && c.byID[req.ID] != nil:
-		return schemaJSON{}, errIDDoesNotMatch(fmt.Sprintf("Overwrite new schema with id %d is not permitted.", req.ID))
-	}
-	version := 1
-	if sub != nil && len(sub.versions) > 0 {
-		version = sub.versions[len(sub.versions)-1].version + 1
-	}
-	if req.Version > 0 {
-		if mode != registry.Import && req.Version != version {
-			return schemaJSON{}, errInvalidSchema(fmt.Sprintf("Version is not one more than previous version: %d", req.Version))
-		}
-		if sub.find(req.Version) != nil {
-			return schemaJSON{}, errInvalidSchema(fmt.Sprintf("Version %d already exists in subject %s", req.Version, q))
-		}
-		if req.Version < version && mode == registry.Import {
-			return schemaJSON{}, errInvalidSchema(fmt.Sprintf("Version %d is lower than the latest version of subject %s", req.Version, q))
-		}
-		version = req.Version
-	}
-	if rec == nil {
-		id := req.ID
-		if id <= 0 {
-			id = c.nextID
-		}
-		guid := st.guidByKey[key]
-		if guid == "" {
-			guid = newGUID()
-			st.guidByKey[key] = guid
-		}
-		rec = &schemaRec{ctx: q.ctx, id: id, guid: guid, key: key, schema: s, parsed: parsed}
-		c.byID[id] = rec
-		c.byKey[key] = rec
-		if id >= c.nextID {
-			c.nextID = id + 1
-		}
-	}
-	if sub == nil {
-		sub = &subjectRec{name: q.name}
-		c.subjects[q.name] = sub
-	}
-	v := &versionRec{version: version, rec: rec, ts: r.cfg.now().UnixMilli()}
-	sub.versions = append(sub.versions, v)
-	return render(rec, &q, v, ""), nil
-}
-
-// lookup finds req among q's versions (POST /subjects/{q}).
-func (r *Registry) lookup(q qualified, req registerRequest, normalize, deleted bool) (schemaJSON, *apiError) {
-	st := r.st
-	if !st.hasSubject(q, deleted) {
-		return schemaJSON{}, errSubjectNotFound(q.String())
-	}
-	if cfg := st.configInScope(q); cfg.Normalize != nil && *cfg.Normalize {
-		normalize = true
-	}
-	s := req.toSchema()
-	parsed, aerr := r.parse(q.ctx, s)
-	if aerr != nil {
-		return schemaJSON{}, aerr
-	}
-	text := parsed.Canonical()
-	if normalize {
-		text = parsed.Normalized()
-	}
-	vs := st.subject(q).live(deleted)
-	for i := len(vs) - 1; i >= 0; i-- {
-		v := vs[i]
-		old := v.rec
-		oldText := old.schema.Schema
-		if normalize {
-			oldText = old.parsed.Normalized()
-		}
-		if (oldText != text && old.parsed.Canonical() != text) || old.schema.SchemaType.Normalized() != s.SchemaType.Normalized() {
-			continue
-		}
-		if !refsEqual(old.schema.References, s.References) {
-			continue
-		}
-		if s.Metadata != nil && !jsonEqual(old.schema.Metadata, s.Metadata) {
-			continue
-		}
-		if s.RuleSet != nil && !jsonEqual(old.schema.RuleSet, s.RuleSet) {
-			continue
-		}
-		return render(old, &q, v, ""), nil
-	}
-	return schemaJSON{}, errSchemaNotFound()
-}
-
-// identity is the key under which two registrations are the same schema:
-// type, stored text, references, metadata and rules.
-func identity(s registry.Schema) string {
-	refs, _ := json.Marshal(s.References)
-	md, _ := json.Marshal(s.Metadata)
-	rs, _ := json.Marshal(s.RuleSet)
-	return string(s.SchemaType.Normalized()) + "\x00" + s.Schema + "\x00" + string(refs) + "\x00" + string(md) + "\x00" + string(rs)
-}
-
-func refsEqual(a, b []registry.Reference) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// jsonEqual compares two values by their JSON encoding (maps encode sorted).
-func jsonEqual(a, b any) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
 }
 
 // validateRuleSet applies the real server's RuleSet.validate checks: every

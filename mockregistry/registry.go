@@ -74,7 +74,7 @@ func New(opts ...Option) (*Registry, error) {
 		q := parseQualified(s.Subject, "")
 		var err *apiError
 		r.withLock(func() {
-			_, err = r.register(q, registerRequest{Schema: s.Schema.Schema, SchemaType: s.Schema.SchemaType, References: s.Schema.References, Metadata: s.Schema.Metadata, RuleSet: s.Schema.RuleSet}, s.Normalize)
+			_, err = r.registerOrForward(q, registerRequest{Schema: s.Schema.Schema, SchemaType: s.Schema.SchemaType, References: s.Schema.References, Metadata: s.Schema.Metadata, RuleSet: s.Schema.RuleSet}, s.Normalize)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mockregistry: seed %d (subject %q): %s", i, s.Subject, err.msg)

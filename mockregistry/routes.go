@@ -105,6 +105,14 @@ func defaultContextPaths(next http.Handler) http.Handler {
 		u := *req.URL
 		u.Path = p
 		u.RawPath, _ = stripDefaultContext(u.RawPath)
+		// The server's ContextFilter gives an ID look-up under a context
+		// path a "subject" (the context's prefix, "" for the default one).
+		if strings.HasPrefix(p, "/schemas/ids/") {
+			if qv := u.Query(); !qv.Has("subject") {
+				qv.Set("subject", "")
+				u.RawQuery = qv.Encode()
+			}
+		}
 		r2 := req.Clone(req.Context())
 		r2.URL = &u
 		next.ServeHTTP(w, r2)

@@ -9,46 +9,76 @@ import (
 	"github.com/srkit-go/srkit/registry"
 )
 
-// idContext returns the context an ID look-up runs in: the "subject" query
-// parameter's context when it names one, else the request's context.
-func idContext(req *http.Request) string {
-	if s := req.URL.Query().Get("subject"); s != "" {
-		return parseQualified(s, reqContext(req)).ctx
+// idSubject returns the "subject" an ID look-up runs with, as the server
+// sees it after its ContextFilter: a /contexts/{ctx} path qualifies it
+// with the context (and makes it present even when the query has none).
+// present is false when there is none at all.
+func idSubject(req *http.Request) (subject string, present bool) {
+	vals, present := req.URL.Query()["subject"]
+	if present {
+		subject = vals[0]
 	}
-	return reqContext(req)
+	if ctx := req.PathValue("context"); ctx != "" {
+		present = true
+		if !strings.HasPrefix(subject, ":.") {
+			if c := normalizeContext(ctx); c != "" {
+				subject = contextScope(c) + subject
+			}
+		}
+	}
+	return subject, present
 }
 
-// recByID finds the {id} of the request in its context. As the real
-// server (getSchemaKeyUsingContexts), a "subject" hint in the default
-// context outside a /contexts/{ctx} path also finds the ID in the other
-// contexts when the default context lacks it; without a hint only the
-// default context counts.
-func (r *Registry) recByID(req *http.Request) (*schemaRec, *apiError) {
+// versionByID is getSchemaKeyUsingContexts: the subject version that the
+// server reads schema {id} from. A subject hint names the version of that
+// subject; an unqualified hint of the default context is also tried in
+// every other context; else (or without a hint) the ID's first subject
+// version in the hint's context (the server takes a hash map's first
+// entry; the mock the first subject in name order).
+func (r *Registry) versionByID(req *http.Request) (*schemaRec, qualified, *versionRec, *apiError) {
 	raw := req.PathValue("id")
 	id, err := strconv.Atoi(raw)
 	if err != nil {
-		return nil, errHTTP(http.StatusNotFound)
+		return nil, qualified{}, nil, errHTTP(http.StatusNotFound)
 	}
-	hint := parseQualified(req.URL.Query().Get("subject"), "")
-	lenient := req.PathValue("context") == "" && hint.ctx == "" && hint.name != ""
-	rec := r.st.schemaByID(idContext(req), id, lenient)
-	if rec == nil {
-		return nil, errSchemaIDNotFound(raw)
+	subject, present := idSubject(req)
+	hint := parseQualified(subject, "")
+	if present && hint.name != "" {
+		if rec, v := r.st.idUnderSubject(hint, id); rec != nil {
+			return rec, hint, v, nil
+		}
+		if hint.ctx == "" {
+			for _, name := range r.st.contextNames() {
+				if name == "" {
+					continue
+				}
+				q := qualified{name, hint.name}
+				if rec, v := r.st.idUnderSubject(q, id); rec != nil {
+					return rec, q, v, nil
+				}
+			}
+		}
 	}
-	return rec, nil
+	if rec, q, v := r.st.firstUse(hint.ctx, id); rec != nil {
+		return rec, q, v, nil
+	}
+	return nil, qualified{}, nil, errSchemaIDNotFound(raw)
 }
 
-// schemaByID serves GET /schemas/ids/{id}.
+// schemaByID serves GET /schemas/ids/{id}: SchemaString, with the subject
+// and version it was read from when the request names a subject (any
+// /contexts/{ctx} path does).
 func (r *Registry) schemaByID(w http.ResponseWriter, req *http.Request) {
-	var out schemaJSON
+	var out schemaString
 	var aerr *apiError
 	r.withRLock(func() {
-		var rec *schemaRec
-		if rec, aerr = r.recByID(req); aerr != nil {
+		rec, q, v, err := r.versionByID(req)
+		if aerr = err; aerr != nil {
 			return
 		}
-		out = render(rec, nil, nil, req.URL.Query().Get("format"))
-		out.ID = 0 // the real server's SchemaString has no "id"
+		_, present := idSubject(req)
+		a := answerOf(rec, &q, v)
+		out = a.schemaString(req.URL.Query().Get("format"), present)
 		if boolParam(req, "fetchMaxId") {
 			for id := range r.st.contexts[rec.ctx].byID {
 				out.MaxID = max(out.MaxID, id)
@@ -67,9 +97,10 @@ func (r *Registry) schemaTextByID(w http.ResponseWriter, req *http.Request) {
 	var text string
 	var aerr *apiError
 	r.withRLock(func() {
-		var rec *schemaRec
-		if rec, aerr = r.recByID(req); aerr == nil {
-			text = formatText(rec, req.URL.Query().Get("format"))
+		rec, q, v, err := r.versionByID(req)
+		if aerr = err; aerr == nil {
+			a := answerOf(rec, &q, v)
+			text = a.text(req.URL.Query().Get("format"))
 		}
 	})
 	if aerr != nil {
@@ -116,7 +147,7 @@ func (r *Registry) versionsByID(w http.ResponseWriter, req *http.Request) {
 // ID in the message), a schema only soft-deleted versions use an empty
 // list.
 func (r *Registry) usagesByID(req *http.Request) ([]registry.SubjectVersion, *apiError) {
-	rec, aerr := r.recByID(req)
+	rec, _, _, aerr := r.versionByID(req)
 	if aerr != nil {
 		if aerr.code == int(registry.ErrSchemaNotFound) {
 			aerr = errSchemaNotFound()
@@ -135,7 +166,9 @@ func (r *Registry) schemaByGUID(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errSchemaIDNotFound(req.PathValue("guid")))
 		return
 	}
-	writeJSON(w, render(recs[0], nil, nil, req.URL.Query().Get("format")))
+	rec, q, v := r.st.firstUse(recs[0].ctx, recs[0].id)
+	a := answerOf(rec, &q, v)
+	writeJSON(w, a.schemaString(req.URL.Query().Get("format"), false))
 }
 
 // idsByGUID serves GET /schemas/guids/{guid}/ids: the schema's ID in each
@@ -181,15 +214,15 @@ func (r *Registry) listSchemas(w http.ResponseWriter, req *http.Request) {
 	defer r.mu.RUnlock()
 	deleted := boolParam(req, "deleted")
 	latestOnly := boolParam(req, "latestOnly")
-	out := []schemaJSON{}
+	out := []schemaEntity{}
 	for _, q := range r.subjectsMatching(req, deleted, false) {
 		vs := r.st.subject(q).live(deleted)
 		if latestOnly && len(vs) > 0 {
 			vs = vs[len(vs)-1:]
 		}
 		for _, v := range vs {
-			qq := q
-			out = append(out, render(v.rec, &qq, v, req.URL.Query().Get("format")))
+			a := answerOf(v.rec, &q, v)
+			out = append(out, a.entity(req.URL.Query().Get("format")))
 		}
 	}
 	writeJSON(w, page(out, req))
@@ -272,17 +305,4 @@ func page[T any](items []T, req *http.Request) []T {
 		items = items[:limit]
 	}
 	return items
-}
-
-// formatByID renders the schema id of context ctx in the request's
-// "format", or returns text when the request names none.
-func (r *Registry) formatByID(ctx string, id int, req *http.Request, text string) string {
-	f := req.URL.Query().Get("format")
-	if f == "" {
-		return text
-	}
-	if rec := r.st.schemaByID(ctx, id, false); rec != nil {
-		return formatText(rec, f)
-	}
-	return text
 }

@@ -1,8 +1,6 @@
 package mockregistry
 
 import (
-	"crypto/rand"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -14,8 +12,6 @@ import (
 // hold Registry.mu (read or write as the method needs).
 type store struct {
 	contexts map[string]*schemaContext // by context name; "" is the default context
-	// guidByKey gives identical schemas one GUID in every context.
-	guidByKey map[string]string
 	// configs and modes are keyed by scope: "" is global, ":.ctx:" a whole
 	// context, any other key a qualified subject.
 	configs map[string]registry.Config
@@ -37,8 +33,8 @@ type schemaContext struct {
 type schemaRec struct {
 	ctx    string
 	id     int
-	guid   string
-	key    string
+	guid   string          // the server's: guidOf(schemaHash(schema))
+	key    string          // identityKey(schema)
 	schema registry.Schema // as stored (canonical or normalized text)
 	parsed compat.Schema
 }
@@ -53,15 +49,40 @@ type versionRec struct {
 	version int
 	rec     *schemaRec
 	deleted bool
-	ts      int64
+	ts      int64 // when the version was last written (registered or soft-deleted), Unix ms
+}
+
+// insert adds v, keeping versions in ascending order.
+func (sr *subjectRec) insert(v *versionRec) {
+	i := len(sr.versions)
+	for i > 0 && sr.versions[i-1].version > v.version {
+		i--
+	}
+	sr.versions = append(sr.versions, nil)
+	copy(sr.versions[i+1:], sr.versions[i:])
+	sr.versions[i] = v
+}
+
+// latestWithID returns the subject's latest version (soft-deleted ones
+// included) of schema id, or nil: the version the server's
+// schemaIdAndSubjects map holds for the subject.
+func (sr *subjectRec) latestWithID(id int) *versionRec {
+	if sr == nil {
+		return nil
+	}
+	for i := len(sr.versions) - 1; i >= 0; i-- {
+		if sr.versions[i].rec.id == id {
+			return sr.versions[i]
+		}
+	}
+	return nil
 }
 
 func newStore(level registry.CompatibilityLevel) *store {
 	return &store{
-		contexts:  map[string]*schemaContext{},
-		guidByKey: map[string]string{},
-		configs:   map[string]registry.Config{"": {CompatibilityLevel: level}},
-		modes:     map[string]registry.Mode{"": registry.ReadWrite},
+		contexts: map[string]*schemaContext{},
+		configs:  map[string]registry.Config{"": {CompatibilityLevel: level}},
+		modes:    map[string]registry.Mode{"": registry.ReadWrite},
 
 		defaultLevel: level,
 	}
@@ -99,19 +120,6 @@ func (sr *subjectRec) live(deleted bool) []*versionRec {
 		}
 	}
 	return out
-}
-
-// find returns version n of the subject, or nil.
-func (sr *subjectRec) find(n int) *versionRec {
-	if sr == nil {
-		return nil
-	}
-	for _, v := range sr.versions {
-		if v.version == n {
-			return v
-		}
-	}
-	return nil
 }
 
 // lookupVersion resolves version (Latest for the latest) among the
@@ -184,9 +192,9 @@ func (s *store) scopes(q qualified) []string {
 	return append(out, "")
 }
 
-// referencedBy returns the IDs of schemas with live versions that reference
-// q's version, sorted.
-func (s *store) referencedBy(q qualified, version int) []int {
+// referencedBy returns the IDs of schemas with live versions (any
+// versions with deleted set) that reference q's version, sorted.
+func (s *store) referencedBy(q qualified, version int, deleted bool) []int {
 	c := s.contexts[q.ctx]
 	if c == nil {
 		return []int{}
@@ -194,7 +202,7 @@ func (s *store) referencedBy(q qualified, version int) []int {
 	ids := map[int]bool{}
 	for _, sub := range c.subjects {
 		for _, v := range sub.versions {
-			if v.deleted {
+			if v.deleted && !deleted {
 				continue
 			}
 			for _, ref := range v.rec.schema.References {
@@ -233,31 +241,11 @@ func (s *store) dropUnused(c *schemaContext) {
 	for id, rec := range c.byID {
 		if !used[rec] {
 			delete(c.byID, id)
-			delete(c.byKey, rec.key)
-			if len(s.byGUID(rec.guid)) == 0 {
-				delete(s.guidByKey, rec.key)
+			if c.byKey[rec.key] == rec {
+				delete(c.byKey, rec.key)
 			}
 		}
 	}
-}
-
-// schemaByID finds id in the context ctx, then in the other contexts (the
-// default one first) when lenient is set.
-func (s *store) schemaByID(ctx string, id int, lenient bool) *schemaRec {
-	if c := s.contexts[ctx]; c != nil {
-		if rec := c.byID[id]; rec != nil {
-			return rec
-		}
-	}
-	if !lenient {
-		return nil
-	}
-	for _, name := range s.contextNames() {
-		if rec := s.contexts[name].byID[id]; rec != nil {
-			return rec
-		}
-	}
-	return nil
 }
 
 // contextNames returns the context names, sorted ("" first).
@@ -349,15 +337,6 @@ func validSubject(q qualified) bool {
 	return q.name != "__GLOBAL" && q.name != "__EMPTY"
 }
 
-// newGUID returns a random RFC 4122 version 4 UUID.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 // byGUID returns the schemas with the GUID, one per context, in context
 // order (the default context first).
 func (s *store) byGUID(guid string) []*schemaRec {
@@ -371,4 +350,37 @@ func (s *store) byGUID(guid string) []*schemaRec {
 		}
 	}
 	return out
+}
+
+// idUnderSubject returns schema id of q's context and q's latest version
+// of it (soft-deleted included), or nil when q does not use it.
+func (s *store) idUnderSubject(q qualified, id int) (*schemaRec, *versionRec) {
+	c := s.contexts[q.ctx]
+	if c == nil || c.byID[id] == nil {
+		return nil, nil
+	}
+	if v := c.subjects[q.name].latestWithID(id); v != nil {
+		return c.byID[id], v
+	}
+	return nil, nil
+}
+
+// firstUse returns schema id of context ctx with the first subject (by
+// name) that uses it and that subject's latest version of it.
+func (s *store) firstUse(ctx string, id int) (*schemaRec, qualified, *versionRec) {
+	c := s.contexts[ctx]
+	if c == nil || c.byID[id] == nil {
+		return nil, qualified{}, nil
+	}
+	names := make([]string, 0, len(c.subjects))
+	for name := range c.subjects {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if v := c.subjects[name].latestWithID(id); v != nil {
+			return c.byID[id], qualified{ctx, name}, v
+		}
+	}
+	return nil, qualified{}, nil
 }

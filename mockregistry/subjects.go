@@ -26,13 +26,12 @@ func (r *Registry) registerSchema(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	q := reqSubject(req)
-	var out schemaJSON
+	var out registerResponse
 	var aerr *apiError
 	r.withLock(func() {
-		out, aerr = r.register(q, body, boolParam(req, "normalize"))
-		out.Subject = "" // RegisterSchemaResponse has no subject
-		if aerr == nil {
-			out.Schema = r.formatByID(q.ctx, out.ID, req, out.Schema)
+		var a answer
+		if a, aerr = r.registerOrForward(q, body, boolParam(req, "normalize")); aerr == nil {
+			out = a.registerResponse(req.URL.Query().Get("format"))
 		}
 	})
 	if aerr != nil {
@@ -50,12 +49,12 @@ func (r *Registry) lookupSchema(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	q := reqSubject(req)
-	var out schemaJSON
+	var out schemaEntity
 	var aerr *apiError
 	r.withRLock(func() {
-		out, aerr = r.lookup(q, body, boolParam(req, "normalize"), boolParam(req, "deleted"))
-		if aerr == nil {
-			out.Schema = r.formatByID(q.ctx, out.ID, req, out.Schema)
+		var a answer
+		if a, aerr = r.lookup(q, body, boolParam(req, "normalize"), boolParam(req, "deleted")); aerr == nil {
+			out = a.entity(req.URL.Query().Get("format"))
 		}
 	})
 	if aerr != nil {
@@ -107,13 +106,14 @@ func (r *Registry) versionFor(req *http.Request, deleted bool) (qualified, *vers
 
 // getVersion serves GET /subjects/{subject}/versions/{version}.
 func (r *Registry) getVersion(w http.ResponseWriter, req *http.Request) {
-	var out schemaJSON
+	var out schemaEntity
 	var aerr *apiError
 	r.withRLock(func() {
 		var q qualified
 		var v *versionRec
 		if q, v, aerr = r.versionFor(req, boolParam(req, "deleted")); aerr == nil {
-			out = render(v.rec, &q, v, req.URL.Query().Get("format"))
+			a := answerOf(v.rec, &q, v)
+			out = a.entity(req.URL.Query().Get("format"))
 		}
 	})
 	if aerr != nil {
@@ -130,7 +130,8 @@ func (r *Registry) getVersionText(w http.ResponseWriter, req *http.Request) {
 	r.withRLock(func() {
 		var v *versionRec
 		if _, v, aerr = r.versionFor(req, boolParam(req, "deleted")); aerr == nil {
-			text = formatText(v.rec, req.URL.Query().Get("format"))
+			a := answerOf(v.rec, nil, v)
+			text = a.text(req.URL.Query().Get("format"))
 		}
 	})
 	if aerr != nil {
@@ -150,7 +151,7 @@ func (r *Registry) referencedBy(w http.ResponseWriter, req *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	writeJSON(w, page(r.st.referencedBy(q, v.version), req))
+	writeJSON(w, page(r.st.referencedBy(q, v.version, false), req))
 }
 
 // latestWithMetadata serves GET /subjects/{subject}/metadata: the latest
@@ -181,7 +182,8 @@ next:
 				continue next
 			}
 		}
-		writeJSON(w, render(vs[i].rec, &q, vs[i], req.URL.Query().Get("format")))
+		a := answerOf(vs[i].rec, &q, vs[i])
+		writeJSON(w, a.entity(req.URL.Query().Get("format")))
 		return
 	}
 	writeError(w, errSchemaNotFound())
@@ -207,13 +209,13 @@ func (r *Registry) deleteSubject(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if m := st.modeInScope(q); m == registry.ReadOnly || m == registry.ReadOnlyOverride {
-		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", q)))
+		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s in context %s is in read-only mode", q, contextLabel(q))))
 		return
 	}
 	// As the real server: version by version, a live reference, then (for
 	// a permanent delete) a version that is not soft-deleted, stop it.
 	for _, v := range sub.live(permanent) {
-		if refs := st.referencedBy(q, v.version); len(refs) > 0 {
+		if refs := st.referencedBy(q, v.version, false); len(refs) > 0 {
 			writeError(w, errReferenceExists(q.String(), v.version))
 			return
 		}
@@ -224,8 +226,9 @@ func (r *Registry) deleteSubject(w http.ResponseWriter, req *http.Request) {
 	}
 	out := []int{}
 	if !permanent {
+		now := r.cfg.now().UnixMilli()
 		for _, v := range live {
-			v.deleted = true
+			v.deleted, v.ts = true, now
 			out = append(out, v.version)
 		}
 		delete(st.configs, q.String())
@@ -275,10 +278,10 @@ func (r *Registry) deleteVersion(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if m := st.modeInScope(q); m == registry.ReadOnly || m == registry.ReadOnlyOverride {
-		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", q)))
+		writeError(w, errNotPermitted(fmt.Sprintf("Subject %s in context %s is in read-only mode", q, contextLabel(q))))
 		return
 	}
-	if refs := st.referencedBy(q, v.version); len(refs) > 0 {
+	if refs := st.referencedBy(q, v.version, false); len(refs) > 0 {
 		writeError(w, errReferenceExists(q.String(), v.version))
 		return
 	}
@@ -287,7 +290,7 @@ func (r *Registry) deleteVersion(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if !permanent {
-		v.deleted = true
+		v.deleted, v.ts = true, r.cfg.now().UnixMilli()
 		writeJSON(w, v.version)
 		return
 	}
