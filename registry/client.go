@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/srkit-go/srkit/internal/flight"
 	"hash/maphash"
 	"log/slog"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/srkit-go/srkit/internal/flight"
 )
 
 // Client talks to a Confluent-compatible Schema Registry over its REST API.

@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/srkit-go/srkit/internal/flight"
 	"hash/maphash"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/srkit-go/srkit/internal/flight"
 )
 
 // Cache keys. Keys hold the caller's strings as they are, so that building

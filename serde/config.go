@@ -35,6 +35,17 @@ type SerializerConfig struct {
 	// SchemaID, when not 0, is the ID of the registered schema to write with;
 	// the serializer neither registers nor looks up.
 	SchemaID int
+	// SchemaGUID, when not empty, is the GUID of the registered schema to
+	// write with (Confluent's use.schema.guid); like SchemaID, the
+	// serializer neither registers nor looks up.
+	SchemaGUID string
+	// StrictCompatibility refuses a registered schema the serializer was
+	// told to write with (SchemaID, SchemaGUID, the latest version) unless
+	// it can read data written in the serializer's own schema (T's, or the
+	// one given with WithSchema), as Confluent's latest.compatibility.strict
+	// and id.compatibility.strict do. Off by default; needs a format that
+	// offers compatibility checks (avro, protobuf, jsonschema).
+	StrictCompatibility bool
 	// UseLatest writes with the subject's latest registered schema.
 	UseLatest bool
 	// LatestWithMetadata, when not nil, writes with the latest version of the
@@ -89,6 +100,10 @@ type DeserializerConfig struct {
 	// unsigned encoding ([DeprecatedIndexes]). Format packages set it
 	// (protobuf).
 	DeprecatedIndexes bool
+	// IgnoreIDHeaders reads the schema reference from the payload only,
+	// ignoring schema-ID record headers (Confluent's
+	// PrefixSchemaIdDeserializer).
+	IgnoreIDHeaders bool
 	// RuleExecutors, RuleActions and RuleOverrides configure the
 	// data-contract rules of the schemas read ([WithRuleExecutors],
 	// [WithRuleActions], [WithRuleOverrides]).
@@ -112,6 +127,10 @@ type Option interface {
 type serOpt func(*SerializerConfig)
 
 func (f serOpt) applySerializer(c *SerializerConfig) { f(c) }
+
+type deserOpt func(*DeserializerConfig)
+
+func (f deserOpt) applyDeserializer(c *DeserializerConfig) { f(c) }
 
 type bothOpt struct {
 	ser   func(*SerializerConfig)
@@ -171,6 +190,27 @@ func Normalize(on bool) SerializerOption {
 // UseSchemaID writes every message with the registered schema id.
 func UseSchemaID(id int) SerializerOption {
 	return serOpt(func(c *SerializerConfig) { c.SchemaID = id })
+}
+
+// UseSchemaGUID writes every message with the registered schema of that
+// GUID.
+func UseSchemaGUID(guid string) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.SchemaGUID = guid })
+}
+
+// StrictCompatibility turns on or off the check that a registered schema a
+// serializer writes with (UseSchemaID, UseSchemaGUID, UseLatest,
+// UseLatestWithMetadata) can read data written in its own schema; see
+// SerializerConfig.StrictCompatibility.
+func StrictCompatibility(on bool) SerializerOption {
+	return serOpt(func(c *SerializerConfig) { c.StrictCompatibility = on })
+}
+
+// IgnoreSchemaIDHeaders makes a deserializer read the schema reference from
+// the payload only (Confluent's PrefixSchemaIdDeserializer); by default a
+// schema-ID header wins over the payload.
+func IgnoreSchemaIDHeaders() DeserializerOption {
+	return deserOpt(func(c *DeserializerConfig) { c.IgnoreIDHeaders = true })
 }
 
 // WithPlacement chooses where the schema reference goes (default [PayloadID]).

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/srkit-go/srkit/internal/flight"
 	"sync/atomic"
 
+	"github.com/srkit-go/srkit/internal/flight"
 	"github.com/srkit-go/srkit/registry"
 )
 
@@ -174,7 +174,7 @@ func (d *Deserializer[T]) Close() error { return nil }
 // parse finds the schema reference: in the part's header if present (the
 // last one, as Confluent's Java client reads it), else in the payload.
 func (d *Deserializer[T]) parse(payload []byte, headers []Header) (SchemaRef, []byte, error) {
-	for i := len(headers) - 1; i >= 0; i-- {
+	for i := len(headers) - 1; i >= 0 && !d.cfg.IgnoreIDHeaders; i-- {
 		if headers[i].Key != d.header {
 			continue
 		}

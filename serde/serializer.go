@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/srkit-go/srkit/internal/flight"
+	"strings"
 	"sync/atomic"
 
+	"github.com/srkit-go/srkit/compat"
+	"github.com/srkit-go/srkit/internal/flight"
 	"github.com/srkit-go/srkit/registry"
 )
 
@@ -82,6 +84,12 @@ func NewSerializer[T any](client *registry.Client, part Part, codec WriterCodec[
 	}
 	if cfg.SubjectNameStrategy == nil {
 		cfg.SubjectNameStrategy = TopicNameStrategy
+	}
+	if cfg.SchemaID != 0 && cfg.SchemaGUID != "" {
+		return nil, errors.New("serde: UseSchemaID and UseSchemaGUID both given")
+	}
+	if _, ok := codec.(formatCodec); cfg.StrictCompatibility && !ok {
+		return nil, fmt.Errorf("serde: StrictCompatibility needs a codec that offers compatibility checks (a Format method); %T has none", codec)
 	}
 	rules, err := newRuleSettings(cfg.RuleExecutors, cfg.RuleActions, cfg.RuleOverrides)
 	if err != nil {
@@ -219,6 +227,8 @@ func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEnt
 	switch {
 	case s.cfg.SchemaID != 0:
 		reg, err = s.client.SchemaByID(ctx, s.cfg.SchemaID)
+	case s.cfg.SchemaGUID != "":
+		reg, err = s.client.SchemaByGUID(ctx, s.cfg.SchemaGUID)
 	case s.cfg.LatestWithMetadata != nil || s.cfg.UseLatest:
 		reg, err = s.latestSchema(ctx, subject)
 		w.latest = true
@@ -230,7 +240,7 @@ func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEnt
 	if err != nil {
 		return nil, fmt.Errorf("serde: schema for subject %q: %w", subject, err)
 	}
-	if s.cfg.SchemaID != 0 || w.latest {
+	if s.cfg.SchemaID != 0 || s.cfg.SchemaGUID != "" || w.latest {
 		// A registered schema of another format would reach the codec as
 		// text it cannot parse; say what is wrong instead.
 		if reg.Type() != s.codec.SchemaType() {
@@ -238,6 +248,11 @@ func (s *Serializer[T]) build(ctx context.Context, k writerKey, v T) (*writerEnt
 		}
 		if w.schema, err = resolve(ctx, s.client, reg); err != nil {
 			return nil, err
+		}
+		if s.cfg.StrictCompatibility && own != nil {
+			if err := s.checkStrict(own, w.schema); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		ws := *own
@@ -282,5 +297,32 @@ func (s *Serializer[T]) frame(w *writerEntry[T], indexes []int) error {
 		return nil
 	}
 	w.headers = []Header{{Key: s.part.SchemaIDHeader(), Value: AppendSchemaRef(nil, ref)}}
+	return nil
+}
+
+// formatCodec is implemented by codecs whose format can check compatibility
+// (compat.Format), for [SerializerConfig.StrictCompatibility].
+type formatCodec interface{ Format() compat.Format }
+
+// ErrIncompatibleWriterSchema: the registered schema a serializer was told to
+// write with cannot read data written in the serializer's own schema
+// (StrictCompatibility).
+var ErrIncompatibleWriterSchema = errors.New("serde: the registered schema cannot read the serializer's own schema")
+
+// checkStrict refuses registered unless it can read data written in own.
+func (s *Serializer[T]) checkStrict(own, registered *ResolvedSchema) error {
+	f := s.codec.(formatCodec).Format()
+	writer, err := f.Parse(own.Schema.Schema, own.Deps)
+	if err != nil {
+		return fmt.Errorf("serde: the serializer's own schema: %w", err)
+	}
+	reader, err := f.Parse(registered.Schema.Schema, registered.Deps)
+	if err != nil {
+		return fmt.Errorf("serde: schema %d: %w", registered.ID, err)
+	}
+	if msgs := reader.CheckRead(writer, "registered", "own"); len(msgs) > 0 {
+		return fmt.Errorf("%w: schema %d of subject %q: %s (serde.StrictCompatibility(false), or latest.compatibility.strict=false, turns the check off)",
+			ErrIncompatibleWriterSchema, registered.ID, registered.Subject, strings.Join(msgs, "; "))
+	}
 	return nil
 }
