@@ -139,7 +139,10 @@ func TestDEKLifecycle(t *testing.T) {
 	if d, err := c.DEKVersion(ctx, "kek", subject, 2, siv); err != nil || d.Version != 2 {
 		t.Fatalf("DEKVersion(2) = %v, %v", d, err)
 	}
-	if b, err := func() ([]byte, error) { d, _ := c.DEKVersion(ctx, "kek", subject, 1, siv); return d.EncryptedKeyMaterialBytes() }(); err != nil || len(b) != 3 {
+	if b, err := func() ([]byte, error) {
+		d, _ := c.DEKVersion(ctx, "kek", subject, 1, siv)
+		return d.EncryptedKeyMaterialBytes()
+	}(); err != nil || len(b) != 3 {
 		t.Fatalf("EncryptedKeyMaterialBytes = %x, %v", b, err)
 	}
 	// Another algorithm is another DEK.
