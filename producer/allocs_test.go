@@ -10,13 +10,15 @@ import (
 	"github.com/srkit-go/srkit/producer"
 )
 
-// Once warm, handing a record to kgo costs the producer no allocation of
-// its own, whether the caller's context can be cancelled or not: what
-// remains is kgo's share of a batch, a fraction of an allocation per
-// record.
+// Once warm, handing a record to kgo with a context that cannot end costs
+// the producer no allocation of its own: what remains is kgo's share of a
+// batch, a fraction of an allocation per record. A cancellable context
+// costs three more, the standard contexts that keep the context contract
+// (context.WithoutCancel for the record's context, context.AfterFunc's
+// registration to bound the wait for buffer space).
 func TestProduceAsyncAllocations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures allocations over many records")
+	if testing.Short() || raceEnabled {
+		t.Skip("measures allocations over many records, without the race detector")
 	}
 	e := kafkatest.NewEnv(t, "raw")
 	cl := e.KafkaClient(t, kgo.MaxBufferedRecords(1<<20))
@@ -27,23 +29,61 @@ func TestProduceAsyncAllocations(t *testing.T) {
 	key, value := []byte("k"), []byte("a pre-serialized value")
 	cancellable, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for name, ctx := range map[string]context.Context{"background": context.Background(), "cancellable": cancellable} {
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		own  float64 // the producer's allocations per record
+	}{{"background", context.Background(), 0}, {"cancellable", cancellable, 3}} {
+		ctx := c.ctx
 		produce := func() {
 			if err := p.ProduceAsync(ctx, "raw", key, value, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
-		for range 1000 { // warm the pool and kgo's partition buffers
+		for range 6000 { // warm the pool (as many as are measured) and kgo's partition buffers
 			produce()
 		}
 		if err := p.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if n := testing.AllocsPerRun(5000, produce); n >= 0.5 {
-			t.Errorf("%s context: %.2f allocations per record, want kgo's fraction only", name, n)
+		n := testing.AllocsPerRun(5000, produce)
+		t.Logf("%s context: %.2f allocations per record", c.name, n)
+		if n >= c.own+0.5 {
+			t.Errorf("%s context: %.2f allocations per record, want %.0f and kgo's fraction", c.name, n, c.own)
 		}
 		if err := p.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkProduceAsync hands pre-serialized records to kgo (on kfake),
+// with a context that cannot end and with a cancellable one, reporting the
+// producer's allocations per record beside kgo's.
+func BenchmarkProduceAsync(b *testing.B) {
+	e := kafkatest.NewEnv(b, "raw")
+	cl := e.KafkaClient(b, kgo.MaxBufferedRecords(1<<20))
+	p, err := producer.New(cl, producer.Bytes(), producer.Bytes())
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, value := []byte("k"), []byte("a pre-serialized value")
+	cancellable, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"background", context.Background()}, {"cancellable", cancellable}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				if err := p.ProduceAsync(bc.ctx, "raw", key, value, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := p.Flush(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }

@@ -3,7 +3,6 @@ package producer
 import (
 	"context"
 	"sync/atomic"
-	"time"
 	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -30,8 +29,8 @@ type pending[K, V any] struct {
 	done     chan struct{} // Produce waits here (capacity 1; made on first use)
 	async    bool
 	callback func(Result, error)
-	handoff  handoff      // the context of an async record (see hand)
-	holders  atomic.Int32 // async: who still holds pd (kgo, hand); the last recycles it
+	handoff  handoff      // how an async record is handed to kgo (see hand)
+	holders  atomic.Int32 // async: who still holds pd (kgo, hand, the watcher); the last recycles it
 
 	res Result
 	err error
@@ -51,7 +50,11 @@ func promise[K, V any](r *kgo.Record, err error) {
 
 // finish completes the pending record once kgo is done with it.
 func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
+	pd.p.gate.freed()
 	pd.res = Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, DeadLetter: pd.dlqCause}
+	if pd.async {
+		err = pd.handoff.cause(err)
+	}
 	pd.err = err
 	if pd.dlqCause != nil {
 		pd.p.reportDeadLetter(pd.source, r.Topic, pd.dlqCause, err)
@@ -88,49 +91,12 @@ func (p *Producer[K, V]) release(pd *pending[K, V]) {
 	}
 	pd.hdrs = pd.hdrs[:0]
 	pd.rec = kgo.Record{}
-	pd.async, pd.callback, pd.handoff.parent = false, nil, nil
+	pd.async, pd.callback = false, nil
+	pd.handoff.reset()
 	pd.res, pd.err = Result{}, nil
 	pd.source, pd.dlqCause = "", nil
 	p.pool.Put(pd)
 }
-
-// handoff is the context an async record is handed to kgo with, in place of
-// the caller's. kgo waits for buffer space with the context it is given,
-// and may also fail a buffered record (with the records queued behind it in
-// its partition) once that context ends; ProduceAsync promises that the
-// caller's context bounds the wait and nothing after it. So while Produce
-// waits, handoff is the caller's context (its Done channel, and its error,
-// which kgo reports through the promise), and once the record is handed
-// over it is a context that never ends. Its values are always the caller's
-// (trace spans travel with the record). It lives in the pending record: no
-// allocation.
-type handoff struct {
-	parent  context.Context
-	waiting atomic.Bool
-}
-
-// Deadline implements context.Context: none, as the record outlives the
-// caller's deadline.
-func (h *handoff) Deadline() (time.Time, bool) { return time.Time{}, false }
-
-// Done implements context.Context.
-func (h *handoff) Done() <-chan struct{} {
-	if h.waiting.Load() {
-		return h.parent.Done()
-	}
-	return nil
-}
-
-// Err implements context.Context.
-func (h *handoff) Err() error {
-	if h.waiting.Load() {
-		return h.parent.Err()
-	}
-	return nil
-}
-
-// Value implements context.Context: the caller's values.
-func (h *handoff) Value(key any) any { return h.parent.Value(key) }
 
 func (p *Producer[K, V]) reportDeadLetter(topic, dlqTopic string, cause, produceErr error) {
 	if produceErr != nil {

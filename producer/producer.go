@@ -32,6 +32,8 @@ type Producer[K, V any] struct {
 	// binds its type dictionary, which costs an allocation each time.
 	promise func(*kgo.Record, error)
 
+	gate gate // the hand-off of async records (see handoff)
+
 	// Set when the serializers are Bytes: send the value as it is.
 	keyRaw func(K) []byte
 	valRaw func(V) []byte
@@ -66,6 +68,7 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 		return nil, err
 	}
 	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg, promise: promise[K, V]}
+	p.gate.init(cl)
 	if r, ok := any(keySerializer).(rawBytes[K]); ok {
 		p.keyRaw = r.rawBytes
 	}
@@ -117,11 +120,18 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 //
 // ctx bounds serialization and, when the client's buffer is full
 // (kgo.MaxBufferedRecords / MaxBufferedBytes), waiting for space: if it
-// ends first, callback reports its error and the record is not sent. It
+// ends first (or has ended when ProduceAsync is called), the record is not
+// sent and callback reports ctx's error, on a goroutine of its own. It
 // does not bound delivery once the record is buffered, so a request handler
 // may pass its request's context and return at once. Delivery is bounded by
 // the client's kgo.RecordDeliveryTimeout and kgo.RecordRetries. Values in
-// ctx (trace spans) travel with the record in kgo.Record.Context.
+// ctx (trace spans) travel with the record: kgo.Record.Context is
+// context.WithoutCancel(ctx), a context that never ends.
+//
+// The producer waits for buffer space itself, so that ctx ends the wait at
+// any moment without touching records kgo has buffered. When another user
+// of the same client takes the space it saw, kgo waits instead, and ctx
+// ends that wait within 100ms.
 func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
 	pd, err := p.prepare(ctx, topic, key, value, headers)
 	if err != nil {
@@ -224,25 +234,4 @@ func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic st
 		return nil, serr
 	}
 	return pd, nil
-}
-
-// hand gives an async record to the client. A cancellable ctx bounds the
-// wait for buffer space and nothing after it (see ProduceAsync and
-// handoff).
-func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
-	if ctx.Done() == nil {
-		pd.holders.Store(1) // kgo alone
-		p.cl.Produce(ctx, &pd.rec, p.promise)
-		return
-	}
-	// kgo and this call both hold pd until Produce has returned: the
-	// promise may run before then (a record failed before buffering),
-	// and pd must not be recycled while hand still touches it.
-	pd.holders.Store(2)
-	pd.handoff.parent = ctx
-	pd.handoff.waiting.Store(true)
-	pd.rec.Context = &pd.handoff
-	p.cl.Produce(&pd.handoff, &pd.rec, p.promise)
-	pd.handoff.waiting.Store(false)
-	p.drop(pd)
 }
