@@ -3,7 +3,8 @@ package mockregistry
 import (
 	"net/http"
 	"sort"
-	"strconv"
+
+	"github.com/srkit-go/srkit/registry"
 )
 
 // DEK handlers of the DEK Registry.
@@ -24,29 +25,39 @@ func (r *Registry) listDekSubjects(w http.ResponseWriter, req *http.Request) {
 	}
 	seen := map[string]bool{}
 	out := []string{}
-	for id, d := range r.dek.deks {
-		if id.kek == name && (deleted || !d.Deleted) && !seen[id.subject] {
-			seen[id.subject] = true
-			out = append(out, id.subject)
+	for _, d := range r.dek.deksOf(name, deleted) {
+		if !seen[d.subject] {
+			seen[d.subject] = true
+			out = append(out, d.subject)
 		}
 	}
 	sort.Strings(out)
 	writeJSON(w, page(out, req))
 }
 
-// createDek serves POST /dek-registry/v1/keks/{name}/deks (and the same
-// with the subject in the path).
+// createDek serves POST /dek-registry/v1/keks/{name}/deks (subject in the
+// body) and POST .../deks/{subject}, as createDek does: 40971 when the
+// version exists (unless the request undeletes an equivalent soft-deleted
+// one, or rewrap=true); under a shared KEK a request without key material
+// gets fresh key material (the old version's on a rewrap), under another
+// KEK it needs encryptedKeyMaterial (42271).
 func (r *Registry) createDek(w http.ResponseWriter, req *http.Request) {
 	name := req.PathValue("name")
 	var body struct {
-		Subject              string `json:"subject"`
-		Version              int    `json:"version"`
-		Algorithm            string `json:"algorithm"`
-		EncryptedKeyMaterial string `json:"encryptedKeyMaterial"`
-		Deleted              bool   `json:"deleted"`
+		Subject              string  `json:"subject"`
+		Version              *int    `json:"version"`
+		Algorithm            string  `json:"algorithm"`
+		EncryptedKeyMaterial *string `json:"encryptedKeyMaterial"`
+		Deleted              bool    `json:"deleted"`
 	}
 	if aerr := readJSON(req, &body); aerr != nil {
 		writeError(w, aerr)
+		return
+	}
+	switch body.Algorithm {
+	case "", dekAES128GCM, dekAES256GCM, dekAES256SIV:
+	default:
+		writeError(w, errInvalidKey("algorithm"))
 		return
 	}
 	if s := req.PathValue("subject"); s != "" {
@@ -60,21 +71,11 @@ func (r *Registry) createDek(w http.ResponseWriter, req *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	switch body.Algorithm {
-	case "":
-		body.Algorithm = dekAES256GCM
-	case dekAES128GCM, dekAES256GCM, dekAES256SIV:
-	default:
-		writeError(w, errInvalidKey("algorithm"))
-		return
-	}
-	if body.Version == 0 {
-		body.Version = minDekVersion
-	}
-	if body.Version < 0 {
-		writeError(w, errInvalidVersion(strconv.Itoa(body.Version)))
-		return
-	}
+	rewrap := boolParam(req, "rewrap")
+	// In IMPORT mode the server does not unwrap the new key for its answer.
+	var importMode bool
+	r.withRLock(func() { importMode = r.st.modeInScope(parseQualified(body.Subject, "")) == registry.Import })
+
 	r.dekMu.Lock()
 	defer r.dekMu.Unlock()
 	k := r.dek.kek(name, body.Deleted)
@@ -82,27 +83,34 @@ func (r *Registry) createDek(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errKeyNotFound(name))
 		return
 	}
-	d := &dekJSON{KekName: name, Subject: body.Subject, Version: body.Version, Algorithm: body.Algorithm,
-		EncryptedKeyMaterial: body.EncryptedKeyMaterial, Deleted: body.Deleted, Ts: r.cfg.now().UnixMilli()}
-	if d.EncryptedKeyMaterial == "" {
-		if !k.Shared {
-			writeError(w, errInvalidKey("encryptedKeyMaterial"))
-			return
-		}
-		d.KeyMaterial = newKeyMaterial(d.Algorithm)
+	d := &dekRec{kek: name, subject: body.Subject, algorithm: orDefaultAlgorithm(body.Algorithm), version: minDekVersion,
+		encrypted: body.EncryptedKeyMaterial, deleted: body.Deleted}
+	if body.Version != nil {
+		d.version = *body.Version
 	}
-	id := dekID{name, body.Subject, body.Algorithm, body.Version}
-	if old := r.dek.deks[id]; old != nil {
-		same := old.EncryptedKeyMaterial == d.EncryptedKeyMaterial || (d.EncryptedKeyMaterial == "" && k.Shared)
-		if old.Deleted == d.Deleted || !same {
+	old := r.dek.deks[d.id()]
+	if !rewrap && old != nil && (old.deleted == d.deleted || !old.equivalent(d)) {
+		writeError(w, errKeyExists(body.Subject))
+		return
+	}
+	switch {
+	case d.encrypted != nil:
+		if k.shared && old != nil {
 			writeError(w, errKeyExists(body.Subject))
 			return
 		}
-		// Create acts as undelete of an equivalent soft-deleted DEK.
-		d.KeyMaterial = old.KeyMaterial
+	case k.shared:
+		if old != nil && old.keyMaterial != "" {
+			d.keyMaterial = old.keyMaterial
+		} else {
+			d.keyMaterial = newKeyMaterial(d.algorithm)
+		}
+	default:
+		writeError(w, errInvalidKey("encryptedKeyMaterial"))
+		return
 	}
-	r.dek.deks[id] = d
-	writeJSON(w, *d)
+	r.putDek(d)
+	writeJSON(w, d.entity(k.shared && !importMode))
 }
 
 // getDek serves GET .../deks/{subject} (version 1, as the real server
@@ -126,14 +134,14 @@ func (r *Registry) getDek(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errKeyNotFound(t.subject))
 		return
 	}
-	writeJSON(w, *d)
+	writeJSON(w, d.entity(r.dek.kek(t.kek, true).shared))
 }
 
 // dekTarget is what a DEK request's path and query name.
 type dekTarget struct {
-	kek, subject, algorithm string
-	version                 int  // minDekVersion when the path names none
-	hasVersion              bool // the path has a {version}
+	kek, subject, algorithm string // algorithm "" when the query has none
+	version                 int    // minDekVersion when the path names none
+	hasVersion              bool   // the path has a {version}
 }
 
 // parseDekTarget reads a DEK request's path and query, checking them in the
@@ -178,57 +186,15 @@ func (r *Registry) listDekVersions(w http.ResponseWriter, req *http.Request) {
 	}
 	out := []int{}
 	for _, d := range r.dek.versions(t.kek, t.subject, t.algorithm, deleted) {
-		out = append(out, d.Version)
+		out = append(out, d.version)
 	}
 	writeJSON(w, page(out, req))
 }
 
-// deleteDek serves DELETE .../deks/{subject} (every version) and
-// .../deks/{subject}/versions/{version}: 204 on success.
-func (r *Registry) deleteDek(w http.ResponseWriter, req *http.Request) {
-	r.changeDeks(w, req, func(ds []*dekJSON, permanent bool) *apiError {
-		if permanent {
-			for _, d := range ds {
-				if !d.Deleted {
-					return errKeyNotSoftDeleted(d.Subject)
-				}
-			}
-			for _, d := range ds {
-				delete(r.dek.deks, dekID{d.KekName, d.Subject, d.Algorithm, d.Version})
-			}
-			return nil
-		}
-		for _, d := range ds {
-			if !d.Deleted {
-				d.Deleted = true
-				d.Ts = r.cfg.now().UnixMilli()
-			}
-		}
-		return nil
-	})
-}
-
-// undeleteDek serves POST .../deks/{subject}/undelete and
-// .../deks/{subject}/versions/{version}/undelete: 204 on success; the KEK
-// must not be soft-deleted.
-func (r *Registry) undeleteDek(w http.ResponseWriter, req *http.Request) {
-	r.changeDeks(w, req, func(ds []*dekJSON, _ bool) *apiError {
-		if k := r.dek.kek(req.PathValue("name"), true); k.Deleted {
-			return errKeySoftDeleted(k.Name)
-		}
-		for _, d := range ds {
-			if d.Deleted {
-				d.Deleted = false
-				d.Ts = r.cfg.now().UnixMilli()
-			}
-		}
-		return nil
-	})
-}
-
-// changeDeks resolves the DEKs a delete or undelete names (all versions, or
-// the {version}) and applies change to them under the lock.
-func (r *Registry) changeDeks(w http.ResponseWriter, req *http.Request, change func([]*dekJSON, bool) *apiError) {
+// dekChange runs one DEK delete or undelete: it resolves the request's
+// target under the lock, answers 40470 for a missing KEK or DEK (version
+// "latest" included), then applies change and answers 204.
+func (r *Registry) dekChange(w http.ResponseWriter, req *http.Request, change func(t dekTarget, permanent bool) *apiError) {
 	t, aerr := parseDekTarget(req)
 	if aerr != nil {
 		writeError(w, aerr)
@@ -240,19 +206,97 @@ func (r *Registry) changeDeks(w http.ResponseWriter, req *http.Request, change f
 		writeError(w, errKeyNotFound(t.kek))
 		return
 	}
-	var ds []*dekJSON
-	if !t.hasVersion {
-		ds = r.dek.versions(t.kek, t.subject, t.algorithm, true)
-	} else if d := r.dek.dekFor(t.kek, t.subject, t.algorithm, t.version, true); d != nil {
-		ds = []*dekJSON{d}
+	version := registry.Latest
+	if t.hasVersion {
+		version = t.version
 	}
-	if len(ds) == 0 {
+	if r.dek.dekFor(t.kek, t.subject, t.algorithm, version, true) == nil {
 		writeError(w, errKeyNotFound(t.subject))
 		return
 	}
-	if aerr := change(ds, boolParam(req, "permanent")); aerr != nil {
+	if aerr := change(t, boolParam(req, "permanent")); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// deleteDeks serves DELETE .../deks/{subject}: every version of the
+// algorithm, soft or (when all are soft-deleted) permanent.
+func (r *Registry) deleteDeks(w http.ResponseWriter, req *http.Request) {
+	r.dekChange(w, req, func(t dekTarget, permanent bool) *apiError {
+		ds := r.dek.versions(t.kek, t.subject, t.algorithm, permanent)
+		if permanent {
+			for _, d := range ds {
+				if !d.deleted {
+					return errKeyNotSoftDeleted(d.subject)
+				}
+			}
+			for _, d := range ds {
+				delete(r.dek.deks, d.id())
+			}
+			return nil
+		}
+		for _, d := range ds {
+			r.setDekDeleted(d, true)
+		}
+		return nil
+	})
+}
+
+// deleteDekVersion serves DELETE .../deks/{subject}/versions/{version}.
+// As the server, "latest" (or -1) names an existing version for the
+// existence check but then no stored key: nothing is deleted.
+func (r *Registry) deleteDekVersion(w http.ResponseWriter, req *http.Request) {
+	r.dekChange(w, req, func(t dekTarget, permanent bool) *apiError {
+		d := r.dek.deks[dekID{t.kek, t.subject, orDefaultAlgorithm(t.algorithm), t.version}]
+		switch {
+		case d == nil:
+		case permanent && !d.deleted:
+			return errKeyNotSoftDeleted(t.subject)
+		case permanent:
+			delete(r.dek.deks, d.id())
+		default:
+			r.setDekDeleted(d, true)
+		}
+		return nil
+	})
+}
+
+// undeleteDeks serves POST .../deks/{subject}/undelete: every version of
+// the algorithm; the KEK must not be soft-deleted (40472).
+func (r *Registry) undeleteDeks(w http.ResponseWriter, req *http.Request) {
+	r.dekChange(w, req, func(t dekTarget, _ bool) *apiError {
+		if r.dek.keks[t.kek].deleted {
+			return errKeySoftDeleted(t.kek)
+		}
+		for _, d := range r.dek.versions(t.kek, t.subject, t.algorithm, true) {
+			r.setDekDeleted(d, false)
+		}
+		return nil
+	})
+}
+
+// undeleteDekVersion serves POST .../deks/{subject}/versions/{version}/undelete
+// ("latest" undeletes nothing, as in the server).
+func (r *Registry) undeleteDekVersion(w http.ResponseWriter, req *http.Request) {
+	r.dekChange(w, req, func(t dekTarget, _ bool) *apiError {
+		if r.dek.keks[t.kek].deleted {
+			return errKeySoftDeleted(t.kek)
+		}
+		if d := r.dek.deks[dekID{t.kek, t.subject, orDefaultAlgorithm(t.algorithm), t.version}]; d != nil {
+			r.setDekDeleted(d, false)
+		}
+		return nil
+	})
+}
+
+// setDekDeleted writes d again with deleted set to v, when that changes it.
+func (r *Registry) setDekDeleted(d *dekRec, v bool) {
+	if d.deleted == v {
+		return
+	}
+	n := *d
+	n.deleted = v
+	r.putDek(&n)
 }

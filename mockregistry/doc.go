@@ -105,13 +105,26 @@
 //   - Unknown request fields are ignored; malformed JSON answers 400; unknown
 //     paths and methods answer Jersey's {"error_code":404|405,...}.
 //
-// DEK Registry (/dek-registry/v1): KEKs (name, kmsType, kmsKeyId, kmsProps,
-// doc, shared, ts, deleted) and DEKs (kekName, subject, version, algorithm,
-// encryptedKeyMaterial, keyMaterial, ts, deleted) with versions, latest,
-// soft and permanent delete, undelete, and the real error codes (40470,
-// 40471, 40472, 40971, 42271, 42272). The algorithm defaults to AES256_GCM;
+// DEK Registry (/dek-registry/v1), after the server's DekRegistryResource
+// and AbstractDekRegistry: KEKs (name, kmsType, kmsKeyId, kmsProps, doc,
+// shared, ts, deleted) and DEKs (kekName, subject, version, algorithm,
+// encryptedKeyMaterial, keyMaterial, ts, deleted), answered as the Kek and
+// Dek entities (deleted only when true, kmsProps always); create (also
+// undeleting an equivalent soft-deleted key; 40971 for an existing one, so
+// that of concurrent creators of one DEK exactly one wins), get, update
+// (PUT: the fields sent), test (shared KEKs only), versions, latest
+// (version -1 or "latest"), soft and permanent delete, undelete, listings
+// with deleted, offset, limit and subjectPrefix (the KEKs having a DEK of a
+// matching subject), and the real error codes and messages (40470, 40471
+// when not soft-deleted first, 40472, 40971, 42271 naming the field, 42272
+// when a KEK still has DEKs). Names, subjects and cloud KMS key IDs are
+// checked as the server checks them. The algorithm defaults to AES256_GCM;
 // GET .../deks/{subject} without a version answers version 1, as the real
-// server does (.../versions/latest answers the latest).
+// server does. Under a shared KEK the registry makes the DEK: keyMaterial
+// is base64 of a serialized Tink key (AesGcmKey for AES128_GCM and
+// AES256_GCM, AesSivKey for AES256_SIV), as Tink's key managers make it,
+// so Confluent's executors (and srkit's) use it as they use the real
+// server's.
 //
 // Options: required basic auth or bearer token (401 otherwise), initial
 // global compatibility, seeded schemas, formats, a clock, a request logger,
@@ -140,13 +153,15 @@
 //     formats, which follow Confluent's rules; wording of some messages
 //     (invalid schemas, unresolved references, rule-set errors, reference
 //     exists) differs from the Java server's. Error codes and statuses match.
-//   - The DEK registry has no KMS. For a shared KEK, a DEK created without
-//     key material gets random keyMaterial (base64 of a serialized Tink
-//     AesGcmKey/AesSivKey for the algorithm) and no encryptedKeyMaterial; the
-//     real server would generate the key and wrap it with the KMS. DEKs
-//     created with encryptedKeyMaterial never get keyMaterial (the mock
-//     cannot unwrap). POST /keks/{name}/test answers the KEK without testing.
-//     An unknown algorithm query parameter answers 404, as JAX-RS does.
+//   - The DEK registry has no KMS. For a shared KEK, the DEK it makes has
+//     keyMaterial but no encryptedKeyMaterial (the real server wraps the
+//     key with the KMS and stores that); DEKs created with
+//     encryptedKeyMaterial never get keyMaterial (the mock cannot unwrap).
+//     POST /keks/{name}/test answers the stored KEK without testing it;
+//     testSharing is ignored. An unknown algorithm query parameter answers
+//     404, as JAX-RS does; an unknown algorithm in a create body 42271.
+//     DELETE and undelete of .../versions/latest change nothing, as in the
+//     server (which then names no stored version).
 //   - Associations are not stored: create, update, delete and batch calls
 //     are not served (404).
 //   - Subject aliases (config "alias") are stored but not followed; tags
@@ -154,7 +169,7 @@
 //     what a format's Formatter renders are not implemented.
 //   - DEK paths are not served under /contexts/{ctx}; GET
 //     /subjects/{s}/versions ignores deletedAsNegative, DELETE /mode ignores
-//     recursive, and the DEK registry ignores testSharing and rewrap.
+//     recursive.
 //   - Subject-level config and mode are removed when a subject is deleted
 //     (soft or permanent).
 //   - The server's MD5 identity leaves the schema type out; the mock keeps

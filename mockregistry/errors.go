@@ -119,11 +119,13 @@ func errKeyExists(name string) *apiError {
 	return newErr(registry.ErrKeyExists, fmt.Sprintf("Key '%s' already exists; use a different value", name))
 }
 
-// errInvalidKey names the invalid or missing field, as the real server does.
-func errInvalidKey(field string) *apiError { return newErr(registry.ErrInvalidKey, field) }
+// errInvalidKey names the invalid or missing field (RestInvalidKeyException).
+func errInvalidKey(field string) *apiError {
+	return newErr(registry.ErrInvalidKey, fmt.Sprintf("Invalid or missing value for field '%s' of key", field))
+}
 
 func errKeyReferenceExists(name string) *apiError {
-	return newErr(registry.ErrKeyReferenceExists, fmt.Sprintf("One or more references exist to the key %s", name))
+	return newErr(registry.ErrKeyReferenceExists, fmt.Sprintf("One or more references exist to the key '%s'", name))
 }
 
 // Errors of the HTTP layer (Jersey's answers in the real server).

@@ -1,6 +1,7 @@
 package mockregistry
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"sort"
@@ -9,15 +10,27 @@ import (
 
 // KEK handlers of the DEK Registry.
 
-// listKeks serves GET /dek-registry/v1/keks.
+// listKeks serves GET /dek-registry/v1/keks: the KEK names, or with
+// subjectPrefix (repeatable) the names of the KEKs that have a DEK whose
+// subject starts with one of the prefixes, as getKekNames does.
 func (r *Registry) listKeks(w http.ResponseWriter, req *http.Request) {
 	deleted := boolParam(req, "deleted")
-	prefix := req.URL.Query().Get("subjectPrefix")
+	prefixes, byPrefix := req.URL.Query()["subjectPrefix"]
 	r.dekMu.Lock()
+	seen := map[string]bool{}
 	out := []string{}
-	for name, k := range r.dek.keks {
-		if (deleted || !k.Deleted) && strings.HasPrefix(name, prefix) {
-			out = append(out, name)
+	if !byPrefix {
+		for name, k := range r.dek.keks {
+			if deleted || !k.deleted {
+				out = append(out, name)
+			}
+		}
+	} else {
+		for id, d := range r.dek.deks {
+			if (deleted || !d.deleted) && !seen[id.kek] && hasAnyPrefix(id.subject, prefixes) {
+				seen[id.kek] = true
+				out = append(out, id.kek)
+			}
 		}
 	}
 	r.dekMu.Unlock()
@@ -25,14 +38,23 @@ func (r *Registry) listKeks(w http.ResponseWriter, req *http.Request) {
 	writeJSON(w, page(out, req))
 }
 
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // createKek serves POST /dek-registry/v1/keks.
 func (r *Registry) createKek(w http.ResponseWriter, req *http.Request) {
 	var body struct {
 		Name     string            `json:"name"`
-		KmsType  string            `json:"kmsType"`
+		KmsType  *string           `json:"kmsType"`
 		KmsKeyID string            `json:"kmsKeyId"`
 		KmsProps map[string]string `json:"kmsProps"`
-		Doc      string            `json:"doc"`
+		Doc      *string           `json:"doc"`
 		Shared   bool              `json:"shared"`
 		Deleted  bool              `json:"deleted"`
 	}
@@ -44,35 +66,50 @@ func (r *Registry) createKek(w http.ResponseWriter, req *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	if body.KmsKeyID == "" {
+	switch {
+	case body.KmsKeyID == "":
+		writeError(w, errInvalidKey("kmsKeyId"))
+		return
+	case body.KmsType == nil:
+		writeError(w, errInvalidKey("kmsType"))
+		return
+	case !validKmsKeyID(*body.KmsType, body.KmsKeyID):
 		writeError(w, errInvalidKey("kmsKeyId"))
 		return
 	}
-	if body.KmsType == "" {
-		writeError(w, errInvalidKey("kmsType"))
-		return
-	}
-	k := &kekJSON{Name: body.Name, KmsType: normalizeKmsType(body.KmsType), KmsKeyID: body.KmsKeyID, KmsProps: body.KmsProps,
-		Doc: body.Doc, Shared: body.Shared, Deleted: body.Deleted, Ts: r.cfg.now().UnixMilli()}
-	if len(k.KmsProps) == 0 {
-		k.KmsProps = nil
+	k := &kekRec{name: body.Name, kmsType: normalizeKmsType(*body.KmsType), kmsKeyID: body.KmsKeyID,
+		kmsProps: maps.Clone(body.KmsProps), doc: body.Doc, shared: body.Shared, deleted: body.Deleted}
+	if k.kmsProps == nil {
+		k.kmsProps = map[string]string{}
 	}
 	r.dekMu.Lock()
 	defer r.dekMu.Unlock()
 	// As in the real server, create also undeletes an equivalent soft-deleted KEK.
-	if old := r.dek.keks[body.Name]; old != nil && (old.Deleted == body.Deleted || !kekEquivalent(old, k)) {
+	if old := r.dek.keks[body.Name]; old != nil && (old.deleted == body.Deleted || !old.equivalent(k)) {
 		writeError(w, errKeyExists(body.Name))
 		return
 	}
-	r.dek.keks[body.Name] = k
-	writeJSON(w, copyKek(k))
+	r.putKek(k)
+	writeJSON(w, k.entity())
 }
 
-func kekEquivalent(a, b *kekJSON) bool {
-	return a.KmsType == b.KmsType && a.KmsKeyID == b.KmsKeyID && maps.Equal(a.KmsProps, b.KmsProps) && a.Doc == b.Doc && a.Shared == b.Shared
+// validKmsKeyID is CreateKekRequest.validate: the key ID's form for the
+// cloud KMS types (as sent, before normalization).
+func validKmsKeyID(kmsType, keyID string) bool {
+	switch kmsType {
+	case "aws-kms":
+		return strings.HasPrefix(keyID, "arn:aws:kms:")
+	case "azure-kms":
+		return strings.HasPrefix(keyID, "https://")
+	case "gcp-kms":
+		return strings.HasPrefix(keyID, "projects/")
+	case "hcvault":
+		return strings.HasPrefix(keyID, "https://") || strings.HasPrefix(keyID, "http://")
+	}
+	return true
 }
 
-// normalizeKmsType maps aws-*, azure-* and gcp-* types to the names the real
+// normalizeKmsType maps aws*, azure* and gcp* types to the names the real
 // server stores.
 func normalizeKmsType(t string) string {
 	l := strings.ToLower(t)
@@ -95,65 +132,95 @@ func (r *Registry) getKek(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.dekMu.Lock()
+	defer r.dekMu.Unlock()
 	k := r.dek.kek(name, boolParam(req, "deleted"))
-	var out kekJSON
-	if k != nil {
-		out = copyKek(k)
-	}
-	r.dekMu.Unlock()
 	if k == nil {
 		writeError(w, errKeyNotFound(name))
 		return
 	}
-	writeJSON(w, out)
+	writeJSON(w, k.entity())
 }
 
-// testKek serves POST /dek-registry/v1/keks/{name}/test. The mock has no KMS
-// to test against; it answers the KEK.
-func (r *Registry) testKek(w http.ResponseWriter, req *http.Request) { r.getKek(w, req) }
-
-// putKek serves PUT /dek-registry/v1/keks/{name}: kmsProps, doc and shared
-// can change.
-func (r *Registry) putKek(w http.ResponseWriter, req *http.Request) {
+// testKek serves POST /dek-registry/v1/keks/{name}/test. Only a shared KEK
+// can be tested (42271 "shared" otherwise); the mock has no KMS to test
+// against and answers the stored KEK, as the server does after its test.
+func (r *Registry) testKek(w http.ResponseWriter, req *http.Request) {
 	name := req.PathValue("name")
 	if aerr := checkKekName(name); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	var body struct {
-		KmsProps map[string]string `json:"kmsProps"`
-		Doc      *string           `json:"doc"`
-		Shared   *bool             `json:"shared"`
-	}
-	if aerr := readJSON(req, &body); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	r.dekMu.Lock()
 	defer r.dekMu.Unlock()
 	k := r.dek.kek(name, false)
-	if k == nil {
+	switch {
+	case k == nil:
+		writeError(w, errKeyNotFound(name))
+	case !k.shared:
+		writeError(w, errInvalidKey("shared"))
+	default:
+		writeJSON(w, kekStored{Name: k.name, KmsType: k.kmsType, KmsKeyID: k.kmsKeyID, KmsProps: javaProps(k.kmsProps),
+			Doc: k.doc, Shared: k.shared, Deleted: k.deleted, Type: "KEK", Offset: k.offset, Ts: k.ts})
+	}
+}
+
+// putKekHandler serves PUT /dek-registry/v1/keks/{name}: the fields the
+// request has (kmsProps, doc, shared; null clears kmsProps and doc) change;
+// an update that changes nothing keeps the KEK (and its ts) as it is.
+func (r *Registry) putKekHandler(w http.ResponseWriter, req *http.Request) {
+	name := req.PathValue("name")
+	var body map[string]json.RawMessage
+	if aerr := readJSON(req, &body); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if aerr := checkKekName(name); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	var props map[string]string
+	var doc *string
+	var shared *bool
+	for field, dst := range map[string]any{"kmsProps": &props, "doc": &doc, "shared": &shared} {
+		if raw, ok := body[field]; ok {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				writeError(w, errBadJSON(err))
+				return
+			}
+		}
+	}
+	r.dekMu.Lock()
+	defer r.dekMu.Unlock()
+	old := r.dek.kek(name, false)
+	if old == nil {
 		writeError(w, errKeyNotFound(name))
 		return
 	}
-	n := copyKek(k)
-	if body.KmsProps != nil {
-		n.KmsProps = body.KmsProps
+	n := *old
+	if _, ok := body["kmsProps"]; ok {
+		n.kmsProps = maps.Clone(props)
+		if n.kmsProps == nil {
+			n.kmsProps = map[string]string{}
+		}
 	}
-	if body.Doc != nil {
-		n.Doc = *body.Doc
+	if _, ok := body["doc"]; ok {
+		n.doc = doc
 	}
-	if body.Shared != nil {
-		n.Shared = *body.Shared
+	if _, ok := body["shared"]; ok {
+		n.shared = shared != nil && *shared
 	}
-	if !kekEquivalent(k, &n) {
-		n.Ts = r.cfg.now().UnixMilli()
-		*k = n
+	if n.equivalent(old) {
+		writeJSON(w, old.entity())
+		return
 	}
-	writeJSON(w, copyKek(k))
+	r.putKek(&n)
+	writeJSON(w, n.entity())
 }
 
 // deleteKek serves DELETE /dek-registry/v1/keks/{name}: 204 on success.
+// A KEK with DEKs cannot be deleted (live DEKs stop a soft delete, any DEK
+// a permanent one: 42272), and a permanent delete needs a soft delete
+// first (40471).
 func (r *Registry) deleteKek(w http.ResponseWriter, req *http.Request) {
 	name := req.PathValue("name")
 	if aerr := checkKekName(name); aerr != nil {
@@ -168,22 +235,20 @@ func (r *Registry) deleteKek(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errKeyNotFound(name))
 		return
 	}
-	for id, d := range r.dek.deks {
-		// A soft delete needs no live DEK; a permanent one no DEK at all.
-		if id.kek == name && (permanent || !d.Deleted) {
-			writeError(w, errKeyReferenceExists(name))
-			return
-		}
+	if len(r.dek.deksOf(name, permanent)) > 0 {
+		writeError(w, errKeyReferenceExists(name))
+		return
 	}
-	if permanent {
-		if !k.Deleted {
-			writeError(w, errKeyNotSoftDeleted(name))
-			return
-		}
+	switch {
+	case permanent && !k.deleted:
+		writeError(w, errKeyNotSoftDeleted(name))
+		return
+	case permanent:
 		delete(r.dek.keks, name)
-	} else if !k.Deleted {
-		k.Deleted = true
-		k.Ts = r.cfg.now().UnixMilli()
+	case !k.deleted:
+		n := *k
+		n.deleted = true
+		r.putKek(&n)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -202,9 +267,10 @@ func (r *Registry) undeleteKek(w http.ResponseWriter, req *http.Request) {
 		writeError(w, errKeyNotFound(name))
 		return
 	}
-	if k.Deleted {
-		k.Deleted = false
-		k.Ts = r.cfg.now().UnixMilli()
+	if k.deleted {
+		n := *k
+		n.deleted = false
+		r.putKek(&n)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
