@@ -60,13 +60,17 @@ func TestKEKLifecycle(t *testing.T) {
 	if err != nil || !got.Shared || got.KMSKeyID != "arn:aws:kms:eu-west-1:1:key/x" {
 		t.Fatalf("KEK = %+v, %v", got, err)
 	}
+	if _, err := c.TestKEK(ctx, "k2"); err != nil {
+		t.Fatalf("TestKEK: %v", err)
+	}
 	doc, shared := "new doc", false
 	up, err := c.UpdateKEK(ctx, "k2", dekregistry.KEKUpdate{Doc: &doc, Shared: &shared})
 	if err != nil || up.Doc != "new doc" || up.Shared {
 		t.Fatalf("UpdateKEK = %+v, %v", up, err)
 	}
-	if _, err := c.TestKEK(ctx, "k2"); err != nil {
-		t.Fatalf("TestKEK: %v", err)
+	// As the real server, only a shared KEK can be tested.
+	if _, err := c.TestKEK(ctx, "k2"); !errors.Is(err, registry.ErrInvalidKey) {
+		t.Fatalf("TestKEK of a KEK that is not shared: %v", err)
 	}
 
 	// Soft delete, then a get without Deleted misses and with Deleted finds.
