@@ -3,6 +3,7 @@ package mockregistry
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"maps"
 	"net/http"
 	"sort"
 	"unicode"
@@ -49,7 +50,7 @@ type kekRec struct {
 // equivalent is KeyEncryptionKey.isEquivalent: everything but deleted.
 func (k *kekRec) equivalent(o *kekRec) bool {
 	return k.shared == o.shared && k.name == o.name && k.kmsType == o.kmsType && k.kmsKeyID == o.kmsKeyID &&
-		mapsEqual(k.kmsProps, o.kmsProps) && ptrEqual(k.doc, o.doc)
+		maps.Equal(k.kmsProps, o.kmsProps) && ptrEqual(k.doc, o.doc)
 }
 
 // dekRec is a stored DEK (DataEncryptionKey).
@@ -335,18 +336,6 @@ func (m javaProps) MarshalJSON() ([]byte, error) {
 		b = jsontree.AppendString(b, m[k])
 	}
 	return append(b, '}'), nil
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func ptrEqual[T comparable](a, b *T) bool {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/srkit-go/srkit/compat"
@@ -87,5 +89,40 @@ func ExampleRegistry_InjectFault() {
 	_, err := client.SchemaByID(context.Background(), 1)
 	var re *registry.Error
 	fmt.Println(errors.As(err, &re) && re.StatusCode == 503)
+	// Output: true
+}
+
+// StartServer is NewServer for tests: the test fails if the server cannot
+// start, and the server closes when the test ends.
+func ExampleStartServer() {
+	testOrders := func(t *testing.T) {
+		srv := mockregistry.StartServer(t, mockregistry.WithCompatibility(registry.BackwardTransitive))
+		client, err := srv.Client() // talks HTTP to srv.URL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.Register(context.Background(), "orders-value", registry.Schema{Schema: `"string"`}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = testOrders // a test function: func TestOrders(t *testing.T) { ... }
+}
+
+// A server shared by many tests (or by tests in other languages) keeps its
+// timeouts and connection cap; tests of slow clients can shorten them.
+func ExampleWithLimits() {
+	srv, err := mockregistry.NewServer(
+		mockregistry.WithFormats(textFormat{}),
+		mockregistry.WithLimits(mockregistry.Limits{
+			ReadTimeout:     2 * time.Second, // a client that sends its request slower is cut off
+			MaxConns:        32,              // further connections wait
+			MaxRequestBytes: 1 << 20,         // larger bodies answer 413
+		}),
+	)
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	fmt.Println(strings.HasPrefix(srv.URL(), "http://127.0.0.1:"))
 	// Output: true
 }

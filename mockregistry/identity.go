@@ -3,7 +3,6 @@ package mockregistry
 import (
 	"crypto/md5"
 	"encoding/binary"
-	"encoding/hex"
 	"hash"
 	"maps"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/srkit-go/srkit/internal/jsontree"
 	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
 )
 
 // A schema's identity, after Confluent's MD5.ofSchema and Schema.updateHash:
@@ -86,19 +86,7 @@ func hashStringMap(h hash.Hash, m map[string]string) {
 }
 
 // guidOf writes a schema hash as the UUID string the server uses as GUID.
-func guidOf(sum [md5.Size]byte) string {
-	var b [36]byte
-	hex.Encode(b[0:8], sum[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], sum[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], sum[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], sum[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], sum[10:16])
-	return string(b[:])
-}
+func guidOf(sum [md5.Size]byte) string { return serde.GUID(sum).String() }
 
 // javaSortedKeys returns m's keys in Java's String order (a TreeMap's).
 func javaSortedKeys[V any](m map[string]V) []string {
