@@ -135,7 +135,7 @@ func (c *readerCodec[T]) file(ctx context.Context, s *serde.ResolvedSchema) (pro
 	if !c.set.fetchSerialized || (s.ID == 0 && s.GUID == "") {
 		return c.files.schema(s)
 	}
-	f := registry.Format("serialized")
+	f := registry.OutputFormat("serialized")
 	var (
 		got  registry.SubjectSchema
 		err  error

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,13 +16,78 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// authProvider yields the Authorization header value for a request.
-type authProvider interface {
+// HeaderProvider supplies the Authorization header of each request, as
+// confluent-kafka-go's AuthenticationHeaderProvider does, with the
+// request's context first. Install one with [AuthHeader] for credentials
+// the built-in modes do not cover (a token from a sidecar, a signed header);
+// the built-in modes ([BasicAuth], [BearerToken], [OAuthClientCredentials],
+// [TokenSource]) are HeaderProviders driven the same way. Confluent Cloud's
+// logical cluster and identity pool headers are set with [LogicalCluster]
+// and [IdentityPoolID].
+//
+// The client calls AuthenticationHeader before every request (caching, if
+// any, is the provider's). The header value, and the credential after its
+// scheme, are redacted from errors and log lines. A provider that caches a
+// token may also have a method Invalidate(): the client calls it after a
+// 401 answer, so that the next request gets a fresh token.
+type HeaderProvider interface {
+	// AuthenticationHeader returns the value of the Authorization header
+	// ("Basic …", "Bearer …") for one request; ctx is the request's. An
+	// error ends the call without sending it, and matches [ErrUnavailable].
 	AuthenticationHeader(ctx context.Context) (string, error)
+}
+
+// authProvider is a HeaderProvider the client also asks which secrets to
+// redact and tells about refusals.
+type authProvider interface {
+	HeaderProvider
 	// secrets lists the strings that must never show in an error.
 	secrets() []string
 	// reject is called after a 401 so that a cached token is refetched.
 	reject()
+}
+
+// providerAuth drives a user's HeaderProvider.
+type providerAuth struct {
+	p          HeaderProvider
+	last, prev atomic.Pointer[string]
+}
+
+func (a *providerAuth) AuthenticationHeader(ctx context.Context) (string, error) {
+	h, err := a.p.AuthenticationHeader(ctx)
+	if err != nil {
+		return "", fmt.Errorf("registry: header provider: %w", err)
+	}
+	if h == "" {
+		return "", errors.New("registry: header provider returned an empty header")
+	}
+	if old := a.last.Load(); old == nil || *old != h {
+		if old != nil {
+			a.prev.Store(old)
+		}
+		a.last.Store(&h)
+	}
+	return h, nil
+}
+
+func (a *providerAuth) secrets() []string {
+	var s []string
+	for _, h := range []*string{a.last.Load(), a.prev.Load()} {
+		if h == nil {
+			continue
+		}
+		s = append(s, *h)
+		if _, cred, ok := strings.Cut(*h, " "); ok && cred != "" {
+			s = append(s, cred)
+		}
+	}
+	return s
+}
+
+func (a *providerAuth) reject() {
+	if inv, ok := a.p.(interface{ Invalidate() }); ok {
+		inv.Invalidate()
+	}
 }
 
 // staticAuth is a fixed header: basic credentials or a static token.
@@ -124,32 +190,19 @@ func (a *oauthAuth) reject() {
 	}
 }
 
-// tokenSourceAuth asks a user's oauth2.TokenSource for every request.
-type tokenSourceAuth struct {
-	ts   oauth2.TokenSource
-	last atomic.Pointer[string]
-}
+// tokenSourceHeader asks a user's oauth2.TokenSource for every request.
+type tokenSourceHeader struct{ ts oauth2.TokenSource }
 
-func (a *tokenSourceAuth) AuthenticationHeader(context.Context) (string, error) {
+func (a tokenSourceHeader) AuthenticationHeader(context.Context) (string, error) {
 	tok, err := a.ts.Token()
 	if err != nil {
-		return "", fmt.Errorf("registry: token source: %w", err)
+		return "", fmt.Errorf("token source: %w", err)
 	}
 	if tok.AccessToken == "" {
-		return "", errors.New("registry: token source returned no access token")
+		return "", errors.New("token source returned no access token")
 	}
-	a.last.Store(&tok.AccessToken)
 	return tok.Type() + " " + tok.AccessToken, nil
 }
-
-func (a *tokenSourceAuth) secrets() []string {
-	if t := a.last.Load(); t != nil {
-		return []string{*t}
-	}
-	return nil
-}
-
-func (a *tokenSourceAuth) reject() {}
 
 // newAuth builds the auth provider the settings ask for (nil for none).
 func newAuth(s *settings, timeout time.Duration) (authProvider, error) {
@@ -174,7 +227,9 @@ func newAuth(s *settings, timeout time.Duration) (authProvider, error) {
 			now:        s.now,
 		}, nil
 	case s.tokenSource != nil:
-		return &tokenSourceAuth{ts: s.tokenSource}, nil
+		return &providerAuth{p: tokenSourceHeader{s.tokenSource}}, nil
+	case s.headerProvider != nil:
+		return &providerAuth{p: s.headerProvider}, nil
 	}
 	return nil, nil
 }

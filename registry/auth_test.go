@@ -123,7 +123,7 @@ func TestOAuthTokenRefresh(t *testing.T) {
 	tokens := newTokenServer(t, 100)
 	srv := newFake(t, okSubjects)
 	clock := newClock()
-	c := mustNew(t, URLs(srv.URL), Clock(clock.Now),
+	c := mustNew(t, URLs(srv.URL), WithClock(clock.Now),
 		OAuthClientCredentials(tokens.URL, "client-id", "client-secret", "schema_registry"),
 		LogicalCluster("lsrc-1"), IdentityPoolID("pool-1"))
 	call := func() string {
@@ -336,7 +336,7 @@ func TestLoggerNeverLogsSecrets(t *testing.T) {
 		reply(w, 503, map[string]any{"error_code": 50301, "message": "down " + r.Header.Get("Authorization")})
 	})
 	c := mustNew(t, URLs(deadURL(t), strings.Replace(srv.URL, "http://", "http://k:"+secret+"@", 1)),
-		Retries(1, time.Millisecond, time.Millisecond), Logger(logger))
+		Retries(1, time.Millisecond, time.Millisecond), WithLogger(logger))
 	fastRetries(c)
 	_, _ = c.Subjects(bg)
 	mu.Lock()

@@ -113,7 +113,7 @@ func TestCancelledLeaderDoesNotFailFollowers(t *testing.T) {
 func TestSchemaByIDCachedForGood(t *testing.T) {
 	srv := versionServer(t)
 	clock := newClock()
-	c := mustNew(t, URLs(srv.URL), Clock(clock.Now))
+	c := mustNew(t, URLs(srv.URL), WithClock(clock.Now))
 	for i := 0; i < 3; i++ {
 		s, err := c.SchemaByID(bg, 1)
 		if err != nil || s.GUID != "g-1" {
@@ -131,7 +131,7 @@ func TestSchemaByIDCachedForGood(t *testing.T) {
 		t.Fatalf("requests = %d, want 2", n)
 	}
 	// Another format or context is another entry.
-	if _, err := c.SchemaByID(bg, 1, Format("serialized")); err != nil {
+	if _, err := c.SchemaByID(bg, 1, OutputFormat("serialized")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.SchemaByID(bg, 1, InContext("other")); err != nil {
@@ -148,7 +148,7 @@ func TestSchemaByIDCachedForGood(t *testing.T) {
 func TestLatestTTL(t *testing.T) {
 	srv := versionServer(t)
 	clock := newClock()
-	c := mustNew(t, URLs(srv.URL), Clock(clock.Now), LatestTTL(time.Minute))
+	c := mustNew(t, URLs(srv.URL), WithClock(clock.Now), LatestTTL(time.Minute))
 	get := func() {
 		t.Helper()
 		if s, err := c.LatestSchema(bg, "s"); err != nil || s.Version != 2 {
@@ -224,7 +224,7 @@ func TestNegativeCaching(t *testing.T) {
 		}
 	})
 	clock := newClock()
-	c := mustNew(t, URLs(srv.URL), Clock(clock.Now), NegativeTTL(5*time.Second))
+	c := mustNew(t, URLs(srv.URL), WithClock(clock.Now), NegativeTTL(5*time.Second))
 	for i := 0; i < 3; i++ {
 		if _, err := c.SchemaByID(bg, 5); !errors.Is(err, ErrSchemaNotFound) {
 			t.Fatalf("err = %v", err)
@@ -458,7 +458,7 @@ func TestWarmLookupsDoNotAllocate(t *testing.T) {
 	srv := versionServer(t)
 	c := mustNew(t, URLs(srv.URL))
 	hint := SubjectHint("s")
-	format := Format("serialized")
+	format := OutputFormat("serialized")
 	md := map[string]string{"owner": "a", "app": "b"}
 	sch := Schema{Schema: `"string"`}
 	calls := map[string]func(){

@@ -101,34 +101,17 @@ func newClient(s *settings) (*Client, error) {
 		seed:           maphash.MakeSeed(),
 		sleep:          sleepCtx,
 	}
-	var urlUser *url.Userinfo
-	for i, raw := range s.urls {
-		pu, err := url.Parse(raw)
-		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			return nil, fmt.Errorf("registry: invalid URL %q: want http(s)://host[:port][/path]", scrubURL(raw))
-		}
-		if strings.Contains(pu.Path+pu.RawPath+pu.RawQuery+pu.Fragment, "@") {
-			// A password with an unescaped "/", "?" or "#" ends the host
-			// early and puts the rest of the user info in the path.
-			return nil, fmt.Errorf("registry: invalid URL %q: \"@\" after the host; percent-encode \"/\", \"?\", \"#\" and \"@\" in user info (%%2F, %%3F, %%23, %%40)", scrubURL(raw))
-		}
-		if pu.User != nil {
-			if urlUser == nil {
-				urlUser = pu.User
-			}
-			pu.User = nil
-		}
-		if pu.RawQuery != "" || pu.Fragment != "" {
-			return nil, fmt.Errorf("registry: URL %q must not have a query or fragment", pu.Redacted())
-		}
-		s.urls[i] = strings.TrimRight(pu.String(), "/")
+	urlUser, err := parseURLs(s.urls)
+	if err != nil {
+		return nil, err
 	}
 	c.urls = s.urls
 	if urlUser != nil && !s.hasAuth {
 		pass, _ := urlUser.Password()
 		s.basicUser, s.basicPass, s.hasBasic = urlUser.Username(), pass, true
 	}
-	auth, err := newAuth(s, s.requestTimeout)
+	var auth authProvider
+	auth, err = newAuth(s, s.requestTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +157,34 @@ func newClient(s *settings) (*Client, error) {
 	c.latest = newCache[versionKey, SubjectSchema](n)
 	c.latestMeta = newCache[metaKey, metaValue](n)
 	return c, nil
+}
+
+// parseURLs checks the base URLs and strips their user info (returning the
+// first URL's), in place.
+func parseURLs(urls []string) (*url.Userinfo, error) {
+	var urlUser *url.Userinfo
+	for i, raw := range urls {
+		pu, err := url.Parse(raw)
+		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			return nil, fmt.Errorf("registry: invalid URL %q: want http(s)://host[:port][/path]", scrubURL(raw))
+		}
+		if strings.Contains(pu.Path+pu.RawPath+pu.RawQuery+pu.Fragment, "@") {
+			// A password with an unescaped "/", "?" or "#" ends the host
+			// early and puts the rest of the user info in the path.
+			return nil, fmt.Errorf("registry: invalid URL %q: \"@\" after the host; percent-encode \"/\", \"?\", \"#\" and \"@\" in user info (%%2F, %%3F, %%23, %%40)", scrubURL(raw))
+		}
+		if pu.User != nil {
+			if urlUser == nil {
+				urlUser = pu.User
+			}
+			pu.User = nil
+		}
+		if pu.RawQuery != "" || pu.Fragment != "" {
+			return nil, fmt.Errorf("registry: URL %q must not have a query or fragment", pu.Redacted())
+		}
+		urls[i] = strings.TrimRight(pu.String(), "/")
+	}
+	return urlUser, nil
 }
 
 // scrubURL removes anything that may be user info from a URL that did not

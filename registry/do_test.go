@@ -36,8 +36,12 @@ func TestDo(t *testing.T) {
 		t.Errorf("get: %v %v", got, err)
 	}
 	err = c.Do(ctx, http.MethodGet, "/dek-registry/v1/keks/missing", nil, nil, &got)
-	if !errors.Is(err, registry.ErrKeyNotFound) {
+	if !errors.Is(err, registry.ErrKeyNotFound) || errors.Is(err, registry.ErrUnavailable) {
 		t.Errorf("missing KEK: err = %v, want ErrKeyNotFound", err)
+	}
+	var re *registry.Error
+	if !errors.As(err, &re) || re.Method != http.MethodGet || re.Path != "/dek-registry/v1/keks/missing" {
+		t.Errorf("missing KEK: the error does not name the call: %+v", re)
 	}
 	if err := c.Do(ctx, http.MethodGet, "dek-registry/v1/keks?x=1", nil, nil, nil); err == nil {
 		t.Error("a relative path with a query was accepted")

@@ -16,12 +16,17 @@
 //     into basic auth and removed from the URL), a static bearer token
 //     ([BearerToken]), OAuth 2 client credentials refreshed at 80% of the
 //     token's lifetime ([OAuthClientCredentials]) or any
-//     [golang.org/x/oauth2.TokenSource]; Confluent Cloud's target-sr-cluster
-//     and Confluent-Identity-Pool-Id headers ([LogicalCluster],
-//     [IdentityPoolID]);
+//     [golang.org/x/oauth2.TokenSource], or any [HeaderProvider] of your own
+//     ([AuthHeader]; the built-in modes are HeaderProviders too); Confluent
+//     Cloud's target-sr-cluster and Confluent-Identity-Pool-Id headers
+//     ([LogicalCluster], [IdentityPoolID]);
 //   - TLS from PEM files or a *tls.Config, with certificate verification on
 //     by default; a custom *http.Client; a per-attempt request timeout; a
-//     User-Agent; an optional slog logger for retries and failovers.
+//     User-Agent; a slog logger for retries, failovers and stale answers
+//     ([WithLogger], default [slog.Default]).
+//
+// [Client.Do] calls endpoints the client does not wrap (the DEK Registry's)
+// through the same transport.
 //
 // Credentials never appear in an error message or a log line, in any
 // encoding a server may echo them in (percent-encoded, JSON-escaped,
@@ -63,16 +68,11 @@
 // ctx. Registering, deleting and changing config through the client drop the
 // answers they make stale, and a call made after such a change never shares
 // a request that started before it; [Client.ClearCaches] and
-// [Client.ClearSubject] drop the rest. Cached values share memory with the cache: treat a
-// returned [SubjectSchema]'s slices, maps and pointers as read-only.
+// [Client.ClearSubject] drop the rest. Cached values share memory with the
+// cache: treat a returned [SubjectSchema]'s slices, maps and pointers as
+// read-only.
 //
-// Measured on a shared 2-core Xeon VM (go test -bench Warm, Go 1.26; the
-// first figure with the machine otherwise idle, the second with other
-// builds running on it):
-//
-//	BenchmarkSchemaByIDWarm           32-46 ns/op (50-100 loaded)   0 B/op   0 allocs/op
-//	BenchmarkSchemaByIDWarmParallel   16-35 ns/op (30-43 loaded)    0 B/op   0 allocs/op
-//	BenchmarkLatestSchemaWarm         ~90 ns/op (~130 loaded)       0 B/op   0 allocs/op (reads the clock for the TTL)
+// Figures and how they were measured: BENCHMARKS.md, section registry.
 //
 // # Schema contexts
 //

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // allCodes lists every ErrorCode constant of errors.go.
@@ -132,6 +133,10 @@ func TestErrorString(t *testing.T) {
 	if got := e.Error(); got != "schema registry: Unauthorized (HTTP 401)" {
 		t.Fatalf("Error() = %q", got)
 	}
+	e = &Error{StatusCode: 503, Code: 50003, Message: "forwarding failed", Method: "POST", Path: "/subjects/s/versions", Attempts: 4}
+	if got := e.Error(); got != "schema registry: POST /subjects/s/versions: forwarding failed (HTTP 503, error code 50003, 4 attempts)" {
+		t.Fatalf("Error() = %q", got)
+	}
 	if ErrorCode(12345).Error() != "schema registry: error code 12345" {
 		t.Fatal(ErrorCode(12345).Error())
 	}
@@ -188,5 +193,40 @@ func TestUndecodableAnswer(t *testing.T) {
 	var se *json.SyntaxError
 	if !errors.Is(err, ErrJSONParse) || !errors.As(err, &se) || !strings.Contains(err.Error(), "HTTP 200") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestErrorNamesTheCall: an error from a direct call says which call it
+// was (method and path, credentials redacted) and how many attempts it made.
+func TestErrorNamesTheCall(t *testing.T) {
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		replyErr(w, ErrStoreError, "kafka store down")
+	})
+	c := mustNew(t, URLs(srv.URL), Retries(3, time.Millisecond, time.Millisecond))
+	fastRetries(c)
+	_, err := c.Versions(bg, "orders-value", Deleted())
+	var re *Error
+	if !errors.As(err, &re) {
+		t.Fatal(err)
+	}
+	if re.Method != "GET" || re.Path != "/subjects/orders-value/versions?deleted=true" || re.Attempts != 4 {
+		t.Fatalf("got %+v", re)
+	}
+	if !strings.Contains(err.Error(), "GET /subjects/orders-value/versions?deleted=true: kafka store down (HTTP 500, error code 50001, 4 attempts)") {
+		t.Fatalf("Error() = %q", err.Error())
+	}
+	// One attempt is not worth saying.
+	srv = newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) { replyErr(w, ErrSubjectNotFound, "no") })
+	c = mustNew(t, URLs(srv.URL))
+	_, err = c.LatestSchema(bg, "s")
+	if !errors.As(err, &re) || re.Attempts != 1 || strings.Contains(err.Error(), "attempt") {
+		t.Fatalf("single attempt: %+v %q", re, err)
+	}
+	// A secret in the path (a subject named after it) is redacted.
+	srv = newFake(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) { w.WriteHeader(500) })
+	c = mustNew(t, URLs(srv.URL), Retries(0, 0, 0), BearerToken("tok-in-path"))
+	_, err = c.Versions(bg, "tok-in-path")
+	if !errors.As(err, &re) || strings.Contains(err.Error(), "tok-in-path") || strings.Contains(re.Path, "tok-in-path") {
+		t.Fatalf("secret in path: %+v %q", re, err)
 	}
 }

@@ -49,6 +49,7 @@ type settings struct {
 	bearer               string
 	oauth                *oauthSettings
 	tokenSource          oauth2.TokenSource
+	headerProvider       HeaderProvider
 	logicalCluster       string
 	identityPool         string
 	headers              http.Header
@@ -99,15 +100,16 @@ func defaultSettings() settings {
 		missingVerTTL:  DefaultNegativeTTL,
 		missingSchTTL:  DefaultNegativeTTL,
 		now:            time.Now,
+		logger:         slog.Default(),
 	}
 }
 
 // resetAuth forgets the auth given so far: of the auth options
-// (BasicAuth, BearerToken, OAuthClientCredentials, TokenSource) the last
-// one wins, so options can override auth read from properties.
+// (BasicAuth, BearerToken, OAuthClientCredentials, TokenSource, AuthHeader)
+// the last one wins, so options can override auth read from properties.
 func (s *settings) resetAuth() {
 	s.basicUser, s.basicPass, s.hasBasic = "", "", false
-	s.bearer, s.oauth, s.tokenSource = "", nil, nil
+	s.bearer, s.oauth, s.tokenSource, s.headerProvider = "", nil, nil, nil
 	s.hasAuth = true
 }
 
@@ -197,6 +199,21 @@ func TokenSource(ts oauth2.TokenSource) Option {
 		}
 		s.resetAuth()
 		s.tokenSource = ts
+		return nil
+	}
+}
+
+// AuthHeader makes the client take the Authorization header of every
+// request from p (see [HeaderProvider]). Of the auth options ([BasicAuth],
+// [BearerToken], [OAuthClientCredentials], [TokenSource], AuthHeader) the
+// last one given wins.
+func AuthHeader(p HeaderProvider) Option {
+	return func(s *settings) error {
+		if p == nil {
+			return errors.New("registry: nil HeaderProvider")
+		}
+		s.resetAuth()
+		s.headerProvider = p
 		return nil
 	}
 }
@@ -374,8 +391,9 @@ func NegativeTTL(d time.Duration) Option {
 	}
 }
 
-// Clock replaces time.Now for cache expiry and token refresh (for tests).
-func Clock(now func() time.Time) Option {
+// WithClock replaces time.Now for cache expiry, stale-on-error bounds and
+// token refresh (for tests).
+func WithClock(now func() time.Time) Option {
 	return func(s *settings) error {
 		if now == nil {
 			return errors.New("registry: nil clock")
@@ -385,11 +403,19 @@ func Clock(now func() time.Time) Option {
 	}
 }
 
-// Logger makes the client log retries and failovers to l (at Warn level).
-// Log lines carry the method, the URL without credentials, the attempt and
-// the error; never a credential.
-func Logger(l *slog.Logger) Option {
-	return func(s *settings) error { s.logger = l; return nil }
+// WithLogger makes the client log to l (default [slog.Default]; pass
+// slog.New(slog.DiscardHandler) to silence it): retries and failovers at
+// Warn level, and serving a latest version stale (Warn) and the end of it
+// (Info; see [StaleIfError]). Log lines carry the method, the URL without
+// credentials, the attempt and the error; never a credential.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return errors.New("registry: nil logger")
+		}
+		s.logger = l
+		return nil
+	}
 }
 
 // DefaultContext makes every call run in the schema context name (for

@@ -58,10 +58,11 @@ func DeletedOnly() Param { return func(p params) params { p.deletedOnly = true; 
 // subject.
 func LatestOnly() Param { return func(p params) params { p.latestOnly = true; return p } }
 
-// Format asks the registry for a server-side schema format, such as
-// "serialized" (a base64 FileDescriptorProto for Protobuf) or "resolved".
-// Results fetched with different formats are cached apart.
-func Format(f string) Param { return func(p params) params { p.format = f; return p } }
+// OutputFormat asks the registry to answer schemas in a server-side output
+// format (query parameter "format"), such as "serialized" (a base64
+// FileDescriptorProto for Protobuf) or "resolved". Results fetched with
+// different formats are cached apart.
+func OutputFormat(name string) Param { return func(p params) params { p.format = name; return p } }
 
 // SubjectHint tells a schema-by-ID lookup which subject the ID is expected
 // under (query parameter "subject"); the registry uses it to find the ID in

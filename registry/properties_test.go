@@ -2,6 +2,10 @@ package registry
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -181,5 +185,70 @@ func TestPropertiesErrors(t *testing.T) {
 		if strings.Contains(err.Error(), secret) {
 			t.Fatalf("error leaks a secret: %v", err)
 		}
+	}
+}
+
+// TestPropertiesDocListsTheTable: the doc comment of NewFromProperties
+// lists exactly the keys of the property table.
+func TestPropertiesDocListsTheTable(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "properties.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docText string
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "NewFromProperties" {
+			docText = fd.Doc.Text()
+		}
+	}
+	documented := map[string]bool{}
+	keyRE := regexp.MustCompile(`^[a-z]+(\.[a-z]+)+$`)
+	for _, line := range strings.Split(docText, "\n") {
+		if !strings.HasPrefix(line, "\t") {
+			continue // only the indented key list
+		}
+		for _, w := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '(' || r == ')' }) {
+			if keyRE.MatchString(w) && strings.Contains(w, ".") && !strings.HasSuffix(w, ".") {
+				documented[w] = true
+			}
+		}
+	}
+	want := map[string]bool{}
+	for _, p := range properties {
+		want[p.key] = true
+		if !documented[p.key] {
+			t.Errorf("%s is not in NewFromProperties' doc", p.key)
+		}
+	}
+	for k := range documented {
+		if !want[k] && !IsClientProperty(k) {
+			t.Errorf("the doc names %s, which is not in the table", k)
+		}
+	}
+}
+
+func TestIsClientProperty(t *testing.T) {
+	for _, k := range []string{"schema.registry.url", "url", "basic.auth.user.info", "schema.registry.basic.auth.user.info",
+		" bearer.auth.token ", "schema.registry.cache.latest.ttl.sec", "cache.latest.stale.if.error.sec"} {
+		if !IsClientProperty(k) {
+			t.Errorf("%q is not a client property", k)
+		}
+	}
+	for _, k := range []string{"auto.register.schemas", "use.latest.version", "bootstrap.servers", "schema.registry.", "schema.registry.ssl.truststore.location", "key.subject.name.strategy", ""} {
+		if IsClientProperty(k) {
+			t.Errorf("%q is taken for a client property", k)
+		}
+	}
+}
+
+func TestPropertiesStaleIfError(t *testing.T) {
+	s := defaultSettings()
+	if err := applyProperties(&s, map[string]string{"url": "http://h", "cache.latest.stale.if.error.sec": "0"}); err != nil || s.staleIfError != 0 {
+		t.Fatalf("%v %v", s.staleIfError, err)
+	}
+	s = defaultSettings()
+	if err := applyProperties(&s, map[string]string{"url": "http://h", "cache.latest.stale.if.error.sec": "-1"}); err == nil {
+		t.Fatal("negative stale bound accepted")
 	}
 }

@@ -209,51 +209,11 @@ func jsonDecode(v *view) *view {
 	}
 	w := &view{}
 	d := v.dec
-	hex4 := func(i int) (rune, bool) {
-		if i+4 > len(d) {
-			return 0, false
-		}
-		var r rune
-		for _, c := range d[i : i+4] {
-			x, ok := unhex(c)
-			if !ok {
-				return 0, false
-			}
-			r = r<<4 | rune(x)
-		}
-		return r, true
-	}
+	var buf [utf8.UTFMax]byte
 	for i := 0; i < len(d); i++ {
-		if d[i] != '\\' || i+1 >= len(d) {
-			w.emit(d[i], v, i, i+1)
-			continue
-		}
-		if c, ok := simpleEscape(d[i+1]); ok {
-			w.emit(c, v, i, i+2)
-			i++
-			continue
-		}
-		if d[i+1] == 'x' && i+3 < len(d) {
-			h, ok1 := unhex(d[i+2])
-			l, ok2 := unhex(d[i+3])
-			if ok1 && ok2 {
-				w.emit(h<<4|l, v, i, i+4)
-				i += 3
-				continue
-			}
-		}
-		if d[i+1] == 'u' {
-			if r, ok := hex4(i + 2); ok {
-				end := i + 6
-				if utf16.IsSurrogate(r) && end+1 < len(d) && d[end] == '\\' && d[end+1] == 'u' {
-					if r2, ok := hex4(end + 2); ok {
-						if c := utf16.DecodeRune(r, r2); c != utf8.RuneError {
-							r, end = c, end+6
-						}
-					}
-				}
-				var buf [utf8.UTFMax]byte
-				for _, c := range buf[:utf8.EncodeRune(buf[:], r)] {
+		if d[i] == '\\' {
+			if out, end := unescape(d, i, buf[:0]); end > i {
+				for _, c := range out {
 					w.emit(c, v, i, end)
 				}
 				i = end - 1
@@ -263,6 +223,54 @@ func jsonDecode(v *view) *view {
 		w.emit(d[i], v, i, i+1)
 	}
 	return w
+}
+
+// unescape decodes the escape at d[i] (a backslash) into buf and returns
+// the bytes and the end of the escape, or end == i when it is none.
+func unescape(d []byte, i int, buf []byte) ([]byte, int) {
+	if i+1 >= len(d) {
+		return nil, i
+	}
+	if c, ok := simpleEscape(d[i+1]); ok {
+		return append(buf, c), i + 2
+	}
+	switch d[i+1] {
+	case 'x':
+		if r, ok := hexValue(d, i+2, 2); ok {
+			return append(buf, byte(r)), i + 4
+		}
+	case 'u':
+		r, ok := hexValue(d, i+2, 4)
+		if !ok {
+			return nil, i
+		}
+		end := i + 6
+		if utf16.IsSurrogate(r) && end+1 < len(d) && d[end] == '\\' && d[end+1] == 'u' {
+			if r2, ok := hexValue(d, end+2, 4); ok {
+				if c := utf16.DecodeRune(r, r2); c != utf8.RuneError {
+					r, end = c, end+6
+				}
+			}
+		}
+		return utf8.AppendRune(buf, r), end
+	}
+	return nil, i
+}
+
+// hexValue reads n hex digits at d[i:].
+func hexValue(d []byte, i, n int) (rune, bool) {
+	if i+n > len(d) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d[i : i+n] {
+		x, ok := unhex(c)
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | rune(x)
+	}
+	return r, true
 }
 
 // findSecrets returns the sorted, merged spans of s that encode a secret.

@@ -19,17 +19,22 @@ func (c *Client) idContext(p *params) string {
 // SchemaByID returns the schema with the global ID id (GET /schemas/ids/{id}).
 // The result's ID is id; its GUID, and with [SubjectHint] its Subject and
 // Version, are set when the server sends them (Confluent Schema Registry
-// 8.x does; 7.x sends neither). Honours [SubjectHint], [Format] and
+// 8.x does; 7.x sends neither). Honours [SubjectHint], [OutputFormat] and
 // [InContext]; answers with different hints are cached apart.
 //
 // Answers are cached for good (IDs are immutable) and "not found" for the
 // negative TTL; a warm call makes no request, takes no lock and allocates
 // nothing. The result shares memory with the cache: treat it as read-only.
 func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSchema, error) {
-	var p params
-	if len(ps) > 0 {
-		p = collect(ps)
+	if len(ps) == 0 && c.context == "" {
+		// A deserializer's call: keyed by the ID alone.
+		h := mix64(uint64(id))
+		if e := c.byID.plain.get(id, h); e != nil && c.fresh(e.exp) {
+			return e.val, e.err
+		}
+		return c.schemaByIDMiss(ctx, idKey{id: id}, h, params{})
 	}
+	p := collect(ps)
 	k := idKey{ctx: c.idContext(&p), format: p.format, subject: p.subject, id: id}
 	h := k.hash()
 	if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
@@ -61,7 +66,7 @@ func (c *Client) schemaByIDMiss(ctx context.Context, k idKey, h uint64, p params
 
 // SchemaByGUID returns the schema with the given GUID (GET /schemas/guids/{guid}).
 // The result's GUID is guid; its ID is set when the server sends it.
-// Honours [Format]. Cached like [Client.SchemaByID]; GUIDs are global, so
+// Honours [OutputFormat]. Cached like [Client.SchemaByID]; GUIDs are global, so
 // the context does not matter.
 func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (SubjectSchema, error) {
 	var p params
@@ -107,7 +112,7 @@ func (c *Client) IDsByGUID(ctx context.Context, guid string) ([]ContextID, error
 
 // RawSchemaByID returns only the schema text of id, as the registry
 // serves it (GET /schemas/ids/{id}/schema). Honours [SubjectHint],
-// [Format] and [InContext]. Not cached.
+// [OutputFormat] and [InContext]. Not cached.
 func (c *Client) RawSchemaByID(ctx context.Context, id int, ps ...Param) (string, error) {
 	p := collect(ps)
 	var out rawBody

@@ -56,7 +56,7 @@ func TestLatestServedStaleDuringOutage(t *testing.T) {
 				clock := newClock()
 				var logs strings.Builder
 				var mu sync.Mutex
-				c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), Clock(clock.Now), Logger(newTestLogger(&logs, &mu)),
+				c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), WithClock(clock.Now), WithLogger(newTestLogger(&logs, &mu)),
 					LatestTTL(time.Minute), StaleIfError(10*time.Minute))
 				if ss, err := read(c); err != nil || ss.Version != 1 {
 					t.Fatalf("first read: %+v %v", ss, err)
@@ -104,7 +104,7 @@ func TestStaleRecoveryIsLogged(t *testing.T) {
 	clock := newClock()
 	var logs strings.Builder
 	var mu sync.Mutex
-	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), Clock(clock.Now), Logger(newTestLogger(&logs, &mu)), LatestTTL(time.Minute))
+	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), WithClock(clock.Now), WithLogger(newTestLogger(&logs, &mu)), LatestTTL(time.Minute))
 	_, _ = c.LatestSchema(bg, "s")
 	f.mode.Store("503")
 	clock.Add(2 * time.Minute)
@@ -131,7 +131,7 @@ func TestStaleRecoveryIsLogged(t *testing.T) {
 func TestNotFoundIsNeverServedStale(t *testing.T) {
 	f, srv := newFlaky(t)
 	clock := newClock()
-	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), Clock(clock.Now), LatestTTL(time.Minute))
+	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), WithClock(clock.Now), LatestTTL(time.Minute))
 	_, _ = c.LatestSchema(bg, "s")
 	f.mode.Store("503")
 	clock.Add(2 * time.Minute)
@@ -152,7 +152,7 @@ func TestNotFoundIsNeverServedStale(t *testing.T) {
 func TestStaleIfErrorZeroDisables(t *testing.T) {
 	f, srv := newFlaky(t)
 	clock := newClock()
-	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), Clock(clock.Now), LatestTTL(time.Minute), StaleIfError(0))
+	c := mustNew(t, URLs(srv.URL), Retries(0, 0, 0), WithClock(clock.Now), LatestTTL(time.Minute), StaleIfError(0))
 	_, _ = c.LatestSchema(bg, "s")
 	f.mode.Store("503")
 	clock.Add(2 * time.Minute)

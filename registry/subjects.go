@@ -19,7 +19,7 @@ func escapeSubject(subject string) string { return url.PathEscape(subject) }
 // schema, metadata and rule set (the server may add default or override
 // metadata and rules from the subject's config). Registering a schema
 // identical to an existing version returns that version. Honours
-// [Normalize], [Format] and [InContext].
+// [Normalize], [OutputFormat] and [InContext].
 //
 // Answers are cached per subject and schema: registering the same schema
 // again makes no request. A new registration drops the subject's cached
@@ -108,7 +108,7 @@ func fillFrom(out, sent *Schema) {
 // LookupSchema finds s among subject's versions (POST /subjects/{subject})
 // and returns its ID, version and GUID. It fails with [ErrSchemaNotFound] or
 // [ErrSubjectNotFound] when the schema is not registered there. Honours
-// [Normalize], [Deleted], [Format] and [InContext]. Answers are cached per
+// [Normalize], [Deleted], [OutputFormat] and [InContext]. Answers are cached per
 // subject and schema; "not found" for the negative TTL.
 func (c *Client) LookupSchema(ctx context.Context, subject string, s Schema, ps ...Param) (SubjectSchema, error) {
 	p := collect(ps)
@@ -165,7 +165,7 @@ func (c *Client) Versions(ctx context.Context, subject string, ps ...Param) ([]i
 
 // SchemaByVersion returns one version of subject; version [Latest] names the
 // latest (GET /subjects/{subject}/versions/{version}). Honours [Deleted],
-// [Format] and [InContext].
+// [OutputFormat] and [InContext].
 //
 // Numbered versions are cached until deleted through this client or
 // evicted; the latest version for the latest TTL ([LatestTTL]); "not
@@ -238,14 +238,14 @@ func (c *Client) fetchVersion(ctx context.Context, k versionKey, h uint64, p par
 }
 
 // LatestSchema returns subject's latest version, cached for the latest TTL.
-// Honours [Deleted], [Format] and [InContext].
+// Honours [Deleted], [OutputFormat] and [InContext].
 func (c *Client) LatestSchema(ctx context.Context, subject string, ps ...Param) (SubjectSchema, error) {
 	return c.SchemaByVersion(ctx, subject, Latest, ps...)
 }
 
 // RawSchemaByVersion returns only the schema text of one version of
 // subject (GET /subjects/{subject}/versions/{version}/schema). Honours
-// [Deleted], [Format] and [InContext]. Not cached.
+// [Deleted], [OutputFormat] and [InContext]. Not cached.
 func (c *Client) RawSchemaByVersion(ctx context.Context, subject string, version int, ps ...Param) (string, error) {
 	p := collect(ps)
 	var out rawBody
@@ -256,7 +256,7 @@ func (c *Client) RawSchemaByVersion(ctx context.Context, subject string, version
 // LatestWithMetadata returns the latest version of subject whose metadata
 // properties include all of metadata
 // (GET /subjects/{subject}/metadata?key=k1&value=v1&key=k2&value=v2, keys
-// sorted and URL-escaped). Honours [Deleted], [Format] and [InContext].
+// sorted and URL-escaped). Honours [Deleted], [OutputFormat] and [InContext].
 // Cached for the latest TTL; a warm call allocates nothing.
 func (c *Client) LatestWithMetadata(ctx context.Context, subject string, metadata map[string]string, ps ...Param) (SubjectSchema, error) {
 	var p params

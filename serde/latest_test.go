@@ -22,7 +22,7 @@ func TestUseLatestFollowsNewVersions(t *testing.T) {
 	}
 	now := time.Unix(1_700_000_000, 0)
 	clock := func() time.Time { return now }
-	client, err := mock.Client(registry.LatestTTL(time.Minute), registry.Clock(clock))
+	client, err := mock.Client(registry.LatestTTL(time.Minute), registry.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
