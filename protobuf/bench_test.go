@@ -168,3 +168,65 @@ func BenchmarkProtobufDeserializeDynamic(b *testing.B) {
 		}
 	}
 }
+
+// benchDynamic is benchMessage as a dynamic message of its generated
+// descriptor.
+func benchDynamic(b *testing.B) *dynamicpb.Message {
+	body, err := proto.Marshal(benchMessage())
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := dynamicpb.NewMessage((&srkittestpb.Bench{}).ProtoReflect().Descriptor())
+	if err := proto.Unmarshal(body, m); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkProtoMarshalDynamic is plain proto.MarshalAppend of a dynamic
+// message: its fields and map entries come out in Go map order, different
+// from run to run.
+func BenchmarkProtoMarshalDynamic(b *testing.B) {
+	benchMarshal(b, benchDynamic(b), proto.MarshalOptions{})
+}
+
+// BenchmarkProtoMarshalDynamicDeterministic is the same with
+// Deterministic: fields in number order, map entries sorted by key.
+func BenchmarkProtoMarshalDynamicDeterministic(b *testing.B) {
+	benchMarshal(b, benchDynamic(b), proto.MarshalOptions{Deterministic: true})
+}
+
+// BenchmarkProtoMarshalDeterministic is deterministic marshaling of the
+// generated message, for comparison with BenchmarkProtoMarshalAppend.
+func BenchmarkProtoMarshalDeterministic(b *testing.B) {
+	benchMarshal(b, benchMessage(), proto.MarshalOptions{Deterministic: true})
+}
+
+func benchMarshal(b *testing.B, m proto.Message, opts proto.MarshalOptions) {
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = opts.MarshalAppend(buf[:0], m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProtobufAppendSerializeDynamic serializes the dynamic message
+// (deterministically, the default for dynamic messages).
+func BenchmarkProtobufAppendSerializeDynamic(b *testing.B) {
+	c := newBenchMock(b)
+	s, err := protobuf.NewSerializer[proto.Message](c, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := benchDynamic(b)
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		if buf, _, err = s.AppendSerialize(ctx, buf[:0], "bench", m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -276,7 +276,9 @@ func (c *writerCodec[T]) Encoder(ctx context.Context, writer *serde.ResolvedSche
 	return c.enc, messageIndexes(wmd), nil
 }
 
-// encoder marshals messages; one serves every message type.
+// encoder marshals messages; one serves every message type. Dynamic
+// messages are always marshaled in a deterministic order (see
+// [orderedMessage]); generated ones with opts.
 type encoder[T any] struct {
 	opts proto.MarshalOptions
 }
@@ -285,6 +287,12 @@ func (e *encoder[T]) AppendEncode(dst []byte, v T) ([]byte, error) {
 	m, ok := any(v).(proto.Message)
 	if !ok {
 		return dst, fmt.Errorf("protobuf: %T is not a proto.Message", v)
+	}
+	if dm, ok := m.(*dynamicpb.Message); ok && dm != nil {
+		if err := proto.CheckInitialized(dm); err != nil {
+			return dst, err
+		}
+		return proto.MarshalOptions{AllowPartial: true}.MarshalAppend(dst, orderedMessage{dm})
 	}
 	return e.opts.MarshalAppend(dst, m)
 }
