@@ -209,3 +209,24 @@ func BenchmarkAvroSerializeValue(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAvroCheck is the check every message passes before hamba
+// decodes it, alone: the part of BenchmarkAvroDeserialize that bounds
+// hostile input.
+func BenchmarkAvroCheck(b *testing.B) {
+	api, schema := benchRaw(b)
+	data, err := api.Marshal(schema, benchOrder())
+	if err != nil {
+		b.Fatal(err)
+	}
+	check, err := avro.CheckerFor(benchSchema)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := check(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -30,36 +30,33 @@ func compileDecoder[T any](api havro.API, g *goType, w, r *parsed, s settings) (
 		return nil, fmt.Errorf("%w: data written with a top-level \"bytes\" schema is raw and reads into []byte, not %s", ErrUnsupportedType, g.t)
 	}
 	for _, ps := range []*parsed{w, r} {
-		if ps != nil && ps.maxFixed > s.maxBytesLen {
-			return nil, fmt.Errorf("%w: a fixed type of %d bytes exceeds the %d-byte limit (avro.WithLimits)", ErrInvalidSchema, ps.maxFixed, s.maxBytesLen)
+		if ps != nil && ps.maxFixed > s.limits.MaxBytesLen {
+			return nil, fmt.Errorf("%w: a fixed type of %d bytes exceeds the %d-byte limit (avro.WithLimits)", ErrInvalidSchema, ps.maxFixed, s.limits.MaxBytesLen)
 		}
 	}
-	d := &valueDecoder[T]{}
+	d := &valueDecoder[T]{check: w.check, limits: s.limits}
 	target := w.schema
 	if r != nil && r.schema.Fingerprint() != w.schema.Fingerprint() {
 		var err error
-		if !w.recursive && !r.recursive {
+		if !w.recursive && !r.recursive && !w.bareNull {
 			var composite havro.Schema
 			if composite, err = havro.NewSchemaCompatibility().Resolve(r.schema, w.schema); err == nil {
 				target = composite
 			}
 		}
-		if w.recursive || r.recursive || err != nil {
-			// hamba's Resolve does not terminate on recursive schemas, and
+		if w.recursive || r.recursive || w.bareNull || err != nil {
+			// hamba's Resolve does not terminate on recursive schemas,
 			// refuses some valid resolutions (a writer union whose
-			// branches all promote to one reader type): rewrite the
-			// writer's bytes into the reader's encoding instead, then
-			// decode those with the reader schema.
+			// branches all promote to one reader type), and its decoders
+			// cannot skip a null outside a union: rewrite the writer's
+			// bytes into the reader's encoding instead, then decode those
+			// with the reader schema.
 			t, terr := newTranscoder(api, r.schema, w.schema, s)
 			if terr != nil {
 				return nil, terr
 			}
 			d.trans, target = t, r.schema
 		}
-	} else if w.recursive {
-		// Reject input nested deeper than the limit before hamba's
-		// recursive decoder sees it.
-		d.maxDepth, d.maxItems, d.writer = s.maxDepth, s.maxArrayLen, w.schema
 	}
 	d.dec = api.DecoderOf(target, g.ptrRT)
 	if err := compileError(d.dec); err != nil {
@@ -74,10 +71,9 @@ type valueDecoder[T any] struct {
 	dec  havro.ValDecoder
 	pool sync.Pool // *havro.Reader
 
-	// Set for a recursive writer schema read as it is: the nesting bound.
-	writer   havro.Schema
-	maxDepth int
-	maxItems int
+	// check and limits bound each message before hamba sees it.
+	check  *program
+	limits Limits
 
 	// Set when resolving recursive schemas: rewrites writer bytes into the
 	// reader's encoding.
@@ -88,12 +84,8 @@ type valueDecoder[T any] struct {
 func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 	var zero T
 	*v = zero
-	if d.writer != nil {
-		br := binReader{b: body}
-		skipValue(d.writer, &br, 0, d.maxDepth, d.maxItems)
-		if br.err != nil {
-			return br.err
-		}
+	if err := checkMessage(d.check, body, &d.limits); err != nil {
+		return err
 	}
 	if d.trans != nil {
 		if body, err = d.trans.run(body); err != nil {

@@ -91,8 +91,29 @@
 //
 // Errors match [ErrInvalidSchema], [ErrUnsupportedType], [ErrNoSchema],
 // [ErrIncompatibleSchemas], [ErrInvalidData] and [ErrInvalidValue] with
-// errors.Is. No input makes a deserializer panic; what one message may
-// allocate is bounded by [WithLimits].
+// errors.Is. No input makes a deserializer panic or hang.
+//
+// A deserializer checks every message against its writer schema before
+// decoding it, in one pass that allocates nothing: each value must be in
+// the bytes (an array of n items that take at least a byte each needs n
+// bytes, a string its length), and per message, over all its arrays,
+// maps and strings, the [Limits] hold. A message that breaks one is an
+// error matching [ErrInvalidData] and [*LimitError] naming the limit.
+// [WithLimits] changes them; the defaults are far above what honest
+// messages reach:
+//
+//   - MaxBytesLen ([DefaultMaxBytesLen], 16 MiB): the longest string or
+//     bytes value or map key, and the largest fixed type a schema may
+//     declare.
+//   - MaxItems ([DefaultMaxItems], 4,194,304): array items and map entries
+//     in one message.
+//   - MaxZeroWidthItems ([DefaultMaxZeroWidthItems], 65,536): array items
+//     of a type that takes no bytes (null, fixed(0), a record of such
+//     fields) in one message; only this cap bounds them.
+//   - MaxAllocBytes ([DefaultMaxAllocBytes], 256 MiB): the memory decoding
+//     one message takes, by an estimate made from its data.
+//   - MaxDepth ([DefaultMaxDepth], 10,000): how deeply records nest (in
+//     recursive schemas).
 //
 // # Performance
 //

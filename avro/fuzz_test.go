@@ -3,12 +3,56 @@ package avro
 import (
 	"context"
 	"encoding/hex"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/srkit-go/srkit/internal/vectortest"
 	"github.com/srkit-go/srkit/serde"
 )
+
+// Per-input budgets of the fuzz targets: decoding (or parsing) an input
+// of n bytes may allocate at most fuzzAllocBase + perByte×n bytes and take
+// at most fuzzTimeBase + fuzzTimePerByte×n. The bounds are far above what
+// honest inputs cost (a few hundred bytes allocated per input byte at
+// most), so that they never flake, and far below what an unbounded cost
+// reaches.
+const (
+	fuzzAllocBase   = 4 << 20
+	fuzzTimeBase    = 2 * time.Second
+	fuzzTimePerByte = 200 * time.Microsecond
+)
+
+// withinBudget runs f on an input of n bytes and fails t if it allocates
+// more than fuzzAllocBase + perByte×n bytes or takes longer than the time
+// budget; a hang fails when the budget runs out. f runs on another
+// goroutine: it reports with t.Errorf, not t.Fatalf.
+func withinBudget(t *testing.T, what string, n int, perByte uint64, f func()) {
+	t.Helper()
+	limit := fuzzTimeBase + time.Duration(n)*fuzzTimePerByte
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	done := make(chan time.Duration, 1)
+	start := time.Now()
+	go func() {
+		f()
+		done <- time.Since(start)
+	}()
+	select {
+	case took := <-done:
+		runtime.ReadMemStats(&after)
+		if alloc, budget := after.TotalAlloc-before.TotalAlloc, fuzzAllocBase+perByte*uint64(n); alloc > budget {
+			t.Fatalf("%s: an input of %d bytes allocated %d bytes (budget %d)", what, n, alloc, budget)
+		}
+		if took > limit {
+			t.Fatalf("%s: an input of %d bytes took %v (budget %v)", what, n, took, limit)
+		}
+	case <-time.After(limit):
+		t.Fatalf("%s: an input of %d bytes is still running after %v (budget)", what, n, limit)
+	}
+}
 
 // fuzzDecoders compiles decoders over schemas that exercise every decoder
 // path: generic and specific records with all type families, recursion
@@ -27,7 +71,7 @@ func fuzzDecoders(tb testing.TB) []func([]byte) error {
 	recursiveReader := `{"type":"record","name":"Node","fields":[{"name":"value","type":"long"},
 	  {"name":"label","type":"string","default":"none"},{"name":"next","type":["null","Node"]}]}`
 	s := defaultSettings()
-	s.maxBytesLen, s.maxArrayLen = 1<<16, 1<<12
+	s.limits.MaxBytesLen, s.limits.MaxItems = 1<<16, 1<<12
 	api := newAPI(s)
 	var decs []func([]byte) error
 	add := func(err error, f func([]byte) error) {
@@ -110,6 +154,13 @@ func fuzzDecoders(tb testing.TB) []func([]byte) error {
 		add(err, func(b []byte) error { var v holder; return d2.Decode(b, &v) })
 	}
 	{
+		// Zero-width items in nested arrays (issue 10 item 3), generic.
+		w, _ := compile(nullArrays, "")
+		g, _ := newGoType[any]()
+		d, err := compileDecoder[any](api, g, w, nil, s)
+		add(err, func(b []byte) error { var v any; return d.Decode(b, &v) })
+	}
+	{
 		w, _ := compile(`"bytes"`, "")
 		g, _ := newGoType[[]byte]()
 		d, err := compileDecoder[[]byte](api, g, w, nil, s)
@@ -128,15 +179,19 @@ func FuzzDecode(f *testing.F) {
 			f.Add(p[v.WireSchemaID.BodyOffset:])
 		}
 	}
-	for _, h := range []string{"", "00", "0202020200", "ffffffffffffffffff01", "01ffffffff0f", "0506020406000106026b0a00"} {
+	f.Add(nestedNullArrays(16, 1<<20))
+	for _, h := range []string{"", "00", "0202020200", "ffffffffffffffffff01", "01ffffffff0f", "0506020406000106026b0a00",
+		"0280808080808080808001"} {
 		b, _ := hex.DecodeString(h)
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, d := range decs {
-			if err := d(body); err != nil && strings.Contains(err.Error(), "recovered panic") {
-				t.Fatalf("decoder panicked: %v", err)
-			}
+		for i, d := range decs {
+			withinBudget(t, "decoder "+strconv.Itoa(i), len(body), 1024, func() {
+				if err := d(body); err != nil && strings.Contains(err.Error(), "recovered panic") {
+					t.Errorf("decoder panicked: %v", err)
+				}
+			})
 		}
 	})
 }
@@ -160,9 +215,11 @@ func FuzzDeserialize(f *testing.F) {
 	}
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		if _, err := d.Deserialize(ctx, v.Topic, payload, nil); err != nil && strings.Contains(err.Error(), "recovered panic") {
-			t.Fatalf("deserializer panicked: %v", err)
-		}
+		withinBudget(t, "Deserialize", len(payload), 1024, func() {
+			if _, err := d.Deserialize(ctx, v.Topic, payload, nil); err != nil && strings.Contains(err.Error(), "recovered panic") {
+				t.Errorf("deserializer panicked: %v", err)
+			}
+		})
 	})
 }
 
@@ -181,19 +238,21 @@ func FuzzParse(f *testing.F) {
 	f.Add(logicalSchema)
 	f.Add(`{"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"DESCENDING","aliases":["b"]}]}`)
 	f.Fuzz(func(t *testing.T, text string) {
-		s, err := Parse(text, nil)
-		if err != nil {
-			return
-		}
-		c := s.Canonical()
-		n := s.Normalized()
-		_ = s.CheckRead(s, "new", "old")
-		// The registry's forms of a valid schema parse again.
-		if _, err := Parse(c, nil); err != nil {
-			t.Fatalf("canonical %s of %s does not parse: %v", c, text, err)
-		}
-		if _, err := Parse(n, nil); err != nil {
-			t.Fatalf("normalized %s of %s does not parse: %v", n, text, err)
-		}
+		withinBudget(t, "Parse", len(text), 64<<10, func() {
+			s, err := Parse(text, nil)
+			if err != nil {
+				return
+			}
+			c := s.Canonical()
+			n := s.Normalized()
+			_ = s.CheckRead(s, "new", "old")
+			// The registry's forms of a valid schema parse again.
+			if _, err := Parse(c, nil); err != nil {
+				t.Errorf("canonical %s of %s does not parse: %v", c, text, err)
+			}
+			if _, err := Parse(n, nil); err != nil {
+				t.Errorf("normalized %s of %s does not parse: %v", n, text, err)
+			}
+		})
 	})
 }

@@ -9,23 +9,6 @@ import (
 	"github.com/srkit-go/srkit/serde"
 )
 
-// Default decoding limits. They bound what one hostile message can make a
-// deserializer allocate; raise them with [WithLimits] if your messages carry
-// larger strings or arrays.
-const (
-	// DefaultMaxBytesLen is the longest string or bytes value a
-	// deserializer reads, and the largest fixed type it accepts in a
-	// schema (16 MiB).
-	DefaultMaxBytesLen = 16 << 20
-	// DefaultMaxArrayLen is the most elements a deserializer reads into one
-	// array (1,048,576).
-	DefaultMaxArrayLen = 1 << 20
-	// DefaultMaxDepth is how deeply a value of a recursive schema may nest
-	// (linked lists, trees) before a deserializer rejects it. Deeper input
-	// would exhaust the goroutine stack.
-	DefaultMaxDepth = 10_000
-)
-
 // WithSchema gives the Avro schema explicitly: the writer schema for a
 // serializer, the reader schema for a deserializer. refs name registered
 // schemas whose types the schema uses (reference name = the type's full
@@ -42,11 +25,9 @@ func WithSchema(schema string, refs ...registry.Reference) serde.Option {
 
 // settings holds the options that only the Avro codecs read.
 type settings struct {
-	keepText    bool
-	maxBytesLen int
-	maxArrayLen int
-	maxDepth    int
-	unionTypes  []unionType
+	keepText   bool
+	limits     Limits
+	unionTypes []unionType
 }
 
 // unionType is one WithUnionType mapping.
@@ -66,7 +47,7 @@ func (s settings) check() error {
 }
 
 func defaultSettings() settings {
-	return settings{maxBytesLen: DefaultMaxBytesLen, maxArrayLen: DefaultMaxArrayLen, maxDepth: DefaultMaxDepth}
+	return settings{limits: DefaultLimits()}
 }
 
 // option is an Avro-specific setting that can be passed among serde's
@@ -92,25 +73,6 @@ func newOption(apply func(*settings)) serde.Option {
 // null.
 func KeepSchemaText() serde.Option {
 	return newOption(func(s *settings) { s.keepText = true })
-}
-
-// WithLimits sets what a deserializer accepts from one message: the longest
-// string or bytes value (maxBytesLen), the most elements of one array
-// (maxArrayLen), and the deepest nesting of a recursive schema (maxDepth).
-// Zero or negative values keep the defaults ([DefaultMaxBytesLen],
-// [DefaultMaxArrayLen], [DefaultMaxDepth]).
-func WithLimits(maxBytesLen, maxArrayLen, maxDepth int) serde.Option {
-	return newOption(func(s *settings) {
-		if maxBytesLen > 0 {
-			s.maxBytesLen = maxBytesLen
-		}
-		if maxArrayLen > 0 {
-			s.maxArrayLen = maxArrayLen
-		}
-		if maxDepth > 0 {
-			s.maxDepth = maxDepth
-		}
-	})
 }
 
 // WithUnionType makes union fields of interface type (any) in Go structs
@@ -146,8 +108,8 @@ func collectSettings[O any](opts []O) settings {
 func newAPI(s settings) havro.API {
 	api := havro.Config{
 		TagKey:            "avro",
-		MaxByteSliceSize:  s.maxBytesLen,
-		MaxSliceAllocSize: s.maxArrayLen,
+		MaxByteSliceSize:  s.limits.MaxBytesLen,
+		MaxSliceAllocSize: s.limits.MaxItems,
 	}.Freeze()
 	for _, u := range s.unionTypes {
 		api.Register(u.name, u.example)

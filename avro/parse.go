@@ -33,6 +33,13 @@ type parsed struct {
 	// allocates that much per value, so decoders refuse sizes beyond their
 	// byte limit.
 	maxFixed int
+	// bareNull reports whether null appears other than as a union branch
+	// (array items, map values, a field's type): hamba cannot skip such
+	// values, so resolution rewrites the bytes instead.
+	bareNull bool
+	// check is the plan that checks messages written with the schema
+	// before they are decoded.
+	check *program
 }
 
 // parser turns schema texts into hamba schemas. Every parse uses a fresh
@@ -123,7 +130,7 @@ func parseSchema(text string, deps []compat.Dependency) (ps *parsed, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidSchema, err)
 	}
-	ps = &parsed{schema: s, recursive: isRecursive(s), model: m, maxFixed: maxFixedSize(s)}
+	ps = &parsed{schema: s, recursive: isRecursive(s), model: m, maxFixed: maxFixedSize(s), bareNull: hasBareNull(s), check: newCheckPlan(s)}
 	if n, ok := s.(havro.NamedSchema); ok {
 		ps.fullName = n.FullName()
 	}
@@ -227,4 +234,39 @@ func maxFixedSize(s havro.Schema) int {
 	}
 	walk(s)
 	return largest
+}
+
+// hasBareNull reports whether null is the type of some array's items, map's
+// values or record's field in s.
+func hasBareNull(s havro.Schema) bool {
+	seen := map[string]bool{}
+	var walk func(s havro.Schema, inUnion bool) bool
+	walk = func(s havro.Schema, inUnion bool) bool {
+		switch t := deref(s).(type) {
+		case *havro.NullSchema:
+			return !inUnion
+		case *havro.RecordSchema:
+			if seen[t.FullName()] {
+				return false
+			}
+			seen[t.FullName()] = true
+			for _, f := range t.Fields() {
+				if walk(f.Type(), false) {
+					return true
+				}
+			}
+		case *havro.ArraySchema:
+			return walk(t.Items(), false)
+		case *havro.MapSchema:
+			return walk(t.Values(), false)
+		case *havro.UnionSchema:
+			for _, b := range t.Types() {
+				if walk(b, true) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(s, true)
 }

@@ -40,6 +40,26 @@ func (r *binReader) long() int64 {
 	return 0
 }
 
+// int reads an int as Avro's Java decoder and hamba do: at most 5 bytes,
+// bits beyond 32 dropped.
+func (r *binReader) int() int32 {
+	var v uint32
+	for i := range 5 {
+		if r.pos >= len(r.b) {
+			r.fail("unexpected end of data at byte %d", r.pos)
+			return 0
+		}
+		c := r.b[r.pos]
+		r.pos++
+		v |= uint32(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return int32(v>>1) ^ -int32(v&1)
+		}
+	}
+	r.fail("int varint longer than 5 bytes at byte %d", r.pos)
+	return 0
+}
+
 // take returns the next n bytes.
 func (r *binReader) take(n int64) []byte {
 	if r.err != nil {
@@ -82,7 +102,9 @@ func skipValue(s havro.Schema, r *binReader, depth, maxDepth, maxItems int) {
 		switch t.Type() {
 		case havro.Boolean:
 			r.take(1)
-		case havro.Int, havro.Long:
+		case havro.Int:
+			r.int()
+		case havro.Long:
 			r.long()
 		case havro.Float:
 			r.take(4)
@@ -100,7 +122,7 @@ func skipValue(s havro.Schema, r *binReader, depth, maxDepth, maxItems int) {
 			skipValue(f.Type(), r, depth+1, maxDepth, maxItems)
 		}
 	case *havro.EnumSchema:
-		if i := r.long(); r.err == nil && (i < 0 || i >= int64(len(t.Symbols()))) {
+		if i := r.int(); r.err == nil && (i < 0 || int(i) >= len(t.Symbols())) {
 			r.fail("enum %s index %d out of range", t.FullName(), i)
 		}
 	case *havro.FixedSchema:
@@ -113,11 +135,11 @@ func skipValue(s havro.Schema, r *binReader, depth, maxDepth, maxItems int) {
 			skipValue(t.Values(), r, depth, maxDepth, maxItems)
 		})
 	case *havro.UnionSchema:
-		i := r.long()
+		i := r.int()
 		if r.err != nil {
 			return
 		}
-		if i < 0 || i >= int64(len(t.Types())) {
+		if i < 0 || int(i) >= len(t.Types()) {
 			r.fail("union branch %d out of range", i)
 			return
 		}

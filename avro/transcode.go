@@ -35,7 +35,7 @@ func newTranscoder(api havro.API, reader, writer havro.Schema, s settings) (*tra
 	if err != nil {
 		return nil, err
 	}
-	return &transcoder{step: step, maxDepth: s.maxDepth, maxItems: s.maxArrayLen}, nil
+	return &transcoder{step: step, maxDepth: s.limits.MaxDepth, maxItems: s.limits.MaxItems}, nil
 }
 
 func (t *transcoder) run(body []byte) ([]byte, error) {
@@ -141,11 +141,11 @@ func namesMatch(reader, writer havro.NamedSchema) bool {
 
 func promotion(reader, writer havro.Type) (tstep, error) {
 	switch {
-	case writer == havro.Int && reader == havro.Long,
-		writer == havro.String && reader == havro.Bytes,
+	case writer == havro.String && reader == havro.Bytes,
 		writer == havro.Bytes && reader == havro.String:
 		return copyStep{schema: havro.NewPrimitiveSchema(writer, nil)}, nil
-	case (writer == havro.Int || writer == havro.Long) && (reader == havro.Float || reader == havro.Double):
+	case writer == havro.Int && reader == havro.Long,
+		(writer == havro.Int || writer == havro.Long) && (reader == havro.Float || reader == havro.Double):
 		return promoteStep{from: writer, to: reader}, nil
 	case writer == havro.Float && reader == havro.Double:
 		return promoteStep{from: writer, to: reader}, nil
@@ -272,15 +272,19 @@ func (s copyStep) run(t *transcoder, r *binReader, out []byte, depth int) []byte
 	return append(out, r.b[start:r.pos]...)
 }
 
-// promoteStep widens a number (int or long to float or double, float to
-// double).
+// promoteStep widens a number (int to long, int or long to float or
+// double, float to double), converting as Java does: each integer straight
+// to the target type.
 type promoteStep struct{ from, to havro.Type }
 
 func (s promoteStep) run(_ *transcoder, r *binReader, out []byte, _ int) []byte {
+	var i int64
 	var f float64
 	switch s.from {
-	case havro.Int, havro.Long:
-		f = float64(r.long())
+	case havro.Int:
+		i = int64(r.int())
+	case havro.Long:
+		i = r.long()
 	case havro.Float:
 		b := r.take(4)
 		if r.err != nil {
@@ -291,10 +295,15 @@ func (s promoteStep) run(_ *transcoder, r *binReader, out []byte, _ int) []byte 
 	if r.err != nil {
 		return out
 	}
-	if s.to == havro.Float {
-		return binary.LittleEndian.AppendUint32(out, math.Float32bits(float32(f)))
+	switch {
+	case s.to == havro.Long:
+		return binary.AppendVarint(out, i)
+	case s.to == havro.Float:
+		return binary.LittleEndian.AppendUint32(out, math.Float32bits(float32(i)))
+	case s.from == havro.Float:
+		return binary.LittleEndian.AppendUint64(out, math.Float64bits(f))
 	}
-	return binary.LittleEndian.AppendUint64(out, math.Float64bits(f))
+	return binary.LittleEndian.AppendUint64(out, math.Float64bits(float64(i)))
 }
 
 // enumStep maps writer symbol indexes to reader ones (-1: no such symbol
@@ -305,7 +314,7 @@ type enumStep struct {
 }
 
 func (s enumStep) run(_ *transcoder, r *binReader, out []byte, _ int) []byte {
-	i := r.long()
+	i := int64(r.int())
 	if r.err != nil {
 		return out
 	}
@@ -357,7 +366,7 @@ func (s *blocksStep) run(t *transcoder, r *binReader, out []byte, depth int) []b
 type writerUnionStep struct{ branches []tstep }
 
 func (s *writerUnionStep) run(t *transcoder, r *binReader, out []byte, depth int) []byte {
-	i := r.long()
+	i := int64(r.int())
 	if r.err != nil {
 		return out
 	}
