@@ -1,6 +1,9 @@
 package encryption
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // KMS types as rules (encrypt.kms.type) and KEKs (kmsType) spell them.
 // [KMS.Type] and [Driver.Type] return one of these (or the name of another
@@ -66,3 +69,13 @@ type Driver interface {
 	// never carry config's values (they hold credentials).
 	NewKMS(ctx context.Context, config map[string]string) (KMS, error)
 }
+
+// fixedDriver is the Driver of a ready KMS: it ignores configuration.
+type fixedDriver struct{ kms KMS }
+
+func (d fixedDriver) Type() string { return d.kms.Type() }
+
+func (d fixedDriver) NewKMS(context.Context, map[string]string) (KMS, error) { return d.kms, nil }
+
+// normalizeKMSType is the key under which a KMS type is looked up.
+func normalizeKMSType(t string) string { return strings.ToLower(strings.TrimSpace(t)) }
