@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,9 +98,38 @@ func (c *Client) schemaByGUIDMiss(ctx context.Context, k guidKey, h uint64, p pa
 			return SubjectSchema{}, err
 		}
 		out.GUID = guid
+		if out.ID == 0 {
+			// Confluent Schema Registry 8.x answers a GUID without the
+			// schema's ID: ask for the IDs the GUID has and take the one
+			// of the client's context.
+			id, err := c.idOfGUID(ctx, guid, &p)
+			if err != nil {
+				return SubjectSchema{}, err
+			}
+			out.ID = id
+		}
 		c.byGUID.put(k, h, &entry[SubjectSchema]{val: out})
 		return out, nil
 	})
+}
+
+// idOfGUID returns the ID guid has in the call's context (the default
+// context when the call names none), or its only ID.
+func (c *Client) idOfGUID(ctx context.Context, guid string, p *params) (int, error) {
+	ids, err := c.IDsByGUID(ctx, guid)
+	if err != nil {
+		return 0, err
+	}
+	want := normalizeContext(c.callContext(p))
+	for _, ci := range ids {
+		if normalizeContext(ci.Context) == want {
+			return ci.ID, nil
+		}
+	}
+	if len(ids) == 1 {
+		return ids[0].ID, nil
+	}
+	return 0, fmt.Errorf("registry: schema GUID %s has no ID in context %q (it has %d IDs elsewhere)", guid, want, len(ids))
 }
 
 // IDsByGUID lists the (context, ID) pairs the GUID has in the registry's

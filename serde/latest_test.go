@@ -2,6 +2,8 @@ package serde_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -118,4 +120,42 @@ func (r *readerRecorder) Decoder(_ context.Context, w *serde.ResolvedSchema, _ [
 		r.readerID = rd.ID
 	}
 	return rawDecoder{}, nil
+}
+
+// TestAssociatedNameStrategyOutage: an older registry's JSON 404 for the
+// associations endpoint falls back; a proxy's HTML 404 or a 503 is an
+// outage, not "no association".
+func TestAssociatedNameStrategyOutage(t *testing.T) {
+	answers := map[string]struct {
+		status   int
+		ctype    string
+		body     string
+		fallback bool
+	}{
+		"old server": {404, "application/json", `{"error_code":404,"message":"HTTP 404 Not Found"}`, true},
+		"none":       {404, "application/vnd.schemaregistry.v1+json", `{"error_code":40410,"message":"Association not found"}`, true},
+		"proxy page": {404, "text/html", `<html>Not Found</html>`, false},
+		"down":       {503, "text/plain", `unavailable`, false},
+	}
+	for name, a := range answers {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", a.ctype)
+				w.WriteHeader(a.status)
+				_, _ = w.Write([]byte(a.body))
+			}))
+			defer srv.Close()
+			client, err := registry.New(registry.URLs(srv.URL), registry.Retries(0, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := serde.AssociatedNameStrategy(client, "", nil)(context.Background(), "payments", serde.Value, "")
+			if a.fallback && (err != nil || got != "payments-value") {
+				t.Errorf("got %q, %v; want the fallback", got, err)
+			}
+			if !a.fallback && (err == nil || !serde.IsTransient(err)) {
+				t.Errorf("got %q, %v; want a transient error", got, err)
+			}
+		})
+	}
 }

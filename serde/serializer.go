@@ -281,6 +281,9 @@ func (s *Serializer[T]) frame(w *writerEntry[T], indexes []int) error {
 		ref.Indexes = AppendMessageIndexes(nil, indexes, indexEncoding(true, s.cfg.DeprecatedIndexes))
 	}
 	if s.cfg.Placement == PayloadID {
+		if w.schema.ID <= 0 {
+			return fmt.Errorf("serde: the registry sent no ID for schema %s of subject %q; write its GUID instead (serde.WithPlacement)", w.schema.GUID, w.subject)
+		}
 		w.prefix = AppendSchemaRef(nil, ref)
 		return nil
 	}

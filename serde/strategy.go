@@ -88,8 +88,11 @@ func AssociatedNameStrategy(client *registry.Client, namespace string, fallback 
 	return func(ctx context.Context, topic string, part Part, recordName string) (string, error) {
 		as, err := client.AssociationsByResourceName(ctx, namespace, topic, "topic", part.String())
 		if err != nil {
+			// The registry's own JSON 404 answers (error code 404 for an
+			// endpoint an older server does not serve, 404xx for "none")
+			// mean no association; a proxy's page or an outage does not.
 			var re *registry.Error
-			if errors.As(err, &re) && re.StatusCode == 404 {
+			if errors.As(err, &re) && re.StatusCode == 404 && (re.Code == 404 || re.Code/100 == 404) {
 				return fallback(ctx, topic, part, recordName)
 			}
 			return "", fmt.Errorf("serde: associations of topic %q: %w", topic, err)
