@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -134,6 +135,11 @@ type compiled struct {
 	src    string
 	expr   *jsonata.Expr
 	shared bool // may call a built-in in its context form (see usesContextFunctions)
+	// overdue counts evaluations that ran past their timeout and still
+	// run: while one does, the expression fails at once instead of
+	// starting another, so that a hostile expression holds at most one
+	// goroutine.
+	overdue atomic.Int32
 }
 
 // Compile compiles rule's expression once (cached by text).
@@ -277,8 +283,17 @@ type result struct {
 // evaluation past the rule's timeout or the context's end fails the rule
 // instead of holding the caller.
 func (r *jsonataRule) eval(ctx context.Context, in any) (any, bool, error) {
+	if r.c.overdue.Load() > 0 {
+		return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: errors.New("an earlier evaluation is still running past its timeout")}
+	}
 	done := make(chan result, 1)
+	var state atomic.Int32 // running, then finished or abandoned, whichever comes first
 	go func() {
+		defer func() {
+			if !state.CompareAndSwap(evalRunning, evalFinished) {
+				r.c.overdue.Add(-1) // abandoned by the caller: no longer overdue
+			}
+		}()
 		defer func() {
 			if p := recover(); p != nil {
 				done <- result{err: fmt.Errorf("internal error: %v", p)}
@@ -296,21 +311,37 @@ func (r *jsonataRule) eval(ctx context.Context, in any) (any, bool, error) {
 	}()
 	timer := time.NewTimer(r.timeout)
 	defer timer.Stop()
+	var res result
 	select {
-	case res := <-done:
-		if errors.Is(res.err, jsonata.ErrUndefined) {
-			return nil, true, nil
-		}
-		if res.err != nil {
-			return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: res.err}
-		}
-		return res.v, false, nil
+	case res = <-done:
 	case <-timer.C:
-		return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: fmt.Errorf("no result within %v (%s)", r.timeout, ParamTimeoutMs)}
+		if state.CompareAndSwap(evalRunning, evalAbandoned) {
+			r.c.overdue.Add(1)
+			return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: fmt.Errorf("no result within %v (%s)", r.timeout, ParamTimeoutMs)}
+		}
+		res = <-done
 	case <-ctx.Done():
-		return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: ctx.Err()}
+		if state.CompareAndSwap(evalRunning, evalAbandoned) {
+			r.c.overdue.Add(1)
+			return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: ctx.Err()}
+		}
+		res = <-done
 	}
+	if errors.Is(res.err, jsonata.ErrUndefined) {
+		return nil, true, nil
+	}
+	if res.err != nil {
+		return nil, false, &exprError{expr: r.c.src, what: "evaluating", err: res.err}
+	}
+	return res.v, false, nil
 }
+
+// States of one evaluation.
+const (
+	evalRunning int32 = iota
+	evalFinished
+	evalAbandoned
+)
 
 // maxJSONDepth bounds the nesting of inputs and results.
 const maxJSONDepth = 512
