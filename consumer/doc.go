@@ -66,9 +66,12 @@
 //     write fails the consumer stops as with Stop.
 //
 // A deserialization failure caused by the infrastructure (the registry
-// unreachable, overloaded or refusing the credentials) says nothing about
-// the record: it is retried with backoff and, if it persists, stops the
-// consumer, whatever the policy. [HandlerRetries] retries handler errors
+// unreachable, overloaded or refusing the credentials, or a proxy in front
+// of it answering with something that is not the registry's own JSON, such
+// as an HTML 404 page: see [serde.IsTransient]) says nothing about the
+// record: it is retried with backoff and, if it persists, stops the
+// consumer, whatever the policy; it is never skipped, dead-lettered or
+// committed past. [HandlerRetries] retries handler errors
 // before the policy applies.
 //
 // # Shutdown
@@ -76,7 +79,9 @@
 // Cancelling Run's context is a graceful shutdown: the records being handled
 // finish (their handler context stays alive for [ShutdownTimeout]), no new
 // record starts, processed offsets are committed, the group is left (unless
-// [StayInGroup]) and Run returns nil.
+// [StayInGroup]) and Run returns nil. A handler or deserializer that ignores
+// its context cannot hold the shutdown up: once the timeout has run out, Run
+// leaves its record behind (uncommitted) and returns [ErrShutdownTimeout].
 //
 // # Observability
 //

@@ -1,13 +1,10 @@
 package consumer
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 
 	"github.com/srkit-go/srkit/internal/deadletter"
-	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -19,6 +16,10 @@ var (
 	ErrNoGroup = errors.New("consumer: the client consumes without a group")
 	// ErrClientClosed: the kgo client was closed under the consumer.
 	ErrClientClosed = errors.New("consumer: kgo client closed")
+	// ErrShutdownTimeout: Run's context was cancelled and a handler or
+	// deserializer was still running when [ShutdownTimeout] ran out; Run
+	// returned without it (see [Consumer.Run]).
+	ErrShutdownTimeout = errors.New("consumer: shutdown timeout ran out")
 
 	errNoDeadLetterTopic = errors.New("consumer: no dead-letter topic configured")
 )
@@ -71,24 +72,4 @@ func (e *RecordError) Unwrap() []error {
 		return []error{e.Err, e.DeadLetterErr}
 	}
 	return []error{e.Err}
-}
-
-// isTransient reports whether a deserialization error comes from the
-// infrastructure (registry unreachable, overloaded, credentials refused, a
-// cancelled context) rather than from the record. Such failures are retried
-// and never skipped or dead-lettered: the record itself may be fine.
-func isTransient(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, registry.ErrClosed) {
-		return true
-	}
-	var re *registry.Error
-	if errors.As(err, &re) {
-		switch re.StatusCode {
-		case 401, 403, 408, 429:
-			return true
-		}
-		return re.StatusCode >= 500
-	}
-	var ne net.Error // *net.OpError, *url.Error, DNS errors, timeouts
-	return errors.As(err, &ne)
 }

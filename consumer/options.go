@@ -107,8 +107,9 @@ func WithLogger(l *slog.Logger) Option {
 // the handler rejects: [Stop] (the default), [Skip] or [DeadLetter].
 //
 // Whatever the action, a deserialization failure caused by the
-// infrastructure (registry unreachable or refusing the credentials) is never
-// skipped or dead-lettered: the consumer retries it, then stops.
+// infrastructure (registry unreachable, refusing the credentials or
+// answering with something that is not its own JSON: [serde.IsTransient])
+// is never skipped or dead-lettered: the consumer retries it, then stops.
 func OnError(a Action) Option {
 	return func(c *config) error {
 		if a < Stop || a > DeadLetter {
@@ -235,7 +236,8 @@ func TransientRetries(attempts int, backoff time.Duration) Option {
 // ShutdownTimeout bounds graceful shutdown (default 30s): once Run's context
 // is cancelled, the in-flight handler calls get this long to finish before
 // their context is cancelled too, and the final commit and group leave get
-// as long again.
+// as long again. A handler or deserializer still running 100ms after its
+// context was cancelled is left behind (see [Consumer.Run]).
 func ShutdownTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

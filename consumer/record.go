@@ -36,7 +36,7 @@ const maxBackoff = 30 * time.Second
 
 // decode deserializes r's key and value with ctx, into sc when the
 // deserializers can (see deserialize). Failures caused by the
-// infrastructure are retried (see isTransient) until retryCtx is done or
+// infrastructure are retried (see serde.IsTransient) until retryCtx is done or
 // the attempts run out.
 func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc *scratch[K, V]) (Record[K, V], *RecordError) {
 	rec := Record[K, V]{
@@ -46,7 +46,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc
 	hs := serdeHeaders(r.Headers)
 	if c.kd != nil {
 		k, err := deserialize(ctx, c.kd, c.kdInto, &sc.key, r.Topic, r.Key, hs)
-		if err != nil && isTransient(err) {
+		if err != nil && serde.IsTransient(err) {
 			k, err = retryTransient(retryCtx, c, r, serde.Key, func() (K, error) { return c.kd.Deserialize(ctx, r.Topic, r.Key, hs) }, err)
 		}
 		if err != nil {
@@ -55,7 +55,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc
 		rec.Key = k
 	}
 	v, err := deserialize(ctx, c.vd, c.vdInto, &sc.value, r.Topic, r.Value, hs)
-	if err != nil && isTransient(err) {
+	if err != nil && serde.IsTransient(err) {
 		v, err = retryTransient(retryCtx, c, r, serde.Value, func() (V, error) { return c.vd.Deserialize(ctx, r.Topic, r.Value, hs) }, err)
 	}
 	if err != nil {
@@ -71,7 +71,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc
 func retryTransient[K, V, T any](ctx context.Context, c *Consumer[K, V], r *kgo.Record, part serde.Part, f func() (T, error), err error) (T, error) {
 	var v T
 	backoff := c.cfg.transientWait
-	for attempt := 1; attempt < c.cfg.transientTries && isTransient(err) && ctx.Err() == nil; attempt++ {
+	for attempt := 1; attempt < c.cfg.transientTries && serde.IsTransient(err) && ctx.Err() == nil; attempt++ {
 		c.cfg.logger.Warn("srkit/consumer: deserialization failed for a reason outside the record; retrying",
 			"topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "part", part.String(),
 			"attempt", attempt, "backoff", backoff, "error", err)
@@ -108,7 +108,7 @@ func (c *Consumer[K, V]) fail(ctx context.Context, r *kgo.Record, rerr *RecordEr
 	if ctx.Err() != nil {
 		return Interrupted
 	}
-	if rerr.Stage == StageDeserialize && isTransient(rerr.Err) {
+	if rerr.Stage == StageDeserialize && serde.IsTransient(rerr.Err) {
 		return Failed
 	}
 	switch c.cfg.policy(rerr) {

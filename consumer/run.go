@@ -3,11 +3,14 @@ package consumer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/srkit-go/srkit/serde"
 )
 
 // Run polls and processes records until ctx is cancelled or a record fails
@@ -25,7 +28,11 @@ import (
 // When ctx is cancelled Run finishes the records being handled (their
 // handler context stays alive for [ShutdownTimeout]), starts no new ones,
 // commits, leaves the group (unless [StayInGroup]) and returns nil, or the
-// error of that last commit or leave. When a
+// error of that last commit or leave. A handler or deserializer that is
+// still running when the shutdown timeout has run out (one that ignores
+// its context) is left behind: Run commits what was processed before its
+// record, leaves the group and returns an error matching
+// [ErrShutdownTimeout] that names the record. When a
 // record fails under Stop, Run commits what was processed before it and
 // returns its *[RecordError]; a later Run or Poll starts again at that
 // record. Run never closes the kgo client.
@@ -63,7 +70,11 @@ func (c *Consumer[K, V]) Run(ctx context.Context, h Handler[K, V]) error {
 			return ErrClientClosed
 		}
 		c.fetchErrors(fs)
-		if stopErr := b.process(fs); stopErr != nil {
+		stopErr, stuck := b.process(fs)
+		if stuck != nil {
+			return errors.Join(stuck, c.shutdown(ctx))
+		}
+		if stopErr != nil {
 			c.cl.AllowRebalance()
 			return stopErr
 		}
@@ -147,6 +158,11 @@ type batch[K, V any] struct {
 	marks []*kgo.Record
 }
 
+// abandonWait is how long, once the shutdown timeout has cancelled the
+// handlers' context, the consumer still waits for the records being
+// handled before leaving them behind (see Run).
+const abandonWait = 100 * time.Millisecond
+
 // partitionTask is one partition's records in a poll and what became of
 // them.
 type partitionTask struct {
@@ -156,12 +172,15 @@ type partitionTask struct {
 	done      *kgo.Record  // the last record processed, all before it too
 	undone    *kgo.Record  // the first record not processed
 	err       *RecordError // why the consumer stops, if it does
+	settled   atomic.Int32 // how many records are processed, for a shutdown that cannot wait
 }
 
 // process handles every record of fs, then marks (or queues for commit) what
 // was processed and rewinds the partitions to their first unprocessed
-// record. It returns the failure that stops the consumer, if any.
-func (b *batch[K, V]) process(fs kgo.Fetches) *RecordError {
+// record. It returns the failure that stops the consumer, if any, or, when
+// records were still being handled as the shutdown timeout ran out, the
+// error that says so (and then leaves them behind: see abandon).
+func (b *batch[K, V]) process(fs kgo.Fetches) (stopErr *RecordError, stuck error) {
 	b.tasks = b.tasks[:0]
 	b.stop.Store(false)
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
@@ -169,9 +188,38 @@ func (b *batch[K, V]) process(fs kgo.Fetches) *RecordError {
 			b.tasks = append(b.tasks, partitionTask{topic: p.Topic, partition: p.Partition, records: p.Records})
 		}
 	})
+	if len(b.tasks) == 0 {
+		return nil, nil
+	}
+	// The records are handled on a goroutine of their own, so that a
+	// handler or deserializer that ignores its context cannot keep Run
+	// from returning after the shutdown timeout.
+	done := make(chan struct{})
+	sc := b.c.scratch
+	go func() {
+		defer close(done)
+		b.handleAll(sc)
+	}()
+	select {
+	case <-done:
+	case <-b.hctx.Done():
+		t := time.NewTimer(abandonWait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			return nil, b.abandon()
+		}
+	}
+	return b.settle(), nil
+}
+
+// handleAll handles the records of every task, decoding into sc when
+// handling them one partition at a time.
+func (b *batch[K, V]) handleAll(sc *scratch[K, V]) {
 	if n := min(b.c.cfg.concurrency, len(b.tasks)); n <= 1 {
 		for i := range b.tasks {
-			b.partition(&b.tasks[i], b.c.scratch)
+			b.partition(&b.tasks[i], sc)
 		}
 	} else {
 		var next atomic.Int64
@@ -188,7 +236,49 @@ func (b *batch[K, V]) process(fs kgo.Fetches) *RecordError {
 		}
 		wg.Wait()
 	}
-	return b.settle()
+}
+
+// abandon gives up on a batch whose records are still being handled after
+// the shutdown timeout: it commits what each partition had processed,
+// rewinds the partitions to their first record not processed (for a later
+// Run or Poll with the same client), and returns the error that names the records left behind. The
+// goroutine still handling them keeps the batch and its scratch value, so
+// the consumer takes a new scratch value.
+func (b *batch[K, V]) abandon() error {
+	c := b.c
+	c.scratch = new(scratch[K, V])
+	var stuck []error
+	rewind := map[string]map[int32]kgo.EpochOffset{}
+	for i := range b.tasks {
+		t := &b.tasks[i]
+		n := int(t.settled.Load())
+		if n > 0 {
+			r := t.records[n-1]
+			switch {
+			case c.marks:
+				c.cl.MarkCommitRecords(r)
+			case c.pending != nil:
+				addOffset(c.pending, t.topic, t.partition, kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset + 1})
+			}
+		}
+		if n < len(t.records) {
+			r := t.records[n]
+			rewind[t.topic] = setOffset(rewind[t.topic], t.partition, kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset})
+			stuck = append(stuck, fmt.Errorf("%w: topic %q partition %d offset %d still being handled after %v",
+				ErrShutdownTimeout, t.topic, t.partition, r.Offset, c.cfg.shutdownTimeout))
+		}
+	}
+	// Commit before rewinding, as kgo takes a rewind as committed (see
+	// settle); the shutdown commits again and leaves the group.
+	fctx, cancel := c.finalContext(b.ctx)
+	if err := c.commitProcessed(fctx); err != nil {
+		c.cfg.logger.Error("srkit/consumer: commit before leaving records behind", "error", err)
+	}
+	cancel()
+	c.cl.SetOffsets(rewind)
+	err := errors.Join(stuck...)
+	c.cfg.logger.Error("srkit/consumer: shutdown timeout ran out; leaving the records being handled behind", "error", err)
+	return err
 }
 
 // settle records the progress of every partition task.
@@ -264,6 +354,7 @@ func (b *batch[K, V]) partition(t *partitionTask, sc *scratch[K, V]) {
 		switch outcome, rerr := b.record(r, sc); outcome {
 		case Handled, Skipped, DeadLettered:
 			t.done = r
+			t.settled.Add(1)
 		case Interrupted:
 			t.undone = r
 			return
@@ -302,7 +393,7 @@ func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *Record
 	}
 	switch {
 	case rerr == nil || outcome == Interrupted:
-	case rerr.Stage == StageDeserialize && isTransient(rerr.Err) && b.ctx.Err() != nil:
+	case rerr.Stage == StageDeserialize && serde.IsTransient(rerr.Err) && b.ctx.Err() != nil:
 		// A shutdown cut the retries short: the record is left for the
 		// next consumer.
 		outcome = Interrupted

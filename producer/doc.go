@@ -29,8 +29,9 @@
 // are unaffected. With [DeadLetterTopic] such a record goes to a
 // dead-letter topic instead, with the error in headers ([HeaderError],
 // [HeaderStage], [HeaderPart], [HeaderTopic]), and Produce succeeds with
-// Result.DeadLetter set. Only data errors are dead-lettered ([IsDataError]):
-// a registry outage or a cancelled context is returned to the caller.
+// Result.DeadLetter set. Only errors about the data are dead-lettered: a
+// registry outage or a cancelled context ([serde.IsTransient]) is returned
+// to the caller.
 //
 // # Asynchronous producing
 //

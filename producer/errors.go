@@ -1,12 +1,9 @@
 package producer
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 
-	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -37,28 +34,3 @@ func (e *SerializeError) Error() string {
 
 // Unwrap returns the serializer's error.
 func (e *SerializeError) Unwrap() error { return e.Err }
-
-// IsDataError reports whether err says something is wrong with the data
-// itself (a value that does not fit its schema, a schema the registry
-// rejects as incompatible or invalid) rather than with the infrastructure
-// (a cancelled context, an unreachable or overloaded registry, missing
-// credentials). Only data errors are dead-lettered by default: a registry
-// outage must not divert every record to the dead-letter topic.
-func IsDataError(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, registry.ErrClosed) {
-		return false
-	}
-	var re *registry.Error
-	if errors.As(err, &re) {
-		switch re.StatusCode {
-		case 401, 403, 408, 429:
-			return false
-		}
-		return re.StatusCode >= 400 && re.StatusCode < 500
-	}
-	var ne net.Error // *net.OpError, *url.Error, DNS errors, timeouts
-	return !errors.As(err, &ne)
-}

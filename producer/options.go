@@ -23,7 +23,7 @@ func newConfig(opts []Option) (config, error) {
 	c := config{
 		logger:    slog.Default(),
 		dlqEncode: EncodeForDeadLetter,
-		dlqWhen:   IsDataError,
+		dlqWhen:   isDataError,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -53,9 +53,12 @@ func WithLogger(l *slog.Logger) Option {
 // encoded by the dead-letter encoder (see [EncodeForDeadLetter]), with the
 // caller's headers plus [HeaderError], [HeaderStage] ("serialize"),
 // [HeaderPart] and [HeaderTopic]. Produce then reports success with
-// Result.DeadLetter set to the serialization error. Only data errors are
-// dead-lettered (see [IsDataError] and [DeadLetterWhen]); the others are
-// returned.
+// Result.DeadLetter set to the serialization error. Only errors about the
+// data are dead-lettered: an outage (a registry that is unreachable,
+// refuses the credentials or answers with something that is not its own
+// JSON, a cancelled context: see [serde.IsTransient]) is returned to the
+// caller, as the record itself may be fine. [DeadLetterWhen] changes the
+// choice.
 func DeadLetterTopic(topic string) Option {
 	return func(c *config) error {
 		if topic == "" {
@@ -91,7 +94,8 @@ func DeadLetterEncoder(f func(v any) ([]byte, error)) Option {
 }
 
 // DeadLetterWhen sets which serialization errors are dead-lettered when a
-// dead-letter topic is configured (default [IsDataError]).
+// dead-letter topic is configured (default: those for which
+// [serde.IsTransient] is false).
 func DeadLetterWhen(f func(err error) bool) Option {
 	return func(c *config) error {
 		if f == nil {
@@ -125,3 +129,7 @@ type Hooks struct {
 	// not be (produceErr set). cause is the serialization error.
 	OnDeadLetter func(topic, dlqTopic string, cause, produceErr error)
 }
+
+// isDataError is the default dead-letter predicate: the error is about the
+// record, not an outage.
+func isDataError(err error) bool { return err != nil && !serde.IsTransient(err) }

@@ -2,9 +2,6 @@ package producer_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
 	"sync"
 	"testing"
 
@@ -13,7 +10,6 @@ import (
 
 	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/producer"
-	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -120,27 +116,5 @@ func TestEncodeForDeadLetter(t *testing.T) {
 	}
 	if _, err := producer.EncodeForDeadLetter(make(chan int)); err == nil {
 		t.Error("a channel encoded")
-	}
-}
-
-func TestIsDataError(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want bool
-	}{
-		{nil, false},
-		{errors.New("value does not fit"), true},
-		{context.Canceled, false},
-		{fmt.Errorf("x: %w", context.DeadlineExceeded), false},
-		{&registry.Error{StatusCode: 409, Code: 40901}, true},
-		{&registry.Error{StatusCode: 422, Code: 42201}, true},
-		{&registry.Error{StatusCode: 401}, false},
-		{&registry.Error{StatusCode: 503}, false},
-		{&net.OpError{Op: "dial", Err: errors.New("refused")}, false},
-		{registry.ErrClosed, false},
-	} {
-		if got := producer.IsDataError(c.err); got != c.want {
-			t.Errorf("IsDataError(%v) = %v, want %v", c.err, got, c.want)
-		}
 	}
 }

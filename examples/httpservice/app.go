@@ -221,7 +221,7 @@ func (a *app) produceFailed(w http.ResponseWriter, id string, err error) {
 	a.log.Error("order event not produced", "order_id", id, "error", err)
 	status := http.StatusServiceUnavailable
 	var se *producer.SerializeError
-	if errors.As(err, &se) && producer.IsDataError(se.Err) {
+	if errors.As(err, &se) && !serde.IsTransient(se.Err) {
 		status = http.StatusUnprocessableEntity
 	}
 	writeJSON(w, status, map[string]string{"id": id, "error": err.Error()})
