@@ -78,12 +78,12 @@ func (d Difference) String() string {
 // Confluent's registry words them (Difference{fullPath=..., type=...}; the
 // labels are not used, the registry's Protobuf messages name no schema).
 func (s *Schema) CheckRead(writer compat.Schema, _, _ string) []string {
-	prev, ok := writer.(*Schema)
+	w, ok := writer.(*Schema)
 	if !ok {
 		return []string{"Incompatible because of different schema type"}
 	}
 	var msgs []string
-	for _, d := range Compare(prev, s) {
+	for _, d := range Compare(s, w) {
 		if !d.Type.Compatible() {
 			msgs = append(msgs, d.String())
 		}
@@ -91,19 +91,23 @@ func (s *Schema) CheckRead(writer compat.Schema, _, _ string) []string {
 	return msgs
 }
 
-// Compare lists every change from original to update, compatible or not,
-// in a stable order.
-func Compare(original, update *Schema) []Difference {
-	c := &differ{orig: original, upd: update, inScope: map[protoreflect.MessageDescriptor]bool{}}
-	if original.fd.Package() != update.fd.Package() {
+// Compare lists every change from writer to reader, compatible or not, in
+// a stable order, as Confluent's Protobuf diff does from the original
+// (previous) schema to the update (new): reader is the schema that reads,
+// Confluent's update; writer the one data was written with, Confluent's
+// original. A change is compatible when [DifferenceType.Compatible] says
+// so; [Schema.CheckRead] reports the others.
+func Compare(reader, writer *Schema) []Difference {
+	c := &differ{orig: writer, upd: reader, inScope: map[protoreflect.MessageDescriptor]bool{}}
+	if writer.fd.Package() != reader.fd.Package() {
 		c.add(PackageChanged)
 	}
-	c.compareTypes(original.fd.Messages(), original.fd.Enums(), update.fd.Messages(), update.fd.Enums())
+	c.compareTypes(writer.fd.Messages(), writer.fd.Enums(), reader.fd.Messages(), reader.fd.Enums())
 	return c.diffs
 }
 
 type differ struct {
-	orig, upd *Schema
+	orig, upd *Schema // the writer (Confluent's original) and the reader (update)
 	path      []string
 	inScope   map[protoreflect.MessageDescriptor]bool
 	diffs     []Difference

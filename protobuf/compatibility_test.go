@@ -187,3 +187,19 @@ func TestCompatLevels(t *testing.T) {
 		t.Errorf("BACKWARD_TRANSITIVE v3: %q", msgs)
 	}
 }
+
+// TestCompareArgumentOrder: Compare takes the reader (Confluent's update)
+// first and the writer (Confluent's original) second.
+func TestCompareArgumentOrder(t *testing.T) {
+	without := mustParse(t, `syntax = "proto2"; message M { optional int32 a = 1; }`)
+	with := mustParse(t, `syntax = "proto2"; message M { optional int32 a = 1; required int32 b = 2; }`)
+	if got, want := Compare(with, without), []Difference{{RequiredFieldAdded, "#/M/2"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("reader adds a required field: %v, want %v", got, want)
+	}
+	if got, want := Compare(without, with), []Difference{{RequiredFieldRemoved, "#/M/2"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("reader drops a required field: %v, want %v", got, want)
+	}
+	if got := with.CheckRead(without, "new", "old"); !reflect.DeepEqual(got, []string{"Difference{fullPath='#/M/2', type=REQUIRED_FIELD_ADDED}"}) {
+		t.Errorf("CheckRead = %v", got)
+	}
+}

@@ -105,36 +105,19 @@
 // [Format] is the compat.Format the mock registry uses: it validates
 // schemas (an invalid schema or a missing reference is an error matching
 // [ErrInvalidSchema]) and applies Confluent's Protobuf compatibility rules
-// ([Compare], [DifferenceType.Compatible]): changed field numbers' types outside the
-// wire-compatible groups, labels changed (compared as written in the text,
-// as Confluent does: a proto3 field without a label has none), removed
-// messages, fields moved into oneofs, removed oneof fields, package
-// changes, required fields added or removed ... reported as Confluent's
-// verbose messages, e.g.
+// ([Compare] of a reader and a writer schema, [DifferenceType.Compatible]):
+// changed field numbers' types outside the wire-compatible groups, labels
+// changed (compared as written in the text, as Confluent does: a proto3
+// field without a label has none), removed messages, fields moved into
+// oneofs, removed oneof fields, package changes, required fields added or
+// removed ... reported as Confluent's verbose messages, e.g.
 // Difference{fullPath='#/Order/2', type=FIELD_SCALAR_KIND_CHANGED}.
 //
 // # Performance
 //
-// Printing and parsing .proto text happen once per type and per writer
-// schema, never per message. Measured here (2 cores shared with other
-// work, so the median of 12 runs of 0.4 s each; -benchmem; the
-// representative message of the project's performance notes, 251 bytes),
-// serializing and deserializing cost what plain proto.Marshal and
-// proto.Unmarshal cost:
-//
-//	BenchmarkProtoMarshal             1.63 µs   512 B  13 allocs
-//	BenchmarkProtobufSerialize        1.70 µs   512 B  13 allocs   1.04× raw
-//	BenchmarkProtoMarshalAppend       1.79 µs   192 B  12 allocs
-//	BenchmarkProtobufAppendSerialize  1.63 µs   193 B  12 allocs   0.91× raw
-//	BenchmarkProtoUnmarshal           3.29 µs  1464 B  41 allocs
-//	BenchmarkProtobufDeserialize      3.19 µs  1488 B  42 allocs   0.97× raw
-//
-// A CPU profile of Deserialize puts 90% of its time in proto.Unmarshal and
-// the rest in allocating the message, parsing the prefix and the
-// lock-free lookup of the decoder; the extra allocation is the result
-// variable of serde's Deserialize. Dynamic messages (dynamicpb) decode
-// about 4× slower than generated ones, which is dynamicpb's own cost
-// (BenchmarkProtoUnmarshalDynamic against BenchmarkProtobufDeserializeDynamic:
-// 9.1 µs and 12.4 µs here; the writer schema's compiled descriptor costs
-// dynamicpb a little more than a generated one).
+// Schemas are printed, registered, fetched and compiled once per type and
+// per writer schema, never per message: serializing and deserializing a
+// generated message then cost what proto.MarshalAppend and proto.Unmarshal
+// cost, within a few percent (figures and method in the repository's
+// BENCHMARKS.md).
 package protobuf

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -353,6 +354,14 @@ func TestConstructorErrors(t *testing.T) {
 	}
 	if _, err := protobuf.NewDeserializer[struct{}](c, serde.Value); err == nil {
 		t.Error("deserializer of struct{}")
+	}
+	// Interface types that are not proto.Message (reflect.TypeFor gives the
+	// interface type, not nil).
+	if _, err := protobuf.NewSerializer[any](c, serde.Value); err == nil || !strings.Contains(err.Error(), "does not implement proto.Message") {
+		t.Errorf("serializer of any: %v", err)
+	}
+	if _, err := protobuf.NewDeserializer[error](c, serde.Value); err == nil || !strings.Contains(err.Error(), "does not implement proto.Message") {
+		t.Errorf("deserializer of error: %v", err)
 	}
 	type custom interface {
 		proto.Message

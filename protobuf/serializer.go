@@ -96,8 +96,8 @@ var (
 // descriptor; interface types and *dynamicpb.Message give perValue (each
 // value names its own type).
 func messageTypeOf[T any]() (md protoreflect.MessageDescriptor, perValue bool, err error) {
-	t := reflect.TypeFor[T]()
-	if t == nil || !t.Implements(protoMessageType) {
+	t := reflect.TypeFor[T]() // never nil: an interface T gives the interface type
+	if !t.Implements(protoMessageType) {
 		return nil, false, fmt.Errorf("protobuf: %v does not implement proto.Message", t)
 	}
 	if t.Kind() == reflect.Interface || t == dynamicMessageType {

@@ -58,8 +58,7 @@ func checkGenerated[T proto.Message](t *testing.T, v *vectortest.Vector) {
 	assertDecoded(t, v, got)
 
 	// Re-serialize the vector's value with the vector's settings.
-	var value T
-	value = reflect.New(reflect.TypeFor[T]().Elem()).Interface().(T)
+	value := reflect.New(reflect.TypeFor[T]().Elem()).Interface().(T)
 	if err := protojson.Unmarshal(v.Value, value); err != nil {
 		t.Fatalf("value: %v", err)
 	}

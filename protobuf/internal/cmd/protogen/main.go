@@ -1,7 +1,7 @@
 // Command protogen generates Go code for .proto files without protoc: it
 // compiles them with protocompile and runs protoc-gen-go's generator in
 // process. The srkit protobuf package uses it for its test types (see the
-// go:generate lines in ../../testpb), the interop module for its own.
+// generate directives in ../../testpb), the interop module for its own.
 //
 // Usage:
 //
