@@ -1,0 +1,219 @@
+package awskms
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// isolate points the SDK's default chain at empty shared files and no
+// instance metadata, and clears the role variables.
+func isolate(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
+		"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", EnvRoleARN: "", EnvRoleSessionName: "",
+		EnvRoleExternalID: "", EnvWebIdentityTokenFile: "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+	} {
+		t.Setenv(k, v)
+	}
+	return dir
+}
+
+func newKMSFrom(t *testing.T, d encryption.Driver, conf map[string]string) encryption.KMS {
+	t.Helper()
+	k, err := d.NewKMS(context.Background(), conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func wrapUnwrap(t *testing.T, k encryption.KMS, keyID string) {
+	t.Helper()
+	w, err := k.Wrap(context.Background(), keyID, []byte(testDEK))
+	if err != nil {
+		t.Fatalf("Wrap: %v", err)
+	}
+	got, err := k.Unwrap(context.Background(), keyID, w)
+	if err != nil || string(got) != testDEK {
+		t.Fatalf("Unwrap = %q, %v", got, err)
+	}
+}
+
+// access.key.id and secret.access.key sign the requests, over the base
+// configuration's credentials.
+func TestDriverStaticCredentials(t *testing.T) {
+	isolate(t)
+	f := newFakeAWS(t)
+	keyARN := f.addKey("eu-west-1", testKeyID)
+	f.addCreds("AKIABASE000000000000", "base-secret")
+	f.addCreds(testAKID, testSecret)
+	d := Driver(Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.srv.URL})
+	if d.Type() != Type {
+		t.Fatalf("Type = %q", d.Type())
+	}
+	wrapUnwrap(t, newKMSFrom(t, d, map[string]string{ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret}), keyARN)
+	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	log := f.log()
+	if len(log) != 4 || log[0].AccessKeyID != testAKID || log[1].AccessKeyID != testAKID || log[2].AccessKeyID != "AKIABASE000000000000" {
+		t.Fatalf("requests %+v: want the config's key, then the base's", log)
+	}
+}
+
+// Half a key pair is a configuration error that does not print the value.
+func TestDriverHalfCredentials(t *testing.T) {
+	isolate(t)
+	for _, conf := range []map[string]string{{ConfigAccessKeyID: testAKID}, {ConfigSecretAccessKey: testSecret}} {
+		_, err := Driver(Config{}).NewKMS(context.Background(), conf)
+		if !errors.Is(err, ErrConfig) || strings.Contains(err.Error(), testSecret) || strings.Contains(err.Error(), testAKID) {
+			t.Fatalf("NewKMS(%v) = %v, want ErrConfig without the value", conf, err)
+		}
+	}
+}
+
+// With no base configuration the SDK's default chain gives the credentials
+// (here the environment); KMSOptions reach the client.
+func TestDriverDefaultChain(t *testing.T) {
+	isolate(t)
+	f := newFakeAWS(t)
+	keyARN := f.addKey("eu-west-1", testKeyID)
+	f.addCreds(testAKID, testSecret)
+	t.Setenv("AWS_ACCESS_KEY_ID", testAKID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
+	d := Driver(Config{Endpoint: f.srv.URL, KMSOptions: []func(*kms.Options){func(o *kms.Options) { o.HTTPClient = f.srv.Client() }}})
+	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	if r := f.log()[0]; r.AccessKeyID != testAKID || r.Region != "eu-west-1" {
+		t.Fatalf("request %+v", r)
+	}
+}
+
+// profile reads the profile's credentials from the shared files.
+func TestDriverProfile(t *testing.T) {
+	dir := isolate(t)
+	f := newFakeAWS(t)
+	keyARN := f.addKey("eu-west-1", testKeyID)
+	f.addCreds("AKIAPROFILE000000000", "profile-secret")
+	creds := "[default]\naws_access_key_id = AKIADEFAULT000000000\naws_secret_access_key = x\n\n[encrypt]\naws_access_key_id = AKIAPROFILE000000000\naws_secret_access_key = profile-secret\n"
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.srv.URL}
+	wrapUnwrap(t, newKMSFrom(t, Driver(base), map[string]string{ConfigProfile: "encrypt"}), keyARN)
+	if r := f.log()[0]; r.AccessKeyID != "AKIAPROFILE000000000" {
+		t.Fatalf("request signed by %s, want the profile's key", r.AccessKeyID)
+	}
+	_, err := Driver(base).NewKMS(context.Background(), map[string]string{ConfigProfile: "missing"})
+	if !errors.Is(err, ErrConfig) {
+		t.Fatalf("unknown profile: %v, want ErrConfig", err)
+	}
+}
+
+// role.arn assumes the role with STS in the key's region, signed by the
+// configured credentials, with the session name and external ID; KMS calls
+// are signed with the temporary credentials and their session token, which
+// are cached.
+func TestDriverAssumeRole(t *testing.T) {
+	isolate(t)
+	f := newFakeAWS(t)
+	keyARN := f.addKey("eu-north-1", testKeyID)
+	f.addCreds(testAKID, testSecret)
+	const role = "arn:aws:iam::111122223333:role/encrypt"
+	f.addRole(role, "ext-42")
+	base := sdkConfig(f, "AKIABASE000000000000", "base-secret")
+	base.BaseEndpoint = &f.srv.URL // STS and KMS
+	d := Driver(Config{AWS: base})
+	k := newKMSFrom(t, d, map[string]string{
+		ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret,
+		ConfigRoleARN: role, ConfigRoleSessionName: "payments-app", ConfigRoleExternalID: "ext-42",
+	})
+	wrapUnwrap(t, k, keyARN)
+	wrapUnwrap(t, k, keyARN)
+	log := f.log()
+	if len(log) != 5 {
+		t.Fatalf("%d requests, want 1 AssumeRole and 4 KMS calls: %+v", len(log), log)
+	}
+	if r := log[0]; r.Op != "AssumeRole" || r.Service != "sts" || r.Region != "eu-north-1" || r.AccessKeyID != testAKID ||
+		r.RoleARN != role || r.Session != "payments-app" || r.ExternalID != "ext-42" {
+		t.Fatalf("AssumeRole request %+v", r)
+	}
+	for _, r := range log[1:] {
+		if !strings.HasPrefix(r.AccessKeyID, "ASIAFAKE") || r.Token == "" || f.creds[r.AccessKeyID].token != r.Token ||
+			!containsHeader(r.SignedHeader, "x-amz-security-token") {
+			t.Fatalf("KMS request %+v: want the role's temporary credentials with a signed session token", r)
+		}
+	}
+}
+
+func containsHeader(hs []string, h string) bool {
+	for _, x := range hs {
+		if x == h {
+			return true
+		}
+	}
+	return false
+}
+
+// AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME stand in for the config keys,
+// except under web identity (EKS IRSA), where the default chain assumes the
+// role; the default session name is Confluent's.
+func TestDriverRoleFromEnvironment(t *testing.T) {
+	isolate(t)
+	f := newFakeAWS(t)
+	keyARN := f.addKey("eu-west-1", testKeyID)
+	f.addCreds(testAKID, testSecret)
+	const role = "arn:aws:iam::111122223333:role/env"
+	f.addRole(role, "")
+	t.Setenv(EnvRoleARN, role)
+	d := Driver(Config{AWS: sdkConfig(f, testAKID, testSecret), Endpoint: f.srv.URL,
+		STSOptions: []func(*sts.Options){func(o *sts.Options) { o.BaseEndpoint = &f.srv.URL }}})
+	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	if r := f.log()[0]; r.Op != "AssumeRole" || r.RoleARN != role || r.Session != DefaultRoleSessionName || r.ExternalID != "" {
+		t.Fatalf("first request %+v: want AssumeRole of %s as %s", r, role, DefaultRoleSessionName)
+	}
+	t.Setenv(EnvWebIdentityTokenFile, filepath.Join(t.TempDir(), "token"))
+	n := len(f.log())
+	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	if r := f.log()[n]; r.Op != "Encrypt" || r.AccessKeyID != testAKID {
+		t.Fatalf("under web identity, request %+v: want no AssumeRole", r)
+	}
+}
+
+// A refused AssumeRole is a credentials failure: an outage of the key's
+// calls, never printing the secret.
+func TestDriverRoleRefused(t *testing.T) {
+	isolate(t)
+	f := newFakeAWS(t)
+	keyARN := f.addKey("eu-west-1", testKeyID)
+	f.addCreds(testAKID, testSecret)
+	base := sdkConfig(f, testAKID, testSecret)
+	base.BaseEndpoint = &f.srv.URL
+	k := newKMSFrom(t, Driver(Config{AWS: base}), map[string]string{
+		ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret, ConfigRoleARN: "arn:aws:iam::111122223333:role/unknown",
+	})
+	_, err := k.Wrap(context.Background(), keyARN, []byte(testDEK))
+	var e *Error
+	if !errors.Is(err, serde.ErrUnavailable) || !errors.As(err, &e) || e.KeyID != keyARN || e.StatusCode != 0 {
+		t.Fatalf("err = %v, want an outage for the key", err)
+	}
+	if strings.Contains(err.Error(), testSecret) {
+		t.Fatalf("the secret in %q", err)
+	}
+	for _, r := range f.log() {
+		if r.Op != "AssumeRole" {
+			t.Fatalf("KMS was called without credentials: %+v", r)
+		}
+	}
+}
