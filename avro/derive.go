@@ -58,8 +58,11 @@ func (e errGeneric) Error() string {
 	return fmt.Sprintf("%s holds interface values, its schema cannot be derived", e.t)
 }
 
-// DeriveSchema returns the Avro schema text derived from the Go type t, in
-// the form Confluent's Go serializer registers (hamba's canonical String()).
+// DeriveSchema returns the Avro schema text derived from the Go type t: the
+// text a serializer of t registers. It is written as hamba's canonical form
+// is (full names, "name" before "type"), which is what Confluent's Go
+// serializer registers, plus the defaults that form drops: a schema
+// without pointer fields is exactly Confluent's text.
 //
 // Mapping: bool→boolean; int8, int16, int32, uint8, uint16→int; int, int64,
 // uint32→long; float32→float; float64→double; string→string; []byte→bytes;
@@ -80,20 +83,18 @@ func (e errGeneric) Error() string {
 // Records are named by [Named], else after their Go type. Types that hold
 // interface values (any, map[string]any) have no derivable schema.
 //
-// Pointer fields default to null. The canonical form returned here has no
-// defaults (neither has what Confluent's Go serializer registers); a
-// serializer registers them with [KeepSchemaText], which makes adding an
-// optional field a BACKWARD-compatible change.
+// Pointer fields default to null, which makes adding an optional field a
+// BACKWARD-compatible change (with [CanonicalSchemaText] a serializer
+// registers the form without defaults, as Confluent's Go serializer does).
 func DeriveSchema(t reflect.Type) (string, error) {
 	text, err := deriveText(t)
 	if err != nil {
 		return "", err
 	}
-	ps, err := parseSchema(text, nil)
-	if err != nil {
+	if _, err := parseSchema(text, nil); err != nil {
 		return "", fmt.Errorf("avro: schema derived from %s: %w", t, err)
 	}
-	return ps.schema.String(), nil
+	return text, nil
 }
 
 // deriveText returns the JSON schema derived from t (not yet canonical).
@@ -184,7 +185,7 @@ func (d *deriver) typ(buf *bytes.Buffer, t reflect.Type, o tagOptions, ns, hint 
 		return nil
 	case t == logicalDurationType:
 		return d.named(buf, t, ns, hint, func(buf *bytes.Buffer, name string) error {
-			fmt.Fprintf(buf, `{"type":"fixed","name":%s,"size":12,"logicalType":"duration"}`, jsonString(name))
+			fmt.Fprintf(buf, `{"name":%s,"type":"fixed","size":12,"logicalType":"duration"}`, jsonString(d.defined[t]))
 			return nil
 		})
 	case t.Kind() != reflect.Struct && t.Kind() != reflect.Pointer && t.Implements(textMarshalerType) && reflect.PointerTo(t).Implements(textUnmarshalerType):
@@ -230,7 +231,7 @@ func (d *deriver) typ(buf *bytes.Buffer, t reflect.Type, o tagOptions, ns, hint 
 			return fmt.Errorf("%w: %s: only byte arrays map to Avro (fixed)", ErrUnsupportedType, t)
 		}
 		return d.named(buf, t, ns, hint, func(buf *bytes.Buffer, name string) error {
-			fmt.Fprintf(buf, `{"type":"fixed","name":%s,"size":%d}`, jsonString(name), t.Len())
+			fmt.Fprintf(buf, `{"name":%s,"type":"fixed","size":%d}`, jsonString(d.defined[t]), t.Len())
 			return nil
 		})
 	case reflect.Map:
@@ -309,7 +310,7 @@ func (d *deriver) record(buf *bytes.Buffer, t reflect.Type, ns, hint string) err
 		if i := strings.LastIndexByte(full, '.'); i >= 0 {
 			recNS = full[:i]
 		}
-		fmt.Fprintf(buf, `{"type":"record","name":%s,"fields":[`, jsonString(name))
+		fmt.Fprintf(buf, `{"name":%s,"type":"record","fields":[`, jsonString(full))
 		n := 0
 		var fieldErr error
 		eachField(t, func(f reflect.StructField, name string, opts tagOptions, err error) {

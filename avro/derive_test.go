@@ -67,7 +67,7 @@ func TestDeriveSchema(t *testing.T) {
 		{reflect.TypeFor[map[string]float64](), `{"type":"map","values":"double"}`},
 		{reflect.TypeFor[[]string](), `{"type":"array","items":"string"}`},
 		{reflect.TypeFor[customerKey](), `{"name":"io.vectors.keys.CustomerKey","type":"record","fields":[{"name":"tenant","type":"string"},{"name":"customerId","type":"long"}]}`},
-		{reflect.TypeFor[dNode](), `{"name":"dNode","type":"record","fields":[{"name":"value","type":"long"},{"name":"next","type":["null","dNode"]}]}`},
+		{reflect.TypeFor[dNode](), `{"name":"dNode","type":"record","fields":[{"name":"value","type":"long"},{"name":"next","type":["null","dNode"],"default":null}]}`},
 		{reflect.TypeFor[dAll](), `{"name":"com.example.All","type":"record","fields":[` +
 			`{"name":"E1","type":"string"},{"name":"b","type":"boolean"},{"name":"i8","type":"int"},{"name":"i","type":"long"},` +
 			`{"name":"u32","type":"long"},{"name":"f32","type":"float"},{"name":"f64","type":"double"},{"name":"s","type":"string"},` +
@@ -77,7 +77,7 @@ func TestDeriveSchema(t *testing.T) {
 			`{"name":"micro","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local","type":{"type":"long","logicalType":"local-timestamp-millis"}},` +
 			`{"name":"dur","type":{"type":"long","logicalType":"time-micros"}},{"name":"durMs","type":{"type":"int","logicalType":"time-millis"}},` +
 			`{"name":"period","type":{"name":"com.example.LogicalDuration","type":"fixed","size":12,"logicalType":"duration"}},` +
-			`{"name":"money","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"opt","type":["null","string"]},` +
+			`{"name":"money","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"opt","type":["null","string"],"default":null},` +
 			`{"name":"list","type":{"type":"array","items":{"name":"com.example.dInner","type":"record","fields":[{"name":"x","type":"int"}]}}},` +
 			`{"name":"again","type":"com.example.dInner"},{"name":"counts","type":{"type":"map","values":"long"}}]}`},
 	}

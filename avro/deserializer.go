@@ -52,7 +52,7 @@ func newReaderCodec[T any](client *registry.Client, cfg serde.DeserializerConfig
 		return nil, err
 	}
 	c := &readerCodec[T]{client: client, api: newAPI(s), g: g, s: s}
-	if c.own, err = ownFor(cfg.Schema, g, false, true); err != nil {
+	if c.own, err = ownFor(cfg.Schema, g, false, false); err != nil {
 		return nil, err
 	}
 	if c.own != nil && len(c.own.refs) == 0 {

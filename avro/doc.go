@@ -17,9 +17,9 @@
 // local-timestamp-micros as time.Time, time-millis and time-micros as
 // time.Duration, duration as avro.LogicalDuration (hamba's).
 // timestamp-nanos and local-timestamp-nanos are int64 nanoseconds: hamba,
-// and so Confluent's Go serializer, reads them as plain longs, and its
-// canonical form registers them without the logical type ([KeepSchemaText]
-// keeps it); a time.Time field for one is refused by the constructor. A
+// and so Confluent's Go serializer, reads them as plain longs (its
+// canonical form, [CanonicalSchemaText], drops the logical type); a
+// time.Time field for one is refused by the constructor. A
 // union of several non-null types is an any field: it holds generic values
 // ({"ns.Name": map[string]any{...}} for a named branch), or Go values of the
 // named types mapped with [WithUnionType]. Recursive records (a *Node field
@@ -66,12 +66,17 @@
 //   - Arrays and maps are written as hamba writes them (blocks with byte
 //     sizes, as Confluent's Go serializer does) and read whether their
 //     blocks carry sizes or not (Java writes none).
-//   - The registered schema text is what Confluent's Go serializer registers:
-//     hamba's canonical String(), which drops docs, defaults and aliases.
-//     [KeepSchemaText] registers the text as given instead, which keeps a
-//     subject evolvable under BACKWARD compatibility (a new field needs its
-//     default in the registered schema). A schema with references is always
-//     registered as given.
+//   - The registered schema is the full schema: the text given with
+//     [WithSchema], the JSON of a Schema method's schema, or the derived
+//     text ([DeriveSchema], where pointer fields default to null), with
+//     docs, defaults, aliases, logical types and custom properties (such
+//     as confluent:tags). That keeps a subject evolvable under BACKWARD
+//     compatibility: a new field needs its default in the registered
+//     schema. [CanonicalSchemaText] registers hamba's canonical form, which
+//     drops all of those, instead: the exact text Confluent's Go serializer
+//     registers, for subjects shared with it. A derived schema without
+//     pointer fields is that text either way. A schema with references is
+//     always registered as given.
 //   - References: named types from other subjects (reference name = the
 //     type's full name) are fetched through the registry and parsed with a
 //     schema cache of the serializer's own, never hamba's global one.

@@ -55,7 +55,7 @@ func ExampleNewSerializer() {
 	fmt.Println(registered.Schema.Schema)
 	// Output:
 	// magic 0, schema id 1, body 06702d31000000000000294000
-	// {"type":"record","name":"Payment","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"note","type":["null","string"]}]}
+	// {"type":"record","name":"Payment","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"note","type":["null","string"],"default":null}]}
 }
 
 func ExampleNewDeserializer() {
@@ -97,9 +97,9 @@ func ExampleNewDeserializer() {
 	// p-2 7 thanks
 }
 
-// A schema given as text, with a field default: KeepSchemaText registers it
-// with the default, so that a later version can add fields with defaults
-// under BACKWARD compatibility; a reader with a newer schema fills them.
+// A schema given as text is registered with its defaults, so that a later
+// version can add fields with defaults under BACKWARD compatibility; a
+// reader with a newer schema fills them.
 func ExampleWithSchema() {
 	ctx := context.Background()
 	client := exampleClient()
@@ -107,7 +107,7 @@ func ExampleWithSchema() {
 	v2 := `{"type":"record","name":"User","namespace":"com.example","fields":[
 	  {"name":"name","type":"string"},{"name":"email","type":"string","default":"none"}]}`
 
-	s, err := avro.NewSerializer[map[string]any](client, serde.Value, avro.WithSchema(v1), avro.KeepSchemaText())
+	s, err := avro.NewSerializer[map[string]any](client, serde.Value, avro.WithSchema(v1))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func ExampleWithSchema() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s2, err := avro.NewSerializer[map[string]any](client, serde.Value, avro.WithSchema(v2), avro.KeepSchemaText())
+	s2, err := avro.NewSerializer[map[string]any](client, serde.Value, avro.WithSchema(v2))
 	if err != nil {
 		log.Fatal(err)
 	}

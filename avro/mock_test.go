@@ -234,13 +234,13 @@ func TestEvolution(t *testing.T) {
 	var b1 []byte
 	start := func(t *testing.T, name string) {
 		topic = name
-		b1 = serialize(t, client, topic, UserV1{ID: 1, Name: "Ada"}, avro.WithSchema(userV1), avro.KeepSchemaText())
+		b1 = serialize(t, client, topic, UserV1{ID: 1, Name: "Ada"}, avro.WithSchema(userV1))
 	}
 
 	t.Run("add a field with a default", func(t *testing.T) {
 		start(t, "users-add")
 		b2 := serialize(t, client, topic, UserV2{ID: 2, Name: "Grace", Email: "grace@example.com"},
-			avro.WithSchema(userV2), avro.KeepSchemaText())
+			avro.WithSchema(userV2))
 		// New reader, old data: the default fills the new field.
 		if got := deserialize[UserV2](t, client, topic, b1, avro.WithSchema(userV2)); got != (UserV2{1, "Ada", "unknown"}) {
 			t.Errorf("v2 reading v1: %+v", got)
@@ -258,7 +258,7 @@ func TestEvolution(t *testing.T) {
 
 	t.Run("remove a field", func(t *testing.T) {
 		start(t, "users-remove")
-		b3 := serialize(t, client, topic, UserV3{ID: 3}, avro.WithSchema(userV3), avro.KeepSchemaText())
+		b3 := serialize(t, client, topic, UserV3{ID: 3}, avro.WithSchema(userV3))
 		if got := deserialize[UserV3](t, client, topic, b1, avro.WithSchema(userV3)); got != (UserV3{1}) {
 			t.Errorf("v3 reading v1: %+v", got)
 		}
@@ -275,7 +275,7 @@ func TestEvolution(t *testing.T) {
 
 	t.Run("rename via alias", func(t *testing.T) {
 		start(t, "users-rename")
-		serialize(t, client, topic, UserV4{ID: 4, FullName: "Alan"}, avro.WithSchema(userV4), avro.KeepSchemaText())
+		serialize(t, client, topic, UserV4{ID: 4, FullName: "Alan"}, avro.WithSchema(userV4))
 		if got := deserialize[UserV4](t, client, topic, b1, avro.WithSchema(userV4)); got != (UserV4{1, "Ada"}) {
 			t.Errorf("v4 reading v1: %+v", got)
 		}
@@ -300,14 +300,14 @@ func TestEvolution(t *testing.T) {
 	})
 }
 
-// TestCanonicalRegistrationDropsDefaults shows why KeepSchemaText exists:
-// without it the serializer registers hamba's canonical form, as
-// Confluent's Go serializer does, which drops defaults, so adding a field
-// with a default is no longer a BACKWARD-compatible change.
-func TestCanonicalRegistrationDropsDefaults(t *testing.T) {
+// TestCanonicalSchemaTextDropsDefaults: with CanonicalSchemaText the
+// serializer registers hamba's canonical form, as Confluent's Go
+// serializer does, which drops defaults, so adding a field with a default
+// is no longer a BACKWARD-compatible change.
+func TestCanonicalSchemaTextDropsDefaults(t *testing.T) {
 	ctx := context.Background()
 	client := startRegistry(t)
-	serialize(t, client, "u", UserV1{ID: 1, Name: "Ada"}, avro.WithSchema(userV1))
+	serialize(t, client, "u", UserV1{ID: 1, Name: "Ada"}, avro.WithSchema(userV1), avro.CanonicalSchemaText())
 	reg, err := client.LatestSchema(ctx, "u-value")
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +315,7 @@ func TestCanonicalRegistrationDropsDefaults(t *testing.T) {
 	if want := `{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"}]}`; reg.Schema.Schema != want {
 		t.Errorf("registered %s", reg.Schema.Schema)
 	}
-	s, err := avro.NewSerializer[UserV2](client, serde.Value, avro.WithSchema(userV2))
+	s, err := avro.NewSerializer[UserV2](client, serde.Value, avro.WithSchema(userV2), avro.CanonicalSchemaText())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,41 +458,110 @@ func TestGenericAndPrimitiveRoundTrips(t *testing.T) {
 	}
 }
 
-type AccountV1 struct {
+// EvoOrderV1 and EvoOrderV2 are two versions of one struct: V2 adds an
+// optional field, the first change a service makes on its second deploy.
+type EvoOrderV1 struct {
 	ID int64 `avro:"id"`
 }
 
-func (AccountV1) AvroName() string { return "com.example.Account" }
+func (EvoOrderV1) AvroName() string { return "com.example.EvoOrder" }
 
-type AccountV2 struct {
-	ID    int64   `avro:"id"`
-	Email *string `avro:"email"`
+type EvoOrderV2 struct {
+	ID   int64   `avro:"id"`
+	Note *string `avro:"note"`
 }
 
-func (AccountV2) AvroName() string { return "com.example.Account" }
+func (EvoOrderV2) AvroName() string { return "com.example.EvoOrder" }
 
-// TestDerivedEvolution adds an optional (pointer) field to a struct whose
-// schema is derived: with KeepSchemaText the derived null default is
-// registered and the change is BACKWARD compatible; without it, as with
-// Confluent's Go serializer, the registry refuses it.
-func TestDerivedEvolution(t *testing.T) {
+// TestFirstEvolutionWithDefaults is the regression for issue 11 item 6:
+// two struct versions with an added optional field (Note *string, derived
+// ["null","string"] with default null) register under BACKWARD with
+// default options. Registering hamba's canonical form (the default before,
+// and still CanonicalSchemaText) dropped the default, and the registry
+// answered 409 READER_FIELD_MISSING_DEFAULT_VALUE.
+func TestFirstEvolutionWithDefaults(t *testing.T) {
 	ctx := context.Background()
 	client := startRegistry(t)
-	b1 := serialize(t, client, "accounts", AccountV1{ID: 1}, avro.KeepSchemaText())
-	email := "a@example.com"
-	serialize(t, client, "accounts", AccountV2{ID: 2, Email: &email}, avro.KeepSchemaText())
-	got := deserialize[map[string]any](t, client, "accounts", b1, serde.UseLatest())
-	if got["id"] != int64(1) || got["email"] != nil {
-		t.Errorf("latest reading v1: %v", got)
+	if _, err := client.SetConfig(ctx, "orders-value", registry.Config{CompatibilityLevel: registry.Backward}); err != nil {
+		t.Fatal(err)
 	}
-
-	serialize(t, client, "accounts2", AccountV1{ID: 1})
-	s, err := avro.NewSerializer[AccountV2](client, serde.Value)
+	b1 := serialize(t, client, "orders", EvoOrderV1{ID: 1})
+	note := "leave at the door"
+	b2 := serialize(t, client, "orders", EvoOrderV2{ID: 2, Note: &note})
+	reg, err := client.LatestSchema(ctx, "orders-value")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Serialize(ctx, "accounts2", AccountV2{ID: 2}); !errors.Is(err, registry.ErrIncompatibleSchema) {
-		t.Errorf("without KeepSchemaText: %v", err)
+	if reg.Version != 2 {
+		t.Errorf("latest version %d, want 2", reg.Version)
+	}
+	if want := `{"type":"record","name":"EvoOrder","namespace":"com.example","fields":[{"name":"id","type":"long"},` +
+		`{"name":"note","type":["null","string"],"default":null}]}`; reg.Schema.Schema != want {
+		t.Errorf("registered %s\nwant %s", reg.Schema.Schema, want)
+	}
+	// Old data through the new struct, new data through the old one.
+	if got := deserialize[EvoOrderV2](t, client, "orders", b1, avro.WithSchema(reg.Schema.Schema)); got.ID != 1 || got.Note != nil {
+		t.Errorf("v2 reading v1: %+v", got)
+	}
+	if got := deserialize[EvoOrderV1](t, client, "orders", b2); got.ID != 2 {
+		t.Errorf("v1 reading v2: %+v", got)
+	}
+	got := deserialize[map[string]any](t, client, "orders", b1, serde.UseLatest())
+	if got["id"] != int64(1) || got["note"] != nil {
+		t.Errorf("latest reading v1: %v", got)
+	}
+
+	// With CanonicalSchemaText, as with Confluent's Go serializer, the
+	// registry refuses the same change.
+	if _, err := client.SetConfig(ctx, "orders2-value", registry.Config{CompatibilityLevel: registry.Backward}); err != nil {
+		t.Fatal(err)
+	}
+	serialize(t, client, "orders2", EvoOrderV1{ID: 1}, avro.CanonicalSchemaText())
+	s, err := avro.NewSerializer[EvoOrderV2](client, serde.Value, avro.CanonicalSchemaText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Serialize(ctx, "orders2", EvoOrderV2{ID: 2}); !errors.Is(err, registry.ErrIncompatibleSchema) {
+		t.Errorf("with CanonicalSchemaText: %v", err)
+	}
+}
+
+// TestFullSchemaRegistered: by default the registered schema keeps docs,
+// aliases, defaults, logical types and custom properties (confluent:tags);
+// CanonicalSchemaText drops them all, as Confluent's Go serializer does.
+func TestFullSchemaRegistered(t *testing.T) {
+	ctx := context.Background()
+	client := startRegistry(t)
+	schema := `{"type":"record","name":"Patient","namespace":"com.example","doc":"a patient","aliases":["Person"],
+	  "fields":[{"name":"id","type":"long","doc":"the key"},
+	  {"name":"ssn","type":"string","confluent:tags":["PII"]},
+	  {"name":"born","type":{"type":"int","logicalType":"date"}},
+	  {"name":"ward","type":["null","string"],"default":null,"aliases":["room"]}]}`
+	type patient struct {
+		ID   int64     `avro:"id"`
+		SSN  string    `avro:"ssn"`
+		Born time.Time `avro:"born"`
+		Ward *string   `avro:"ward"`
+	}
+	v := patient{ID: 1, SSN: "123", Born: time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC)}
+	serialize(t, client, "patients", v, avro.WithSchema(schema))
+	reg, err := client.LatestSchema(ctx, "patients-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"doc":"a patient"`, `"aliases":["Person"]`, `"doc":"the key"`, `"confluent:tags":["PII"]`,
+		`"logicalType":"date"`, `"default":null`, `"aliases":["room"]`} {
+		if !strings.Contains(reg.Schema.Schema, want) {
+			t.Errorf("registered schema lacks %s: %s", want, reg.Schema.Schema)
+		}
+	}
+	serialize(t, client, "patients2", v, avro.WithSchema(schema), avro.CanonicalSchemaText())
+	if reg, err = client.LatestSchema(ctx, "patients2-value"); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"type":"record","name":"Patient","namespace":"com.example","fields":[{"name":"id","type":"long"},{"name":"ssn","type":"string"},` +
+		`{"name":"born","type":{"type":"int","logicalType":"date"}},{"name":"ward","type":["null","string"]}]}`; reg.Schema.Schema != want {
+		t.Errorf("registered with CanonicalSchemaText %s\nwant %s", reg.Schema.Schema, want)
 	}
 }
 
@@ -503,7 +572,7 @@ func TestDerivedEvolution(t *testing.T) {
 func TestNormalizedRegistration(t *testing.T) {
 	ctx := context.Background()
 	client := startRegistry(t)
-	b := serialize(t, client, "norm", UserV2{ID: 1, Name: "Ada", Email: "a@b"}, avro.WithSchema(userV2), avro.KeepSchemaText(), serde.Normalize(true))
+	b := serialize(t, client, "norm", UserV2{ID: 1, Name: "Ada", Email: "a@b"}, avro.WithSchema(userV2), serde.Normalize(true))
 	reg, err := client.LatestSchema(ctx, "norm-value")
 	if err != nil {
 		t.Fatal(err)

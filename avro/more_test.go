@@ -25,31 +25,31 @@ var eventSchema = havro.MustParse(`{"type":"record","name":"Event","namespace":"
 
 func (Event) Schema() havro.Schema { return eventSchema }
 
-// TestSchemerRegistersCanonicalForm: a type's Schema method supplies the
-// schema; the serializer registers its canonical String(), as Confluent's Go
-// serializer does, or its full JSON with KeepSchemaText.
-func TestSchemerRegistersCanonicalForm(t *testing.T) {
+// TestSchemerRegistration: a type's Schema method supplies the schema; the
+// serializer registers its full JSON, or with CanonicalSchemaText its
+// canonical String(), as Confluent's Go serializer does.
+func TestSchemerRegistration(t *testing.T) {
 	ctx := context.Background()
 	client := startRegistry(t)
-	b := serialize(t, client, "events", Event{Kind: "click", Count: 3})
+	b := serialize(t, client, "events", Event{Kind: "click", Count: 3}, avro.CanonicalSchemaText())
 	reg, err := client.LatestSchema(ctx, "events-value")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := `{"type":"record","name":"Event","namespace":"com.example","fields":[{"name":"kind","type":"string"},{"name":"count","type":"int"}]}`; reg.Schema.Schema != want {
-		t.Errorf("registered %s\nwant %s", reg.Schema.Schema, want)
+		t.Errorf("registered with CanonicalSchemaText %s\nwant %s", reg.Schema.Schema, want)
 	}
 	if got := deserialize[Event](t, client, "events", b); got != (Event{"click", 3}) {
 		t.Errorf("got %+v", got)
 	}
 
-	serialize(t, client, "events2", Event{Kind: "view"}, avro.KeepSchemaText())
+	serialize(t, client, "events2", Event{Kind: "view"})
 	reg, err = client.LatestSchema(ctx, "events2-value")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := `{"type":"record","name":"Event","namespace":"com.example","doc":"an event","fields":[{"name":"kind","type":"string"},{"name":"count","type":"int","default":1}]}`; reg.Schema.Schema != want {
-		t.Errorf("registered with KeepSchemaText %s\nwant %s", reg.Schema.Schema, want)
+		t.Errorf("registered %s\nwant %s", reg.Schema.Schema, want)
 	}
 }
 
@@ -57,8 +57,8 @@ func TestSchemerRegistersCanonicalForm(t *testing.T) {
 // latest schema.
 func TestUseLatestSpecific(t *testing.T) {
 	client := startRegistry(t)
-	b1 := serialize(t, client, "u", UserV1{ID: 1, Name: "Ada"}, avro.WithSchema(userV1), avro.KeepSchemaText())
-	serialize(t, client, "u", UserV2{ID: 2, Name: "Bo", Email: "bo@example.com"}, avro.WithSchema(userV2), avro.KeepSchemaText())
+	b1 := serialize(t, client, "u", UserV1{ID: 1, Name: "Ada"}, avro.WithSchema(userV1))
+	serialize(t, client, "u", UserV2{ID: 2, Name: "Bo", Email: "bo@example.com"}, avro.WithSchema(userV2))
 	if got := deserialize[UserV2](t, client, "u", b1, serde.UseLatest()); got != (UserV2{1, "Ada", "unknown"}) {
 		t.Errorf("got %+v", got)
 	}

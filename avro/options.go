@@ -14,20 +14,19 @@ import (
 // schemas whose types the schema uses (reference name = the type's full
 // name, as Confluent's clients do).
 //
-// A serializer registers (or looks up) the schema in the form Confluent's Go
-// serializer registers it: hamba's canonical form, which drops docs, field
-// defaults and aliases. Add [KeepSchemaText] to register the text as given.
-// A schema with references is always registered as given: its canonical
-// form would define the referenced types again, which the registry rejects.
+// A serializer registers (or looks up) the text as given, with its docs,
+// defaults, aliases, logical types and custom properties: the registry
+// stores it in its own canonical form. [CanonicalSchemaText] registers
+// hamba's canonical form instead, as Confluent's Go serializer does.
 func WithSchema(schema string, refs ...registry.Reference) serde.Option {
 	return serde.WithSchema(registry.Avro, schema, refs...)
 }
 
 // settings holds the options that only the Avro codecs read.
 type settings struct {
-	keepText   bool
-	limits     Limits
-	unionTypes []unionType
+	canonicalText bool
+	limits        Limits
+	unionTypes    []unionType
 }
 
 // unionType is one WithUnionType mapping.
@@ -63,16 +62,19 @@ func newOption(apply func(*settings)) serde.Option {
 	return option{FormatOption: serde.NewFormatOption(registry.Avro), apply: apply}
 }
 
-// KeepSchemaText makes a serializer register (or look up) the schema text as
-// given by [WithSchema], or the full JSON of a [Schemer]'s schema, instead of
-// hamba's canonical form. The canonical form is what Confluent's Go
-// serializer registers; it drops field defaults and aliases, so a subject
-// whose versions were registered that way cannot evolve by adding a field
-// with a default under BACKWARD compatibility. For a schema derived from a
-// Go type it registers the derived JSON, where pointer fields default to
-// null.
-func KeepSchemaText() serde.Option {
-	return newOption(func(s *settings) { s.keepText = true })
+// CanonicalSchemaText makes a serializer register (or look up) hamba's
+// canonical form of its schema, which is exactly the text Confluent's Go
+// serializer (confluent-kafka-go's avrov2) registers, instead of the full
+// schema. Use it to share subjects with Go services that run Confluent's
+// serializer, so that both register the same version. The canonical form
+// drops docs, field defaults, aliases and custom properties (such as
+// confluent:tags), so a subject whose versions were registered that way
+// cannot evolve by adding a field with a default under BACKWARD
+// compatibility. A schema with references is registered as given even so:
+// its canonical form would define the referenced types again, which the
+// registry rejects.
+func CanonicalSchemaText() serde.Option {
+	return newOption(func(s *settings) { s.canonicalText = true })
 }
 
 // WithUnionType makes union fields of interface type (any) in Go structs

@@ -14,42 +14,43 @@ import (
 // ownSchema is the schema a codec has for T without asking the registry:
 // given with WithSchema, from T's Schema method, or derived from T.
 type ownSchema struct {
-	text     string
-	refs     []registry.Reference
-	keepText bool
+	text string
+	refs []registry.Reference
+	// canonical: register hamba's canonical form (CanonicalSchemaText).
+	canonical bool
 
 	mu  sync.Mutex
 	res *resolvedOwn // set once resolved; references make that need the registry
 }
 
 type resolvedOwn struct {
-	// rs is what the serializer registers or looks up: the canonical text
-	// (or the text as given, with KeepSchemaText), its references and
-	// their resolved schemas.
+	// rs is what the serializer registers or looks up: the text as given
+	// (or hamba's canonical form, with CanonicalSchemaText), its
+	// references and their resolved schemas.
 	rs *serde.ResolvedSchema
 	// parsed is the schema parsed from the text as given, with its field
-	// defaults, which the canonical text drops.
+	// defaults, which the canonical form drops.
 	parsed *parsed
 }
 
 // ownFor picks the schema a codec has for T: the configured schema, T's
 // Schema method, or (derive) the schema derived from T. It returns nil if
 // there is none.
-func ownFor(cfgSchema *registry.Schema, g *goType, derive, keepText bool) (*ownSchema, error) {
+func ownFor(cfgSchema *registry.Schema, g *goType, derive, canonical bool) (*ownSchema, error) {
 	switch {
 	case cfgSchema != nil:
 		if cfgSchema.Type() != registry.Avro {
 			return nil, fmt.Errorf("%w: the schema given is %s, not Avro", ErrInvalidSchema, cfgSchema.Type())
 		}
-		return &ownSchema{text: cfgSchema.Schema, refs: slices.Clone(cfgSchema.References), keepText: keepText}, nil
+		return &ownSchema{text: cfgSchema.Schema, refs: slices.Clone(cfgSchema.References), canonical: canonical}, nil
 	case g.schemer != nil:
 		text, err := schemerText(g.schemer)
 		if err != nil {
 			return nil, err
 		}
-		return &ownSchema{text: text, keepText: keepText}, nil
+		return &ownSchema{text: text, canonical: canonical}, nil
 	case derive && g.derived != "":
-		return &ownSchema{text: g.derived, keepText: keepText}, nil
+		return &ownSchema{text: g.derived, canonical: canonical}, nil
 	}
 	return nil, nil
 }
@@ -76,12 +77,12 @@ func (o *ownSchema) resolve(ctx context.Context, client *registry.Client, p *par
 	if err != nil {
 		return nil, err
 	}
-	text := ps.schema.String()
-	if o.keepText || len(o.refs) > 0 {
-		// hamba's canonical form inlines the first use of each referenced
-		// type, and the registry rejects that redefinition: with
-		// references the text goes as given.
-		text = o.text
+	text := o.text
+	if o.canonical && len(o.refs) == 0 {
+		// With references the text goes as given even so: hamba's
+		// canonical form inlines the first use of each referenced type,
+		// and the registry rejects that redefinition.
+		text = ps.schema.String()
 	}
 	o.res = &resolvedOwn{
 		rs: &serde.ResolvedSchema{

@@ -50,7 +50,7 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, 
 		return nil, err
 	}
 	c := &writerCodec[T]{client: client, api: newAPI(s), g: g}
-	if c.own, err = ownFor(cfg.Schema, g, true, s.keepText); err != nil {
+	if c.own, err = ownFor(cfg.Schema, g, true, s.canonicalText); err != nil {
 		return nil, err
 	}
 	fromRegistry := cfg.UseLatest || cfg.LatestWithMetadata != nil || cfg.SchemaID != 0

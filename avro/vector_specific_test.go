@@ -261,7 +261,7 @@ func TestVectorsReferencesSpecific(t *testing.T) {
 		// serializer looks it up (the vector registry holds it verbatim).
 		entry := writerEntry(t, v)
 		s2, err := NewSerializer[vecCustomer](client, serde.Value, serde.AutoRegister(false),
-			WithSchema(entry.Schema.Schema, entry.References...), KeepSchemaText())
+			WithSchema(entry.Schema.Schema, entry.References...))
 		if err != nil {
 			t.Fatal(err)
 		}

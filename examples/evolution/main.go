@@ -80,10 +80,9 @@ func run(ctx context.Context, cfg exampleenv.Config, out io.Writer) error {
 	defer pcl.Close()
 	start := time.Now()
 
-	// 1. Version 1: producers register it on first use. KeepSchemaText
-	// registers the text as written, defaults included, which is what lets
-	// the subject evolve.
-	serV1, err := avro.NewSerializer[UserV1](env.Registry, serde.Value, avro.WithSchema(userV1), avro.KeepSchemaText())
+	// 1. Version 1: producers register it on first use, as written,
+	// defaults included, which is what lets the subject evolve.
+	serV1, err := avro.NewSerializer[UserV1](env.Registry, serde.Value, avro.WithSchema(userV1))
 	if err != nil {
 		return err
 	}

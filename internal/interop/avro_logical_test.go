@@ -1,8 +1,11 @@
 // Avro logical types and nullable unions across the two clients: a record
 // with uuid, timestamp-millis, date and decimal fields and two nullable
 // unions (a string and a record) is written byte for byte alike by srkit
-// and confluent-kafka-go, with the unions null and set, and each
-// deserializer reads the other's output back to equal values.
+// (with Confluent's schema text, avro.CanonicalSchemaText) and
+// confluent-kafka-go, with the unions null and set, and each deserializer
+// reads the other's output back to equal values. With default options
+// srkit registers the full schema (defaults kept) as a second version: the
+// bodies are the same, the schema ID is not.
 package interop
 
 import (
@@ -75,7 +78,11 @@ func TestAvroInteropLogicalTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := avro.NewSerializer[avPayment](client, srserde.Value)
+	s, err := avro.NewSerializer[avPayment](client, srserde.Value, avro.CanonicalSchemaText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := avro.NewSerializer[avPayment](client, srserde.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,8 +113,19 @@ func TestAvroInteropLogicalTypes(t *testing.T) {
 		if err := theirDe.DeserializeInto("payments", ours, &back); err != nil || !back.equal(in) {
 			t.Fatalf("payment %d: confluent-kafka-go reading srkit: %+v, %v", i, back, err)
 		}
+		withDefaults, _, err := full.Serialize(ctx, "payments", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(withDefaults[5:]) != string(theirs[5:]) || withDefaults[4] != 2 {
+			t.Fatalf("payment %d: with the full schema:\n srkit % x\n ckg   % x", i, withDefaults, theirs)
+		}
+		back = avPayment{}
+		if err := theirDe.DeserializeInto("payments", withDefaults, &back); err != nil || !back.equal(in) {
+			t.Fatalf("payment %d: confluent-kafka-go reading srkit's full-schema record: %+v, %v", i, back, err)
+		}
 	}
-	if vs, err := client.Versions(ctx, "payments-value"); err != nil || len(vs) != 1 {
+	if vs, err := client.Versions(ctx, "payments-value"); err != nil || len(vs) != 2 {
 		t.Fatalf("versions %v, %v", vs, err)
 	}
 }

@@ -54,8 +54,12 @@ func sampleCustomer() avCustomer {
 }
 
 // TestAvroInteropSameBytes: both serializers auto-register the schema they
-// derive from avCustomer; the registry ends up with one version, and the
-// two payloads are identical, key and value.
+// derive from avCustomer. With avro.CanonicalSchemaText srkit registers
+// Confluent's exact text: the registry keeps one version and the two
+// payloads are identical, key and value. With default options srkit
+// registers the full schema (the email field's null default included):
+// that is a second, compatible version with an ID of its own, and the
+// Avro bodies are still identical.
 func TestAvroInteropSameBytes(t *testing.T) {
 	ctx := context.Background()
 	c, client := interoptest.BothClients(t)
@@ -72,7 +76,7 @@ func TestAvroInteropSameBytes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := avro.NewSerializer[avCustomer](client, part.sr)
+		s, err := avro.NewSerializer[avCustomer](client, part.sr, avro.CanonicalSchemaText())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,9 +91,33 @@ func TestAvroInteropSameBytes(t *testing.T) {
 		if vs, err := client.Versions(ctx, subject); err != nil || len(vs) != 1 {
 			t.Fatalf("%s versions %v, %v: the two clients registered different schemas", subject, vs, err)
 		}
+
+		full, err := avro.NewSerializer[avCustomer](client, part.sr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withDefaults, _, err := full.Serialize(ctx, "customers", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(withDefaults[5:]) != string(theirs[5:]) || string(withDefaults[:5]) == string(theirs[:5]) {
+			t.Fatalf("%s: with the full schema:\n srkit % x\n ckg   % x", part.sr, withDefaults, theirs)
+		}
+		if vs, err := client.Versions(ctx, subject); err != nil || len(vs) != 2 {
+			t.Fatalf("%s versions %v, %v: want the full schema as version 2", subject, vs, err)
+		}
+		theirDe, err := avrov2.NewDeserializer(c, part.ckg, avrov2.NewDeserializerConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back avCustomer
+		if err := theirDe.DeserializeInto("customers", withDefaults, &back); err != nil || !reflect.DeepEqual(back, in) {
+			t.Fatalf("%s: confluent-kafka-go reading srkit's full-schema record: %+v, %v", part.sr, back, err)
+		}
 	}
-	// Both parts share the schema, so both payloads name ID 1.
-	if md, err := c.GetLatestSchemaMetadata("customers-key"); err != nil || md.ID != 1 {
+	// Both parts share the schemas, so Confluent's and srkit's canonical
+	// payloads name ID 1, srkit's full-schema ones ID 2.
+	if md, err := c.GetLatestSchemaMetadata("customers-key"); err != nil || md.ID != 2 {
 		t.Fatalf("key schema %+v, %v", md, err)
 	}
 }
@@ -145,8 +173,9 @@ func TestAvroInteropPayloadID(t *testing.T) {
 }
 
 // TestAvroInteropHeaderGUID: with the schema GUID in the record header
-// (Confluent's HeaderSchemaIDSerializer, srkit's serde.HeaderGUID) both
-// write the same header and the bare body, and each reads the other's.
+// (Confluent's HeaderSchemaIDSerializer, srkit's serde.HeaderGUID) and
+// Confluent's schema text (avro.CanonicalSchemaText) both write the same
+// header and the bare body, and each reads the other's.
 func TestAvroInteropHeaderGUID(t *testing.T) {
 	ctx := context.Background()
 	c, client := interoptest.BothClients(t)
@@ -165,7 +194,7 @@ func TestAvroInteropHeaderGUID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := avro.NewSerializer[avCustomer](client, part.sr, srserde.WithPlacement(srserde.HeaderGUID))
+		s, err := avro.NewSerializer[avCustomer](client, part.sr, srserde.WithPlacement(srserde.HeaderGUID), avro.CanonicalSchemaText())
 		if err != nil {
 			t.Fatal(err)
 		}
