@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -64,7 +65,8 @@ type Consumer[K, V any] struct {
 // periodically, before a rebalance and when leaving the group) or with
 // kgo.DisableAutoCommit() (the consumer commits after every batch). kgo's
 // default autocommit commits what was polled, processed or not, and is
-// refused. [GroupOptions] returns the recommended options.
+// refused. [NewClient] makes a client with the recommended options
+// ([GroupOptions]).
 //
 // The consumer does not own cl: it never closes it.
 func New[K, V any](cl *kgo.Client, keyDeserializer Deserializer[K], valueDeserializer Deserializer[V], opts ...Option) (*Consumer[K, V], error) {
@@ -106,7 +108,8 @@ func New[K, V any](cl *kgo.Client, keyDeserializer Deserializer[K], valueDeseria
 // have: kgo.AutoCommitMarks (commit only what the consumer marked processed)
 // and kgo.BlockRebalanceOnPoll (no rebalance while a batch is being
 // processed, so that a partition's new owner starts exactly where this
-// member stopped). Add them to the client's other options:
+// member stopped). [NewClient] adds them; to build the client yourself, add
+// them to its other options:
 //
 //	opts := append([]kgo.Opt{
 //		kgo.SeedBrokers(brokers...),
@@ -116,6 +119,29 @@ func New[K, V any](cl *kgo.Client, keyDeserializer Deserializer[K], valueDeseria
 //	cl, err := kgo.NewClient(opts...)
 func GroupOptions() []kgo.Opt {
 	return []kgo.Opt{kgo.AutoCommitMarks(), kgo.BlockRebalanceOnPoll()}
+}
+
+// NewClient returns a kgo client for a group consumer: kgo.NewClient with
+// opts and [GroupOptions]. opts name the group (kgo.ConsumerGroup), the
+// topics and anything else the client needs; opts itself is not modified.
+//
+//	cl, err := consumer.NewClient(
+//		kgo.SeedBrokers(brokers...),
+//		kgo.ConsumerGroup("billing"),
+//		kgo.ConsumeTopics("orders"),
+//	)
+//
+// kgo's own errors are returned, among them its refusal of the group
+// options without kgo.ConsumerGroup or with kgo.DisableAutoCommit: a
+// consumer without a group, or one committing after every batch, is given
+// a client made with kgo.NewClient. The caller owns the client and closes
+// it after the consumer is done.
+func NewClient(opts ...kgo.Opt) (*kgo.Client, error) {
+	cl, err := kgo.NewClient(slices.Concat(opts, GroupOptions())...)
+	if err != nil {
+		return nil, fmt.Errorf("consumer: %w", err)
+	}
+	return cl, nil
 }
 
 // Client returns the kgo client the consumer reads through.

@@ -2,9 +2,6 @@ package consumer
 
 import (
 	"context"
-	"unsafe"
-
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/srkit-go/srkit/serde"
 )
@@ -81,17 +78,4 @@ func deserialize[T any](ctx context.Context, d Deserializer[T], into intoDeseria
 	var zero T
 	*scratch = zero
 	return v, err
-}
-
-// The compiler checks that serde.Header and kgo.RecordHeader keep the same
-// shape (identical underlying types), which makes serdeHeaders sound.
-var _ = serde.Header(kgo.RecordHeader{})
-
-// serdeHeaders views a record's headers as serde headers, without copying:
-// the two types have identical underlying types, so identical layouts.
-func serdeHeaders(hs []kgo.RecordHeader) []serde.Header {
-	if len(hs) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*serde.Header)(unsafe.Pointer(unsafe.SliceData(hs))), len(hs))
 }

@@ -3,11 +3,11 @@
 // Schema Registry deserializers, and processes them with at-least-once
 // semantics.
 //
-//	cl, _ := kgo.NewClient(append([]kgo.Opt{
+//	cl, _ := consumer.NewClient( // kgo.NewClient with consumer.GroupOptions()
 //		kgo.SeedBrokers(brokers...),
 //		kgo.ConsumerGroup("billing"),
 //		kgo.ConsumeTopics("orders"),
-//	}, consumer.GroupOptions()...)...)
+//	)
 //	deser, _ := avro.NewDeserializer[Order](registryClient, serde.Value)
 //	c, _ := consumer.New(cl, consumer.String(), deser, consumer.OnError(consumer.Skip))
 //	err := c.Run(ctx, func(ctx context.Context, r consumer.Record[string, Order]) error {
@@ -19,6 +19,19 @@
 // the schema-less [String] and [Bytes], or a [DeserializerFunc]. The record's
 // headers are passed on, so schema GUIDs in __key_schema_id /
 // __value_schema_id headers are found.
+//
+// The deserializers work in a plain kgo loop too, without this package;
+// serde.HeadersFrom views kgo's headers as serde's without copying:
+//
+//	fetches := cl.PollFetches(ctx)
+//	fetches.EachRecord(func(r *kgo.Record) {
+//		order, err := deser.Deserialize(ctx, r.Topic, r.Value, serde.HeadersFrom(r.Headers))
+//		...
+//	})
+//
+// What the consumer adds to that loop is what follows: ordered
+// at-least-once commits, error policies, dead letters, retries of outages
+// and a bounded shutdown.
 //
 // # Processing and commits
 //
@@ -32,7 +45,7 @@
 // never lost. Make handlers idempotent.
 //
 // Commits use the kgo client's machinery. With kgo.AutoCommitMarks (see
-// [GroupOptions]) the consumer marks processed records and kgo commits the
+// [NewClient] and [GroupOptions]) the consumer marks processed records and kgo commits the
 // marks every few seconds (kgo.AutoCommitInterval), before partitions are
 // revoked in a rebalance and when the group is left; with
 // kgo.DisableAutoCommit the consumer commits synchronously after every
@@ -94,50 +107,8 @@
 //
 // # Performance
 //
-// Per record, Run adds one interface call per deserializer (decoding into
-// a reused value, so the value itself costs no allocation), the handler
-// call, and nothing else; the producer recycles its records and their
-// buffers. Neither allocates anything of its own per record.
-//
-// The end-to-end benchmarks (bench_test.go) produce b.N records to an
-// in-process Kafka (kfake) and consume them back. Raw is the floor the
-// goal is measured against: the records pre-serialized once, produced and
-// fetched as bytes with plain kgo. Passthrough sends those same bytes
-// through Producer and Run (schema-less Bytes serde): srkit's own cost.
-// Typed serializes an Avro order per record in the producer and
-// deserializes it in Run; HandRolled does the same with hamba and kgo by
-// hand. AvroCodecOnly is the format's work alone (encode
-// and decode, no Kafka). 2 cores shared with other work, medians of 8 runs
-// of 100,000 records, -benchmem (absolute times vary from run to run with
-// the machine's load; the ratios hold):
-//
-//	BenchmarkEndToEndRaw           1112 ns/op  1217 B/op   1 allocs/op  pre-serialized 10-field order through kgo
-//	BenchmarkEndToEndPassthrough   1077 ns/op  1187 B/op   0 allocs/op  the same bytes through Producer and Run: 1.0× raw
-//	BenchmarkEndToEndTyped         3099 ns/op  2040 B/op  11 allocs/op  Avro order serialized and deserialized: 0.36× raw
-//	BenchmarkEndToEndTypedGroup    3103 ns/op  1987 B/op  11 allocs/op  ... in a consumer group, with commits
-//	BenchmarkAvroCodecOnly         1636 ns/op   941 B/op  11 allocs/op  the order's Avro encode + decode alone
-//	BenchmarkEndToEndRawSmall       722 ns/op   574 B/op   1 allocs/op  a 3-field record through kgo
-//	BenchmarkEndToEndTypedSmall    1030 ns/op   613 B/op   0 allocs/op  ... typed: 0.70× raw
-//
-// So the goal of typed throughput within 10% of raw bytes is not met on
-// kfake, and it cannot be by srkit: Typed costs Raw plus the format's
-// encode and decode (1112 + 1636 ≈ 2750 of 3099 ns; the rest is the
-// garbage collector working for the codec's allocations), and every
-// allocation in Typed is the codec's (hamba/avro builds the order's
-// strings, array, map and pointer); srkit's own share, Passthrough against
-// Raw, is within the noise. A profile of Typed agrees: srkit's own code
-// takes a few percent of the CPU, hamba/avro a quarter, the garbage
-// collector and allocator half. Against an in-process broker, where moving
-// a record costs about a microsecond, typed throughput within 10% of raw
-// would need a format costing about 100 ns per record for both directions;
-// against a real cluster the network and the broker take most of the time
-// instead, and the ratio moves towards 1. To use more cores for the
-// format's work, produce from several goroutines and consume with
-// [Concurrency].
-//
-// HandRolled is what a service writes without srkit, with the same codec:
-// hamba Marshal/Unmarshal, the 5-byte prefix by hand, plain kgo. Typed
-// matches it (within the noise, with fewer allocations), so with the
-// format's work on both sides srkit's typed path is 1.0× the hand-written
-// one.
+// Per record, Run adds to kgo's own work one interface call per
+// deserializer (decoding into a reused value) and the handler call, and
+// allocates nothing of its own; numbers, and how they are measured, are in
+// BENCHMARKS.md (section "producer and consumer").
 package consumer

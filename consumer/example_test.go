@@ -52,12 +52,12 @@ func exampleSetup() (seeds []string, rc *registry.Client, stop func()) {
 func ExampleConsumer_Run() {
 	seeds, rc, stop := exampleSetup()
 	defer stop()
-	cl, err := kgo.NewClient(append([]kgo.Opt{
+	cl, err := consumer.NewClient(
 		kgo.SeedBrokers(seeds...),
 		kgo.ConsumerGroup("greeters"),
 		kgo.ConsumeTopics("greetings"),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-	}, consumer.GroupOptions()...)...)
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -117,9 +117,8 @@ func ExampleConsumer_Poll() {
 func ExampleOnErrorFunc() {
 	seeds, rc, stop := exampleSetup()
 	defer stop()
-	cl, _ := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(seeds...), kgo.ConsumerGroup("picky"),
-		kgo.ConsumeTopics("greetings"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())},
-		consumer.GroupOptions()...)...)
+	cl, _ := consumer.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumerGroup("picky"),
+		kgo.ConsumeTopics("greetings"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	defer cl.Close()
 	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
 
@@ -222,4 +221,56 @@ func ExampleHooks() {
 	// handling greetings/0@1
 	// handling greetings/0@2
 	// 3 handled
+}
+
+func ExampleNewClient() {
+	seeds, _, stop := exampleSetup()
+	defer stop()
+	// The same as kgo.NewClient(append(opts, consumer.GroupOptions()...)...).
+	cl, err := consumer.NewClient(
+		kgo.SeedBrokers(seeds...),
+		kgo.ConsumerGroup("billing"),
+		kgo.ConsumeTopics("greetings"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cl.Close()
+	fmt.Println("commits marks:", cl.OptValue(kgo.AutoCommitMarks))
+	fmt.Println("blocks rebalances while a batch is handled:", cl.OptValue(kgo.BlockRebalanceOnPoll))
+	// Output:
+	// commits marks: true
+	// blocks rebalances while a batch is handled: true
+}
+
+// A plain kgo consume loop, without Run or Poll: serde.HeadersFrom views the
+// record's headers (where a schema GUID may travel) as serde's.
+func Example_kgoLoop() {
+	seeds, rc, stop := exampleSetup()
+	defer stop()
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics("greetings"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	defer cl.Close()
+	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for seen := 0; seen < 3; {
+		fetches := cl.PollFetches(ctx)
+		if err := fetches.Err0(); err != nil {
+			log.Fatal(err)
+		}
+		fetches.EachRecord(func(r *kgo.Record) {
+			g, err := deser.Deserialize(ctx, r.Topic, r.Value, serde.HeadersFrom(r.Headers))
+			if err != nil {
+				log.Fatal(err)
+			}
+			fmt.Println(string(r.Key), g.Text)
+			seen++
+		})
+	}
+	// Output:
+	// Ada hello
+	// Grace hello
+	// Linus hello
 }

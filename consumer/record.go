@@ -43,7 +43,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc
 		Headers: r.Headers, Topic: r.Topic, Partition: r.Partition,
 		Offset: r.Offset, Timestamp: r.Timestamp, Raw: r,
 	}
-	hs := serdeHeaders(r.Headers)
+	hs := serde.HeadersFrom(r.Headers)
 	if c.kd != nil {
 		k, err := deserialize(ctx, c.kd, c.kdInto, &sc.key, r.Topic, r.Key, hs)
 		if err != nil && serde.IsTransient(err) {

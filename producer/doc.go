@@ -14,12 +14,26 @@
 // serializer sends records without keys (write the key type explicitly:
 // producer.New[[]byte](cl, nil, ser)).
 //
+// The serializers work with a plain kgo client too, without this package;
+// serde.HeadersAs hands their headers (the schema GUID, when it travels in
+// a header) to kgo without copying:
+//
+//	payload, hs, err := ser.Serialize(ctx, "orders", order)
+//	...
+//	cl.Produce(ctx, &kgo.Record{Topic: "orders", Value: payload,
+//		Headers: serde.HeadersAs[kgo.RecordHeader](hs)}, promise)
+//
+// What the producer adds is recycled buffers, dead letters, and a context
+// that bounds the wait for buffer space but not the delivery.
+//
 // # Records
 //
 // Serializers append into buffers the producer recycles once Kafka has
 // acknowledged a record, so a steady stream of records allocates nothing of
-// the producer's own: what remains is kgo's and the format's. Headers the caller passes are sent as given,
-// followed by the key's and the value's schema-ID headers
+// the producer's own (three small standard contexts for an async record
+// whose context can be cancelled): what remains is kgo's and the format's;
+// numbers and method are in BENCHMARKS.md. Headers the caller passes are
+// sent as given, followed by the key's and the value's schema-ID headers
 // (__key_schema_id, __value_schema_id) when the serializers are configured
 // to put the schema GUID there (serde.WithPlacement(serde.HeaderGUID));
 // header values are not copied.

@@ -121,3 +121,25 @@ func ExampleDeadLetterTopic() {
 	fmt.Println(err == nil, res.Topic, res.DeadLetter != nil)
 	// Output: true greetings.dlq true
 }
+
+// A plain kgo client, without a Producer: serde.HeadersAs hands the
+// serializer's headers (the schema GUID, when it travels in a header) to
+// kgo without copying.
+func Example_kgoProduce() {
+	cl, reg, stop := exampleSetup()
+	defer stop()
+	rc, _ := reg.Client()
+	ser, _ := avro.NewSerializer[Greeting](rc, serde.Value, serde.WithPlacement(serde.HeaderGUID))
+
+	ctx := context.Background()
+	payload, hs, err := ser.Serialize(ctx, "greetings", Greeting{To: "Ada", Text: "hello"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := &kgo.Record{Topic: "greetings", Key: []byte("ada"), Value: payload, Headers: serde.HeadersAs[kgo.RecordHeader](hs)}
+	if err := cl.ProduceSync(ctx, r).FirstErr(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("offset", r.Offset, "header", r.Headers[0].Key)
+	// Output: offset 0 header __value_schema_id
+}

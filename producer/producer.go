@@ -189,9 +189,7 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 			pd.kbuf = kb
 		}
 		pd.rec.Key = kb
-		for _, h := range kh {
-			hs = append(hs, kgo.RecordHeader(h))
-		}
+		hs = append(hs, serde.HeadersAs[kgo.RecordHeader](kh)...)
 	}
 	if p.valRaw != nil {
 		pd.rec.Value = p.valRaw(value)
@@ -205,9 +203,7 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 			pd.vbuf = vb
 		}
 		pd.rec.Value = vb
-		for _, h := range vh {
-			hs = append(hs, kgo.RecordHeader(h))
-		}
+		hs = append(hs, serde.HeadersAs[kgo.RecordHeader](vh)...)
 	}
 	pd.hdrs = hs
 	if len(hs) > 0 {

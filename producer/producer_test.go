@@ -54,7 +54,7 @@ func TestProduceRoundTrip(t *testing.T) {
 	recs := e.ConsumeN(t, "orders", n)
 	got := map[int]bool{}
 	for _, r := range recs {
-		v, err := d.Deserialize(ctx, r.Topic, r.Value, kafkatest.SerdeHeaders(r.Headers))
+		v, err := d.Deserialize(ctx, r.Topic, r.Value, serde.HeadersFrom(r.Headers))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,11 +108,11 @@ func TestProduceGUIDHeaders(t *testing.T) {
 	if _, err := e.Deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, nil); !errors.Is(err, serde.ErrUnknownMagicByte) {
 		t.Fatalf("payload without its header: %v, want serde.ErrUnknownMagicByte", err)
 	}
-	v, err := e.Deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, kafkatest.SerdeHeaders(r.Headers))
+	v, err := e.Deserializer(t, serde.Value).Deserialize(ctx, "orders", r.Value, serde.HeadersFrom(r.Headers))
 	if err != nil || v.ID != 7 || v.Item != "pen" {
 		t.Fatalf("deserialized %+v, %v", v, err)
 	}
-	k, err := e.Deserializer(t, serde.Key).Deserialize(ctx, "orders", r.Key, kafkatest.SerdeHeaders(r.Headers))
+	k, err := e.Deserializer(t, serde.Key).Deserialize(ctx, "orders", r.Key, serde.HeadersFrom(r.Headers))
 	if err != nil || k.ID != 1 {
 		t.Fatalf("deserialized key %+v, %v", k, err)
 	}

@@ -78,6 +78,3 @@ func (bytesSerializer) AppendSerialize(_ context.Context, dst []byte, _ string, 
 // Header is a Kafka record header: franz-go's kgo.RecordHeader.
 type Header = kgo.RecordHeader
 
-// The compiler checks that serde.Header and kgo.RecordHeader keep the same
-// shape, so that converting one to the other copies no value bytes.
-var _ = kgo.RecordHeader(serde.Header{})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,12 +68,12 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 	// defaults, stated here), zstd, a short linger, and a delivery bound so
 	// that an event that cannot be delivered is reported, not retried
 	// forever.
-	a.pcl, err = kgo.NewClient(append(kafkaOpts,
+	a.pcl, err = kgo.NewClient(slices.Concat(kafkaOpts, []kgo.Opt{
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.ZstdCompression(), kgo.SnappyCompression()),
-		kgo.ProducerLinger(5*time.Millisecond),
-		kgo.RecordDeliveryTimeout(30*time.Second),
-	)...)
+		kgo.ProducerLinger(5 * time.Millisecond),
+		kgo.RecordDeliveryTimeout(30 * time.Second),
+	})...)
 	if err != nil {
 		return nil, err
 	}
@@ -87,13 +88,13 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 	}
 
 	// The background consumer: a group member that commits only what it
-	// has processed.
-	a.ccl, err = kgo.NewClient(append(append(kafkaOpts, consumer.GroupOptions()...),
+	// has processed (consumer.NewClient adds consumer.GroupOptions()).
+	a.ccl, err = consumer.NewClient(slices.Concat(kafkaOpts, []kgo.Opt{
 		kgo.ConsumerGroup(cfg.Group),
 		kgo.ConsumeTopics(cfg.Topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.FetchMaxWait(250*time.Millisecond),
-	)...)
+		kgo.FetchMaxWait(250 * time.Millisecond),
+	})...)
 	if err != nil {
 		a.close()
 		return nil, err

@@ -140,15 +140,6 @@ func Header(r *kgo.Record, key string) ([]byte, bool) {
 	return nil, false
 }
 
-// SerdeHeaders converts record headers for a deserializer.
-func SerdeHeaders(hs []kgo.RecordHeader) []serde.Header {
-	out := make([]serde.Header, len(hs))
-	for i, h := range hs {
-		out[i] = serde.Header(h)
-	}
-	return out
-}
-
 // SyncBuffer is a bytes.Buffer safe for concurrent writers, to capture log
 // output.
 type SyncBuffer struct {
