@@ -77,4 +77,3 @@ func (bytesSerializer) AppendSerialize(_ context.Context, dst []byte, _ string, 
 
 // Header is a Kafka record header: franz-go's kgo.RecordHeader.
 type Header = kgo.RecordHeader
-
