@@ -1,0 +1,309 @@
+package hcvault_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/vault/api"
+
+	"github.com/srkit-go/srkit/encryption/hcvault"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// cleanEnv clears the environment the SDK and the driver read.
+func cleanEnv(t *testing.T) {
+	t.Helper()
+	for _, v := range []string{"VAULT_TOKEN", "VAULT_NAMESPACE", "VAULT_ADDR", "VAULT_AGENT_ADDR", "VAULT_HEADERS",
+		"VAULT_MAX_RETRIES", hcvault.EnvAppRoleRoleID, hcvault.EnvAppRoleSecretID} {
+		t.Setenv(v, "")
+	}
+}
+
+// sdkConfig is the SDK's default configuration without retries (tests
+// that want them set them).
+func sdkConfig() *api.Config {
+	c := api.DefaultConfig()
+	c.MaxRetries = 0
+	return c
+}
+
+func newKMS(t *testing.T, cfg hcvault.Config) *hcvault.KMS {
+	t.Helper()
+	if cfg.Vault == nil {
+		cfg.Vault = sdkConfig()
+	}
+	k, err := hcvault.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+var dek = []byte("\x12\x20 thirty-two bytes of DEK keyset!")
+
+func TestWrapUnwrapOnTheWire(t *testing.T) {
+	cleanEnv(t)
+	ctx := context.Background()
+	f := newFakeVault(t)
+	f.addKey("transit", "payments")
+	f.addToken("s.static-token", "transit/encrypt/payments", "transit/decrypt/payments")
+	k := newKMS(t, hcvault.Config{Token: "s.static-token"})
+	id := f.keyID("transit", "payments")
+
+	w, err := k.Wrap(ctx, id, dek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(w, []byte("vault:v1:")) {
+		t.Fatalf("wrapped = %q, want Vault's ciphertext string", w)
+	}
+	got, err := k.Unwrap(ctx, id, w)
+	if err != nil || !bytes.Equal(got, dek) {
+		t.Fatalf("unwrap = %x, %v", got, err)
+	}
+	// What another client stored (Vault's ciphertext as bytes) unwraps.
+	other := f.encrypt("transit", "payments", []byte("wrapped by Confluent's client"))
+	if got, err := k.Unwrap(ctx, id, []byte(other)); err != nil || string(got) != "wrapped by Confluent's client" {
+		t.Fatalf("unwrap of another client's ciphertext = %q, %v", got, err)
+	}
+
+	reqs := f.seen()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3: %+v", len(reqs), reqs)
+	}
+	enc, dec := reqs[0], reqs[1]
+	if enc.Path != "/v1/transit/encrypt/payments" || (enc.Method != http.MethodPut && enc.Method != http.MethodPost) {
+		t.Errorf("encrypt request %s %s", enc.Method, enc.Path)
+	}
+	if dec.Path != "/v1/transit/decrypt/payments" {
+		t.Errorf("decrypt request %s %s", dec.Method, dec.Path)
+	}
+	for _, r := range reqs {
+		if r.Token != "s.static-token" || r.Namespace != "" {
+			t.Errorf("%s: token %q namespace %q", r.Path, r.Token, r.Namespace)
+		}
+	}
+	// The bodies are Confluent's: the DEK in standard base64, the
+	// ciphertext string, and nothing else (no context, no associated data).
+	if len(enc.Body) != 1 || enc.Body["plaintext"] != base64.StdEncoding.EncodeToString(dek) {
+		t.Errorf("encrypt body %v", enc.Body)
+	}
+	if len(dec.Body) != 1 || dec.Body["ciphertext"] != string(w) {
+		t.Errorf("decrypt body %v", dec.Body)
+	}
+}
+
+func TestKeyIDs(t *testing.T) {
+	cleanEnv(t)
+	ctx := context.Background()
+	f := newFakeVault(t)
+	f.addKey("transit", "k")
+	f.addKey("teams/a/transit", "k.v2")
+	f.addToken("tok", "*")
+	k := newKMS(t, hcvault.Config{Token: "tok"})
+	host := strings.TrimPrefix(f.srv.URL, "http://")
+	for _, id := range []string{
+		f.srv.URL + "/transit/keys/k",
+		"hcvault://" + f.srv.URL + "/transit/keys/k", // Confluent's key URL
+		"HCVAULT://" + f.srv.URL + "/transit/keys/k",
+		f.srv.URL + "/teams/a/transit/keys/k.v2", // a nested mount
+	} {
+		w, err := k.Wrap(ctx, id, dek)
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+			continue
+		}
+		if _, err := k.Unwrap(ctx, id, w); err != nil {
+			t.Errorf("%s: unwrap: %v", id, err)
+		}
+	}
+	calls := len(f.seen())
+	for _, id := range []string{
+		"", "hcvault://", f.srv.URL, f.srv.URL + "/transit/k", f.srv.URL + "/keys/k",
+		f.srv.URL + "/transit/keys/", f.srv.URL + "/transit/keys/k/", f.srv.URL + "/transit/../sys/keys/k",
+		f.srv.URL + "/transit/keys/..", f.srv.URL + "/transit/keys/k?x=1", f.srv.URL + "/transit/keys/k#f",
+		"http://user:pass@" + host + "/transit/keys/k", "ftp://" + host + "/transit/keys/k",
+		f.srv.URL + "/transit/keys/a%2Fb", f.srv.URL + "/tran sit/keys/k",
+	} {
+		_, err := k.Wrap(ctx, id, dek)
+		var e *hcvault.Error
+		if !errors.Is(err, hcvault.ErrKeyID) || !errors.As(err, &e) || e.KeyID != id || errors.Is(err, serde.ErrUnavailable) {
+			t.Errorf("%q: err = %v, want ErrKeyID naming the key", id, err)
+		}
+	}
+	if n := len(f.seen()); n != calls {
+		t.Fatalf("invalid key IDs made %d calls", n-calls)
+	}
+	// Without a scheme the address is https (as Confluent's clients): the
+	// plain-HTTP fake is then unreachable, an outage.
+	_, err := k.Wrap(ctx, host+"/transit/keys/k", dek)
+	if !errors.Is(err, serde.ErrUnavailable) {
+		t.Fatalf("schemeless key ID over https to an http server: %v", err)
+	}
+}
+
+func TestEndpointOverride(t *testing.T) {
+	cleanEnv(t)
+	ctx := context.Background()
+	f := newFakeVault(t)
+	f.addKey("transit", "k")
+	f.addToken("tok", "*")
+	// The key ID names a host that does not resolve; the endpoint is used.
+	k := newKMS(t, hcvault.Config{Token: "tok", Endpoint: f.srv.URL})
+	id := "https://vault.invalid:8200/transit/keys/k"
+	w, err := k.Wrap(ctx, id, dek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := k.Unwrap(ctx, id, w); err != nil || !bytes.Equal(got, dek) {
+		t.Fatalf("unwrap = %x, %v", got, err)
+	}
+	for _, bad := range []string{"vault:8200", "ftp://x", "http://", "http://u:p@h"} {
+		if _, err := hcvault.New(ctx, hcvault.Config{Endpoint: bad}); !errors.Is(err, hcvault.ErrConfig) {
+			t.Errorf("endpoint %q: err = %v, want ErrConfig", bad, err)
+		}
+	}
+}
+
+func TestNamespaceAndEnvironment(t *testing.T) {
+	cleanEnv(t)
+	ctx := context.Background()
+	f := newFakeVault(t)
+	f.namespace = "team-a/"
+	f.addKey("transit", "k")
+	f.addToken("env-token", "*")
+	t.Setenv("VAULT_TOKEN", "env-token")
+	t.Setenv("VAULT_NAMESPACE", "team-a/")
+	k := newKMS(t, hcvault.Config{})
+	if _, err := k.Wrap(ctx, f.keyID("transit", "k"), dek); err != nil {
+		t.Fatal(err)
+	}
+	// Config values win over the environment.
+	k2 := newKMS(t, hcvault.Config{Token: "other", Namespace: "team-b/"})
+	if _, err := k2.Wrap(ctx, f.keyID("transit", "k"), dek); err == nil {
+		t.Fatal("the environment's token or namespace was used although Config has them")
+	}
+	reqs := f.seen()
+	if r := reqs[0]; r.Token != "env-token" || r.Namespace != "team-a/" {
+		t.Fatalf("from the environment: token %q namespace %q", r.Token, r.Namespace)
+	}
+	if r := reqs[1]; r.Token != "other" || r.Namespace != "team-b/" {
+		t.Fatalf("from Config: token %q namespace %q", r.Token, r.Namespace)
+	}
+}
+
+// The SDK's retries are the KMS's: MaxRetries retries a 5xx.
+func TestSDKRetries(t *testing.T) {
+	cleanEnv(t)
+	f := newFakeVault(t)
+	f.addKey("transit", "k")
+	f.addToken("tok", "*")
+	failures := 2
+	f.fault = func(*http.Request) (int, string) {
+		if failures > 0 {
+			failures--
+			return http.StatusServiceUnavailable, `{"errors":["Vault is sealed"]}`
+		}
+		return 0, ""
+	}
+	c := api.DefaultConfig()
+	c.MaxRetries = 2
+	c.MinRetryWait, c.MaxRetryWait = time.Millisecond, 2*time.Millisecond
+	k := newKMS(t, hcvault.Config{Vault: c, Token: "tok"})
+	if _, err := k.Wrap(context.Background(), f.keyID("transit", "k"), dek); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.seen()); n != 3 {
+		t.Fatalf("%d requests, want 3 (2 retries)", n)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	cleanEnv(t)
+	f := newFakeVault(t)
+	f.srv.Close()
+	f.srv = newTLSServer(t, f)
+	f.addKey("transit", "k")
+	f.addToken("tok", "*")
+	id := f.keyID("transit", "k")
+
+	// Without the CA the server's certificate is refused: an outage.
+	k := newKMS(t, hcvault.Config{Token: "tok"})
+	if _, err := k.Wrap(context.Background(), id, dek); !errors.Is(err, serde.ErrUnavailable) {
+		t.Fatalf("untrusted certificate: err = %v", err)
+	}
+	c := sdkConfig()
+	if err := c.ConfigureTLS(&api.TLSConfig{CACert: writeCA(t, f.srv)}); err != nil {
+		t.Fatal(err)
+	}
+	k = newKMS(t, hcvault.Config{Vault: c, Token: "tok"})
+	if _, err := k.Wrap(context.Background(), id, dek); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestContext(t *testing.T) {
+	cleanEnv(t)
+	f := newFakeVault(t)
+	f.addKey("transit", "k")
+	f.addToken("tok", "*")
+	release := make(chan struct{})
+	defer close(release)
+	f.fault = func(r *http.Request) (int, string) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		return http.StatusServiceUnavailable, "{}"
+	}
+	k := newKMS(t, hcvault.Config{Token: "tok"})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := k.Unwrap(ctx, f.keyID("transit", "k"), []byte("vault:v1:AAAA"))
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, serde.ErrUnavailable) {
+		t.Fatalf("err = %v, want the context's deadline (an outage)", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("the call took %v after its context ended", d)
+	}
+}
+
+func TestUnwrapRefusesNonCiphertexts(t *testing.T) {
+	cleanEnv(t)
+	f := newFakeVault(t)
+	f.addToken("tok", "*")
+	k := newKMS(t, hcvault.Config{Token: "tok"})
+	for _, w := range []string{"", "vault:v", "vault:", "VAULT:v1:AAAA", "vault:v1:AA\nAA", "vault:v1:\xff", "vault:v1:" + strings.Repeat("A", 70000)} {
+		_, err := k.Unwrap(context.Background(), f.keyID("transit", "k"), []byte(w))
+		if !errors.Is(err, hcvault.ErrCiphertext) || errors.Is(err, serde.ErrUnavailable) {
+			t.Errorf("%.20q: err = %v, want ErrCiphertext", w, err)
+		}
+	}
+	if n := len(f.seen()); n != 0 {
+		t.Fatalf("%d calls for bytes that are not Vault ciphertexts", n)
+	}
+}
+
+// errorText is every encoding of secret that must not appear in errors.
+func mustNotLeak(t *testing.T, err error, secrets ...string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	for _, s := range secrets {
+		for _, enc := range []string{s, base64.StdEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)), url.QueryEscape(s)} {
+			if strings.Contains(msg, enc) {
+				t.Errorf("the error holds a secret (%q): %v", enc, err)
+			}
+		}
+	}
+}
