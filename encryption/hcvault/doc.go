@@ -7,7 +7,7 @@
 // transit key, http(s)://host[:port]/<mount>/keys/<name>
 // (https://vault.example.com:8200/transit/keys/payments); without a scheme
 // it is https, and Confluent's hcvault:// key-URL prefix is accepted. A DEK
-// is wrapped with transit encrypt (POST /v1/<mount>/encrypt/<name> with the
+// is wrapped with transit encrypt (a write to /v1/<mount>/encrypt/<name> with the
 // DEK in base64, no context and no associated data) and the wrapped bytes
 // are Vault's ciphertext string (vault:v1:...) as bytes; it is unwrapped
 // with transit decrypt of that string. These are the requests and bytes of
