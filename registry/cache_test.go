@@ -410,37 +410,6 @@ func TestClearCaches(t *testing.T) {
 	}
 }
 
-func TestCLOCKEviction(t *testing.T) {
-	cc := newCache[int, int](4)
-	if len(cc.shards) != 1 {
-		t.Fatalf("shards = %d", len(cc.shards))
-	}
-	put := func(k int) { cc.put(k, 0, &entry[int]{val: k}) }
-	for k := 1; k <= 4; k++ {
-		put(k)
-	}
-	cc.get(1, 0) // referenced: survives the next sweep
-	put(5)
-	if cc.get(1, 0) == nil || cc.get(2, 0) != nil || cc.get(5, 0) == nil || cc.len() != 4 {
-		t.Fatalf("after eviction: 1=%v 2=%v 5=%v len=%d", cc.get(1, 0) != nil, cc.get(2, 0) != nil, cc.get(5, 0) != nil, cc.len())
-	}
-	// Replacing a key does not evict.
-	cc.put(5, 0, &entry[int]{val: 50})
-	if cc.len() != 4 || cc.get(5, 0).val != 50 {
-		t.Fatal("replace changed the size")
-	}
-	cc.deleteIf(func(k int, _ *entry[int]) bool { return k%2 == 1 })
-	if cc.len() != 1 || cc.get(4, 0) == nil {
-		t.Fatalf("deleteIf left %d entries", cc.len())
-	}
-	for k := 10; k < 20; k++ {
-		put(k)
-	}
-	if cc.len() != 4 {
-		t.Fatalf("len = %d, want 4", cc.len())
-	}
-}
-
 func TestCacheBounded(t *testing.T) {
 	srv := versionServer(t)
 	c := mustNew(t, URLs(srv.URL), CacheCapacity(100))
@@ -449,7 +418,7 @@ func TestCacheBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := c.byID.len(); n > 100+len(c.byID.plain.shards) || n < 50 {
+	if n := c.byID.len(); n > 110 || n < 50 { // the shards round the capacity up a little
 		t.Fatalf("cache holds %d entries with capacity 100", n)
 	}
 }

@@ -1,44 +1,29 @@
 package serde
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import icache "github.com/srkit-go/srkit/internal/cache"
 
-// cowMap is a copy-on-write map: lookups are one atomic load and a map read,
-// with no lock; stores copy the map. It suits what serde caches (one entry
-// per topic and schema): written a handful of times, read per message.
-type cowMap[K comparable, V any] struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[K]V]
+// DefaultCacheCapacity is how many writer schemas (with their compiled
+// codecs) a serializer or deserializer keeps by default, per cache; the
+// least recently used beyond it are evicted and rebuilt when met again.
+// [CacheCapacity] changes it.
+const DefaultCacheCapacity = 1000
+
+// readersPerSchema bounds the readers kept per writer schema (one per
+// Protobuf message type and reader version met).
+const readersPerSchema = 64
+
+// boundedMap is what serde caches its compiled codecs in: internal/cache's
+// bounded map (lock-free hits that allocate nothing, CLOCK eviction, small
+// copies on a miss) with a hasher of its own.
+type boundedMap[K comparable, V any] struct {
+	m *icache.Map[K, V]
+	h icache.Hasher[K]
 }
 
-func (c *cowMap[K, V]) load(k K) (V, bool) {
-	if m := c.m.Load(); m != nil {
-		v, ok := (*m)[k]
-		return v, ok
-	}
-	var zero V
-	return zero, false
+func newBoundedMap[K comparable, V any](capacity int) boundedMap[K, V] {
+	return boundedMap[K, V]{m: icache.New[K, V](capacity), h: icache.NewHasher[K]()}
 }
 
-func (c *cowMap[K, V]) store(k K, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	old := c.m.Load()
-	n := make(map[K]V, 1+lenOf(old))
-	if old != nil {
-		for k2, v2 := range *old {
-			n[k2] = v2
-		}
-	}
-	n[k] = v
-	c.m.Store(&n)
-}
+func (b boundedMap[K, V]) load(k K) (V, bool) { return b.m.Get(k, b.h.Hash(k)) }
 
-func lenOf[K comparable, V any](m *map[K]V) int {
-	if m == nil {
-		return 0
-	}
-	return len(*m)
-}
+func (b boundedMap[K, V]) store(k K, v V) { b.m.Put(k, b.h.Hash(k), v) }

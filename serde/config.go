@@ -77,6 +77,9 @@ type SerializerConfig struct {
 	RuleExecutors []RuleExecutor
 	RuleActions   []RuleAction
 	RuleOverrides []RuleOverride
+	// CacheCapacity is how many writer schemas (and their compiled codecs)
+	// are kept ([CacheCapacity]); 0 means [DefaultCacheCapacity].
+	CacheCapacity int
 }
 
 // DeserializerConfig holds a deserializer's settings. Build it with
@@ -110,6 +113,9 @@ type DeserializerConfig struct {
 	RuleExecutors []RuleExecutor
 	RuleActions   []RuleAction
 	RuleOverrides []RuleOverride
+	// CacheCapacity is how many writer schemas (and their compiled codecs)
+	// are kept ([CacheCapacity]); 0 means [DefaultCacheCapacity].
+	CacheCapacity int
 }
 
 // SerializerOption configures a serializer.
@@ -304,4 +310,22 @@ func WithRuleOverrides(overrides ...RuleOverride) Option {
 		ser:   func(c *SerializerConfig) { c.RuleOverrides = append(c.RuleOverrides, overrides...) },
 		deser: func(c *DeserializerConfig) { c.RuleOverrides = append(c.RuleOverrides, overrides...) },
 	}
+}
+
+// CacheCapacity sets how many writer schemas a serializer or deserializer
+// keeps compiled (default [DefaultCacheCapacity]; less than 1 means the
+// default). Beyond it the least recently used are evicted, and rebuilt from
+// the registry client's cache when met again.
+func CacheCapacity(n int) Option {
+	return bothOpt{
+		ser:   func(c *SerializerConfig) { c.CacheCapacity = n },
+		deser: func(c *DeserializerConfig) { c.CacheCapacity = n },
+	}
+}
+
+func cacheCapacity(n int) int {
+	if n < 1 {
+		return DefaultCacheCapacity
+	}
+	return n
 }

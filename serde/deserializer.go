@@ -60,7 +60,7 @@ type Deserializer[T any] struct {
 	// last is the reader of the previous message: consecutive messages
 	// usually share their schema, and then the lookup is one comparison.
 	last         atomic.Pointer[readerEntry[T]]
-	schemas      cowMap[schemaKey, *schemaEntry[T]]
+	schemas      boundedMap[schemaKey, *schemaEntry[T]]
 	schemaFlight flight.Group[schemaKey, *schemaEntry[T]]
 	readerFlight flight.Group[readerKey, *readerEntry[T]]
 }
@@ -75,11 +75,11 @@ type schemaKey struct {
 // path (Protobuf) and reader schema.
 type schemaEntry[T any] struct {
 	writer  *ResolvedSchema
-	readers cowMap[string, *readerEntry[T]] // by raw message-index bytes
-	latest  cowMap[readerLatestKey, *readerEntry[T]]
+	readers boundedMap[string, *readerEntry[T]] // by raw message-index bytes
+	latest  boundedMap[readerLatestKey, *readerEntry[T]]
 	// subjects caches the reader subject per topic and message-index path
 	// (use latest only).
-	subjects cowMap[subjectKey, string]
+	subjects boundedMap[subjectKey, string]
 }
 
 type subjectKey struct {
@@ -129,7 +129,8 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 		return nil, err
 	}
 	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
-		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules}, nil
+		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules,
+		schemas: newBoundedMap[schemaKey, *schemaEntry[T]](cacheCapacity(cfg.CacheCapacity))}, nil
 }
 
 // Deserialize decodes payload (and the schema-ID header among headers, if
@@ -311,7 +312,11 @@ func (d *Deserializer[T]) fetchSchema(ctx context.Context, ref SchemaRef, sk sch
 	if err != nil {
 		return nil, err
 	}
-	e := &schemaEntry[T]{writer: w}
+	e := &schemaEntry[T]{writer: w,
+		readers:  newBoundedMap[string, *readerEntry[T]](readersPerSchema),
+		latest:   newBoundedMap[readerLatestKey, *readerEntry[T]](readersPerSchema),
+		subjects: newBoundedMap[subjectKey, string](cacheCapacity(d.cfg.CacheCapacity)),
+	}
 	d.schemas.store(sk, e)
 	return e, nil
 }

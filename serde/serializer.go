@@ -36,7 +36,7 @@ type Serializer[T any] struct {
 	rules  *ruleSettings
 
 	last    atomic.Pointer[writerEntry[T]]
-	entries cowMap[writerKey, *writerEntry[T]]
+	entries boundedMap[writerKey, *writerEntry[T]]
 	builds  flight.Group[writerKey, *writerEntry[T]]
 }
 
@@ -95,7 +95,8 @@ func NewSerializer[T any](client *registry.Client, part Part, codec WriterCodec[
 	if err != nil {
 		return nil, err
 	}
-	return &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T](), rules: rules}, nil
+	return &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T](), rules: rules,
+		entries: newBoundedMap[writerKey, *writerEntry[T]](cacheCapacity(cfg.CacheCapacity))}, nil
 }
 
 // Serialize returns the framed bytes for v on topic, and the record headers
