@@ -2,6 +2,7 @@ package awskms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -119,7 +120,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 		return nil, callError("Encrypt", keyID, err)
 	}
 	if len(out.CiphertextBlob) == 0 {
-		return nil, &Error{Op: "Encrypt", KeyID: keyID, unavailable: true, Err: fmt.Errorf("AWS KMS answered without a ciphertext blob")}
+		return nil, &Error{Op: "Encrypt", KeyID: keyID, unavailable: true, Err: errors.New("the answer has no ciphertext blob")}
 	}
 	return out.CiphertextBlob, nil
 }
@@ -140,7 +141,7 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 		return nil, &Error{Op: "Decrypt", KeyID: keyID, Err: fmt.Errorf("%w: AWS KMS decrypted them with %q", ErrWrongKey, aws.ToString(out.KeyId))}
 	}
 	if len(out.Plaintext) == 0 {
-		return nil, &Error{Op: "Decrypt", KeyID: keyID, unavailable: true, Err: fmt.Errorf("AWS KMS answered without a plaintext")}
+		return nil, &Error{Op: "Decrypt", KeyID: keyID, unavailable: true, Err: errors.New("the answer has no plaintext")}
 	}
 	return out.Plaintext, nil
 }
