@@ -265,7 +265,7 @@ func (f *fakeGCP) token(w http.ResponseWriter, r *http.Request, body []byte) {
 	var hdr struct{ Alg, Kid, Typ string }
 	var claims struct {
 		Iss, Scope, Aud, Sub string
-		Exp, Iat           int64
+		Exp, Iat             int64
 	}
 	hb, err1 := base64.RawURLEncoding.DecodeString(parts[0])
 	cb, err2 := base64.RawURLEncoding.DecodeString(parts[1])
