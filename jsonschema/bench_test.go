@@ -90,39 +90,38 @@ func benchRegistry(b *testing.B) *registry.Client {
 	return vectortest.Serve(b, v)
 }
 
-func benchCompiled(b *testing.B) *Schema {
-	s, err := Parse(benchSchema)
+// BenchmarkJSONRawMarshal is the raw floor for serializing: encoding/json
+// alone.
+func BenchmarkJSONRawMarshal(b *testing.B) {
+	v := benchValue()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJSONRawUnmarshal is the raw floor for deserializing:
+// encoding/json into the struct, reset first as DeserializeInto does.
+func BenchmarkJSONRawUnmarshal(b *testing.B) {
+	body, err := json.Marshal(benchValue())
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s
-}
-
-// BenchmarkJSONMarshalValidate is the raw floor for serializing: encoding/json
-// plus validation with an already compiled schema.
-func BenchmarkJSONMarshalValidate(b *testing.B) {
-	s, v := benchCompiled(b), benchValue()
+	var o benchOrder
 	b.ReportAllocs()
 	for b.Loop() {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var doc any
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.validator.Validate(doc); err != nil {
+		o = benchOrder{}
+		if err := json.Unmarshal(body, &o); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkJSONSchemaSerialize serializes the same value with a warm
-// serializer (schema registered, compiled and cached).
-func BenchmarkJSONSchemaSerialize(b *testing.B) {
+func benchSerializer(b *testing.B, validate bool) {
 	ctx := context.Background()
-	ser, err := NewSerializer[benchOrder](benchRegistry(b), serde.Value, WithSchema(benchSchema))
+	ser, err := NewSerializer[benchOrder](benchRegistry(b), serde.Value, WithSchema(benchSchema), serde.Validate(validate))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -139,33 +138,15 @@ func BenchmarkJSONSchemaSerialize(b *testing.B) {
 	}
 }
 
-// BenchmarkJSONUnmarshalValidate is the raw floor for deserializing:
-// encoding/json into any, validation, then encoding/json into the struct.
-func BenchmarkJSONUnmarshalValidate(b *testing.B) {
-	s := benchCompiled(b)
-	body, err := json.Marshal(benchValue())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		var doc any
-		if err := json.Unmarshal(body, &doc); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.validator.Validate(doc); err != nil {
-			b.Fatal(err)
-		}
-		var o benchOrder
-		if err := json.Unmarshal(body, &o); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+// BenchmarkJSONSchemaSerialize serializes the value with a warm, validating
+// serializer (schema registered, compiled and cached) into a reused buffer.
+func BenchmarkJSONSchemaSerialize(b *testing.B) { benchSerializer(b, true) }
 
-// BenchmarkJSONSchemaDeserialize deserializes the same message with a warm
-// deserializer.
-func BenchmarkJSONSchemaDeserialize(b *testing.B) {
+// BenchmarkJSONSchemaSerializeNoValidation is the same with validation
+// off.
+func BenchmarkJSONSchemaSerializeNoValidation(b *testing.B) { benchSerializer(b, false) }
+
+func benchDeserializer(b *testing.B, validate bool) {
 	ctx := context.Background()
 	client := benchRegistry(b)
 	ser, err := NewSerializer[benchOrder](client, serde.Value, WithSchema(benchSchema))
@@ -176,7 +157,7 @@ func BenchmarkJSONSchemaDeserialize(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := NewDeserializer[benchOrder](client, serde.Value)
+	d, err := NewDeserializer[benchOrder](client, serde.Value, serde.Validate(validate))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -186,9 +167,16 @@ func BenchmarkJSONSchemaDeserialize(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		o = benchOrder{}
 		if err := d.DeserializeInto(ctx, "orders", payload, nil, &o); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
+
+// BenchmarkJSONSchemaDeserialize deserializes the message with a warm,
+// validating deserializer into a reused value.
+func BenchmarkJSONSchemaDeserialize(b *testing.B) { benchDeserializer(b, true) }
+
+// BenchmarkJSONSchemaDeserializeNoValidation is the same with validation
+// off.
+func BenchmarkJSONSchemaDeserializeNoValidation(b *testing.B) { benchDeserializer(b, false) }

@@ -77,7 +77,6 @@ type writerCodec[T any] struct {
 	fixed   bool                  // the writer schema comes from the registry
 	dynamic bool                  // derive the schema from each value's type
 	static  *serde.ResolvedSchema // derived from T at construction
-	direct  bool                  // values may already be decoded JSON
 	limits  Limits
 	cache   compileCache
 }
@@ -89,7 +88,6 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, 
 		cfg:    cfg,
 		limits: set.limits,
 		fixed:  cfg.SchemaID != 0 || cfg.UseLatest || cfg.LatestWithMetadata != nil,
-		direct: t == anyType || t == genericMapType || t == genericSliceType,
 	}
 	if t.Kind() != reflect.Interface {
 		if err := checkType(t, false); err != nil {
@@ -169,7 +167,7 @@ func (c *writerCodec[T]) Encoder(_ context.Context, writer *serde.ResolvedSchema
 	if writer.Type() != registry.JSON {
 		return nil, nil, fmt.Errorf("jsonschema: schema %d is %s, not JSON", writer.ID, writer.Type())
 	}
-	e := &encoder[T]{direct: c.direct, limits: c.limits}
+	e := &encoder[T]{limits: c.limits}
 	if c.cfg.Validate {
 		s, err := c.cache.get(writer)
 		if err != nil {

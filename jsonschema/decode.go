@@ -1,11 +1,9 @@
 package jsonschema
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 )
 
@@ -39,23 +37,15 @@ type decoder[T any] struct {
 	limits Limits
 }
 
-// Decode implements serde.Decoder.
+// Decode implements serde.Decoder: the body is validated as JSON text,
+// then decoded into T.
 func (d *decoder[T]) Decode(body []byte, v *T) error {
 	if d.schema != nil {
-		if err := checkText(body, d.limits); err != nil {
+		if err := d.schema.validator.validate(body, d.limits); err != nil {
 			return err
 		}
 	}
 	if d.mode == decodeTyped {
-		if d.schema != nil {
-			doc, err := decodeExact(body)
-			if err != nil {
-				return err
-			}
-			if err := validate(d.schema.validator, doc); err != nil {
-				return err
-			}
-		}
 		// encoding/json merges into what *v holds; the result must not
 		// keep fields of a previous message (DeserializeInto reuses v).
 		var zero T
@@ -68,11 +58,6 @@ func (d *decoder[T]) Decode(body []byte, v *T) error {
 	doc, err := decodeDoc(body)
 	if err != nil {
 		return err
-	}
-	if d.schema != nil {
-		if err := validate(d.schema.validator, doc); err != nil {
-			return err
-		}
 	}
 	switch p := any(v).(type) {
 	case *any:
@@ -99,24 +84,6 @@ func decodeDoc(b []byte) (any, error) {
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	return doc, nil
-}
-
-// decodeExact decodes a JSON body for validation only, keeping numbers as
-// json.Number so that large integers and decimals are checked exactly.
-func decodeExact(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the JSON value", ErrMalformed)
 	}
 	return doc, nil
 }

@@ -3,9 +3,6 @@ package jsonschema
 import (
 	"errors"
 	"fmt"
-	"strings"
-
-	js "github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // Sentinel errors; test with [errors.Is].
@@ -22,10 +19,8 @@ var (
 	ErrUnsupportedType = errors.New("jsonschema: unsupported Go type")
 )
 
-// ValidationError reports a value that does not match its schema. It
-// matches [ErrInvalid] and unwraps to the validator's error
-// (*github.com/santhosh-tekuri/jsonschema/v5.ValidationError), which holds
-// every failure, not only the first.
+// ValidationError reports a value that does not match its schema: the
+// first failure found, in keyword order. It matches [ErrInvalid].
 type ValidationError struct {
 	// Path is the JSON pointer (RFC 6901) of the failing value inside the
 	// message: "" for the value itself, "/items/0/qty" for a nested one.
@@ -35,8 +30,6 @@ type ValidationError struct {
 	Keyword string
 	// Message says what is wrong ("missing properties: 'sku'").
 	Message string
-	// Err is the validator's error.
-	Err error
 }
 
 // Error implements error.
@@ -50,42 +43,6 @@ func (e *ValidationError) Error() string {
 
 // Is matches [ErrInvalid].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-// Unwrap returns the validator's error.
-func (e *ValidationError) Unwrap() error { return e.Err }
-
-// newValidationError turns the validator's error tree into a
-// ValidationError naming its first, most specific failure.
-func newValidationError(ve *js.ValidationError) *ValidationError {
-	leaf := ve
-	for len(leaf.Causes) > 0 {
-		leaf = leaf.Causes[0]
-	}
-	return &ValidationError{
-		Path:    unescapePointer(leaf.InstanceLocation),
-		Keyword: leaf.KeywordLocation,
-		Message: leaf.Message,
-		Err:     ve,
-	}
-}
-
-// unescapePointer undoes the URL escaping the validator applies to pointer
-// tokens, leaving an RFC 6901 JSON pointer.
-func unescapePointer(p string) string {
-	if !strings.Contains(p, "%") {
-		return p
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		if p[i] == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
-			b.WriteByte(unhex(p[i+1])<<4 | unhex(p[i+2]))
-			i += 2
-			continue
-		}
-		b.WriteByte(p[i])
-	}
-	return b.String()
-}
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')

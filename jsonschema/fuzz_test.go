@@ -73,6 +73,7 @@ func FuzzDeserialize(f *testing.F) {
 	f.Add([]byte{0, 0, 0})
 	f.Add(append([]byte{0, 0, 0, 0, 3}, strings.Repeat("[", 800)+"1"+strings.Repeat("]", 800)...))
 	f.Add(append([]byte{0, 0, 0, 0, 3}, strings.Repeat(`["a",`, 20)+"1"+strings.Repeat("]", 20)...))
+	f.Add(append([]byte{0, 0, 0, 0, 3}, strings.Repeat("[", DefaultMaxDepth)+strings.Repeat("]", DefaultMaxDepth)...))
 	da, err := NewDeserializer[any](client, serde.Value)
 	if err != nil {
 		f.Fatal(err)
@@ -149,6 +150,8 @@ func FuzzParseAndCompare(f *testing.F) {
 			_ = sa.Normalized()
 			_ = sa.Fields()
 			_ = sa.Validate(map[string]any{"a": "x", "b": []any{1.5, nil}})
+			_ = sa.ValidateJSON([]byte(b)) // the other schema as a value
+			_ = sb.ValidateJSON([]byte(a))
 			_, _ = sa.Transform(map[string]any{"a": []any{map[string]any{}}}, func(_ Field, v any) (any, error) { return v, nil })
 		})
 	})

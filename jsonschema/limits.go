@@ -21,20 +21,23 @@ const (
 )
 
 // Limits bound what validating one message may cost. Serializers and
-// deserializers check each message against them in one pass that allocates
-// nothing, before validating it, and refuse a message over a limit with an
-// error matching [ErrInvalid] and [*LimitError]. A zero or negative field
-// means its default. Set them with [WithLimits]; [Schema.Validate] applies
-// the defaults.
+// deserializers check each message against them while reading it, before
+// validating it, and refuse a message over a limit with an error matching
+// [ErrInvalid] and [*LimitError]. A zero or negative field means its
+// default. Set them with [WithLimits]; [Schema.Validate] and
+// [Schema.ValidateJSON] apply the defaults.
 type Limits struct {
 	// MaxDepth bounds how deeply arrays and objects nest in a message.
-	// Default [DefaultMaxDepth].
+	// Default [DefaultMaxDepth]; at most [MaxMaxDepth].
 	MaxDepth int
-	// MaxBytes bounds the length of a message's JSON text (for a generic
-	// value validated as it is, the length of its strings plus one per
-	// value). Default [DefaultMaxBytes].
+	// MaxBytes bounds the length of a message's JSON text. Default
+	// [DefaultMaxBytes].
 	MaxBytes int
 }
+
+// MaxMaxDepth is the deepest nesting [Limits.MaxDepth] can allow:
+// encoding/json refuses to decode deeper values anyway.
+const MaxMaxDepth = 10_000
 
 // DefaultLimits returns the limits in effect without [WithLimits].
 func DefaultLimits() Limits {
@@ -46,6 +49,7 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultMaxDepth
 	}
+	l.MaxDepth = min(l.MaxDepth, MaxMaxDepth)
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = DefaultMaxBytes
 	}
@@ -107,77 +111,4 @@ func collectSettings[O any](opts []O) settings {
 		}
 	}
 	return s
-}
-
-// checkText checks JSON text against l without parsing it: its length, and
-// how deeply brackets nest outside strings. Malformed text is left to the
-// parser.
-func checkText(b []byte, l Limits) error {
-	if len(b) > l.MaxBytes {
-		return &LimitError{Limit: "MaxBytes", Max: l.MaxBytes}
-	}
-	depth, inString := 0, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '[', '{':
-			depth++
-			if depth > l.MaxDepth {
-				return &LimitError{Limit: "MaxDepth", Max: l.MaxDepth}
-			}
-		case ']', '}':
-			depth--
-		}
-	}
-	return nil
-}
-
-// checkValue checks a decoded value (map[string]any, []any and scalars)
-// against l. Values of other Go types are not descended into: they are
-// validated in their JSON form, which checkText checks.
-func checkValue(v any, l Limits) error {
-	budget := l.MaxBytes
-	return checkValueRec(v, l, 0, &budget)
-}
-
-func checkValueRec(v any, l Limits, depth int, budget *int) error {
-	*budget--
-	switch t := v.(type) {
-	case string:
-		*budget -= len(t)
-	case map[string]any:
-		if depth++; depth > l.MaxDepth {
-			return &LimitError{Limit: "MaxDepth", Max: l.MaxDepth}
-		}
-		for k, e := range t {
-			*budget -= len(k)
-			if err := checkValueRec(e, l, depth, budget); err != nil {
-				return err
-			}
-		}
-	case []any:
-		if depth++; depth > l.MaxDepth {
-			return &LimitError{Limit: "MaxDepth", Max: l.MaxDepth}
-		}
-		for _, e := range t {
-			if err := checkValueRec(e, l, depth, budget); err != nil {
-				return err
-			}
-		}
-	}
-	if *budget < 0 {
-		return &LimitError{Limit: "MaxBytes", Max: l.MaxBytes}
-	}
-	return nil
 }

@@ -200,7 +200,9 @@ func (b *builder) build(t target, depth int) (*node, error) {
 		if t.draft < draft2019 {
 			n.id, n.hasID = id, true
 		}
-		if !strings.HasPrefix(id, "#") {
+		// References resolve as the validator resolves them (an "$id"
+		// beside "$ref" does not count up to draft-07).
+		if _, counts := schemaID(v, t.draft); counts && !strings.HasPrefix(id, "#") {
 			if abs, err := resolveURL(t.base, id); err == nil {
 				t.base, _ = splitFragment(abs)
 			}

@@ -108,13 +108,16 @@ type docSet struct {
 	anchors map[string]target // URL#anchor → schema
 	names   []string          // dependency names, for suffix matching
 	byName  map[string]target
-	texts   map[string]string // dependency text by every URL and by name
+	// dynamic holds the $dynamicAnchors (2020-12) of each resource: base
+	// URL → anchor name → schema.
+	dynamic map[string]map[string]target
 }
 
 // newDocSet indexes root and its dependencies. Dependency texts must be
 // valid JSON; a dependency that is not is an error.
 func newDocSet(root *jsontree.Value, deps []compat.Dependency) (*docSet, target, error) {
-	ds := &docSet{docs: map[string]target{}, anchors: map[string]target{}, byName: map[string]target{}, texts: map[string]string{}}
+	ds := &docSet{docs: map[string]target{}, anchors: map[string]target{}, byName: map[string]target{},
+		dynamic: map[string]map[string]target{}}
 	rt := ds.add(root, baseURL)
 	rootBase := rt.base
 	for _, d := range deps {
@@ -130,11 +133,9 @@ func newDocSet(root *jsontree.Value, deps []compat.Dependency) (*docSet, target,
 			u, _ = splitFragment(u)
 			if _, ok := ds.docs[u]; !ok {
 				ds.byName[d.Name] = ds.add(doc, u)
-				ds.texts[u] = d.Schema.Schema
 			}
 		}
 		ds.names = append(ds.names, d.Name)
-		ds.texts[d.Name] = d.Schema.Schema
 	}
 	return ds, rt, nil
 }
@@ -143,19 +144,50 @@ func newDocSet(root *jsontree.Value, deps []compat.Dependency) (*docSet, target,
 func (ds *docSet) add(doc *jsontree.Value, u string) target {
 	draft := docDraft(doc)
 	t := target{v: doc, base: u, draft: draft}
-	if id, ok := doc.Get(idKeyword(draft)).StringValue(); ok && !strings.HasPrefix(id, "#") {
+	if id, ok := schemaID(doc, draft); ok && !strings.HasPrefix(id, "#") {
 		if abs, err := resolveURL(u, id); err == nil {
 			abs, _ = splitFragment(abs)
 			t.base = abs
 		}
 	}
 	ds.docs[u] = t
+	if _, ok := ds.docs[t.base]; !ok {
+		ds.docs[t.base] = t
+	}
 	ds.index(doc, t.base, draft, 0)
 	return t
 }
 
-// notSchemaKeywords hold data, not subschemas; indexing skips them.
-var notSchemaKeywords = map[string]bool{"enum": true, "const": true, "default": true, "examples": true}
+// Where subschemas are: keywords whose value is a schema, an array of
+// schemas, or an object whose member values are schemas. $ids and anchors
+// elsewhere (inside "enum", "default", unknown keywords ...) are data, not
+// identifiers.
+const (
+	posSchema = 1 << iota
+	posArray
+	posMembers
+)
+
+var subschemaKeywords = map[string]uint8{
+	"not": posSchema, "if": posSchema, "then": posSchema, "else": posSchema,
+	"additionalProperties": posSchema, "additionalItems": posSchema, "contains": posSchema,
+	"propertyNames": posSchema, "unevaluatedProperties": posSchema, "unevaluatedItems": posSchema,
+	"contentSchema": posSchema,
+	"items":         posSchema | posArray,
+	"allOf":         posArray, "anyOf": posArray, "oneOf": posArray, "prefixItems": posArray,
+	"definitions": posMembers, "$defs": posMembers, "properties": posMembers, "patternProperties": posMembers,
+	"dependencies": posMembers, "dependentSchemas": posMembers,
+}
+
+// schemaID returns the identifier keyword of schema v ("$id", "id" in
+// draft-04), and whether it has one. Up to draft-07 an identifier beside
+// "$ref" is ignored, with every other keyword there.
+func schemaID(v *jsontree.Value, draft int) (string, bool) {
+	if draft <= draft7 && v.Has("$ref") {
+		return "", false
+	}
+	return v.Get(idKeyword(draft)).StringValue()
+}
 
 // index records the embedded resources ($id) and anchors under v.
 func (ds *docSet) index(v *jsontree.Value, base string, draft, depth int) {
@@ -172,7 +204,7 @@ func (ds *docSet) index(v *jsontree.Value, base string, draft, depth int) {
 	default:
 		return
 	}
-	if id, ok := v.Get(idKeyword(draft)).StringValue(); ok {
+	if id, ok := schemaID(v, draft); ok {
 		if strings.HasPrefix(id, "#") && draft < draft2019 {
 			ds.anchors[base+id] = target{v: v, base: base, draft: draft}
 		} else if abs, err := resolveURL(base, id); err == nil {
@@ -189,11 +221,30 @@ func (ds *docSet) index(v *jsontree.Value, base string, draft, depth int) {
 		ds.anchors[base+"#"+a] = target{v: v, base: base, draft: draft}
 	}
 	if a, ok := v.Get("$dynamicAnchor").StringValue(); ok {
-		ds.anchors[base+"#"+a] = target{v: v, base: base, draft: draft}
+		t := target{v: v, base: base, draft: draft}
+		ds.anchors[base+"#"+a] = t
+		if draft >= draft2020 {
+			if ds.dynamic[base] == nil {
+				ds.dynamic[base] = map[string]target{}
+			}
+			if _, ok := ds.dynamic[base][a]; !ok {
+				ds.dynamic[base][a] = t
+			}
+		}
 	}
 	for _, m := range v.Obj {
-		if !notSchemaKeywords[m.Key] {
+		pos := subschemaKeywords[m.Key]
+		switch {
+		case m.Val.Kind == jsontree.Array && pos&posArray != 0:
+			for _, e := range m.Val.Arr {
+				ds.index(e, base, draft, depth+1)
+			}
+		case m.Val.Kind == jsontree.Object && pos&posSchema != 0:
 			ds.index(m.Val, base, draft, depth+1)
+		case m.Val.Kind == jsontree.Object && pos&posMembers != 0:
+			for _, e := range m.Val.Obj {
+				ds.index(e.Val, base, draft, depth+1)
+			}
 		}
 	}
 }
@@ -261,18 +312,6 @@ func (ds *docSet) nameBySuffix(doc string) string {
 	return best
 }
 
-// text returns the text of the dependency a URL names.
-func (ds *docSet) text(u string) (string, bool) {
-	doc, _ := splitFragment(u)
-	if t, ok := ds.texts[doc]; ok {
-		return t, true
-	}
-	if n := ds.nameBySuffix(doc); n != "" {
-		return ds.texts[n], true
-	}
-	return "", false
-}
-
 // pointer walks the JSON pointer ptr from t.
 func pointer(t target, ptr, ref string) (target, error) {
 	cur := t
@@ -292,7 +331,7 @@ func pointer(t target, ptr, ref string) (target, error) {
 			return target{}, fmt.Errorf("unresolved $ref %q: nothing at %q", ref, ptr)
 		}
 		cur = target{v: next, base: cur.base, draft: cur.draft}
-		if id, ok := next.Get(idKeyword(cur.draft)).StringValue(); ok && !strings.HasPrefix(id, "#") {
+		if id, ok := schemaID(next, cur.draft); ok && !strings.HasPrefix(id, "#") {
 			if abs, err := resolveURL(cur.base, id); err == nil {
 				cur.base, _ = splitFragment(abs)
 			}

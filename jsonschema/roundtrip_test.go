@@ -304,7 +304,7 @@ func TestInvalidValuesRejected(t *testing.T) {
 			if !errors.As(err, &ve) || !errors.Is(err, jsonschema.ErrInvalid) {
 				t.Fatalf("Serialize = %v, want a validation error", err)
 			}
-			if ve.Path != tc.path || ve.Message == "" || ve.Err == nil {
+			if ve.Path != tc.path || ve.Message == "" || ve.Keyword == "" {
 				t.Fatalf("ValidationError %+v, want path %q", ve, tc.path)
 			}
 		})

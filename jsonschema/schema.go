@@ -1,13 +1,10 @@
 package jsonschema
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"sync"
-
-	js "github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/srkit-go/srkit/compat"
 	"github.com/srkit-go/srkit/internal/jsontree"
@@ -22,7 +19,7 @@ type Schema struct {
 	text      string
 	doc       *jsontree.Value
 	root      *node
-	validator *js.Schema
+	validator *validator
 	draft     int
 
 	fieldsOnce sync.Once
@@ -54,7 +51,16 @@ func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
 	if err != nil {
 		return nil, schemaError(err)
 	}
-	validator, err := compileValidator(schema, docs)
+	if err := checkMetaschema(schema, rt.draft); err != nil {
+		return nil, schemaError(err)
+	}
+	for _, d := range deps {
+		dd, _ := jsontree.Parse([]byte(d.Schema.Schema)) // newDocSet parsed it
+		if err := checkMetaschema(d.Schema.Schema, docDraft(dd)); err != nil {
+			return nil, schemaError(fmt.Errorf("reference %q: %w", d.Name, err))
+		}
+	}
+	validator, err := compileValidator(docs, rt)
 	if err != nil {
 		return nil, schemaError(err)
 	}
@@ -63,28 +69,6 @@ func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
 		return nil, schemaError(err)
 	}
 	return &Schema{text: schema, doc: doc, root: root, validator: validator, draft: rt.draft}, nil
-}
-
-// compileValidator compiles schema with a compiler of its own that serves
-// only the schema and its dependencies.
-func compileValidator(schema string, docs *docSet) (sch *js.Schema, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			sch, err = nil, fmt.Errorf("compiling: %v", r)
-		}
-	}()
-	c := js.NewCompiler()
-	c.Draft = js.Draft7 // the registry reads schemas without "$schema" as draft-07
-	c.LoadURL = func(u string) (io.ReadCloser, error) {
-		if text, ok := docs.text(u); ok {
-			return io.NopCloser(strings.NewReader(text)), nil
-		}
-		return nil, fmt.Errorf("%q is not among the schema's references", u)
-	}
-	if err := c.AddResource(baseURL, strings.NewReader(schema)); err != nil {
-		return nil, err
-	}
-	return c.Compile(baseURL)
 }
 
 // Canonical returns the schema as the registry prints it: compact, members
@@ -158,34 +142,25 @@ func (s *Schema) CheckRead(writer compat.Schema, readerLabel, writerLabel string
 	return msgs
 }
 
-// Validate checks a decoded JSON value against the schema: map[string]any,
-// []any, string, float64 or json.Number (or any Go integer or float),
-// bool, nil. A mismatch is a [*ValidationError]; a Go value of another type
-// is an error too. A value over the [DefaultLimits] is a [*LimitError].
+// Validate checks a value against the schema in its JSON form (as
+// encoding/json writes it): decoded JSON (map[string]any, []any, string,
+// float64 or json.Number, bool, nil) or any Go value encoding/json can
+// write. A mismatch is a [*ValidationError]; a value over the
+// [DefaultLimits] is a [*LimitError]; a value encoding/json cannot write
+// is an error matching [ErrUnsupportedType].
 func (s *Schema) Validate(v any) error {
-	if err := checkValue(v, DefaultLimits()); err != nil {
-		return err
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%w: cannot write %T as JSON: %w", ErrUnsupportedType, v, err)
 	}
-	return validate(s.validator, v)
+	return s.validator.validate(b, DefaultLimits())
 }
 
-// validate runs the validator, turning its errors and panics into this
-// package's errors.
-func validate(sch *js.Schema, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: the validator failed on this value: %v", ErrInvalid, r)
-		}
-	}()
-	err = sch.Validate(v)
-	if err == nil {
-		return nil
-	}
-	var ve *js.ValidationError
-	if errors.As(err, &ve) {
-		return newValidationError(ve)
-	}
-	return err
+// ValidateJSON checks JSON text against the schema, as deserializers do.
+// Text that is not JSON matches [ErrMalformed]; a mismatch is a
+// [*ValidationError]; text over the [DefaultLimits] is a [*LimitError].
+func (s *Schema) ValidateJSON(data []byte) error {
+	return s.validator.validate(data, DefaultLimits())
 }
 
 // Format returns the JSON Schema format for the compatibility checker and
