@@ -110,23 +110,50 @@ func (c *readerCodec[T]) Decoder(ctx context.Context, writer *serde.ResolvedSche
 		if md.FullName() != want && !c.set.skipTypeCheck {
 			return nil, fmt.Errorf("%w: the payload holds %s, the deserializer reads %s", ErrTypeMismatch, md.FullName(), want)
 		}
-		return &generatedDecoder[T]{mt: c.mt, opts: c.opts}, nil
+		d := &generatedDecoder[T]{mt: c.mt, opts: c.opts}
+		if reader == nil && !writer.RuleSet.IsEmpty() {
+			d.rules = newRuleView(writer, c.mt, nil, wfd)
+			if d.rules.schema == nil {
+				d.rules.schema = md // another name (SkipTypeCheck): the payload's message
+			}
+		} else if reader != nil && !reader.RuleSet.IsEmpty() {
+			rfd, err := c.file(ctx, reader)
+			if err != nil {
+				return nil, err
+			}
+			d.rules = newRuleView(reader, c.mt, nil, rfd)
+			if d.rules.schema == nil {
+				d.rules.schema, _ = findMessage(rfd, md.FullName())
+			}
+		}
+		return d, nil
 	}
+	target := writer
 	if reader != nil {
+		target = reader
 		rfd, err := c.file(ctx, reader)
 		if err != nil {
 			return nil, err
 		}
-		if rmd, ok := findMessage(rfd, md.FullName()); ok {
-			md = rmd
-		} else if rmd, err := messageAt(rfd, []int{0}); err == nil {
-			// As Confluent's Go deserializer: the reader's first message.
-			md = rmd
-		} else {
+		if md, err = readerMessage(rfd, md.FullName()); err != nil {
 			return nil, err
 		}
 	}
-	return &dynamicDecoder[T]{md: md, opts: c.opts}, nil
+	d := &dynamicDecoder[T]{md: md, opts: c.opts}
+	if !target.RuleSet.IsEmpty() {
+		d.rules = newRuleView(target, dynamicpb.NewMessageType(md), md, md.ParentFile())
+	}
+	return d, nil
+}
+
+// readerMessage returns the message of the reader schema rfd that data
+// written as message name is read into: the message of the same full name,
+// else, as Confluent's clients, the reader's first message.
+func readerMessage(rfd protoreflect.FileDescriptor, name protoreflect.FullName) (protoreflect.MessageDescriptor, error) {
+	if rmd, ok := findMessage(rfd, name); ok {
+		return rmd, nil
+	}
+	return messageAt(rfd, []int{0})
 }
 
 // file returns the compiled descriptor of s, fetching it again as a
@@ -163,10 +190,13 @@ func (c *readerCodec[T]) file(ctx context.Context, s *serde.ResolvedSchema) (pro
 	return c.files.get(got.Schema.Schema, deps)
 }
 
-// generatedDecoder decodes into a generated message type.
+// generatedDecoder decodes into a generated message type. With rules in
+// the schema it reads into, it offers them its view of the messages
+// (serde.RuleCodec).
 type generatedDecoder[T any] struct {
 	mt   protoreflect.MessageType
 	opts proto.UnmarshalOptions
+	ruleMethods[T]
 }
 
 func (d *generatedDecoder[T]) Decode(body []byte, v *T) error {
@@ -181,10 +211,13 @@ func (d *generatedDecoder[T]) Decode(body []byte, v *T) error {
 	return nil
 }
 
-// dynamicDecoder decodes into dynamic messages of one message type.
+// dynamicDecoder decodes into dynamic messages of one message type. With
+// rules in the schema it reads into, it offers them its view of the
+// messages (serde.RuleCodec).
 type dynamicDecoder[T any] struct {
 	md   protoreflect.MessageDescriptor
 	opts proto.UnmarshalOptions
+	ruleMethods[T]
 }
 
 func (d *dynamicDecoder[T]) Decode(body []byte, v *T) error {

@@ -100,6 +100,26 @@
 // go_package of Confluent's meta.proto; confluent/type/decimal.proto is
 // schemaregistry/confluent/types), or a package of the program's own.
 //
+// # Data-contract rules
+//
+// The encoders and decoders of schemas with rules offer serde's rule
+// engine its view of the messages (serde.RuleCodec), generated and dynamic
+// alike: the message itself as the generic form (CEL reads Protobuf
+// natively); field walking for CEL_FIELD and ENCRYPT — every leaf field
+// (scalars, enums as their symbols, each element of a repeated field, each
+// value of a map, the set branch of a oneof; fields with presence that are
+// not set are not visited, nor are map keys), named by the schema field's
+// full name ("pkg.Order.email"), typed as Confluent's clients type them
+// (32-bit integers INT, 64-bit ones LONG, ...), tagged by the schema's
+// (confluent.field_meta).tags and its metadata.tags; runtime fields are
+// matched with the schema's by number. Field walks are planned once per
+// message type, skip subtrees without a wanted tag, and never modify the
+// caller's message: the messages on the path to a changed field are
+// copied, the rest shared. A message renders as JSON (the DLQ action) and
+// migrates (JSONATA) in the JSON form Confluent's clients give it: protojson
+// with JSON names and default values. A migrated message is read into the
+// reader schema's message of the writer's full name, else its first.
+//
 // # Compatibility
 //
 // [Format] is the compat.Format the mock registry uses: it validates

@@ -261,7 +261,7 @@ func (c *writerCodec[T]) Encoder(ctx context.Context, writer *serde.ResolvedSche
 		return nil, nil, err
 	}
 	if own, err := c.texts.get(md.ParentFile()); err == nil && own == writer.Schema.Schema {
-		return c.enc, messageIndexes(md), nil
+		return c.encoderFor(writer, v, md, md.ParentFile()), messageIndexes(md), nil
 	}
 	// A registered schema (latest, fixed ID, explicit): find the message in
 	// it by name.
@@ -273,14 +273,28 @@ func (c *writerCodec[T]) Encoder(ctx context.Context, writer *serde.ResolvedSche
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: the writer schema has no message %s", ErrUnknownMessage, md.FullName())
 	}
-	return c.enc, messageIndexes(wmd), nil
+	return c.encoderFor(writer, v, wmd, wfd), messageIndexes(wmd), nil
 }
 
-// encoder marshals messages; one serves every message type. Dynamic
-// messages are always marshaled in a deterministic order (see
-// [orderedMessage]); generated ones with opts.
+// encoderFor returns the encoder for values like v in writer, whose
+// message for them is wmd in file: the shared encoder, or, when writer has
+// rules, one with a rule view of writer.
+func (c *writerCodec[T]) encoderFor(writer *serde.ResolvedSchema, v T, wmd protoreflect.MessageDescriptor, file protoreflect.FileDescriptor) serde.Encoder[T] {
+	if writer.RuleSet.IsEmpty() {
+		return c.enc
+	}
+	mt := any(v).(proto.Message).ProtoReflect().Type()
+	return &encoder[T]{opts: c.enc.opts, ruleMethods: ruleMethods[T]{newRuleView(writer, mt, wmd, file)}}
+}
+
+// encoder marshals messages; one serves every message type of schemas
+// without rules. Dynamic messages are always marshaled in a deterministic
+// order (see [orderedMessage]); generated ones with opts. The encoder of a
+// schema with rules also offers them its view of the messages
+// (serde.RuleCodec).
 type encoder[T any] struct {
 	opts proto.MarshalOptions
+	ruleMethods[T]
 }
 
 func (e *encoder[T]) AppendEncode(dst []byte, v T) ([]byte, error) {

@@ -1,0 +1,207 @@
+package protobuf
+
+import (
+	"slices"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/srkit-go/srkit/serde"
+)
+
+// msgPlan is how field rules walk messages of one runtime type against one
+// schema message: computed once per (runtime type, schema message) pair,
+// so that walking a message does no name lookup and no tag matching.
+type msgPlan struct {
+	fields []fieldPlan
+	// tags holds every tag of a leaf below (sorted, without duplicates):
+	// a walk for rule tags that meet none of them skips the message.
+	tags []string
+}
+
+// fieldShape says how a field holds its values.
+type fieldShape uint8
+
+const (
+	shapeSingular fieldShape = iota
+	shapeList
+	shapeMap
+)
+
+// fieldPlan is one field of a msgPlan.
+type fieldPlan struct {
+	fd    protoreflect.FieldDescriptor // the runtime field: values are read and set through it
+	shape fieldShape
+	// val is the field holding the values: fd, or its map's value field.
+	val protoreflect.FieldDescriptor
+	// msg is the plan of the values' message type; nil for leaves.
+	msg *msgPlan
+	// info is what a rule sees of a leaf (Containing is set per visit).
+	info serde.Field
+	// tags are the tags below this field: info.Tags for a leaf, msg.tags
+	// for a message.
+	tags []string
+}
+
+// planKey identifies a plan: the runtime message type and the schema's
+// message the tags come from.
+type planKey struct {
+	runtime, schema protoreflect.MessageDescriptor
+}
+
+// planner builds the plans of one schema. It is used under its view's
+// lock.
+type planner struct {
+	tagger *serde.FieldTagger
+	done   map[planKey]*msgPlan
+	fresh  []*msgPlan // built by the current build, tags not final yet
+}
+
+// build returns the plan of runtime messages read against schema (nil:
+// the runtime type is its own schema), with those of every message type
+// below it.
+func (pl *planner) build(runtime, schema protoreflect.MessageDescriptor) *msgPlan {
+	pl.fresh = pl.fresh[:0]
+	p := pl.plan(runtime, schema)
+	pl.settle()
+	return p
+}
+
+func (pl *planner) plan(runtime, schema protoreflect.MessageDescriptor) *msgPlan {
+	if schema == nil {
+		schema = runtime
+	}
+	key := planKey{runtime, schema}
+	if p, ok := pl.done[key]; ok {
+		return p
+	}
+	p := &msgPlan{}
+	pl.done[key] = p
+	pl.fresh = append(pl.fresh, p)
+	fields := runtime.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		// As Confluent's Java client: a field is matched with the schema's
+		// by number (a renamed field is the same field), and a field the
+		// schema does not declare is not visited.
+		sfd := schema.Fields().ByNumber(fd.Number())
+		if sfd == nil {
+			continue
+		}
+		p.fields = append(p.fields, pl.field(fd, sfd))
+	}
+	return p
+}
+
+// field plans fd, whose schema counterpart is sfd.
+func (pl *planner) field(fd, sfd protoreflect.FieldDescriptor) fieldPlan {
+	f := fieldPlan{fd: fd, val: fd}
+	tags := pl.tagger.Tags(string(sfd.FullName()), FieldTags(sfd))
+	switch {
+	case fd.IsMap():
+		f.shape, f.val = shapeMap, fd.MapValue()
+		var sval protoreflect.FieldDescriptor
+		if sfd.IsMap() {
+			sval = sfd.MapValue()
+			// A map's values carry the map field's tags, and those of
+			// the schema's metadata.tags for its entry's value field
+			// (pkg.Msg.AttrsEntry.value, the field Java's walk names).
+			tags = mergeTags(tags, pl.tagger.Tags(string(sval.FullName()), FieldTags(sval)))
+		}
+		if f.val.Message() != nil {
+			f.msg = pl.plan(f.val.Message(), messageOf(sval))
+		}
+	case fd.IsList():
+		f.shape = shapeList
+		if fd.Message() != nil {
+			f.msg = pl.plan(fd.Message(), messageOf(sfd))
+		}
+	case fd.Message() != nil:
+		f.msg = pl.plan(fd.Message(), messageOf(sfd))
+	}
+	if f.msg == nil {
+		f.info = serde.Field{FullName: string(sfd.FullName()), Name: string(sfd.Name()), Type: fieldType(f.val), Tags: tags}
+		f.tags = tags
+	}
+	return f
+}
+
+// messageOf returns the message type of a schema field, or nil.
+func messageOf(fd protoreflect.FieldDescriptor) protoreflect.MessageDescriptor {
+	if fd == nil {
+		return nil
+	}
+	return fd.Message()
+}
+
+// settle computes the subtree tags of the plans built by the last build:
+// the union of their leaves' tags and their message fields' subtree tags,
+// iterated to a fixed point (message types may be recursive). Plans built
+// earlier are final already.
+func (pl *planner) settle() {
+	for changed := true; changed; {
+		changed = false
+		for _, p := range pl.fresh {
+			var tags []string
+			for i := range p.fields {
+				f := &p.fields[i]
+				if f.msg != nil {
+					tags = append(tags, f.msg.tags...)
+				} else {
+					tags = append(tags, f.tags...)
+				}
+			}
+			slices.Sort(tags)
+			tags = slices.Compact(tags)
+			if len(tags) != len(p.tags) {
+				p.tags, changed = tags, true
+			}
+		}
+	}
+	for _, p := range pl.fresh {
+		for i := range p.fields {
+			if f := &p.fields[i]; f.msg != nil {
+				f.tags = f.msg.tags
+			}
+		}
+	}
+	pl.fresh = pl.fresh[:0]
+}
+
+// mergeTags returns the sorted union of a and b.
+func mergeTags(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// fieldType is the type Confluent's clients give a Protobuf field's values
+// (their protobuf getType): the kind, with the 32-bit integer kinds INT,
+// the 64-bit ones LONG, messages RECORD.
+func fieldType(fd protoreflect.FieldDescriptor) serde.FieldType {
+	switch fd.Kind() {
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return serde.TypeRecord
+	case protoreflect.EnumKind:
+		return serde.TypeEnum
+	case protoreflect.StringKind:
+		return serde.TypeString
+	case protoreflect.BytesKind:
+		return serde.TypeBytes
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Uint32Kind,
+		protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind:
+		return serde.TypeInt
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Uint64Kind,
+		protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
+		return serde.TypeLong
+	case protoreflect.FloatKind:
+		return serde.TypeFloat
+	case protoreflect.DoubleKind:
+		return serde.TypeDouble
+	case protoreflect.BoolKind:
+		return serde.TypeBoolean
+	}
+	return serde.TypeNull
+}
