@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/encryption/awskms/internal/fakeaws"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -57,17 +58,17 @@ func wrapUnwrap(t *testing.T, k encryption.KMS, keyID string) {
 // configuration's credentials.
 func TestDriverStaticCredentials(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
-	f.addCreds("AKIABASE000000000000", "base-secret")
-	f.addCreds(testAKID, testSecret)
-	d := Driver(Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.srv.URL})
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
+	f.AddCreds("AKIABASE000000000000", "base-secret")
+	f.AddCreds(testAKID, testSecret)
+	d := Driver(Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.Srv.URL})
 	if d.Type() != Type {
 		t.Fatalf("Type = %q", d.Type())
 	}
 	wrapUnwrap(t, newKMSFrom(t, d, map[string]string{ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret}), keyARN)
 	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
-	log := f.log()
+	log := f.Log()
 	if len(log) != 4 || log[0].AccessKeyID != testAKID || log[1].AccessKeyID != testAKID || log[2].AccessKeyID != "AKIABASE000000000000" {
 		t.Fatalf("requests %+v: want the config's key, then the base's", log)
 	}
@@ -88,14 +89,14 @@ func TestDriverHalfCredentials(t *testing.T) {
 // (here the environment); KMSOptions reach the client.
 func TestDriverDefaultChain(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
-	f.addCreds(testAKID, testSecret)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
+	f.AddCreds(testAKID, testSecret)
 	t.Setenv("AWS_ACCESS_KEY_ID", testAKID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
-	d := Driver(Config{Endpoint: f.srv.URL, KMSOptions: []func(*kms.Options){func(o *kms.Options) { o.HTTPClient = f.srv.Client() }}})
+	d := Driver(Config{Endpoint: f.Srv.URL, KMSOptions: []func(*kms.Options){func(o *kms.Options) { o.HTTPClient = f.Srv.Client() }}})
 	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
-	if r := f.log()[0]; r.AccessKeyID != testAKID || r.Region != "eu-west-1" {
+	if r := f.Log()[0]; r.AccessKeyID != testAKID || r.Region != "eu-west-1" {
 		t.Fatalf("request %+v", r)
 	}
 }
@@ -103,16 +104,16 @@ func TestDriverDefaultChain(t *testing.T) {
 // profile reads the profile's credentials from the shared files.
 func TestDriverProfile(t *testing.T) {
 	dir := isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
-	f.addCreds("AKIAPROFILE000000000", "profile-secret")
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
+	f.AddCreds("AKIAPROFILE000000000", "profile-secret")
 	creds := "[default]\naws_access_key_id = AKIADEFAULT000000000\naws_secret_access_key = x\n\n[encrypt]\naws_access_key_id = AKIAPROFILE000000000\naws_secret_access_key = profile-secret\n"
 	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	base := Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.srv.URL}
+	base := Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.Srv.URL}
 	wrapUnwrap(t, newKMSFrom(t, Driver(base), map[string]string{ConfigProfile: "encrypt"}), keyARN)
-	if r := f.log()[0]; r.AccessKeyID != "AKIAPROFILE000000000" {
+	if r := f.Log()[0]; r.AccessKeyID != "AKIAPROFILE000000000" {
 		t.Fatalf("request signed by %s, want the profile's key", r.AccessKeyID)
 	}
 	_, err := Driver(base).NewKMS(context.Background(), map[string]string{ConfigProfile: "missing"})
@@ -127,13 +128,13 @@ func TestDriverProfile(t *testing.T) {
 // are cached.
 func TestDriverAssumeRole(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-north-1", testKeyID)
-	f.addCreds(testAKID, testSecret)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-north-1", testKeyID)
+	f.AddCreds(testAKID, testSecret)
 	const role = "arn:aws:iam::111122223333:role/encrypt"
-	f.addRole(role, "ext-42")
+	f.AddRole(role, "ext-42")
 	base := sdkConfig(f, "AKIABASE000000000000", "base-secret")
-	base.BaseEndpoint = &f.srv.URL // STS and KMS
+	base.BaseEndpoint = &f.Srv.URL // STS and KMS
 	d := Driver(Config{AWS: base})
 	k := newKMSFrom(t, d, map[string]string{
 		ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret,
@@ -141,7 +142,7 @@ func TestDriverAssumeRole(t *testing.T) {
 	})
 	wrapUnwrap(t, k, keyARN)
 	wrapUnwrap(t, k, keyARN)
-	log := f.log()
+	log := f.Log()
 	if len(log) != 5 {
 		t.Fatalf("%d requests, want 1 AssumeRole and 4 KMS calls: %+v", len(log), log)
 	}
@@ -150,7 +151,7 @@ func TestDriverAssumeRole(t *testing.T) {
 		t.Fatalf("AssumeRole request %+v", r)
 	}
 	for _, r := range log[1:] {
-		if !strings.HasPrefix(r.AccessKeyID, "ASIAFAKE") || r.Token == "" || f.creds[r.AccessKeyID].token != r.Token ||
+		if !strings.HasPrefix(r.AccessKeyID, "ASIAFAKE") || r.Token == "" || f.Token(r.AccessKeyID) != r.Token ||
 			!containsHeader(r.SignedHeader, "x-amz-security-token") {
 			t.Fatalf("KMS request %+v: want the role's temporary credentials with a signed session token", r)
 		}
@@ -171,22 +172,22 @@ func containsHeader(hs []string, h string) bool {
 // role; the default session name is Confluent's.
 func TestDriverRoleFromEnvironment(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
-	f.addCreds(testAKID, testSecret)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
+	f.AddCreds(testAKID, testSecret)
 	const role = "arn:aws:iam::111122223333:role/env"
-	f.addRole(role, "")
+	f.AddRole(role, "")
 	t.Setenv(EnvRoleARN, role)
-	d := Driver(Config{AWS: sdkConfig(f, testAKID, testSecret), Endpoint: f.srv.URL,
-		STSOptions: []func(*sts.Options){func(o *sts.Options) { o.BaseEndpoint = &f.srv.URL }}})
+	d := Driver(Config{AWS: sdkConfig(f, testAKID, testSecret), Endpoint: f.Srv.URL,
+		STSOptions: []func(*sts.Options){func(o *sts.Options) { o.BaseEndpoint = &f.Srv.URL }}})
 	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
-	if r := f.log()[0]; r.Op != "AssumeRole" || r.RoleARN != role || r.Session != DefaultRoleSessionName || r.ExternalID != "" {
+	if r := f.Log()[0]; r.Op != "AssumeRole" || r.RoleARN != role || r.Session != DefaultRoleSessionName || r.ExternalID != "" {
 		t.Fatalf("first request %+v: want AssumeRole of %s as %s", r, role, DefaultRoleSessionName)
 	}
 	t.Setenv(EnvWebIdentityTokenFile, filepath.Join(t.TempDir(), "token"))
-	n := len(f.log())
+	n := len(f.Log())
 	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
-	if r := f.log()[n]; r.Op != "Encrypt" || r.AccessKeyID != testAKID {
+	if r := f.Log()[n]; r.Op != "Encrypt" || r.AccessKeyID != testAKID {
 		t.Fatalf("under web identity, request %+v: want no AssumeRole", r)
 	}
 }
@@ -195,11 +196,11 @@ func TestDriverRoleFromEnvironment(t *testing.T) {
 // calls, never printing the secret.
 func TestDriverRoleRefused(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
-	f.addCreds(testAKID, testSecret)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
+	f.AddCreds(testAKID, testSecret)
 	base := sdkConfig(f, testAKID, testSecret)
-	base.BaseEndpoint = &f.srv.URL
+	base.BaseEndpoint = &f.Srv.URL
 	k := newKMSFrom(t, Driver(Config{AWS: base}), map[string]string{
 		ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret, ConfigRoleARN: "arn:aws:iam::111122223333:role/unknown",
 	})
@@ -211,7 +212,7 @@ func TestDriverRoleRefused(t *testing.T) {
 	if strings.Contains(err.Error(), testSecret) {
 		t.Fatalf("the secret in %q", err)
 	}
-	for _, r := range f.log() {
+	for _, r := range f.Log() {
 		if r.Op != "AssumeRole" {
 			t.Fatalf("KMS was called without credentials: %+v", r)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/encryption/awskms/internal/fakeaws"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -95,11 +96,11 @@ var card = payment{ID: "p-1", Card: "4111111111111111", Amount: 1299}
 // executor's config), wraps the new DEK on write; a cold reader unwraps it.
 func TestEndToEndDriver(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
-	f.addCreds(testAKID, testSecret)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
+	f.AddCreds(testAKID, testSecret)
 	e := newE2E(t, keyARN)
-	base := Config{AWS: sdkConfig(f, "AKIANOTUSED000000000", "x"), Endpoint: f.srv.URL}
+	base := Config{AWS: sdkConfig(f, "AKIANOTUSED000000000", "x"), Endpoint: f.Srv.URL}
 	conf := encryption.WithConfig(map[string]string{ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret})
 	b, hs, err := e.write(e.executor(encryption.WithKMSDriver(Driver(base)), conf), card)
 	if err != nil {
@@ -112,7 +113,7 @@ func TestEndToEndDriver(t *testing.T) {
 	if err != nil || got != card {
 		t.Fatalf("read %+v, %v", got, err)
 	}
-	log := f.log()
+	log := f.Log()
 	if len(log) != 2 || log[0].Op != "Encrypt" || log[1].Op != "Decrypt" {
 		t.Fatalf("KMS requests %+v, want one Encrypt (new DEK) and one Decrypt (cold reader)", log)
 	}
@@ -127,8 +128,8 @@ func TestEndToEndDriver(t *testing.T) {
 // driver reads what it wrote.
 func TestEndToEndNewAndRole(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("us-east-1", testKeyID)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("us-east-1", testKeyID)
 	k := newTestKMS(t, f)
 	e := newE2E(t, keyARN)
 	b, hs, err := e.write(e.executor(encryption.WithKMS(k)), card)
@@ -136,15 +137,15 @@ func TestEndToEndNewAndRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	const role = "arn:aws:iam::111122223333:role/reader"
-	f.addRole(role, "")
+	f.AddRole(role, "")
 	base := sdkConfig(f, testAKID, testSecret)
-	base.BaseEndpoint = &f.srv.URL
+	base.BaseEndpoint = &f.Srv.URL
 	reader := e.executor(encryption.WithKMSDriver(Driver(Config{AWS: base})), encryption.WithConfig(map[string]string{ConfigRoleARN: role}))
 	got, err := e.read(reader, b, hs)
 	if err != nil || got != card {
 		t.Fatalf("read %+v, %v", got, err)
 	}
-	log := f.log()
+	log := f.Log()
 	if last := log[len(log)-1]; last.Op != "Decrypt" || last.AccessKeyID[:8] != "ASIAFAKE" {
 		t.Fatalf("the reader's Decrypt %+v: want the role's credentials", last)
 	}
@@ -154,8 +155,8 @@ func TestEndToEndNewAndRole(t *testing.T) {
 // that refuses the key fails them with a permanent one naming the key.
 func TestEndToEndFailures(t *testing.T) {
 	isolate(t)
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
 	k := newTestKMS(t, f)
 	e := newE2E(t, keyARN)
 	b, hs, err := e.write(e.executor(encryption.WithKMS(k)), card)
@@ -163,9 +164,9 @@ func TestEndToEndFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	down := newFakeAWS(t)
+	down := fakeaws.New(t)
 	unreachable := newTestKMS(t, down)
-	down.srv.Close()
+	down.Srv.Close()
 	_, err = e.read(e.executor(encryption.WithKMS(unreachable)), b, hs)
 	if !serde.IsTransient(err) || !errors.Is(err, serde.ErrUnavailable) || !errors.Is(err, encryption.ErrKMS) {
 		t.Fatalf("read with the KMS down: %v, want a transient KMS error", err)
@@ -175,7 +176,7 @@ func TestEndToEndFailures(t *testing.T) {
 		t.Fatalf("write with the KMS down: %v, want a transient error", err)
 	}
 
-	f.deny(keyARN, testAKID)
+	f.Deny(keyARN, testAKID)
 	_, err = e.read(e.executor(encryption.WithKMS(k)), b, hs)
 	var ae *Error
 	if err == nil || serde.IsTransient(err) || !errors.Is(err, encryption.ErrKMS) || !errors.As(err, &ae) ||

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/srkit-go/srkit/encryption/awskms/internal/fakeaws"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -27,18 +28,18 @@ const (
 
 // sdkConfig is an SDK configuration that reaches the fake: static
 // credentials, the fake's TLS client, no retries.
-func sdkConfig(f *fakeAWS, akid, secret string) *aws.Config {
+func sdkConfig(f *fakeaws.Server, akid, secret string) *aws.Config {
 	return &aws.Config{
 		Credentials: credentials.NewStaticCredentialsProvider(akid, secret, ""),
-		HTTPClient:  f.srv.Client(),
+		HTTPClient:  f.Srv.Client(),
 		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }
 
-func newTestKMS(t *testing.T, f *fakeAWS, mod ...func(*Config)) *KMS {
+func newTestKMS(t *testing.T, f *fakeaws.Server, mod ...func(*Config)) *KMS {
 	t.Helper()
-	f.addCreds(testAKID, testSecret)
-	cfg := Config{AWS: sdkConfig(f, testAKID, testSecret), Endpoint: f.srv.URL}
+	f.AddCreds(testAKID, testSecret)
+	cfg := Config{AWS: sdkConfig(f, testAKID, testSecret), Endpoint: f.Srv.URL}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -72,14 +73,14 @@ func roundTrip(t *testing.T, k *KMS, wrapID, unwrapID string) {
 // encryption context, the default algorithm; signed with SigV4 for the
 // ARN's region and the kms service with the configured credentials.
 func TestWrapUnwrapWire(t *testing.T) {
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
 	k := newTestKMS(t, f)
 	if k.Type() != "aws-kms" {
 		t.Fatalf("Type = %q", k.Type())
 	}
 	roundTrip(t, k, keyARN, keyARN)
-	log := f.log()
+	log := f.Log()
 	if len(log) != 2 || log[0].Op != "Encrypt" || log[1].Op != "Decrypt" {
 		t.Fatalf("requests: %+v", log)
 	}
@@ -92,11 +93,11 @@ func TestWrapUnwrapWire(t *testing.T) {
 
 // Confluent's key URLs (aws-kms://arn:...) work; the scheme is not sent.
 func TestKeyURLPrefix(t *testing.T) {
-	f := newFakeAWS(t)
-	keyARN := f.addKey("us-east-2", testKeyID)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("us-east-2", testKeyID)
 	k := newTestKMS(t, f)
 	roundTrip(t, k, "aws-kms://"+keyARN, "AWS-KMS://"+keyARN)
-	for _, r := range f.log() {
+	for _, r := range f.Log() {
 		if r.KeyID != keyARN {
 			t.Errorf("KeyId sent %q, want %q", r.KeyID, keyARN)
 		}
@@ -106,27 +107,27 @@ func TestKeyURLPrefix(t *testing.T) {
 // Alias ARNs wrap and unwrap; Decrypt answers with the key's ARN, which is
 // not checked against an alias.
 func TestAliasARN(t *testing.T) {
-	f := newFakeAWS(t)
-	keyARN := f.addKey("ap-southeast-2", testKeyID)
-	alias := f.addAlias(keyARN, "payments")
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("ap-southeast-2", testKeyID)
+	alias := f.AddAlias(keyARN, "payments")
 	k := newTestKMS(t, f)
 	roundTrip(t, k, alias, alias)
 	roundTrip(t, k, alias, keyARN)
-	if r := f.log()[0]; r.KeyID != alias || r.Region != "ap-southeast-2" {
+	if r := f.Log()[0]; r.KeyID != alias || r.Region != "ap-southeast-2" {
 		t.Fatalf("Encrypt request %+v", r)
 	}
 }
 
 // Each call goes to the region of its key's ARN, whatever the SDK's region.
 func TestRegionPerKey(t *testing.T) {
-	f := newFakeAWS(t)
-	a := f.addKey("eu-central-1", "key-a")
-	b := f.addKey("us-west-2", "key-b")
+	f := fakeaws.New(t)
+	a := f.AddKey("eu-central-1", "key-a")
+	b := f.AddKey("us-west-2", "key-b")
 	k := newTestKMS(t, f, func(c *Config) { c.AWS.Region = "sa-east-1" })
 	roundTrip(t, k, a, a)
 	roundTrip(t, k, b, b)
 	var regions []string
-	for _, r := range f.log() {
+	for _, r := range f.Log() {
 		regions = append(regions, r.Region)
 	}
 	if got := strings.Join(regions, ","); got != "eu-central-1,eu-central-1,us-west-2,us-west-2" {
@@ -137,8 +138,8 @@ func TestRegionPerKey(t *testing.T) {
 // A key ID that is no ARN needs a configured region; without one it is
 // refused before any request.
 func TestBareKeyID(t *testing.T) {
-	f := newFakeAWS(t)
-	f.addKey("us-east-1", testKeyID)
+	f := fakeaws.New(t)
+	f.AddKey("us-east-1", testKeyID)
 	k := newTestKMS(t, f)
 	for _, id := range []string{testKeyID, "alias/payments", "", "arn:aws:s3:::bucket", "arn:aws:kms:US_EAST:1:key/x"} {
 		_, err := k.Wrap(context.Background(), id, []byte(testDEK))
@@ -147,7 +148,7 @@ func TestBareKeyID(t *testing.T) {
 			t.Errorf("Wrap(%q) = %v, want ErrKeyID naming the key", id, err)
 		}
 	}
-	if n := len(f.log()); n != 0 {
+	if n := len(f.Log()); n != 0 {
 		t.Fatalf("%d requests for invalid key IDs", n)
 	}
 	k = newTestKMS(t, f, func(c *Config) { c.AWS.Region = "us-east-1" })
@@ -157,15 +158,15 @@ func TestBareKeyID(t *testing.T) {
 // Wrapped bytes of another key are refused even when KMS decrypts them, as
 // Confluent's Java client refuses them.
 func TestWrongKey(t *testing.T) {
-	f := newFakeAWS(t)
-	a := f.addKey("eu-west-1", "key-a")
-	b := f.addKey("eu-west-1", "key-b")
+	f := fakeaws.New(t)
+	a := f.AddKey("eu-west-1", "key-a")
+	b := f.AddKey("eu-west-1", "key-b")
 	k := newTestKMS(t, f)
 	w, err := k.Wrap(context.Background(), a, []byte(testDEK))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.sloppy = true
+	f.SetSloppy(true)
 	_, err = k.Unwrap(context.Background(), b, w)
 	if !errors.Is(err, ErrWrongKey) || errors.Is(err, serde.ErrUnavailable) || !strings.Contains(err.Error(), b) {
 		t.Fatalf("Unwrap with another key = %v, want ErrWrongKey naming %s", err, b)
@@ -175,13 +176,13 @@ func TestWrongKey(t *testing.T) {
 // Refusals of the key or of the bytes are typed, name the key, and are not
 // outages.
 func TestRefusals(t *testing.T) {
-	f := newFakeAWS(t)
-	a := f.addKey("eu-west-1", "key-a")
-	b := f.addKey("eu-west-1", "key-b")
-	denied := f.addKey("eu-west-1", "key-denied")
-	disabled := f.addKey("eu-west-1", "key-disabled")
-	f.deny(denied, testAKID)
-	f.keys[disabled].disabled = true
+	f := fakeaws.New(t)
+	a := f.AddKey("eu-west-1", "key-a")
+	b := f.AddKey("eu-west-1", "key-b")
+	denied := f.AddKey("eu-west-1", "key-denied")
+	disabled := f.AddKey("eu-west-1", "key-disabled")
+	f.Deny(denied, testAKID)
+	f.Disable(disabled)
 	k := newTestKMS(t, f)
 	ctx := context.Background()
 	w, err := k.Wrap(ctx, a, []byte(testDEK))
@@ -226,8 +227,8 @@ func TestRefusals(t *testing.T) {
 // Outages match serde.ErrUnavailable, name the key, and never print the
 // credentials.
 func TestOutages(t *testing.T) {
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
 	k := newTestKMS(t, f)
 	ctx := context.Background()
 	wrap := func(k *KMS) error { _, err := k.Wrap(ctx, keyARN, []byte(testDEK)); return err }
@@ -252,7 +253,7 @@ func TestOutages(t *testing.T) {
 		{400, "LimitExceededException"}, {500, "KeyUnavailableException"}, {503, "DependencyTimeoutException"},
 	} {
 		t.Run(c.code, func(t *testing.T) {
-			f.fail(c.status, c.code, 1)
+			f.Fail(c.status, c.code, 1)
 			check(t, wrap(k), c.code)
 		})
 	}
@@ -269,18 +270,18 @@ func TestOutages(t *testing.T) {
 		check(t, wrap(k), "")
 	})
 	t.Run("unreachable", func(t *testing.T) {
-		down := newFakeAWS(t)
+		down := fakeaws.New(t)
 		k := newTestKMS(t, down)
-		down.srv.Close()
+		down.Srv.Close()
 		check(t, wrap(k), "")
 	})
 	t.Run("timeout", func(t *testing.T) {
-		slow := newFakeAWS(t)
-		slow.addKey("eu-west-1", testKeyID)
+		slow := fakeaws.New(t)
+		slow.AddKey("eu-west-1", testKeyID)
 		block := make(chan struct{})
 		defer close(block)
-		inner := slow.srv.Config.Handler
-		slow.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner := slow.Srv.Config.Handler
+		slow.Srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-block:
 			case <-r.Context().Done():
@@ -300,8 +301,8 @@ func TestOutages(t *testing.T) {
 
 // The SDK's retries apply: two throttled answers, then a success.
 func TestSDKRetries(t *testing.T) {
-	f := newFakeAWS(t)
-	keyARN := f.addKey("eu-west-1", testKeyID)
+	f := fakeaws.New(t)
+	keyARN := f.AddKey("eu-west-1", testKeyID)
 	k := newTestKMS(t, f, func(c *Config) {
 		c.AWS.Retryer = func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -310,9 +311,9 @@ func TestSDKRetries(t *testing.T) {
 			})
 		}
 	})
-	f.fail(400, "ThrottlingException", 2)
+	f.Fail(400, "ThrottlingException", 2)
 	roundTrip(t, k, keyARN, keyARN)
-	if n := len(f.log()); n != 4 {
+	if n := len(f.Log()); n != 4 {
 		t.Fatalf("%d requests, want 3 Encrypt attempts and 1 Decrypt", n)
 	}
 }

@@ -1,4 +1,7 @@
-package awskms
+// Package fakeaws is a protocol-level fake of AWS KMS and STS for the tests
+// of package awskms and of its interop module: it speaks the real wire API
+// on 127.0.0.1 and verifies every request's SigV4 signature.
+package fakeaws
 
 import (
 	"crypto/aes"
@@ -20,13 +23,14 @@ import (
 	"time"
 )
 
-// fakeAWS is AWS KMS (JSON 1.1, X-Amz-Target TrentService.Encrypt and
+// Server is AWS KMS (JSON 1.1, X-Amz-Target TrentService.Encrypt and
 // TrentService.Decrypt) and STS (Query protocol, AssumeRole) on 127.0.0.1.
 // It verifies every request's SigV4 signature against the credentials it
 // knows, as AWS does, and keeps what each request said so that tests can
 // assert the wire.
-type fakeAWS struct {
-	srv *httptest.Server
+type Server struct {
+	// Srv is the HTTPS server (its URL is the endpoint).
+	Srv *httptest.Server
 
 	mu       sync.Mutex
 	creds    map[string]fakeCred // access key ID → its secret and session token
@@ -34,7 +38,7 @@ type fakeAWS struct {
 	aliases  map[string]string   // alias ARN → key ARN
 	roles    map[string]string   // role ARN → the external ID it requires ("" none)
 	faults   []fakeFault         // answered, in order, before any real work
-	requests []fakeRequest       // every request, in order
+	requests []Request           // every request, in order
 	issued   map[string]string   // temporary access key ID → the session name it was issued for
 	sloppy   bool                // Decrypt ignores KeyId (a KMS that misbehaves)
 	next     int
@@ -54,8 +58,8 @@ type fakeFault struct {
 	code   string
 }
 
-// fakeRequest is one request as the fake understood it.
-type fakeRequest struct {
+// Request is one request as the fake understood it.
+type Request struct {
 	Op           string // "Encrypt", "Decrypt", "AssumeRole"
 	AccessKeyID  string
 	Region       string
@@ -70,26 +74,27 @@ type fakeRequest struct {
 	SignedHeader []string
 }
 
-func newFakeAWS(t *testing.T) *fakeAWS {
+// New starts a server that t closes.
+func New(t testing.TB) *Server {
 	t.Helper()
-	f := &fakeAWS{
+	f := &Server{
 		creds: map[string]fakeCred{}, keys: map[string]*fakeKey{}, aliases: map[string]string{},
 		roles: map[string]string{}, issued: map[string]string{},
 	}
-	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f.Srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Srv.Close)
 	return f
 }
 
-// addCreds makes an access key known.
-func (f *fakeAWS) addCreds(akid, secret string) {
+// AddCreds makes an access key known.
+func (f *Server) AddCreds(akid, secret string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.creds[akid] = fakeCred{secret: secret}
 }
 
-// addKey creates a symmetric key; its ARN is returned.
-func (f *fakeAWS) addKey(region, id string) string {
+// AddKey creates a symmetric key; its ARN is returned.
+func (f *Server) AddKey(region, id string) string {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
 		panic(err)
@@ -103,8 +108,8 @@ func (f *fakeAWS) addKey(region, id string) string {
 	return a
 }
 
-// addAlias points an alias at a key; the alias ARN is returned.
-func (f *fakeAWS) addAlias(keyARN, name string) string {
+// AddAlias points an alias at a key; the alias ARN is returned.
+func (f *Server) AddAlias(keyARN, name string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	k := f.keys[keyARN]
@@ -113,20 +118,22 @@ func (f *fakeAWS) addAlias(keyARN, name string) string {
 	return a
 }
 
-func (f *fakeAWS) deny(keyARN, akid string) {
+// Deny makes the key refuse the access key ID (AccessDeniedException).
+func (f *Server) Deny(keyARN, akid string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.keys[keyARN].denied[akid] = true
 }
 
-func (f *fakeAWS) addRole(roleARN, externalID string) {
+// AddRole makes a role assumable, with the external ID it requires ("" none).
+func (f *Server) AddRole(roleARN, externalID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.roles[roleARN] = externalID
 }
 
-// fail makes the next requests answer status and code, one fault each.
-func (f *fakeAWS) fail(status int, code string, n int) {
+// Fail makes the next requests answer status and code, one fault each.
+func (f *Server) Fail(status int, code string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for range n {
@@ -134,13 +141,36 @@ func (f *fakeAWS) fail(status int, code string, n int) {
 	}
 }
 
-func (f *fakeAWS) log() []fakeRequest {
+// Log returns every request so far, in order.
+func (f *Server) Log() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.requests)
 }
 
-func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
+// SetSloppy makes Decrypt ignore the KeyId it is given (a KMS that
+// misbehaves), to test the client's own check.
+func (f *Server) SetSloppy(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sloppy = on
+}
+
+// Disable disables a key (DisabledException).
+func (f *Server) Disable(keyARN string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.keys[keyARN].disabled = true
+}
+
+// Token returns the session token issued with a temporary access key ID.
+func (f *Server) Token(akid string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.creds[akid].token
+}
+
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil || r.Method != http.MethodPost {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -158,7 +188,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		c, ok := f.creds[akid]
 		return c.secret, ok
 	})
-	req := fakeRequest{Op: strings.TrimPrefix(target, "TrentService."), Token: r.Header.Get("X-Amz-Security-Token")}
+	req := Request{Op: strings.TrimPrefix(target, "TrentService."), Token: r.Header.Get("X-Amz-Security-Token")}
 	if query {
 		req.Op = form.Get("Action")
 	}
@@ -260,7 +290,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 
 // key resolves a key ID in the signing region and checks the caller may
 // use it.
-func (f *fakeAWS) key(id string, sig *sigv4) (*fakeKey, string, string) {
+func (f *Server) key(id string, sig *sigv4) (*fakeKey, string, string) {
 	keyARN := id
 	if a, ok := f.aliases[id]; ok {
 		keyARN = a
@@ -298,7 +328,7 @@ func contextAAD(c map[string]string) []byte {
 	return b
 }
 
-func (f *fakeAWS) assumeRole(w http.ResponseWriter, form url.Values, sig *sigv4, req fakeRequest) {
+func (f *Server) assumeRole(w http.ResponseWriter, form url.Values, sig *sigv4, req Request) {
 	req.RoleARN, req.Session, req.ExternalID = form.Get("RoleArn"), form.Get("RoleSessionName"), form.Get("ExternalId")
 	f.requests = append(f.requests, req)
 	if req.Op != "AssumeRole" || form.Get("Version") != "2011-06-15" || sig.service != "sts" {
@@ -334,13 +364,13 @@ func (f *fakeAWS) assumeRole(w http.ResponseWriter, form url.Values, sig *sigv4,
 	_ = xml.NewEncoder(w).Encode(out)
 }
 
-func (f *fakeAWS) answer(w http.ResponseWriter, v any) {
+func (f *Server) answer(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-Requestid", "req-kms")
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func (f *fakeAWS) answerError(w http.ResponseWriter, query bool, status int, code, msg string) {
+func (f *Server) answerError(w http.ResponseWriter, query bool, status int, code, msg string) {
 	if query {
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
