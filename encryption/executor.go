@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/srkit-go/srkit/encryption/dekregistry"
@@ -37,6 +38,7 @@ type Executor struct {
 	missingKEK time.Duration
 	missingDEK time.Duration
 
+	gen     atomic.Uint64 // bumped by ClearCaches: rules' memos are stale
 	keks    *cache[kekKey, kekEntry]
 	dekc    *cache[dekKey, dekEntry]
 	kmses   *cache[kmsKey, KMS]
@@ -99,6 +101,7 @@ func (e *Executor) Payload() serde.RuleExecutor { return payloadExecutor{e} }
 // ClearCaches forgets every cached KEK, DEK and KMS client: the next
 // message fetches its keys again.
 func (e *Executor) ClearCaches() {
+	e.gen.Add(1)
 	e.keks.clear()
 	e.dekc.clear()
 	e.kmses.clear()

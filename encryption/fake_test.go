@@ -32,19 +32,32 @@ func (personCodec) Schema(context.Context, *person) (*serde.ResolvedSchema, stri
 	return &serde.ResolvedSchema{SubjectSchema: registry.SubjectSchema{Schema: registry.Schema{Schema: personSchema, SchemaType: registry.JSON}}}, "", nil
 }
 func (personCodec) Encoder(_ context.Context, s *serde.ResolvedSchema, _ *person) (serde.Encoder[*person], []int, error) {
-	return personCoder{schema: s, tagger: serde.NewFieldTagger(s.Metadata)}, nil, nil
+	return newPersonCoder(s), nil, nil
 }
 func (personCodec) RecordName(*serde.ResolvedSchema, []int) (string, error) { return "", nil }
 func (personCodec) Decoder(_ context.Context, w *serde.ResolvedSchema, _ []int, r *serde.ResolvedSchema) (serde.Decoder[*person], error) {
 	if r != nil {
 		w = r
 	}
-	return personCoder{schema: w, tagger: serde.NewFieldTagger(w.Metadata)}, nil
+	return newPersonCoder(w), nil
 }
 
+// personFields are the fields the coder visits.
+var personFields = []string{"id", "name", "email", "photo", "nick", "city"}
+
+// personCoder computes its fields' tags once per schema, as real formats
+// plan field walks.
 type personCoder struct {
-	schema *serde.ResolvedSchema
-	tagger *serde.FieldTagger
+	tags map[string][]string
+}
+
+func newPersonCoder(s *serde.ResolvedSchema) personCoder {
+	tagger := serde.NewFieldTagger(s.Metadata)
+	c := personCoder{tags: map[string][]string{}}
+	for _, f := range personFields {
+		c.tags[f] = tagger.Tags("person."+f, nil)
+	}
+	return c
 }
 
 func (personCoder) AppendEncode(dst []byte, v *person) ([]byte, error) {
@@ -70,10 +83,10 @@ func (personCoder) JSON(v *person) ([]byte, error) { return json.Marshal(v) }
 func (c personCoder) TransformFields(v *person, tags []string, fn serde.FieldFunc) (*person, error) {
 	out := *v
 	visit := func(name string, typ serde.FieldType, val any, set func(any) error) error {
-		f := &serde.Field{FullName: "person." + name, Name: name, Type: typ, Tags: c.tagger.Tags("person."+name, nil)}
-		if !f.HasAnyTag(tags) {
+		if len(tags) > 0 && !serde.TagsIntersect(c.tags[name], tags) {
 			return nil
 		}
+		f := &serde.Field{FullName: "person." + name, Name: name, Type: typ, Tags: c.tags[name]}
 		nv, err := fn(f, val)
 		if err != nil {
 			return err

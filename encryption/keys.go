@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/srkit-go/srkit/encryption/dekregistry"
@@ -23,6 +24,7 @@ type kekKey struct {
 // kekEntry is a cached KEK, or the memory that it was not found.
 type kekEntry struct {
 	kek     *dekregistry.KEK // immutable once cached
+	exp     int64            // when the entry expires (0: never)
 	missing bool
 }
 
@@ -49,6 +51,7 @@ type dekEntry struct {
 	version int
 	ts      int64 // the DEK's creation, Unix milliseconds
 	retryAt int64 // a failed rotation is retried from then on (Unix nanoseconds)
+	exp     int64 // when the entry expires (0: never)
 	missing bool
 }
 
@@ -61,8 +64,40 @@ const millisPerDay = 24 * 60 * 60 * 1000
 
 // rule is one compiled ENCRYPT or ENCRYPT_PAYLOAD rule.
 type rule struct {
-	e *Executor
-	p *ruleParams
+	e    *Executor
+	p    *ruleParams
+	memo atomic.Pointer[memo]
+}
+
+// memo is what a rule remembers of the keys of its last message, so that
+// the next message of the subject finds them with one atomic load: its
+// KEK, checked against the rule, and the DEK it used.
+type memo struct {
+	gen     uint64 // the executor's cache generation (ClearCaches)
+	subject string
+	kek     *dekregistry.KEK
+	kekExp  int64
+	dek     dekEntry
+	dekOK   bool
+	dekVer  int // the version the DEK was looked up as
+}
+
+// current returns the memo when it is valid for subject.
+func (r *rule) current(subject string) *memo {
+	if m := r.memo.Load(); m != nil && m.subject == subject && m.gen == r.e.gen.Load() {
+		return m
+	}
+	return nil
+}
+
+// withDEK remembers d as the DEK looked up as version.
+func (r *rule) withDEK(m *memo, d dekEntry, version int) {
+	if m == nil {
+		return
+	}
+	n := *m
+	n.dek, n.dekOK, n.dekVer = d, true, version
+	r.memo.Store(&n)
 }
 
 // errorf wraps err into an *Error about the rule's KEK in rc.
@@ -73,6 +108,10 @@ func (r *rule) fail(op string, rc *serde.RuleContext, version int, err error) *E
 // kek returns the rule's KEK: from the cache, or the DEK Registry (created
 // on write when missing), checked against the rule's KMS type and key ID.
 func (r *rule) kek(ctx context.Context, rc *serde.RuleContext) (*dekregistry.KEK, error) {
+	if m := r.current(rc.Subject); m != nil && (m.kekExp == 0 || r.e.nowNanos() < m.kekExp) {
+		return m.kek, nil
+	}
+	gen := r.e.gen.Load()
 	ctxName, _ := registry.SplitSubject(rc.Subject)
 	read := rc.Mode == registry.RuleModeRead
 	key := kekKey{name: r.p.kekName, context: ctxName, deleted: read}
@@ -98,6 +137,7 @@ func (r *rule) kek(ctx context.Context, rc *serde.RuleContext) (*dekregistry.KEK
 	if r.p.kmsKeyID != "" && r.p.kmsKeyID != k.KMSKeyID {
 		return nil, r.fail("checking the KEK", rc, 0, fmt.Errorf("%w: the KEK has KMS key ID %q, the rule %q", ErrKEKMismatch, k.KMSKeyID, r.p.kmsKeyID))
 	}
+	r.memo.Store(&memo{gen: gen, subject: rc.Subject, kek: k, kekExp: ent.exp})
 	return k, nil
 }
 
@@ -118,8 +158,8 @@ func (r *rule) fetchKEK(ctx context.Context, rc *serde.RuleContext, key kekKey) 
 	k, err := r.e.deks.KEK(ctx, key.name, ps...)
 	switch {
 	case err == nil:
-		ent := kekEntry{kek: &k}
-		r.e.keks.put(key, ent, r.e.expiresAt(now))
+		ent := kekEntry{kek: &k, exp: r.e.expiresAt(now)}
+		r.e.keks.put(key, ent, ent.exp)
 		return ent, nil
 	case !errors.Is(err, registry.ErrKeyNotFound):
 		return kekEntry{}, r.fail("getting the KEK", rc, 0, err)
@@ -150,8 +190,8 @@ func (r *rule) fetchKEK(ctx context.Context, rc *serde.RuleContext, key kekKey) 
 	if err != nil {
 		return kekEntry{}, r.fail("creating the KEK", rc, 0, err)
 	}
-	ent := kekEntry{kek: &k}
-	r.e.keks.put(key, ent, r.e.expiresAt(now))
+	ent := kekEntry{kek: &k, exp: r.e.expiresAt(now)}
+	r.e.keks.put(key, ent, ent.exp)
 	return ent, nil
 }
 
@@ -164,19 +204,36 @@ func (r *rule) expired(ts, now int64) bool {
 // writeDEK returns the DEK a writer encrypts with: the first, or with
 // rotation the latest, created when missing or expired.
 func (r *rule) writeDEK(ctx context.Context, rc *serde.RuleContext, kek *dekregistry.KEK) (dekEntry, error) {
+	m := r.current(rc.Subject)
+	if m != nil && m.dekOK && m.kek == kek && (m.dek.exp == 0 && r.p.expiryDays == 0 || r.usable(m.dek, r.e.nowNanos())) {
+		return m.dek, nil
+	}
 	key := dekKey{kek: kek.Name, subject: rc.Subject, version: r.p.writeVersion(), alg: r.p.alg}
 	now := r.e.nowNanos()
-	if d, ok := r.e.dekc.get(key, now); ok && !(r.expired(d.ts, now) && now >= d.retryAt) {
-		return d, nil
+	d, ok := r.e.dekc.get(key, now)
+	if !ok || !r.usable(d, now) {
+		var err error
+		if d, err = r.e.dekCall.Do(ctx, key, func(ctx context.Context) (dekEntry, error) { return r.getOrCreateDEK(ctx, rc, kek, key) }); err != nil {
+			return dekEntry{}, err
+		}
 	}
-	return r.e.dekCall.Do(ctx, key, func(ctx context.Context) (dekEntry, error) { return r.getOrCreateDEK(ctx, rc, kek, key) })
+	if m != nil && m.kek == kek {
+		r.withDEK(m, d, key.version)
+	}
+	return d, nil
+}
+
+// usable reports whether a writer may still encrypt with d at now: its
+// cache entry has not expired, and it is not due for rotation.
+func (r *rule) usable(d dekEntry, now int64) bool {
+	return (d.exp == 0 || now < d.exp) && !(r.expired(d.ts, now) && now >= d.retryAt)
 }
 
 // getOrCreateDEK is writeDEK's slow path.
 func (r *rule) getOrCreateDEK(ctx context.Context, rc *serde.RuleContext, kek *dekregistry.KEK, key dekKey) (dekEntry, error) {
 	now := r.e.nowNanos()
 	cached, ok := r.e.dekc.get(key, now)
-	if ok && !(r.expired(cached.ts, now) && now >= cached.retryAt) { // another call just made it
+	if ok && r.usable(cached, now) { // another call just made it
 		return cached, nil
 	}
 	var dek *dekregistry.DEK
@@ -230,14 +287,14 @@ func (r *rule) getOrCreateDEK(ctx context.Context, rc *serde.RuleContext, kek *d
 		r.e.log.WarnContext(ctx, "encryption: cannot create the next DEK version, using the expired one", "kek", kek.Name,
 			"subject", rc.Subject, "version", in.Version, "algorithm", string(r.p.alg), "error", err)
 		if ok {
-			cached.retryAt = now + int64(rotationRetry)
-			r.e.dekc.put(key, cached, r.e.expiresAt(now))
+			cached.retryAt, cached.exp = now+int64(rotationRetry), r.e.expiresAt(now)
+			r.e.dekc.put(key, cached, cached.exp)
 			return cached, nil
 		}
 		ent, cerr := r.cacheDEK(ctx, rc, kek, key, dek, nil, now)
 		if cerr == nil {
 			ent.retryAt = now + int64(rotationRetry)
-			r.e.dekc.put(key, ent, r.e.expiresAt(now))
+			r.e.dekc.put(key, ent, ent.exp)
 		}
 		return ent, cerr
 	}
@@ -253,6 +310,10 @@ func (r *rule) getOrCreateDEK(ctx context.Context, rc *serde.RuleContext, kek *d
 // readDEK returns version (firstVersion, or a version number) of the DEK
 // that encrypted data on read, soft-deleted DEKs included.
 func (r *rule) readDEK(ctx context.Context, rc *serde.RuleContext, kek *dekregistry.KEK, version int) (dekEntry, error) {
+	m := r.current(rc.Subject)
+	if m != nil && m.dekOK && m.dekVer == version && m.kek == kek && (m.dek.exp == 0 || r.e.nowNanos() < m.dek.exp) {
+		return m.dek, nil
+	}
 	key := dekKey{kek: kek.Name, subject: rc.Subject, version: version, alg: r.p.alg, deleted: true}
 	d, ok := r.e.dekc.get(key, r.e.nowNanos())
 	if !ok {
@@ -281,6 +342,9 @@ func (r *rule) readDEK(ctx context.Context, rc *serde.RuleContext, kek *dekregis
 	}
 	if d.missing {
 		return dekEntry{}, r.fail("getting the DEK", rc, version, fmt.Errorf("%w during consume", ErrDEKNotFound))
+	}
+	if m != nil && m.kek == kek {
+		r.withDEK(m, d, version)
 	}
 	return d, nil
 }
@@ -336,7 +400,7 @@ func (r *rule) cacheDEK(ctx context.Context, rc *serde.RuleContext, kek *dekregi
 	if err != nil {
 		return dekEntry{}, r.fail("reading the DEK", rc, dek.Version, err)
 	}
-	ent := dekEntry{c: c, version: dek.Version, ts: dek.Timestamp}
-	r.e.dekc.put(key, ent, r.e.expiresAt(now))
+	ent := dekEntry{c: c, version: dek.Version, ts: dek.Timestamp, exp: r.e.expiresAt(now)}
+	r.e.dekc.put(key, ent, ent.exp)
 	return ent, nil
 }
