@@ -47,7 +47,7 @@ func TestCanonical(t *testing.T) {
 			`{"type":"record","name":"R","namespace":"ns","fields":[{"name":"a","type":{"type":"fixed","name":"int","size":1}},{"name":"b","type":"ns.int"}]}`},
 	}
 	for _, tt := range tests {
-		s, err := Parse(tt.in, nil)
+		s, err := Parse(tt.in)
 		if err != nil {
 			t.Fatalf("parse %s: %v", tt.in, err)
 		}
@@ -55,7 +55,7 @@ func TestCanonical(t *testing.T) {
 			t.Errorf("Canonical(%s)\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 		// The canonical text is a fixed point.
-		again, err := Parse(s.Canonical(), nil)
+		again, err := Parse(s.Canonical())
 		if err != nil {
 			t.Fatalf("canonical does not parse: %v", err)
 		}
@@ -73,7 +73,7 @@ func TestCanonicalReferences(t *testing.T) {
 	  {"name":"home","type":"io.vectors.refs.PostalAddress"},
 	  {"name":"previous","type":{"type":"array","items":"PostalAddress"}},
 	  {"name":"other","type":{"type":"record","name":"x.Other","fields":[{"name":"a","type":"io.vectors.refs.PostalAddress"}]}}]}`
-	s, err := Parse(in, deps)
+	s, err := Parse(in, deps...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestCanonicalReferences(t *testing.T) {
 	if got := s.Normalized(); got != wantNorm {
 		t.Errorf("normalized\n got %s\nwant %s", got, wantNorm)
 	}
-	if _, err := Parse(in, nil); !errors.Is(err, ErrInvalidSchema) {
+	if _, err := Parse(in); !errors.Is(err, ErrInvalidSchema) {
 		t.Errorf("missing reference: %v", err)
 	}
 }
@@ -127,7 +127,7 @@ func TestNormalized(t *testing.T) {
 				`"doc":"d","aliases":["a.B","a.Z"],"zz":1}`},
 	}
 	for _, tt := range tests {
-		s, err := Parse(tt.in, nil)
+		s, err := Parse(tt.in)
 		if err != nil {
 			t.Fatalf("parse %s: %v", tt.in, err)
 		}
@@ -136,7 +136,7 @@ func TestNormalized(t *testing.T) {
 		}
 		// The normalized text parses (field orders are upper case there,
 		// which Avro accepts) and is a fixed point.
-		again, err := Parse(s.Normalized(), nil)
+		again, err := Parse(s.Normalized())
 		if err != nil {
 			t.Fatalf("normalized does not parse: %v", err)
 		}

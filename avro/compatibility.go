@@ -10,92 +10,94 @@ import (
 	havro "github.com/hamba/avro/v2"
 )
 
-// IncompatibilityType names a kind of incompatibility between a reader and
-// a writer schema, as Avro's SchemaCompatibility (Java) and Confluent's
-// registry name them.
-type IncompatibilityType string
+// DifferenceType names a kind of difference between a reader and a writer
+// schema, as Avro's SchemaCompatibility (Java) and Confluent's registry name
+// its incompatibilities.
+type DifferenceType string
 
-// The incompatibility types.
+// The difference types. Avro's check reports only differences that keep
+// the reader from reading the writer's data: none is
+// [DifferenceType.Compatible].
 const (
-	NameMismatch                   IncompatibilityType = "NAME_MISMATCH"
-	FixedSizeMismatch              IncompatibilityType = "FIXED_SIZE_MISMATCH"
-	MissingEnumSymbols             IncompatibilityType = "MISSING_ENUM_SYMBOLS"
-	ReaderFieldMissingDefaultValue IncompatibilityType = "READER_FIELD_MISSING_DEFAULT_VALUE"
-	TypeMismatch                   IncompatibilityType = "TYPE_MISMATCH"
-	MissingUnionBranch             IncompatibilityType = "MISSING_UNION_BRANCH"
+	NameMismatch                   DifferenceType = "NAME_MISMATCH"
+	FixedSizeMismatch              DifferenceType = "FIXED_SIZE_MISMATCH"
+	MissingEnumSymbols             DifferenceType = "MISSING_ENUM_SYMBOLS"
+	ReaderFieldMissingDefaultValue DifferenceType = "READER_FIELD_MISSING_DEFAULT_VALUE"
+	TypeMismatch                   DifferenceType = "TYPE_MISMATCH"
+	MissingUnionBranch             DifferenceType = "MISSING_UNION_BRANCH"
 	// Unexpected reports a schema the check itself cannot handle (a reader
 	// field whose name and aliases match several writer fields).
-	Unexpected IncompatibilityType = "UNEXPECTED"
+	Unexpected DifferenceType = "UNEXPECTED"
 )
 
-// Incompatibility is one reason why a reader schema cannot read data
-// written with a writer schema.
-type Incompatibility struct {
-	Type IncompatibilityType
-	// Location is a JSON pointer into the reader schema, such as
+// Compatible reports whether a difference of type t keeps data written
+// with the writer schema readable with the reader schema. It is false for
+// every Avro type: Avro's check (unlike the Protobuf and JSON Schema diffs)
+// reports incompatibilities only, never the compatible changes it passes.
+func (t DifferenceType) Compatible() bool { return false }
+
+// Difference is one reason why a reader schema cannot read data written
+// with a writer schema.
+type Difference struct {
+	Type DifferenceType
+	// Path is a JSON pointer into the reader schema, such as
 	// "/fields/1/type/symbols".
-	Location string
-	// Message is Avro's detail: the missing field's name, the missing enum
+	Path string
+	// Detail is Avro's detail: the missing field's name, the missing enum
 	// symbols ("[C, D]"), "reader type: INT not compatible with writer
 	// type: STRING", ...
-	Message string
+	Detail string
 }
 
-// Describe renders the incompatibility as Confluent's registry does in its
-// verbose compatibility messages; reader and writer name the two schemas
-// there ("new" and "old").
-func (i Incompatibility) Describe(reader, writer string) string {
-	if i.Type == Unexpected {
-		return "Unexpected exception during compatibility check: " + i.Message
+// Message renders d as Confluent's registry does in its verbose
+// compatibility messages; reader and writer name the two schemas there
+// ("new" and "old").
+func (d Difference) Message(reader, writer string) string {
+	if d.Type == Unexpected {
+		return "Unexpected exception during compatibility check: " + d.Detail
 	}
-	p := i.Location
-	var d string
-	switch i.Type {
+	p := d.Path
+	var desc string
+	switch d.Type {
 	case FixedSizeMismatch:
-		d = "The size of FIXED type field at path '" + p + "' in the " + reader + " schema does not match with the " + writer + " schema"
+		desc = "The size of FIXED type field at path '" + p + "' in the " + reader + " schema does not match with the " + writer + " schema"
 	case TypeMismatch:
-		d = "The type (path '" + p + "') of a field in the " + reader + " schema does not match with the " + writer + " schema"
+		desc = "The type (path '" + p + "') of a field in the " + reader + " schema does not match with the " + writer + " schema"
 	case NameMismatch:
-		d = "The name of the schema has changed (path '" + p + "')"
+		desc = "The name of the schema has changed (path '" + p + "')"
 	case MissingEnumSymbols:
-		d = "The " + reader + " schema is missing enum symbols '" + i.Message + "' at path '" + p + "' in the " + writer + " schema"
+		desc = "The " + reader + " schema is missing enum symbols '" + d.Detail + "' at path '" + p + "' in the " + writer + " schema"
 	case MissingUnionBranch:
-		d = "The " + reader + " schema is missing a type inside a union field at path '" + p + "' in the " + writer + " schema"
+		desc = "The " + reader + " schema is missing a type inside a union field at path '" + p + "' in the " + writer + " schema"
 	case ReaderFieldMissingDefaultValue:
-		d = "The field '" + i.Message + "' at path '" + p + "' in the " + reader + " schema has no default value and is missing in the " + writer + " schema"
+		desc = "The field '" + d.Detail + "' at path '" + p + "' in the " + reader + " schema has no default value and is missing in the " + writer + " schema"
 	}
-	return "{errorType:'" + string(i.Type) + "', description:'" + d + "', additionalInfo:'" + i.Message + "'}"
+	return "{errorType:'" + string(d.Type) + "', description:'" + desc + "', additionalInfo:'" + d.Detail + "'}"
 }
 
-// Compatibility reports why reader cannot read data written with writer,
-// following Avro's schema resolution rules exactly as Confluent's registry
-// checks them (Avro's SchemaCompatibility): fields are matched by name and
-// reader aliases, a reader-only field needs a default, enums need every
-// writer symbol unless the reader has a default, numbers widen (int → long
-// → float → double), string and bytes interchange, and every writer union
-// branch must be readable. It returns nil when reader can read writer.
-func Compatibility(reader, writer *Schema) []Incompatibility {
+// Compare reports why reader (the schema that reads: Confluent's new one
+// when it checks BACKWARD) cannot read data written with writer (the
+// previous one), following Avro's schema resolution rules exactly as
+// Confluent's registry checks them (Avro's SchemaCompatibility): fields are
+// matched by name and reader aliases, a reader-only field needs a default,
+// enums need every writer symbol unless the reader has a default, numbers
+// widen (int → long → float → double), string and bytes interchange, and
+// every writer union branch must be readable. It returns nil when reader
+// can read writer.
+func Compare(reader, writer *Schema) []Difference {
 	return checkCompatibility(reader.parsed.schema, writer.parsed.schema)
 }
 
-func checkCompatibility(reader, writer havro.Schema) []Incompatibility {
+func checkCompatibility(reader, writer havro.Schema) []Difference {
 	c := &checker{memo: map[[2]havro.Schema]*result{}}
 	return c.check("", reader, writer, nil).incompatible
-}
-
-func formatMessages(msgs []Incompatibility, reader, writer string) string {
-	out := make([]string, len(msgs))
-	for i, m := range msgs {
-		out[i] = m.Describe(reader, writer)
-	}
-	return strings.Join(out, "; ")
 }
 
 // result is the outcome for one reader/writer pair; inProgress marks a pair
 // being checked further up the stack (recursive schemas), which counts as
 // compatible until proven otherwise.
 type result struct {
-	incompatible []Incompatibility
+	incompatible []Difference
 	inProgress   bool
 }
 
@@ -105,8 +107,8 @@ type checker struct {
 	memo map[[2]havro.Schema]*result
 }
 
-func incompatible(t IncompatibilityType, msg string, location []string) *result {
-	return &result{incompatible: []Incompatibility{{Type: t, Location: pointer(location), Message: msg}}}
+func incompatible(t DifferenceType, msg string, location []string) *result {
+	return &result{incompatible: []Difference{{Type: t, Path: pointer(location), Detail: msg}}}
 }
 
 func merge(a, b *result) *result {
@@ -262,9 +264,9 @@ func (c *checker) checkFields(reader, writer *havro.RecordSchema, location []str
 	location = append(slices.Clip(location), "fields")
 	for pos, rf := range reader.Fields() {
 		loc := append(slices.Clip(location), strconv.Itoa(pos))
-		wf, err := lookupWriterField(writer, rf)
-		if err != nil {
-			return merge(res, &result{incompatible: []Incompatibility{{Type: Unexpected, Location: pointer(loc), Message: err.Error()}}})
+		wf, ambiguous := lookupWriterField(writer, rf)
+		if ambiguous != "" {
+			return merge(res, &result{incompatible: []Difference{{Type: Unexpected, Path: pointer(loc), Detail: ambiguous}}})
 		}
 		if wf != nil {
 			res = merge(res, c.check("type", rf.Type(), wf.Type(), loc))
@@ -285,8 +287,9 @@ func (c *checker) checkFields(reader, writer *havro.RecordSchema, location []str
 }
 
 // lookupWriterField finds the writer field that a reader field reads: by
-// name, or by one of the reader field's aliases.
-func lookupWriterField(writer *havro.RecordSchema, rf *havro.Field) (*havro.Field, error) {
+// name, or by one of the reader field's aliases. When several match it
+// returns Avro's message saying so instead.
+func lookupWriterField(writer *havro.RecordSchema, rf *havro.Field) (*havro.Field, string) {
 	var found []*havro.Field
 	for _, name := range append([]string{rf.Name()}, rf.Aliases()...) {
 		for _, wf := range writer.Fields() {
@@ -297,9 +300,10 @@ func lookupWriterField(writer *havro.RecordSchema, rf *havro.Field) (*havro.Fiel
 	}
 	switch len(found) {
 	case 0:
-		return nil, nil
+		return nil, ""
 	case 1:
-		return found[0], nil
+		return found[0], ""
 	}
-	return nil, fmt.Errorf("Reader record field %s matches multiple fields in writer record schema %s", rf.Name(), writer.FullName())
+	// Avro's (Java) exception message, which the registry passes on.
+	return nil, "Reader record field " + rf.Name() + " matches multiple fields in writer record schema " + writer.FullName()
 }

@@ -11,7 +11,7 @@ import (
 
 func mustParse(t testing.TB, text string) *Schema {
 	t.Helper()
-	s, err := Parse(text, nil)
+	s, err := Parse(text)
 	if err != nil {
 		t.Fatalf("parse %s: %v", text, err)
 	}
@@ -29,62 +29,62 @@ func TestCompatibility(t *testing.T) {
 	tests := []struct {
 		name           string
 		reader, writer string
-		want           []Incompatibility
+		want           []Difference
 	}{
 		{name: "identical", reader: rec(`{"name":"a","type":"int"}`), writer: rec(`{"name":"a","type":"int"}`)},
 		{name: "add field with default", reader: rec(`{"name":"a","type":"int"},{"name":"b","type":"string","default":"x"}`),
 			writer: rec(`{"name":"a","type":"int"}`)},
 		{name: "add field without default", reader: rec(`{"name":"a","type":"int"},{"name":"b","type":"string"}`),
 			writer: rec(`{"name":"a","type":"int"}`),
-			want:   []Incompatibility{{ReaderFieldMissingDefaultValue, "/fields/1", "b"}}},
+			want:   []Difference{{ReaderFieldMissingDefaultValue, "/fields/1", "b"}}},
 		{name: "remove field", reader: rec(`{"name":"a","type":"int"}`),
 			writer: rec(`{"name":"a","type":"int"},{"name":"b","type":"string"}`)},
 		{name: "rename via alias", reader: rec(`{"name":"c","type":"int","aliases":["a"]}`), writer: rec(`{"name":"a","type":"int"}`)},
 		{name: "rename without alias", reader: rec(`{"name":"c","type":"int"}`), writer: rec(`{"name":"a","type":"int"}`),
-			want: []Incompatibility{{ReaderFieldMissingDefaultValue, "/fields/0", "c"}}},
+			want: []Difference{{ReaderFieldMissingDefaultValue, "/fields/0", "c"}}},
 		{name: "promote int to long", reader: rec(`{"name":"a","type":"long"}`), writer: rec(`{"name":"a","type":"int"}`)},
 		{name: "promote to double", reader: `"double"`, writer: `"float"`},
 		{name: "promote long to float", reader: `"float"`, writer: `"long"`},
 		{name: "string reads bytes", reader: `"string"`, writer: `"bytes"`},
 		{name: "bytes reads string", reader: `"bytes"`, writer: `"string"`},
 		{name: "narrow long to int", reader: rec(`{"name":"a","type":"int"}`), writer: rec(`{"name":"a","type":"long"}`),
-			want: []Incompatibility{{TypeMismatch, "/fields/0/type", "reader type: INT not compatible with writer type: LONG"}}},
+			want: []Difference{{TypeMismatch, "/fields/0/type", "reader type: INT not compatible with writer type: LONG"}}},
 		{name: "double to float", reader: `"float"`, writer: `"double"`,
-			want: []Incompatibility{{TypeMismatch, "/", "reader type: FLOAT not compatible with writer type: DOUBLE"}}},
+			want: []Difference{{TypeMismatch, "/", "reader type: FLOAT not compatible with writer type: DOUBLE"}}},
 		{name: "record name changed", reader: `{"type":"record","name":"X","fields":[]}`, writer: `{"type":"record","name":"Y","fields":[]}`,
-			want: []Incompatibility{{NameMismatch, "/name", "expected: Y"}}},
+			want: []Difference{{NameMismatch, "/name", "expected: Y"}}},
 		{name: "record namespace changed", reader: `{"type":"record","name":"a.X","fields":[]}`, writer: `{"type":"record","name":"b.X","fields":[]}`,
-			want: []Incompatibility{{NameMismatch, "/name", "expected: b.X"}}},
+			want: []Difference{{NameMismatch, "/name", "expected: b.X"}}},
 		{name: "record renamed with alias", reader: `{"type":"record","name":"X","aliases":["Y"],"fields":[]}`,
 			writer: `{"type":"record","name":"Y","fields":[]}`},
 		{name: "enum symbol added", reader: `{"type":"enum","name":"E","symbols":["A","B","C","D"]}`, writer: enumABC},
 		{name: "enum symbols removed", reader: `{"type":"enum","name":"E","symbols":["B"]}`, writer: enumABC,
-			want: []Incompatibility{{MissingEnumSymbols, "/symbols", "[A, C]"}}},
+			want: []Difference{{MissingEnumSymbols, "/symbols", "[A, C]"}}},
 		{name: "enum symbols removed with default", reader: `{"type":"enum","name":"E","symbols":["B"],"default":"B"}`, writer: enumABC},
 		{name: "fixed size changed", reader: `{"type":"fixed","name":"F","size":8}`, writer: `{"type":"fixed","name":"F","size":16}`,
-			want: []Incompatibility{{FixedSizeMismatch, "/size", "expected: 16, found: 8"}}},
+			want: []Difference{{FixedSizeMismatch, "/size", "expected: 16, found: 8"}}},
 		{name: "union branch added", reader: rec(`{"name":"a","type":["null","string","int"]}`), writer: rec(`{"name":"a","type":["null","string"]}`)},
 		{name: "union branch removed", reader: rec(`{"name":"a","type":["null","string"]}`), writer: rec(`{"name":"a","type":["null","string","int"]}`),
-			want: []Incompatibility{{MissingUnionBranch, "/fields/0/type/2", "reader union lacking writer type: INT"}}},
+			want: []Difference{{MissingUnionBranch, "/fields/0/type/2", "reader union lacking writer type: INT"}}},
 		{name: "plain to nullable", reader: rec(`{"name":"a","type":["null","string"]}`), writer: rec(`{"name":"a","type":"string"}`)},
 		{name: "reader union without writer type", reader: `["null","string"]`, writer: `"int"`,
-			want: []Incompatibility{{MissingUnionBranch, "/", "reader union lacking writer type: INT"}}},
+			want: []Difference{{MissingUnionBranch, "/", "reader union lacking writer type: INT"}}},
 		{name: "nullable to plain", reader: rec(`{"name":"a","type":"string"}`), writer: rec(`{"name":"a","type":["null","string"]}`),
-			want: []Incompatibility{{TypeMismatch, "/fields/0/type/0", "reader type: STRING not compatible with writer type: NULL"}}},
+			want: []Difference{{TypeMismatch, "/fields/0/type/0", "reader type: STRING not compatible with writer type: NULL"}}},
 		{name: "array items", reader: `{"type":"array","items":"int"}`, writer: `{"type":"array","items":"string"}`,
-			want: []Incompatibility{{TypeMismatch, "/items", "reader type: INT not compatible with writer type: STRING"}}},
+			want: []Difference{{TypeMismatch, "/items", "reader type: INT not compatible with writer type: STRING"}}},
 		{name: "map values", reader: `{"type":"map","values":"long"}`, writer: `{"type":"map","values":"int"}`},
 		{name: "map values narrowed", reader: `{"type":"map","values":"int"}`, writer: `{"type":"map","values":"long"}`,
-			want: []Incompatibility{{TypeMismatch, "/values", "reader type: INT not compatible with writer type: LONG"}}},
+			want: []Difference{{TypeMismatch, "/values", "reader type: INT not compatible with writer type: LONG"}}},
 		{name: "array vs map", reader: `{"type":"array","items":"int"}`, writer: `{"type":"map","values":"int"}`,
-			want: []Incompatibility{{TypeMismatch, "/", "reader type: ARRAY not compatible with writer type: MAP"}}},
+			want: []Difference{{TypeMismatch, "/", "reader type: ARRAY not compatible with writer type: MAP"}}},
 		{name: "nested record field", reader: rec(`{"name":"n","type":{"type":"record","name":"N","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}}`),
 			writer: rec(`{"name":"n","type":{"type":"record","name":"N","fields":[{"name":"x","type":"int"}]}}`),
-			want:   []Incompatibility{{ReaderFieldMissingDefaultValue, "/fields/0/type/fields/1", "y"}}},
+			want:   []Difference{{ReaderFieldMissingDefaultValue, "/fields/0/type/fields/1", "y"}}},
 		{name: "several problems in document order",
 			reader: rec(`{"name":"a","type":"int"},{"name":"b","type":"string"},{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}`),
 			writer: rec(`{"name":"a","type":"long"},{"name":"e","type":` + enumABC + `}`),
-			want: []Incompatibility{
+			want: []Difference{
 				{TypeMismatch, "/fields/0/type", "reader type: INT not compatible with writer type: LONG"},
 				{ReaderFieldMissingDefaultValue, "/fields/1", "b"},
 				{MissingEnumSymbols, "/fields/2/type/symbols", "[B, C]"},
@@ -98,18 +98,18 @@ func TestCompatibility(t *testing.T) {
 		{name: "recursive narrowed",
 			reader: `{"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]}`,
 			writer: `{"type":"record","name":"Node","fields":[{"name":"v","type":"long"},{"name":"next","type":["null","Node"]}]}`,
-			want:   []Incompatibility{{TypeMismatch, "/fields/0/type", "reader type: INT not compatible with writer type: LONG"}}},
+			want:   []Difference{{TypeMismatch, "/fields/0/type", "reader type: INT not compatible with writer type: LONG"}}},
 		{name: "enum field without default, enum has one",
 			reader: rec(`{"name":"a","type":"int"},{"name":"e","type":{"type":"enum","name":"E","symbols":["A"],"default":"A"}}`),
 			writer: rec(`{"name":"a","type":"int"}`),
-			want:   []Incompatibility{{TypeMismatch, "/fields/1/type", "reader type: ENUM not compatible with writer type: RECORD"}}},
+			want:   []Difference{{TypeMismatch, "/fields/1/type", "reader type: ENUM not compatible with writer type: RECORD"}}},
 		{name: "alias matching two writer fields",
 			reader: rec(`{"name":"a","type":"int","aliases":["b"]}`), writer: rec(`{"name":"a","type":"int"},{"name":"b","type":"int"}`),
-			want: []Incompatibility{{Unexpected, "/fields/0", "Reader record field a matches multiple fields in writer record schema ns.R"}}},
+			want: []Difference{{Unexpected, "/fields/0", "Reader record field a matches multiple fields in writer record schema ns.R"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Compatibility(mustParse(t, tt.reader), mustParse(t, tt.writer))
+			got := Compare(mustParse(t, tt.reader), mustParse(t, tt.writer))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}

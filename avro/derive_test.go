@@ -42,7 +42,7 @@ type dAll struct {
 	Micro   time.Time             `avro:"micro,timestamp-micros"`
 	Local   time.Time             `avro:"local,local-timestamp-millis"`
 	Dur     time.Duration         `avro:"dur"`
-	DurMs   time.Duration         `avro:"durMs,time-millis"`
+	Clock   time.Duration         `avro:"durMs,time-millis"`
 	Period  havro.LogicalDuration `avro:"period"`
 	Money   *big.Rat              `avro:"money,decimal(10,2)"`
 	Opt     *string               `avro:"opt"`
@@ -50,6 +50,7 @@ type dAll struct {
 	Again   dInner                `avro:"again"`
 	Counts  map[string]int64      `avro:"counts"`
 	Skipped string                `avro:"-"`
+	//lint:ignore U1000 an unexported field, which the derived schema must leave out
 	private int
 }
 

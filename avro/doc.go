@@ -26,10 +26,13 @@
 // in Node) work both ways.
 //
 // The schema of a specific type is, in this order: the one given with
-// [WithSchema]; the one its Schema() method returns ([Schemer], as
-// Confluent's Go serializer avrov2 expects); or the one derived from the Go
-// type ([DeriveSchema]; records are named by an AvroName method, [Named]).
-// Primitives derive too: a Serializer[string] registers "string".
+// [WithSchema]; the one its Schema() method returns ([Schemer]: a method
+// Schema() returning hamba's avro.Schema, as Confluent's Go serializer
+// avrov2 expects; a Schema method of any other signature, such as one
+// returning this package's Schema, makes the constructors fail rather than
+// be ignored); or the one derived from the Go type ([DeriveSchema]; records
+// are named by an AvroName method, [Named]). Primitives derive too: a
+// Serializer[string] registers "string".
 //
 // Generic values are hamba's: map[string]any for records and maps, []any,
 // primitives, time.Time, *big.Rat, [N]byte; a union is its value for
@@ -48,8 +51,9 @@
 // long → float → double, string ↔ bytes, enum symbols by name with the
 // reader's default for unknown ones, union branches by type. Resolution
 // uses hamba's SchemaCompatibility.Resolve; for recursive schemas, which it
-// cannot handle, and the few resolutions it refuses, the writer's bytes are
-// rewritten into the reader's encoding first. A struct without a schema of
+// cannot handle, writer schemas with a null outside a union, which its
+// decoders cannot skip, and the few resolutions it refuses, the writer's
+// bytes are rewritten into the reader's encoding first. A struct without a schema of
 // its own reads the writer schema directly: fields match by name, writer
 // fields the struct lacks are skipped.
 //
@@ -89,8 +93,8 @@
 // [Parse] validates like Avro's Java parser (the registry's), Canonical is
 // the text the registry stores (Avro's Schema.toString), Normalized its
 // normalized form, and CheckRead applies Avro's SchemaCompatibility with
-// Confluent's verbose messages. [Compatibility] returns the incompatibilities
-// as values.
+// Confluent's verbose messages. [Compare] returns the incompatibilities as
+// values.
 //
 // # Limits and errors
 //
@@ -123,28 +127,8 @@
 // # Performance
 //
 // Everything that depends on T and the schema (reflection, hamba's compiled
-// encoder and decoder, resolution) is done once per schema; per message a
-// serializer appends the precomputed schema reference and hamba's encoding,
-// a deserializer parses the reference, makes one lock-free lookup and runs
-// hamba's decoder. Measured with -benchmem on the 13-field order record of
-// bench_test.go (uuid, long, strings, enum, double, timestamp, nested
-// record, 5-item array of records, 3-entry map, nullable union), T =
-// *BenchOrder, on 2 cores shared with other work (load average about 3);
-// the benchmarks ran interleaved in 6 rounds (-benchtime 300000x), and the
-// figures are the medians, the ratio the median of the per-round ratios:
-//
-//	BenchmarkHambaMarshal          930 ns/op   504 B/op   4 allocs/op
-//	BenchmarkAvroSerialize         974 ns/op   504 B/op   4 allocs/op   1.00×
-//	BenchmarkAvroAppendSerialize   750 ns/op   216 B/op   3 allocs/op   0.80×
-//	BenchmarkHambaUnmarshal       1640 ns/op   970 B/op  10 allocs/op
-//	BenchmarkAvroDeserialize      1685 ns/op   970 B/op  10 allocs/op   1.03×
-//
-// Single rounds vary by ±15% on such a machine; the allocation counts do
-// not. Serialize allocates what hamba's Marshal does: its one output
-// buffer, sized from the largest message seen so far, receives the schema
-// reference and the body; AppendSerialize into a reused buffer saves that
-// allocation. On the read side the codec adds nothing to hamba's decoder;
-// the difference is serde parsing the schema reference and finding the
-// compiled decoder (a pointer comparison when the message has the previous
-// message's schema), against hamba's own decoder-cache lookup in Unmarshal.
+// encoder and decoder, resolution, the message check) is built once per
+// schema, so that per message a serializer costs hamba's Marshal and a
+// deserializer hamba's Unmarshal plus one allocation-free pass over the
+// bytes (figures and method in BENCHMARKS.md).
 package avro

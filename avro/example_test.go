@@ -136,8 +136,8 @@ func ExampleWithSchema() {
 }
 
 func ExampleSchema_CheckRead() {
-	v1, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, nil)
-	v2, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}`, nil)
+	v1, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`)
+	v2, _ := avro.Parse(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}`)
 	for _, m := range v2.CheckRead(v1, "new", "old") {
 		fmt.Println(m)
 	}

@@ -24,7 +24,7 @@ func (avroFormat) Type() registry.SchemaType { return registry.Avro }
 
 // Parse implements compat.Format.
 func (avroFormat) Parse(schema string, deps []compat.Dependency) (compat.Schema, error) {
-	return Parse(schema, deps)
+	return Parse(schema, deps...)
 }
 
 // Schema is a parsed, valid Avro schema. It implements [compat.Schema].
@@ -36,17 +36,17 @@ type Schema struct {
 
 var _ compat.Schema = (*Schema)(nil)
 
-// Parse parses an Avro schema. deps holds the schemas it references,
+// Parse parses an Avro schema. deps are the schemas it references,
 // directly or not, dependencies before the schemas that use them. Invalid
 // JSON, an invalid schema, or a type name neither it nor deps define is an
 // error matching [ErrInvalidSchema]. Parsing uses a schema cache of its own:
 // named types never leak between schemas.
-func Parse(text string, deps []compat.Dependency) (*Schema, error) {
-	ps, err := parseSchema(text, deps)
+func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
+	ps, err := parseSchema(schema, deps)
 	if err != nil {
 		return nil, err
 	}
-	return &Schema{text: text, deps: deps, parsed: ps}, nil
+	return &Schema{text: schema, deps: deps, parsed: ps}, nil
 }
 
 // Avro returns the hamba schema.
@@ -93,7 +93,7 @@ func (s *Schema) CheckRead(writer compat.Schema, readerLabel, writerLabel string
 	}
 	msgs := make([]string, len(incs))
 	for i, inc := range incs {
-		msgs[i] = inc.Describe(readerLabel, writerLabel)
+		msgs[i] = inc.Message(readerLabel, writerLabel)
 	}
 	return msgs
 }

@@ -239,7 +239,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(`{"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"DESCENDING","aliases":["b"]}]}`)
 	f.Fuzz(func(t *testing.T, text string) {
 		withinBudget(t, "Parse", len(text), 64<<10, func() {
-			s, err := Parse(text, nil)
+			s, err := Parse(text)
 			if err != nil {
 				return
 			}
@@ -247,10 +247,10 @@ func FuzzParse(f *testing.F) {
 			n := s.Normalized()
 			_ = s.CheckRead(s, "new", "old")
 			// The registry's forms of a valid schema parse again.
-			if _, err := Parse(c, nil); err != nil {
+			if _, err := Parse(c); err != nil {
 				t.Errorf("canonical %s of %s does not parse: %v", c, text, err)
 			}
-			if _, err := Parse(n, nil); err != nil {
+			if _, err := Parse(n); err != nil {
 				t.Errorf("normalized %s of %s does not parse: %v", n, text, err)
 			}
 		})

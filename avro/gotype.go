@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 
 	havro "github.com/hamba/avro/v2"
 	"github.com/modern-go/reflect2"
@@ -25,6 +26,9 @@ type goType struct {
 	iface bool
 	// schemer is T's own hamba schema (Schemer), nil if T has none.
 	schemer havro.Schema
+	// badSchemer is set when T has a Schema method of another signature:
+	// a constructor given no schema refuses T rather than ignore it.
+	badSchemer error
 	// derived is the schema text derived from T, "" if it has none;
 	// deriveErr says why (errGeneric for types holding interfaces).
 	derived   string
@@ -52,6 +56,9 @@ func newGoType[T any]() (*goType, error) {
 		return nil, err
 	}
 	g.schemer = s
+	if s == nil && !g.iface {
+		g.badSchemer = unusableSchemaMethod(t)
+	}
 	if !g.iface {
 		// A failed derivation is not fatal here: a serializer only needs
 		// the derived schema when it is given no other, a deserializer
@@ -123,6 +130,45 @@ func schemerOf(t reflect.Type) (s havro.Schema, err error) {
 		return nil, fmt.Errorf("%w: %s.Schema returned nil", ErrInvalidSchema, t)
 	}
 	return s, nil
+}
+
+// unusableSchemaMethod reports a Schema method of T (or *T) that is not
+// [Schemer]'s: such a method would be silently ignored (a method returning
+// srkit's own avro.Schema, with srkit's package imported as avro, compiles
+// but is not hamba's type).
+func unusableSchemaMethod(t reflect.Type) error {
+	for _, mt := range []reflect.Type{t, reflect.PointerTo(t)} {
+		if t.Kind() == reflect.Pointer && mt != t {
+			continue
+		}
+		if m, ok := mt.MethodByName("Schema"); ok {
+			return fmt.Errorf("%w: %s has a method %s, which srkit cannot use: the accepted signature is "+
+				"Schema() github.com/hamba/avro/v2.Schema (avro.Schemer, as confluent-kafka-go's avrov2 expects; "+
+				"import hamba's package under another name, such as havro, next to srkit's avro); "+
+				"or give the schema with avro.WithSchema", ErrUnsupportedType, t, methodSignature(m))
+		}
+	}
+	return nil
+}
+
+// methodSignature renders method m of a type without its receiver:
+// "Schema() avro.Schema".
+func methodSignature(m reflect.Method) string {
+	var in, out []string
+	for i := 1; i < m.Type.NumIn(); i++ {
+		in = append(in, m.Type.In(i).String())
+	}
+	for i := range m.Type.NumOut() {
+		out = append(out, m.Type.Out(i).String())
+	}
+	sig := m.Name + "(" + strings.Join(in, ", ") + ")"
+	switch len(out) {
+	case 0:
+		return sig
+	case 1:
+		return sig + " " + out[0]
+	}
+	return sig + " (" + strings.Join(out, ", ") + ")"
 }
 
 // schemerText returns the full JSON of a Schemer's schema (with defaults,

@@ -3,6 +3,7 @@ package avro_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -142,5 +143,67 @@ func TestUnknownSchema(t *testing.T) {
 	_, err = d.Deserialize(context.Background(), "t", []byte{7}, nil)
 	if !errors.Is(err, serde.ErrUnknownMagicByte) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// SrkitSchemaEvent has a Schema method returning srkit's own avro.Schema:
+// it compiles (the README once suggested `Schema() avro.Schema` for hamba's
+// type, with srkit's package imported as avro) but is not hamba's type.
+type SrkitSchemaEvent struct {
+	Kind string `avro:"kind"`
+}
+
+func (SrkitSchemaEvent) Schema() avro.Schema { return avro.Schema{} }
+
+// TextSchemaEvent returns the schema as text.
+type TextSchemaEvent struct {
+	Kind string `avro:"kind"`
+}
+
+func (TextSchemaEvent) Schema() string { return `"string"` }
+
+// PtrSchemaEvent has the method on its pointer.
+type PtrSchemaEvent struct {
+	Kind string `avro:"kind"`
+}
+
+func (*PtrSchemaEvent) Schema() *avro.Schema { return nil }
+
+// TestUnusableSchemaMethod is the regression for issue 12 item 5: a type
+// whose Schema method has another signature than Schemer's is refused by
+// both constructors, with an error naming the accepted signature, rather
+// than having its schema silently derived instead.
+func TestUnusableSchemaMethod(t *testing.T) {
+	client := startRegistry(t)
+	check := func(name string, serErr, deserErr error) {
+		t.Helper()
+		for _, err := range []error{serErr, deserErr} {
+			if !errors.Is(err, avro.ErrUnsupportedType) || !strings.Contains(err.Error(), "Schema() github.com/hamba/avro/v2.Schema") ||
+				!strings.Contains(err.Error(), "avro.WithSchema") {
+				t.Errorf("%s: got %v", name, err)
+			}
+		}
+	}
+	_, serErr := avro.NewSerializer[SrkitSchemaEvent](client, serde.Value)
+	_, deserErr := avro.NewDeserializer[SrkitSchemaEvent](client, serde.Value)
+	check("srkit's avro.Schema", serErr, deserErr)
+	_, serErr = avro.NewSerializer[TextSchemaEvent](client, serde.Value)
+	_, deserErr = avro.NewDeserializer[TextSchemaEvent](client, serde.Value)
+	check("string", serErr, deserErr)
+	_, serErr = avro.NewSerializer[PtrSchemaEvent](client, serde.Value)
+	_, deserErr = avro.NewDeserializer[*PtrSchemaEvent](client, serde.Value)
+	check("pointer receiver", serErr, deserErr)
+
+	// Given a schema explicitly, the method does not matter.
+	schema := `{"type":"record","name":"E","fields":[{"name":"kind","type":"string"}]}`
+	if _, err := avro.NewSerializer[SrkitSchemaEvent](client, serde.Value, avro.WithSchema(schema)); err != nil {
+		t.Errorf("with WithSchema: %v", err)
+	}
+	if _, err := avro.NewDeserializer[TextSchemaEvent](client, serde.Value, avro.WithSchema(schema)); err != nil {
+		t.Errorf("with WithSchema: %v", err)
+	}
+	// Generic readers have no method to consult.
+	if _, err := avro.NewDeserializer[any](client, serde.Value); err != nil {
+		t.Errorf("any: %v", err)
 	}
 }

@@ -43,6 +43,8 @@ func ownFor(cfgSchema *registry.Schema, g *goType, derive, canonical bool) (*own
 			return nil, fmt.Errorf("%w: the schema given is %s, not Avro", ErrInvalidSchema, cfgSchema.Type())
 		}
 		return &ownSchema{text: cfgSchema.Schema, refs: slices.Clone(cfgSchema.References), canonical: canonical}, nil
+	case g.badSchemer != nil:
+		return nil, g.badSchemer
 	case g.schemer != nil:
 		text, err := schemerText(g.schemer)
 		if err != nil {

@@ -138,7 +138,7 @@ func parseEntry(t testing.TB, v *vectortest.Vector, e vectortest.Registered) *Sc
 		}
 	}
 	walk(e.References)
-	s, err := Parse(e.Schema.Schema, deps)
+	s, err := Parse(e.Schema.Schema, deps...)
 	if err != nil {
 		t.Fatalf("%s: parse schema %d: %v", v.Name, e.ID, err)
 	}

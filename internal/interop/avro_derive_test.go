@@ -37,7 +37,7 @@ func TestAvroDerivedSchemaAgrees(t *testing.T) {
 		if got := strings.ReplaceAll(ours, `,"default":null`, ""); got != theirs.String() {
 			t.Errorf("%s:\n srkit %s\n ckg   %s", typ, ours, theirs)
 		}
-		parsed, err := avro.Parse(ours, nil)
+		parsed, err := avro.Parse(ours)
 		if err != nil {
 			t.Fatal(err)
 		}
