@@ -11,6 +11,7 @@ import (
 
 	celgo "cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/pb"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
 	"google.golang.org/protobuf/proto"
@@ -97,8 +98,12 @@ func (e *engine) newEnv(msg proto.Message, typed bool) (*celgo.Env, error) {
 	}
 	message := celgo.DynType
 	if msg != nil {
-		if err := reg.RegisterMessage(msg); err != nil {
-			return nil, err
+		// The message's file and every file it imports, transitively:
+		// field types declared elsewhere must resolve too.
+		for _, fd := range pb.CollectFileDescriptorSet(msg) {
+			if err := reg.RegisterDescriptor(fd); err != nil {
+				return nil, err
+			}
 		}
 		if typed {
 			message = celgo.ObjectType(string(msg.ProtoReflect().Descriptor().FullName()))
