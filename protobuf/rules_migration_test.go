@@ -13,6 +13,7 @@ import (
 	"github.com/srkit-go/srkit/protobuf"
 	"github.com/srkit-go/srkit/protobuf/internal/testpb/piipb"
 	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/rules"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -42,10 +43,27 @@ message Person {
 type migrationFixture struct {
 	c          *registry.Client
 	e          *ruleExec
+	executors  serde.Option
 	v1, v2, v3 registry.SubjectSchema
 }
 
+// testMigrations are the migrations with the TEST executor, which logs
+// the JSON members each step sees.
+var testMigrations = [4]registry.Rule{
+	testRuleOf("up2", registry.RuleKindTransform, registry.RuleModeUpgrade, "json:mv fullName name,mv years age,num age"),
+	testRuleOf("down2", registry.RuleKindTransform, registry.RuleModeDowngrade, "json:mv name fullName,mv age years,str years"),
+	testRuleOf("up3", registry.RuleKindTransform, registry.RuleModeUpgrade, "json:set city London"),
+	testRuleOf("down3", registry.RuleKindTransform, registry.RuleModeDowngrade, "json:rm ssn,rm photo,rm city"),
+}
+
 func newMigrationFixture(t *testing.T) *migrationFixture {
+	e := &ruleExec{}
+	return newMigrationFixtureWith(t, testMigrations, e, serde.WithRuleExecutors(e))
+}
+
+// newMigrationFixtureWith registers the versions with the migrations up2,
+// down2, up3 and down3, run by executors.
+func newMigrationFixtureWith(t *testing.T, mig [4]registry.Rule, e *ruleExec, executors serde.Option) *migrationFixture {
 	t.Helper()
 	c := newMock(t, mockregistry.WithCompatibility(registry.Backward))
 	if _, err := c.SetConfig(ctx, "people-value", registry.Config{CompatibilityLevel: registry.Backward, CompatibilityGroup: "major_version"}); err != nil {
@@ -66,22 +84,16 @@ func newMigrationFixture(t *testing.T) *migrationFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &migrationFixture{c: c, e: &ruleExec{}}
+	f := &migrationFixture{c: c, e: e, executors: executors}
 	f.v1 = reg(personV1, "1", nil)
 	// An incompatible change in the same group is refused.
 	if _, err := c.Register(ctx, "people-value", registry.Schema{Schema: personV2, SchemaType: registry.Protobuf, Metadata: major("1")}); err == nil {
 		t.Fatal("an incompatible v1 was registered")
 	}
-	f.v2 = reg(personV2, "2", &registry.RuleSet{MigrationRules: []registry.Rule{
-		testRuleOf("up2", registry.RuleKindTransform, registry.RuleModeUpgrade, "json:mv fullName name,mv years age,num age"),
-		testRuleOf("down2", registry.RuleKindTransform, registry.RuleModeDowngrade, "json:mv name fullName,mv age years,str years"),
-	}})
+	f.v2 = reg(personV2, "2", &registry.RuleSet{MigrationRules: []registry.Rule{mig[0], mig[1]}})
 	f.v3 = reg(v3text, "3", &registry.RuleSet{
-		MigrationRules: []registry.Rule{
-			testRuleOf("up3", registry.RuleKindTransform, registry.RuleModeUpgrade, "json:set city London"),
-			testRuleOf("down3", registry.RuleKindTransform, registry.RuleModeDowngrade, "json:rm ssn,rm photo,rm city"),
-		},
-		DomainRules: []registry.Rule{testRuleOf("pii", registry.RuleKindTransform, registry.RuleModeRead, "upper", "PII")},
+		MigrationRules: []registry.Rule{mig[2], mig[3]},
+		DomainRules:    []registry.Rule{testRuleOf("pii", registry.RuleKindTransform, registry.RuleModeRead, "upper", "PII")},
 	})
 	return f
 }
@@ -89,7 +101,7 @@ func newMigrationFixture(t *testing.T) *migrationFixture {
 // write serializes m with schema id.
 func (f *migrationFixture) write(t *testing.T, id int, m proto.Message) []byte {
 	t.Helper()
-	s, err := protobuf.NewSerializer[proto.Message](f.c, serde.Value, serde.UseSchemaID(id), serde.WithRuleExecutors(f.e))
+	s, err := protobuf.NewSerializer[proto.Message](f.c, serde.Value, serde.UseSchemaID(id), f.executors)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +131,7 @@ func (f *migrationFixture) dynamic(t *testing.T, text string, fields map[string]
 // read deserializes b into T, reading into major version v.
 func read[T any](t *testing.T, f *migrationFixture, major string, b []byte) T {
 	t.Helper()
-	d := ruleDeserializer[T](t, f.c, f.e, serde.UseLatestWithMetadata(map[string]string{"major_version": major}))
+	d := ruleDeserializer[T](t, f.c, nil, f.executors, serde.UseLatestWithMetadata(map[string]string{"major_version": major}))
 	var got T
 	for range 2 { // the second read takes the cached plan
 		var err error
@@ -189,5 +201,31 @@ func TestRuleMigrations(t *testing.T) {
 	// The writer's own version: no migration, v3's READ rule only.
 	if p := read[*piipb.Person](t, f, "3", v3); p.Name != "GRACE" || p.City != "Arlington" {
 		t.Errorf("v3 read as v3: %v", p)
+	}
+}
+
+// TestRuleMigrationsJSONata: the same migrations as JSONATA expressions,
+// run by rules.Standard() on the JSON form.
+func TestRuleMigrationsJSONata(t *testing.T) {
+	e := &ruleExec{}
+	jsonata := func(name string, mode registry.RuleMode, expr string) registry.Rule {
+		return registry.Rule{Name: name, Kind: registry.RuleKindTransform, Mode: mode, Type: "JSONATA", Expr: expr}
+	}
+	f := newMigrationFixtureWith(t, [4]registry.Rule{
+		jsonata("up2", registry.RuleModeUpgrade, `$merge([$sift($, function($v, $k) {$k != 'fullName' and $k != 'years'}), {'name': fullName, 'age': $number(years)}])`),
+		jsonata("down2", registry.RuleModeDowngrade, `$merge([$sift($, function($v, $k) {$k != 'name' and $k != 'age'}), {'fullName': name, 'years': $string(age)}])`),
+		jsonata("up3", registry.RuleModeUpgrade, `$merge([$, {'city': 'London'}])`),
+		jsonata("down3", registry.RuleModeDowngrade, `$sift($, function($v, $k) {$k in ['name', 'age']})`),
+	}, e, serde.WithRuleExecutors(append(rules.Executors(), e)...))
+	v1 := f.write(t, f.v1.ID, f.dynamic(t, personV1, map[string]any{"full_name": "ada lovelace", "years": "36"}))
+	if p := read[*piipb.Person](t, f, "3", v1); p.Name != "ADA LOVELACE" || p.Age != 36 || p.City != "London" {
+		t.Errorf("v1 read as v3: %v", p)
+	}
+	v3 := f.write(t, f.v3.ID, &piipb.Person{Name: "grace", Ssn: "123", Age: 85, Photo: []byte{1}, City: "Arlington"})
+	if got := fieldsOf(read[*dynamicpb.Message](t, f, "1", v3)); got != "full_name=grace years=85" {
+		t.Errorf("v3 read as v1: %s", got)
+	}
+	if got := fieldsOf(read[proto.Message](t, f, "2", v3)); got != "name=grace age=85" {
+		t.Errorf("v3 read as v2: %s", got)
 	}
 }
