@@ -11,6 +11,7 @@ import (
 	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/dekregistry"
 	"github.com/srkit-go/srkit/encryption/hcvault"
+	"github.com/srkit-go/srkit/encryption/hcvault/internal/fakevault"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -102,11 +103,11 @@ var card = payment{ID: "p-1", Card: "4111111111111111", Amount: 1299}
 // ciphertext.
 func TestEndToEnd(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.addKey("transit", "payments")
-	f.addToken("s.writer", "transit/encrypt/payments")
-	f.addToken("s.reader", "transit/decrypt/payments")
-	e := newE2E(t, f.keyID("transit", "payments"))
+	f := fakevault.New(t)
+	f.AddKey("transit", "payments")
+	f.AddToken("s.writer", "transit/encrypt/payments")
+	f.AddToken("s.reader", "transit/decrypt/payments")
+	e := newE2E(t, f.KeyID("transit", "payments"))
 
 	b, err := e.write(e.executor(map[string]string{hcvault.ConfigToken: "s.writer"}), card)
 	if err != nil {
@@ -119,7 +120,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil || got != card {
 		t.Fatalf("read %+v, %v", got, err)
 	}
-	reqs := f.seen()
+	reqs := f.Requests()
 	if len(reqs) != 2 || reqs[0].Path != "/v1/transit/encrypt/payments" || reqs[0].Token != "s.writer" ||
 		reqs[1].Path != "/v1/transit/decrypt/payments" || reqs[1].Token != "s.reader" {
 		t.Fatalf("Vault saw %+v", reqs)
@@ -136,11 +137,11 @@ func TestEndToEnd(t *testing.T) {
 
 func TestEndToEndAppRoleAndNamespace(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.namespace = "payments/"
-	f.addKey("transit", "payments")
-	f.roles["app-role"] = "app-secret"
-	e := newE2E(t, f.keyID("transit", "payments"))
+	f := fakevault.New(t)
+	f.SetNamespace("payments/")
+	f.AddKey("transit", "payments")
+	f.AddRole("app-role", "app-secret")
+	e := newE2E(t, f.KeyID("transit", "payments"))
 	conf := map[string]string{
 		hcvault.ConfigNamespace: "payments/", hcvault.ConfigAppRoleRoleID: "app-role", hcvault.ConfigAppRoleSecretID: "app-secret",
 	}
@@ -151,7 +152,7 @@ func TestEndToEndAppRoleAndNamespace(t *testing.T) {
 	if got, err := e.read(e.executor(conf), b); err != nil || got != card {
 		t.Fatalf("read %+v, %v", got, err)
 	}
-	reqs := f.seen()
+	reqs := f.Requests()
 	if len(reqs) != 4 {
 		t.Fatalf("Vault saw %+v, want login, encrypt, login, decrypt", reqs)
 	}
@@ -172,11 +173,11 @@ func TestEndToEndAppRoleAndNamespace(t *testing.T) {
 // credentials, as in Confluent's drivers.
 func TestEndToEndEnvironment(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.addKey("transit", "payments")
-	f.addToken("s.from-env", "*")
-	f.roles["env-role"] = "env-secret"
-	e := newE2E(t, f.keyID("transit", "payments"))
+	f := fakevault.New(t)
+	f.AddKey("transit", "payments")
+	f.AddToken("s.from-env", "*")
+	f.AddRole("env-role", "env-secret")
+	e := newE2E(t, f.KeyID("transit", "payments"))
 	t.Setenv("VAULT_TOKEN", "s.from-env")
 	b, err := e.write(e.executor(nil), card)
 	if err != nil {
@@ -187,7 +188,7 @@ func TestEndToEndEnvironment(t *testing.T) {
 	if _, err := e.read(e.executor(nil), b); err != nil {
 		t.Fatal(err)
 	}
-	reqs := f.seen()
+	reqs := f.Requests()
 	if reqs[0].Token != "s.from-env" || reqs[1].Path != "/v1/auth/approle/login" || reqs[2].Token != "hvs.approle-token-1" {
 		t.Fatalf("Vault saw %+v", reqs)
 	}
@@ -195,11 +196,11 @@ func TestEndToEndEnvironment(t *testing.T) {
 
 func TestEndToEndFailures(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.addKey("transit", "payments")
-	f.addToken("s.writer", "transit/encrypt/payments")
-	f.addToken("s.reader", "transit/decrypt/payments")
-	e := newE2E(t, f.keyID("transit", "payments"))
+	f := fakevault.New(t)
+	f.AddKey("transit", "payments")
+	f.AddToken("s.writer", "transit/encrypt/payments")
+	f.AddToken("s.reader", "transit/decrypt/payments")
+	e := newE2E(t, f.KeyID("transit", "payments"))
 	b, err := e.write(e.executor(map[string]string{hcvault.ConfigToken: "s.writer"}), card)
 	if err != nil {
 		t.Fatal(err)
@@ -226,12 +227,12 @@ func TestEndToEndFailures(t *testing.T) {
 	_, err = e.read(e.executor(map[string]string{hcvault.ConfigToken: "s.revoked"}), b)
 	check("refused token", err, true, 403)
 	// Sealed.
-	f.fault = status(503, `{"errors":["Vault is sealed"]}`)
+	f.SetFault(status(503, `{"errors":["Vault is sealed"]}`))
 	_, err = e.read(e.executor(map[string]string{hcvault.ConfigToken: "s.reader"}), b)
 	check("sealed", err, true, 503)
 	// Unreachable.
-	f.fault = nil
-	f.srv.Close()
+	f.SetFault(nil)
+	f.Close()
 	_, err = e.read(e.executor(map[string]string{hcvault.ConfigToken: "s.reader"}), b)
 	check("unreachable", err, true, 0)
 	// A writer whose Vault is down writes nothing.

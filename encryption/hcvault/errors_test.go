@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/vault/api/auth/approle"
 
 	"github.com/srkit-go/srkit/encryption/hcvault"
+	"github.com/srkit-go/srkit/encryption/hcvault/internal/fakevault"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -44,12 +45,12 @@ func TestErrorClasses(t *testing.T) {
 		{name: "no such mount", fault: status(404, `{"errors":["no handler for route \"nomount/decrypt/k\". route entry not found."]}`), status: 404},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeVault(t)
-			f.addKey("transit", "k")
-			f.addToken("tok", "*")
-			f.addToken("other-keys-only", "transit/decrypt/other")
-			good := f.encrypt("transit", "k", dek)
-			f.fault = tc.fault
+			f := fakevault.New(t)
+			f.AddKey("transit", "k")
+			f.AddToken("tok", "*")
+			f.AddToken("other-keys-only", "transit/decrypt/other")
+			good := f.Encrypt("transit", "k", dek)
+			f.SetFault(tc.fault)
 			token := tc.token
 			if token == "" {
 				token = "tok"
@@ -63,7 +64,7 @@ func TestErrorClasses(t *testing.T) {
 				wrapped = good[:len(good)-4] + "AAA="
 			}
 			k := newKMS(t, hcvault.Config{Token: token})
-			id := f.keyID("transit", name)
+			id := f.KeyID("transit", name)
 			_, err := k.Unwrap(ctx, id, []byte(wrapped))
 			var e *hcvault.Error
 			if !errors.As(err, &e) {
@@ -92,9 +93,9 @@ func status(code int, body string) func(*http.Request) (int, string) {
 
 func TestUnreachable(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	id := f.keyID("transit", "k")
-	f.srv.Close()
+	f := fakevault.New(t)
+	id := f.KeyID("transit", "k")
+	f.Close()
 	k := newKMS(t, hcvault.Config{Token: "tok"})
 	for _, op := range []func() error{
 		func() error { _, err := k.Wrap(context.Background(), id, dek); return err },
@@ -113,20 +114,20 @@ func TestUnreachable(t *testing.T) {
 func TestAppRoleLoginAndRelogin(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeVault(t)
-	f.addKey("transit", "k")
-	f.roles["role-1"] = "secret-id-1"
+	f := fakevault.New(t)
+	f.AddKey("transit", "k")
+	f.AddRole("role-1", "secret-id-1")
 	auth, err := approle.NewAppRoleAuth("role-1", &approle.SecretID{FromString: "secret-id-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := newKMS(t, hcvault.Config{Auth: auth, Token: "ignored-static-token"})
-	id := f.keyID("transit", "k")
+	id := f.KeyID("transit", "k")
 	w, err := k.Wrap(ctx, id, dek)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reqs := f.seen()
+	reqs := f.Requests()
 	if len(reqs) != 2 || reqs[0].Path != "/v1/auth/approle/login" || reqs[1].Token != "hvs.approle-token-1" {
 		t.Fatalf("requests %+v, want a login then encrypt with its token", reqs)
 	}
@@ -134,14 +135,14 @@ func TestAppRoleLoginAndRelogin(t *testing.T) {
 		t.Fatalf("login body %v token %q", b, reqs[0].Token)
 	}
 	// The token expires: the next call logs in again and succeeds.
-	f.revoke("hvs.approle-token-1")
+	f.Revoke("hvs.approle-token-1")
 	if _, err := k.Unwrap(ctx, id, w); err != nil {
 		t.Fatal(err)
 	}
-	if f.logins != 2 {
-		t.Fatalf("%d logins, want 2", f.logins)
+	if f.Logins() != 2 {
+		t.Fatalf("%d logins, want 2", f.Logins())
 	}
-	last := f.seen()[len(f.seen())-1]
+	last := f.Requests()[len(f.Requests())-1]
 	if last.Token != "hvs.approle-token-2" || last.Path != "/v1/transit/decrypt/k" {
 		t.Fatalf("last request %+v", last)
 	}
@@ -161,23 +162,23 @@ func TestAppRoleLoginAndRelogin(t *testing.T) {
 // with AppRole (no second login: the new token would be refused too).
 func TestAppRoleForbiddenKeyIsARefusal(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.roles["r"] = "s"
+	f := fakevault.New(t)
+	f.AddRole("r", "s")
 	auth, _ := approle.NewAppRoleAuth("r", &approle.SecretID{FromString: "s"})
 	k := newKMS(t, hcvault.Config{Auth: auth})
 	// The fake's AppRole tokens may use every path, so forbid by policy
 	// with a fault on the transit path only.
-	f.fault = func(r *http.Request) (int, string) {
+	f.SetFault(func(r *http.Request) (int, string) {
 		if r.URL.Path == "/v1/transit/decrypt/k" {
 			return 403, `{"errors":["1 error occurred:\n\t* permission denied\n\n"]}`
 		}
 		return 0, ""
-	}
-	_, err := k.Unwrap(context.Background(), f.keyID("transit", "k"), []byte("vault:v1:AAAA"))
+	})
+	_, err := k.Unwrap(context.Background(), f.KeyID("transit", "k"), []byte("vault:v1:AAAA"))
 	if err == nil || errors.Is(err, serde.ErrUnavailable) {
 		t.Fatalf("err = %v, want a refusal", err)
 	}
-	if f.logins != 1 {
-		t.Fatalf("%d logins, want 1", f.logins)
+	if f.Logins() != 1 {
+		t.Fatalf("%d logins, want 1", f.Logins())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/dekregistry"
 	"github.com/srkit-go/srkit/encryption/hcvault"
+	"github.com/srkit-go/srkit/encryption/hcvault/internal/fakevault"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -51,10 +52,10 @@ func TestConfluentRecordWithVaultWrappedDEK(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	f := newFakeVault(t)
-	f.addKey("transit", "vectors")
-	f.addToken("s.reader", "transit/decrypt/vectors")
-	keyID := f.keyID("transit", "vectors")
+	f := fakevault.New(t)
+	f.AddKey("transit", "vectors")
+	f.AddToken("s.reader", "transit/decrypt/vectors")
+	keyID := f.KeyID("transit", "vectors")
 
 	mock, _ := mockregistry.New()
 	client, _ := mock.Client()
@@ -74,7 +75,7 @@ func TestConfluentRecordWithVaultWrappedDEK(t *testing.T) {
 	}
 	d := v.Encryption.DEKs[0]
 	material, _ := base64.StdEncoding.DecodeString(d.Debug.KeyMaterial)
-	d.EncryptedKeyMaterial = base64.StdEncoding.EncodeToString([]byte(f.encrypt("transit", "vectors", material)))
+	d.EncryptedKeyMaterial = base64.StdEncoding.EncodeToString([]byte(f.Encrypt("transit", "vectors", material)))
 	if _, err := deks.CreateDEK(ctx, d.KEKName, d.DEK); err != nil {
 		t.Fatal(err)
 	}

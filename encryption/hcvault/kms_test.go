@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/vault/api"
 
 	"github.com/srkit-go/srkit/encryption/hcvault"
+	"github.com/srkit-go/srkit/encryption/hcvault/internal/fakevault"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -51,11 +52,11 @@ var dek = []byte("\x12\x20 thirty-two bytes of DEK keyset!")
 func TestWrapUnwrapOnTheWire(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeVault(t)
-	f.addKey("transit", "payments")
-	f.addToken("s.static-token", "transit/encrypt/payments", "transit/decrypt/payments")
+	f := fakevault.New(t)
+	f.AddKey("transit", "payments")
+	f.AddToken("s.static-token", "transit/encrypt/payments", "transit/decrypt/payments")
 	k := newKMS(t, hcvault.Config{Token: "s.static-token"})
-	id := f.keyID("transit", "payments")
+	id := f.KeyID("transit", "payments")
 
 	w, err := k.Wrap(ctx, id, dek)
 	if err != nil {
@@ -69,12 +70,12 @@ func TestWrapUnwrapOnTheWire(t *testing.T) {
 		t.Fatalf("unwrap = %x, %v", got, err)
 	}
 	// What another client stored (Vault's ciphertext as bytes) unwraps.
-	other := f.encrypt("transit", "payments", []byte("wrapped by Confluent's client"))
+	other := f.Encrypt("transit", "payments", []byte("wrapped by Confluent's client"))
 	if got, err := k.Unwrap(ctx, id, []byte(other)); err != nil || string(got) != "wrapped by Confluent's client" {
 		t.Fatalf("unwrap of another client's ciphertext = %q, %v", got, err)
 	}
 
-	reqs := f.seen()
+	reqs := f.Requests()
 	if len(reqs) != 3 {
 		t.Fatalf("%d requests, want 3: %+v", len(reqs), reqs)
 	}
@@ -103,17 +104,17 @@ func TestWrapUnwrapOnTheWire(t *testing.T) {
 func TestKeyIDs(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeVault(t)
-	f.addKey("transit", "k")
-	f.addKey("teams/a/transit", "k.v2")
-	f.addToken("tok", "*")
+	f := fakevault.New(t)
+	f.AddKey("transit", "k")
+	f.AddKey("teams/a/transit", "k.v2")
+	f.AddToken("tok", "*")
 	k := newKMS(t, hcvault.Config{Token: "tok"})
-	host := strings.TrimPrefix(f.srv.URL, "http://")
+	host := strings.TrimPrefix(f.URL(), "http://")
 	for _, id := range []string{
-		f.srv.URL + "/transit/keys/k",
-		"hcvault://" + f.srv.URL + "/transit/keys/k", // Confluent's key URL
-		"HCVAULT://" + f.srv.URL + "/transit/keys/k",
-		f.srv.URL + "/teams/a/transit/keys/k.v2", // a nested mount
+		f.URL() + "/transit/keys/k",
+		"hcvault://" + f.URL() + "/transit/keys/k", // Confluent's key URL
+		"HCVAULT://" + f.URL() + "/transit/keys/k",
+		f.URL() + "/teams/a/transit/keys/k.v2", // a nested mount
 	} {
 		w, err := k.Wrap(ctx, id, dek)
 		if err != nil {
@@ -124,13 +125,13 @@ func TestKeyIDs(t *testing.T) {
 			t.Errorf("%s: unwrap: %v", id, err)
 		}
 	}
-	calls := len(f.seen())
+	calls := len(f.Requests())
 	for _, id := range []string{
-		"", "hcvault://", f.srv.URL, f.srv.URL + "/transit/k", f.srv.URL + "/keys/k",
-		f.srv.URL + "/transit/keys/", f.srv.URL + "/transit/keys/k/", f.srv.URL + "/transit/../sys/keys/k",
-		f.srv.URL + "/transit/keys/..", f.srv.URL + "/transit/keys/k?x=1", f.srv.URL + "/transit/keys/k#f",
+		"", "hcvault://", f.URL(), f.URL() + "/transit/k", f.URL() + "/keys/k",
+		f.URL() + "/transit/keys/", f.URL() + "/transit/keys/k/", f.URL() + "/transit/../sys/keys/k",
+		f.URL() + "/transit/keys/..", f.URL() + "/transit/keys/k?x=1", f.URL() + "/transit/keys/k#f",
 		"http://user:pass@" + host + "/transit/keys/k", "ftp://" + host + "/transit/keys/k",
-		f.srv.URL + "/transit/keys/a%2Fb", f.srv.URL + "/tran sit/keys/k",
+		f.URL() + "/transit/keys/a%2Fb", f.URL() + "/tran sit/keys/k",
 	} {
 		_, err := k.Wrap(ctx, id, dek)
 		var e *hcvault.Error
@@ -138,7 +139,7 @@ func TestKeyIDs(t *testing.T) {
 			t.Errorf("%q: err = %v, want ErrKeyID naming the key", id, err)
 		}
 	}
-	if n := len(f.seen()); n != calls {
+	if n := len(f.Requests()); n != calls {
 		t.Fatalf("invalid key IDs made %d calls", n-calls)
 	}
 	// Without a scheme the address is https (as Confluent's clients): the
@@ -152,11 +153,11 @@ func TestKeyIDs(t *testing.T) {
 func TestEndpointOverride(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeVault(t)
-	f.addKey("transit", "k")
-	f.addToken("tok", "*")
+	f := fakevault.New(t)
+	f.AddKey("transit", "k")
+	f.AddToken("tok", "*")
 	// The key ID names a host that does not resolve; the endpoint is used.
-	k := newKMS(t, hcvault.Config{Token: "tok", Endpoint: f.srv.URL})
+	k := newKMS(t, hcvault.Config{Token: "tok", Endpoint: f.URL()})
 	id := "https://vault.invalid:8200/transit/keys/k"
 	w, err := k.Wrap(ctx, id, dek)
 	if err != nil {
@@ -175,22 +176,22 @@ func TestEndpointOverride(t *testing.T) {
 func TestNamespaceAndEnvironment(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeVault(t)
-	f.namespace = "team-a/"
-	f.addKey("transit", "k")
-	f.addToken("env-token", "*")
+	f := fakevault.New(t)
+	f.SetNamespace("team-a/")
+	f.AddKey("transit", "k")
+	f.AddToken("env-token", "*")
 	t.Setenv("VAULT_TOKEN", "env-token")
 	t.Setenv("VAULT_NAMESPACE", "team-a/")
 	k := newKMS(t, hcvault.Config{})
-	if _, err := k.Wrap(ctx, f.keyID("transit", "k"), dek); err != nil {
+	if _, err := k.Wrap(ctx, f.KeyID("transit", "k"), dek); err != nil {
 		t.Fatal(err)
 	}
 	// Config values win over the environment.
 	k2 := newKMS(t, hcvault.Config{Token: "other", Namespace: "team-b/"})
-	if _, err := k2.Wrap(ctx, f.keyID("transit", "k"), dek); err == nil {
+	if _, err := k2.Wrap(ctx, f.KeyID("transit", "k"), dek); err == nil {
 		t.Fatal("the environment's token or namespace was used although Config has them")
 	}
-	reqs := f.seen()
+	reqs := f.Requests()
 	if r := reqs[0]; r.Token != "env-token" || r.Namespace != "team-a/" {
 		t.Fatalf("from the environment: token %q namespace %q", r.Token, r.Namespace)
 	}
@@ -202,37 +203,35 @@ func TestNamespaceAndEnvironment(t *testing.T) {
 // The SDK's retries are the KMS's: MaxRetries retries a 5xx.
 func TestSDKRetries(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.addKey("transit", "k")
-	f.addToken("tok", "*")
+	f := fakevault.New(t)
+	f.AddKey("transit", "k")
+	f.AddToken("tok", "*")
 	failures := 2
-	f.fault = func(*http.Request) (int, string) {
+	f.SetFault(func(*http.Request) (int, string) {
 		if failures > 0 {
 			failures--
 			return http.StatusServiceUnavailable, `{"errors":["Vault is sealed"]}`
 		}
 		return 0, ""
-	}
+	})
 	c := api.DefaultConfig()
 	c.MaxRetries = 2
 	c.MinRetryWait, c.MaxRetryWait = time.Millisecond, 2*time.Millisecond
 	k := newKMS(t, hcvault.Config{Vault: c, Token: "tok"})
-	if _, err := k.Wrap(context.Background(), f.keyID("transit", "k"), dek); err != nil {
+	if _, err := k.Wrap(context.Background(), f.KeyID("transit", "k"), dek); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.seen()); n != 3 {
+	if n := len(f.Requests()); n != 3 {
 		t.Fatalf("%d requests, want 3 (2 retries)", n)
 	}
 }
 
 func TestTLS(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.srv.Close()
-	f.srv = newTLSServer(t, f)
-	f.addKey("transit", "k")
-	f.addToken("tok", "*")
-	id := f.keyID("transit", "k")
+	f := fakevault.NewTLS(t)
+	f.AddKey("transit", "k")
+	f.AddToken("tok", "*")
+	id := f.KeyID("transit", "k")
 
 	// Without the CA the server's certificate is refused: an outage.
 	k := newKMS(t, hcvault.Config{Token: "tok"})
@@ -240,7 +239,7 @@ func TestTLS(t *testing.T) {
 		t.Fatalf("untrusted certificate: err = %v", err)
 	}
 	c := sdkConfig()
-	if err := c.ConfigureTLS(&api.TLSConfig{CACert: writeCA(t, f.srv)}); err != nil {
+	if err := c.ConfigureTLS(&api.TLSConfig{CACert: f.CAFile(t)}); err != nil {
 		t.Fatal(err)
 	}
 	k = newKMS(t, hcvault.Config{Vault: c, Token: "tok"})
@@ -251,23 +250,23 @@ func TestTLS(t *testing.T) {
 
 func TestContext(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.addKey("transit", "k")
-	f.addToken("tok", "*")
+	f := fakevault.New(t)
+	f.AddKey("transit", "k")
+	f.AddToken("tok", "*")
 	release := make(chan struct{})
 	defer close(release)
-	f.fault = func(r *http.Request) (int, string) {
+	f.SetFault(func(r *http.Request) (int, string) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 		return http.StatusServiceUnavailable, "{}"
-	}
+	})
 	k := newKMS(t, hcvault.Config{Token: "tok"})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := k.Unwrap(ctx, f.keyID("transit", "k"), []byte("vault:v1:AAAA"))
+	_, err := k.Unwrap(ctx, f.KeyID("transit", "k"), []byte("vault:v1:AAAA"))
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, serde.ErrUnavailable) {
 		t.Fatalf("err = %v, want the context's deadline (an outage)", err)
 	}
@@ -278,16 +277,16 @@ func TestContext(t *testing.T) {
 
 func TestUnwrapRefusesNonCiphertexts(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeVault(t)
-	f.addToken("tok", "*")
+	f := fakevault.New(t)
+	f.AddToken("tok", "*")
 	k := newKMS(t, hcvault.Config{Token: "tok"})
 	for _, w := range []string{"", "vault:v", "vault:", "VAULT:v1:AAAA", "vault:v1:AA\nAA", "vault:v1:\xff", "vault:v1:" + strings.Repeat("A", 70000)} {
-		_, err := k.Unwrap(context.Background(), f.keyID("transit", "k"), []byte(w))
+		_, err := k.Unwrap(context.Background(), f.KeyID("transit", "k"), []byte(w))
 		if !errors.Is(err, hcvault.ErrCiphertext) || errors.Is(err, serde.ErrUnavailable) {
 			t.Errorf("%.20q: err = %v, want ErrCiphertext", w, err)
 		}
 	}
-	if n := len(f.seen()); n != 0 {
+	if n := len(f.Requests()); n != 0 {
 		t.Fatalf("%d calls for bytes that are not Vault ciphertexts", n)
 	}
 }

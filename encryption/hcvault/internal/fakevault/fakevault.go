@@ -1,4 +1,9 @@
-package hcvault_test
+// Package fakevault is a protocol-level fake of HashiCorp Vault's HTTP API
+// for the tests of package hcvault and of its interop module: the transit
+// engine's encrypt and decrypt, token lookup-self and AppRole login, as
+// the real server answers them. It is not a Vault: keys live in memory,
+// and policies are lists of allowed paths.
+package fakevault
 
 import (
 	"crypto/aes"
@@ -6,24 +11,30 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// fakeVault is a protocol-level fake of Vault's HTTP API on 127.0.0.1: the
-// transit engine's encrypt and decrypt (AES-256-GCM, vault:v<N>:base64
+// Server is a protocol-level fake of Vault's HTTP API on 127.0.0.1: the
+// transit engine's encrypt and decrypt (AES-256-GCM, vault:v1:base64
 // ciphertexts, any mount path), token lookup-self, and AppRole login. It
 // checks X-Vault-Token against the tokens it knows and their policies, and
-// X-Vault-Namespace when it has one, answering as Vault does: 403
+// X-Vault-Namespace, answering as Vault does: 403
 // {"errors":["permission denied"]} for an unknown token or a path the
-// token's policy lacks, 400 for bad input.
-type fakeVault struct {
-	t   *testing.T
+// token's policy lacks, 400 for bad input. Its methods are safe for
+// concurrent use.
+type Server struct {
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex
@@ -32,33 +43,66 @@ type fakeVault struct {
 	tokens    map[string]map[string]bool // token → paths its policy allows ("*" all)
 	roles     map[string]string          // AppRole role ID → secret ID
 	logins    int
-	requests  []fakeRequest
-	// fault, when set, answers a request instead of the fake (status and
-	// body); it returns status 0 to let the fake answer.
-	fault func(r *http.Request) (int, string)
+	requests  []Request
+	fault     func(r *http.Request) (int, string)
 }
 
-// fakeRequest is what the fake saw of one request.
-type fakeRequest struct {
+// Request is what the fake saw of one request.
+type Request struct {
 	Method, Path, Token, Namespace string
 	Body                           map[string]any
 }
 
-func newFakeVault(t *testing.T) *fakeVault {
+// New starts a fake over plain HTTP, closed when the test ends.
+func New(t testing.TB) *Server {
 	t.Helper()
-	f := &fakeVault{t: t, keys: map[string]cipher.AEAD{}, tokens: map[string]map[string]bool{}, roles: map[string]string{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f := newServer(t)
+	f.srv = httptest.NewServer(f)
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-// keyID is the key ID of the transit key name under mount.
-func (f *fakeVault) keyID(mount, name string) string {
+// NewTLS starts a fake over TLS with httptest's certificate for 127.0.0.1
+// (see CAFile), closed when the test ends.
+func NewTLS(t testing.TB) *Server {
+	t.Helper()
+	f := newServer(t)
+	f.srv = httptest.NewUnstartedServer(f)
+	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes
+	f.srv.StartTLS()
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func newServer(t testing.TB) *Server {
+	return &Server{t: t, keys: map[string]cipher.AEAD{}, tokens: map[string]map[string]bool{}, roles: map[string]string{}}
+}
+
+// URL is the fake's address (http://127.0.0.1:port).
+func (f *Server) URL() string { return f.srv.URL }
+
+// Close stops the fake: it is then unreachable.
+func (f *Server) Close() { f.srv.Close() }
+
+// CAFile writes the TLS fake's certificate as a PEM CA file and returns
+// its path.
+func (f *Server) CAFile(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ca.pem")
+	b := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.srv.Certificate().Raw})
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// KeyID is the key ID of the transit key name under mount.
+func (f *Server) KeyID(mount, name string) string {
 	return f.srv.URL + "/" + mount + "/keys/" + name
 }
 
-// addKey creates a transit key.
-func (f *fakeVault) addKey(mount, name string) {
+// AddKey creates a transit key.
+func (f *Server) AddKey(mount, name string) {
 	k := make([]byte, 32)
 	rand.Read(k)
 	b, _ := aes.NewCipher(k)
@@ -68,8 +112,9 @@ func (f *fakeVault) addKey(mount, name string) {
 	f.keys[mount+"/"+name] = a
 }
 
-// addToken adds a token whose policy allows paths (without /v1/).
-func (f *fakeVault) addToken(token string, paths ...string) {
+// AddToken adds a token whose policy allows paths (without /v1/; "*" for
+// every path).
+func (f *Server) AddToken(token string, paths ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	m := map[string]bool{}
@@ -79,21 +124,53 @@ func (f *fakeVault) addToken(token string, paths ...string) {
 	f.tokens[token] = m
 }
 
-func (f *fakeVault) revoke(token string) {
+// Revoke forgets a token (as Vault forgets an expired one).
+func (f *Server) Revoke(token string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.tokens, token)
 }
 
-func (f *fakeVault) seen() []fakeRequest {
+// AddRole adds an AppRole role ID and its secret ID; each login issues a
+// new token hvs.approle-token-<n> allowed every path.
+func (f *Server) AddRole(roleID, secretID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.requests...)
+	f.roles[roleID] = secretID
 }
 
-// encrypt is what Vault answers to transit encrypt of plaintext with the
+// SetNamespace makes ns the namespace every request must name.
+func (f *Server) SetNamespace(ns string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.namespace = ns
+}
+
+// SetFault makes fault answer requests before the fake: it returns a
+// status and body, or status 0 to let the fake answer. Nil removes it.
+func (f *Server) SetFault(fault func(r *http.Request) (int, string)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault = fault
+}
+
+// Logins is the number of AppRole logins that succeeded.
+func (f *Server) Logins() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.logins
+}
+
+// Requests are the requests the fake saw, in order.
+func (f *Server) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+// Encrypt is what Vault answers to transit encrypt of plaintext with the
 // key: the ciphertext another client stored.
-func (f *fakeVault) encrypt(mount, name string, plaintext []byte) string {
+func (f *Server) Encrypt(mount, name string, plaintext []byte) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	a := f.keys[mount+"/"+name]
@@ -116,14 +193,15 @@ func vaultData(w http.ResponseWriter, data map[string]any) {
 	})
 }
 
-func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers as Vault does.
+func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
 	if r.Body != nil {
 		json.NewDecoder(r.Body).Decode(&body)
 	}
 	token, ns := r.Header.Get("X-Vault-Token"), r.Header.Get("X-Vault-Namespace")
 	f.mu.Lock()
-	f.requests = append(f.requests, fakeRequest{Method: r.Method, Path: r.URL.Path, Token: token, Namespace: ns, Body: body})
+	f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Token: token, Namespace: ns, Body: body})
 	fault, namespace := f.fault, f.namespace
 	f.mu.Unlock()
 	if fault != nil {
@@ -219,7 +297,7 @@ func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // login is AppRole login: a new token allowed every path.
-func (f *fakeVault) login(w http.ResponseWriter, body map[string]any) {
+func (f *Server) login(w http.ResponseWriter, body map[string]any) {
 	role, _ := body["role_id"].(string)
 	secret, _ := body["secret_id"].(string)
 	f.mu.Lock()
