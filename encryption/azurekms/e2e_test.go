@@ -17,6 +17,7 @@ import (
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/azurekms"
+	"github.com/srkit-go/srkit/encryption/azurekms/internal/fakeazure"
 	"github.com/srkit-go/srkit/encryption/dekregistry"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
@@ -43,7 +44,7 @@ type e2e struct {
 	base   azurekms.Config
 }
 
-func newE2E(t *testing.T, f *fakeAzure, keyID string) *e2e {
+func newE2E(t *testing.T, f *fakeazure.Server, keyID string) *e2e {
 	t.Helper()
 	mock, err := mockregistry.New()
 	if err != nil {
@@ -68,7 +69,7 @@ func newE2E(t *testing.T, f *fakeAzure, keyID string) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &e2e{t: t, client: client, keyID: keyID, base: f.config()}
+	return &e2e{t: t, client: client, keyID: keyID, base: config(f)}
 }
 
 // executor is one client's executor (its own caches: a reader made after a
@@ -103,7 +104,7 @@ func (e *e2e) read(enc *encryption.Executor, b []byte) (payment, error) {
 }
 
 func appConfig(clientID, secret string) map[string]string {
-	return map[string]string{azurekms.ConfigTenantID: testTenant, azurekms.ConfigClientID: clientID, azurekms.ConfigClientSecret: secret}
+	return map[string]string{azurekms.ConfigTenantID: fakeazure.Tenant, azurekms.ConfigClientID: clientID, azurekms.ConfigClientSecret: secret}
 }
 
 // A record written with an ENCRYPT_PAYLOAD rule whose KEK is in Key Vault
@@ -113,10 +114,10 @@ func appConfig(clientID, secret string) map[string]string {
 // and the reader decrypts, and the DEK Registry keeps Key Vault's result.
 func TestEndToEnd(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "payments", 0)
-	f.addApp("producer-app", "producer-secret", "encrypt")
-	f.addApp("consumer-app", "consumer-secret", "decrypt")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "payments", 0)
+	f.AddApp("producer-app", "producer-secret", "encrypt")
+	f.AddApp("consumer-app", "consumer-secret", "decrypt")
 	e := newE2E(t, f, "https://srkit-test.vault.azure.net/keys/payments/"+v)
 
 	b, err := e.write(e.executor(appConfig("producer-app", "producer-secret")), card)
@@ -132,7 +133,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	var ops []string
-	for _, r := range f.seen() {
+	for _, r := range f.Requests() {
 		if r.Auth != "" {
 			ops = append(ops, r.Path[strings.LastIndex(r.Path, "/")+1:])
 		}
@@ -141,7 +142,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("Key Vault operations %v", ops)
 	}
 	var ids []string
-	for _, fm := range f.forms() {
+	for _, fm := range f.TokenForms() {
 		ids = append(ids, fm.Get("client_id")+":"+fm.Get("client_secret"))
 	}
 	if !slices.Equal(ids, []string{"producer-app:producer-secret", "consumer-app:consumer-secret"}) {
@@ -162,9 +163,9 @@ func TestEndToEnd(t *testing.T) {
 func TestEndToEndKeyVersionSave(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	v1 := f.addKey("srkit-test", "payments", 0)
-	f.addApp("app", "s")
+	f := fakeazure.New(t)
+	v1 := f.AddKey("srkit-test", "payments", 0)
+	f.AddApp("app", "s")
 	e := newE2E(t, f, "https://srkit-test.vault.azure.net/keys/payments")
 	_, err := dekregistry.New(e.client).CreateKEK(ctx, dekregistry.KEK{Name: "payments-kek", KMSType: azurekms.Type,
 		KMSKeyID: e.keyID, KMSProps: map[string]string{azurekms.ConfigKeyVersionSave: "true"}})
@@ -180,7 +181,7 @@ func TestEndToEndKeyVersionSave(t *testing.T) {
 	if !bytes.HasPrefix(w, []byte("azure:v1:"+v1+":")) {
 		t.Fatalf("the DEK is %.50q…, want Confluent's azure:v1: header with the version", w)
 	}
-	f.addKey("srkit-test", "payments", 1)
+	f.AddKey("srkit-test", "payments", 1)
 	if got, err := e.read(e.executor(appConfig("app", "s")), b); err != nil || got != card {
 		t.Fatalf("read after rotation: %+v, %v", got, err)
 	}
@@ -190,11 +191,11 @@ func TestEndToEndKeyVersionSave(t *testing.T) {
 // when the rule config has no credentials.
 func TestEndToEndDefaultCredential(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "payments", 0)
-	f.addApp("env-app", "env-secret")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "payments", 0)
+	f.AddApp("env-app", "env-secret")
 	t.Setenv("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential")
-	t.Setenv("AZURE_TENANT_ID", testTenant)
+	t.Setenv("AZURE_TENANT_ID", fakeazure.Tenant)
 	t.Setenv("AZURE_CLIENT_ID", "env-app")
 	t.Setenv("AZURE_CLIENT_SECRET", "env-secret")
 	e := newE2E(t, f, "https://srkit-test.vault.azure.net/keys/payments/"+v)
@@ -205,7 +206,7 @@ func TestEndToEndDefaultCredential(t *testing.T) {
 	if got, err := e.read(e.executor(nil), b); err != nil || got != card {
 		t.Fatalf("read %+v, %v", got, err)
 	}
-	if fm := f.forms(); len(fm) == 0 || fm[0].Get("client_id") != "env-app" {
+	if fm := f.TokenForms(); len(fm) == 0 || fm[0].Get("client_id") != "env-app" {
 		t.Fatalf("token requests %v", fm)
 	}
 }
@@ -214,11 +215,11 @@ func TestEndToEndDefaultCredential(t *testing.T) {
 // (login.microsoftonline.com) is known, so no instance discovery is made.
 func TestEndToEndPublicCloud(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "payments", 0)
-	f.addApp("app", "s")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "payments", 0)
+	f.AddApp("app", "s")
 	e := newE2E(t, f, "https://srkit-test.vault.azure.net/keys/payments/"+v)
-	o := azcore.ClientOptions{Transport: f.transport(), Retry: policy.RetryOptions{MaxRetries: -1}}
+	o := azcore.ClientOptions{Transport: f.Transport(), Retry: policy.RetryOptions{MaxRetries: -1}}
 	e.base = azurekms.Config{
 		KeysOptions:         &azkeys.ClientOptions{ClientOptions: o},
 		ClientSecretOptions: &azidentity.ClientSecretCredentialOptions{ClientOptions: o},
@@ -234,10 +235,10 @@ func TestEndToEndPublicCloud(t *testing.T) {
 
 func TestEndToEndFailures(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "payments", 0)
-	f.addApp("producer-app", "producer-secret", "encrypt")
-	f.addApp("consumer-app", "consumer-secret", "decrypt")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "payments", 0)
+	f.AddApp("producer-app", "producer-secret", "encrypt")
+	f.AddApp("consumer-app", "consumer-secret", "decrypt")
 	e := newE2E(t, f, "https://srkit-test.vault.azure.net/keys/payments/"+v)
 	b, err := e.write(e.executor(appConfig("producer-app", "producer-secret")), card)
 	if err != nil {
@@ -263,12 +264,12 @@ func TestEndToEndFailures(t *testing.T) {
 	_, err = e.read(e.executor(appConfig("consumer-app", "wrong-secret")), b)
 	check("wrong secret", err, true, 0)
 	// Throttled.
-	f.fault = keyVaultFault(429, `{"error":{"code":"Throttled","message":"slow down"}}`)
+	f.SetFault(keyVaultFault(429, `{"error":{"code":"Throttled","message":"slow down"}}`))
 	_, err = e.read(e.executor(appConfig("consumer-app", "consumer-secret")), b)
 	check("throttled", err, true, 429)
 	// Unreachable.
-	f.fault = nil
-	f.srv.Close()
+	f.SetFault(nil)
+	f.Close()
 	_, err = e.read(e.executor(appConfig("consumer-app", "consumer-secret")), b)
 	check("unreachable", err, true, 0)
 }
@@ -280,9 +281,9 @@ func TestDriverConfig(t *testing.T) {
 		t.Fatalf("type %q", d.Type())
 	}
 	for _, conf := range []map[string]string{
-		{azurekms.ConfigTenantID: testTenant},
+		{azurekms.ConfigTenantID: fakeazure.Tenant},
 		{azurekms.ConfigClientID: "app", azurekms.ConfigClientSecret: "super-secret"},
-		{azurekms.ConfigTenantID: testTenant, azurekms.ConfigClientSecret: "super-secret"},
+		{azurekms.ConfigTenantID: fakeazure.Tenant, azurekms.ConfigClientSecret: "super-secret"},
 	} {
 		_, err := d.NewKMS(context.Background(), conf)
 		if !errors.Is(err, azurekms.ErrConfig) {

@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/srkit-go/srkit/encryption/azurekms"
+	"github.com/srkit-go/srkit/encryption/azurekms/internal/fakeazure"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -59,10 +60,10 @@ func TestErrorClasses(t *testing.T) {
 		{name: "tampered", tamper: true, code: "BadParameter", status: 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAzure(t)
-			v := f.addKey("srkit-test", "kek", 0)
-			f.addApp("app", "app-secret")
-			f.addApp("encrypt-only", "eo-secret", "encrypt")
+			f := fakeazure.New(t)
+			v := f.AddKey("srkit-test", "kek", 0)
+			f.AddApp("app", "app-secret")
+			f.AddApp("encrypt-only", "eo-secret", "encrypt")
 			app, secret, key := "app", "app-secret", "kek"
 			if tc.app != "" {
 				app, secret = tc.app, "eo-secret"
@@ -70,13 +71,13 @@ func TestErrorClasses(t *testing.T) {
 			if tc.key != "" {
 				key = tc.key
 			}
-			wrapped := f.encrypt("srkit-test", "kek", v, dek)
+			wrapped := f.Encrypt("srkit-test", "kek", v, dek)
 			if tc.tamper {
 				wrapped[10] ^= 1
 			}
-			f.fault = tc.fault
-			cfg := f.config()
-			cfg.Credential = f.credential(t, app, secret)
+			f.SetFault(tc.fault)
+			cfg := config(f)
+			cfg.Credential = credential(t, f, app, secret)
 			id := "https://srkit-test.vault.azure.net/keys/" + key + "/" + v
 			_, err := newKMS(t, cfg).Unwrap(ctx, id, wrapped)
 			var e *azurekms.Error
@@ -101,15 +102,15 @@ func TestErrorClasses(t *testing.T) {
 func TestCredentialFailures(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "kek", 0)
-	f.addApp("app", "the-right-secret")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "kek", 0)
+	f.AddApp("app", "the-right-secret")
 	id := "https://srkit-test.vault.azure.net/keys/kek/" + v
 
 	// Entra ID refuses the client secret: an outage of the credentials
 	// (fixed outside the message), naming the key, never the secret.
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app", "a-wrong-s3cret/+=")
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app", "a-wrong-s3cret/+=")
 	_, err := newKMS(t, cfg).Wrap(ctx, id, dek)
 	var e *azurekms.Error
 	var af *azidentity.AuthenticationFailedError
@@ -119,8 +120,8 @@ func TestCredentialFailures(t *testing.T) {
 	mustNotLeak(t, err, "a-wrong-s3cret/+=", "the-right-secret")
 
 	// Unreachable.
-	f.srv.Close()
-	cfg.Credential = f.credential(t, "app", "the-right-secret")
+	f.Close()
+	cfg.Credential = credential(t, f, "app", "the-right-secret")
 	for _, op := range []func(k *azurekms.KMS) error{
 		func(k *azurekms.KMS) error { _, err := k.Wrap(ctx, id, dek); return err },
 		func(k *azurekms.KMS) error { _, err := k.Unwrap(ctx, id, []byte("x")); return err },

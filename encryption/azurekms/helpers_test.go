@@ -14,6 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azkeys"
 
 	"github.com/srkit-go/srkit/encryption/azurekms"
+	"github.com/srkit-go/srkit/encryption/azurekms/internal/fakeazure"
 )
 
 // cleanEnv clears the environment the default credential chain reads.
@@ -29,9 +30,9 @@ func cleanEnv(t *testing.T) {
 // clientOptions are the SDK options of a client of the fake: its
 // transport, the fake's authority host, no retries (tests that want them
 // set them).
-func (f *fakeAzure) clientOptions() azcore.ClientOptions {
+func clientOptions(f *fakeazure.Server) azcore.ClientOptions {
 	return azcore.ClientOptions{
-		Transport: f.transport(),
+		Transport: f.Transport(),
 		Cloud:     cloud.Configuration{ActiveDirectoryAuthorityHost: "https://login.srkit.test/"},
 		Retry:     policy.RetryOptions{MaxRetries: -1},
 	}
@@ -40,8 +41,8 @@ func (f *fakeAzure) clientOptions() azcore.ClientOptions {
 // config is the Config of a KMS reaching the fake: Key Vault clients and
 // identity options with its transport, the client-secret credential's
 // authority host at the fake, instance discovery off.
-func (f *fakeAzure) config() azurekms.Config {
-	o := f.clientOptions()
+func config(f *fakeazure.Server) azurekms.Config {
+	o := clientOptions(f)
 	return azurekms.Config{
 		KeysOptions:              &azkeys.ClientOptions{ClientOptions: o},
 		ClientSecretOptions:      &azidentity.ClientSecretCredentialOptions{ClientOptions: o, DisableInstanceDiscovery: true},
@@ -50,9 +51,9 @@ func (f *fakeAzure) config() azurekms.Config {
 }
 
 // credential is a client-secret credential of app at the fake.
-func (f *fakeAzure) credential(t *testing.T, clientID, secret string) azcore.TokenCredential {
+func credential(t *testing.T, f *fakeazure.Server, clientID, secret string) azcore.TokenCredential {
 	t.Helper()
-	c, err := azidentity.NewClientSecretCredential(f.tenant, clientID, secret, f.config().ClientSecretOptions)
+	c, err := azidentity.NewClientSecretCredential(fakeazure.Tenant, clientID, secret, config(f).ClientSecretOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/azurekms"
+	"github.com/srkit-go/srkit/encryption/azurekms/internal/fakeazure"
 	"github.com/srkit-go/srkit/encryption/dekregistry"
 	"github.com/srkit-go/srkit/mockregistry"
 	"github.com/srkit-go/srkit/registry"
@@ -60,16 +61,16 @@ func TestConfluentRecordWithKeyVaultWrappedDEK(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			f := newFakeAzure(t)
-			ver := f.addKey("srkit-test", "vectors", 0)
-			f.addApp("reader", "reader-secret", "decrypt")
+			f := fakeazure.New(t)
+			ver := f.AddKey("srkit-test", "vectors", 0)
+			f.AddApp("reader", "reader-secret", "decrypt")
 			keyID := "https://srkit-test.vault.azure.net/keys/vectors/" + ver
-			wrapped := f.encrypt("srkit-test", "vectors", ver, material)
+			wrapped := f.Encrypt("srkit-test", "vectors", ver, material)
 			if header {
 				// Written through a versionless key ID, then rotated.
 				keyID = "https://srkit-test.vault.azure.net/keys/vectors"
 				wrapped = append([]byte("azure:v1:"+ver+":"), wrapped...)
-				f.addKey("srkit-test", "vectors", 1)
+				f.AddKey("srkit-test", "vectors", 1)
 			}
 
 			mock, _ := mockregistry.New()
@@ -100,7 +101,7 @@ func TestConfluentRecordWithKeyVaultWrappedDEK(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			enc, err := encryption.New(client, encryption.WithKMSDriver(azurekms.Driver(f.config())),
+			enc, err := encryption.New(client, encryption.WithKMSDriver(azurekms.Driver(config(f))),
 				encryption.WithConfig(appConfig("reader", "reader-secret")))
 			if err != nil {
 				t.Fatal(err)

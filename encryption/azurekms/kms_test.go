@@ -14,6 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azkeys"
 
 	"github.com/srkit-go/srkit/encryption/azurekms"
+	"github.com/srkit-go/srkit/encryption/azurekms/internal/fakeazure"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -22,11 +23,11 @@ var dek = []byte("\x12\x20 thirty-two bytes of DEK keyset!")
 func TestWrapUnwrapOnTheWire(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	version := f.addKey("srkit-test", "payments-kek", 0)
-	f.addApp("app-1", "app-1-secret")
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app-1", "app-1-secret")
+	f := fakeazure.New(t)
+	version := f.AddKey("srkit-test", "payments-kek", 0)
+	f.AddApp("app-1", "app-1-secret")
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app-1", "app-1-secret")
 	k := newKMS(t, cfg)
 	id := "https://srkit-test.vault.azure.net/keys/payments-kek/" + version
 
@@ -42,12 +43,12 @@ func TestWrapUnwrapOnTheWire(t *testing.T) {
 		t.Fatalf("unwrap = %x, %v", got, err)
 	}
 	// What another client stored (Key Vault's result, raw) unwraps.
-	other := f.encrypt("srkit-test", "payments-kek", version, []byte("wrapped by Confluent's client"))
+	other := f.Encrypt("srkit-test", "payments-kek", version, []byte("wrapped by Confluent's client"))
 	if got, err := k.Unwrap(ctx, id, other); err != nil || string(got) != "wrapped by Confluent's client" {
 		t.Fatalf("another client's bytes: %q, %v", got, err)
 	}
 
-	reqs := f.seen()
+	reqs := f.Requests()
 	// The first request elicits the challenge (no token, no body), then
 	// each call carries the bearer token from Entra ID.
 	if len(reqs) != 4 || reqs[0].Auth != "" || reqs[1].Auth == "" {
@@ -68,7 +69,7 @@ func TestWrapUnwrapOnTheWire(t *testing.T) {
 	if !bytes.Equal(enc.Value, dek) || !bytes.Equal(dec.Value, w) {
 		t.Errorf("values sent: %x, %x", enc.Value, dec.Value)
 	}
-	forms := f.forms()
+	forms := f.TokenForms()
 	if len(forms) != 1 {
 		t.Fatalf("%d token requests, want 1 (the token is cached)", len(forms))
 	}
@@ -81,11 +82,11 @@ func TestWrapUnwrapOnTheWire(t *testing.T) {
 func TestWrapKeyOperations(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	version := f.addKey("srkit-test", "kek", 0)
-	f.addApp("wrapper", "s", "wrapkey", "unwrapkey")
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "wrapper", "s")
+	f := fakeazure.New(t)
+	version := f.AddKey("srkit-test", "kek", 0)
+	f.AddApp("wrapper", "s", "wrapkey", "unwrapkey")
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "wrapper", "s")
 	cfg.Operations = azurekms.WrapUnwrap
 	k := newKMS(t, cfg)
 	id := "https://srkit-test.vault.azure.net/keys/kek/" + version
@@ -95,14 +96,14 @@ func TestWrapKeyOperations(t *testing.T) {
 	}
 	// The same RSA-OAEP-256: bytes of encrypt (Confluent's) unwrap with
 	// unwrapKey, and the reverse.
-	other := f.encrypt("srkit-test", "kek", version, dek)
+	other := f.Encrypt("srkit-test", "kek", version, dek)
 	for _, b := range [][]byte{w, other} {
 		if got, err := k.Unwrap(ctx, id, b); err != nil || !bytes.Equal(got, dek) {
 			t.Fatalf("unwrapKey = %x, %v", got, err)
 		}
 	}
 	paths := []string{}
-	for _, r := range f.seen()[1:] {
+	for _, r := range f.Requests()[1:] {
 		paths = append(paths, r.Path)
 	}
 	want := "/keys/kek/" + version + "/wrapkey /keys/kek/" + version + "/unwrapkey /keys/kek/" + version + "/unwrapkey"
@@ -128,11 +129,11 @@ func TestWrapKeyOperations(t *testing.T) {
 func TestVersionlessKeysAndSaveKeyVersion(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	v1 := f.addKey("srkit-test", "kek", 0)
-	f.addApp("app", "s")
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app", "s")
+	f := fakeazure.New(t)
+	v1 := f.AddKey("srkit-test", "kek", 0)
+	f.AddApp("app", "s")
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app", "s")
 	plain := newKMS(t, cfg)
 	cfg.SaveKeyVersion = true
 	saving := newKMS(t, cfg)
@@ -149,17 +150,17 @@ func TestVersionlessKeysAndSaveKeyVersion(t *testing.T) {
 	if want := "azure:v1:" + v1 + ":"; !bytes.HasPrefix(saved, []byte(want)) || len(saved) != len(want)+256 {
 		t.Fatalf("saved = %.50q…, want %q + 256 bytes", saved, want)
 	}
-	if r := f.seen(); !strings.HasSuffix(r[len(r)-1].Path, "/keys/kek//encrypt") && !strings.HasSuffix(r[len(r)-1].Path, "/keys/kek/encrypt") {
+	if r := f.Requests(); !strings.HasSuffix(r[len(r)-1].Path, "/keys/kek//encrypt") && !strings.HasSuffix(r[len(r)-1].Path, "/keys/kek/encrypt") {
 		t.Fatalf("versionless encrypt went to %s", r[len(r)-1].Path)
 	}
 
-	f.addKey("srkit-test", "kek", 1) // rotation: a new current version
+	f.AddKey("srkit-test", "kek", 1) // rotation: a new current version
 	// Both KMSes read the header, whatever their own setting.
 	for _, k := range []*azurekms.KMS{plain, saving} {
 		if got, err := k.Unwrap(ctx, id, saved); err != nil || !bytes.Equal(got, dek) {
 			t.Fatalf("unwrap of the saved version after rotation: %x, %v", got, err)
 		}
-		if r := f.seen(); r[len(r)-1].Path != "/keys/kek/"+v1+"/decrypt" {
+		if r := f.Requests(); r[len(r)-1].Path != "/keys/kek/"+v1+"/decrypt" {
 			t.Fatalf("the saved version was not used: %s", r[len(r)-1].Path)
 		}
 	}
@@ -178,13 +179,13 @@ func TestVersionlessKeysAndSaveKeyVersion(t *testing.T) {
 	}
 	// Headers with a version that is not 32 hex digits are refused
 	// without a call (it would go into the request's path).
-	n := len(f.seen())
+	n := len(f.Requests())
 	for _, b := range []string{"azure:v1:" + strings.Repeat("z", 32) + ":x", "azure:v1:../../../../keys/other/abcdef012:x", ""} {
 		if _, err := plain.Unwrap(ctx, id, []byte(b)); !errors.Is(err, azurekms.ErrCiphertext) || errors.Is(err, serde.ErrUnavailable) {
 			t.Errorf("%q: err = %v, want ErrCiphertext", b, err)
 		}
 	}
-	if len(f.seen()) != n {
+	if len(f.Requests()) != n {
 		t.Fatal("refused bytes made calls")
 	}
 }
@@ -192,11 +193,11 @@ func TestVersionlessKeysAndSaveKeyVersion(t *testing.T) {
 func TestKeyIDs(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "kek-1", 0)
-	f.addApp("app", "s")
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app", "s")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "kek-1", 0)
+	f.AddApp("app", "s")
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app", "s")
 	k := newKMS(t, cfg)
 	for _, id := range []string{
 		"https://srkit-test.vault.azure.net/keys/kek-1/" + v,
@@ -209,7 +210,7 @@ func TestKeyIDs(t *testing.T) {
 			t.Errorf("%s: %v", id, err)
 		}
 	}
-	n := len(f.seen())
+	n := len(f.Requests())
 	for _, id := range []string{
 		"", "srkit-test.vault.azure.net/keys/k", "http://srkit-test.vault.azure.net/keys/k",
 		"https://srkit-test.vault.azure.net/keys", "https://srkit-test.vault.azure.net/secrets/k/1",
@@ -224,7 +225,7 @@ func TestKeyIDs(t *testing.T) {
 			t.Errorf("%q: err = %v, want ErrKeyID naming the key", id, err)
 		}
 	}
-	if len(f.seen()) != n {
+	if len(f.Requests()) != n {
 		t.Fatal("invalid key IDs made calls")
 	}
 }
@@ -235,12 +236,12 @@ func TestKeyIDs(t *testing.T) {
 func TestEndpointOverride(t *testing.T) {
 	cleanEnv(t)
 	ctx := context.Background()
-	f := newFakeAzure(t)
-	v := f.addKey("endpoint", "kek", 0)
-	f.addApp("app", "s")
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app", "s")
-	cfg.Endpoint = f.srv.URL
+	f := fakeazure.New(t)
+	v := f.AddKey("endpoint", "kek", 0)
+	f.AddApp("app", "s")
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app", "s")
+	cfg.Endpoint = f.URL()
 	cfg.KeysOptions.DisableChallengeResourceVerification = true
 	k := newKMS(t, cfg)
 	id := "https://elsewhere.vault.azure.net/keys/kek/" + v
@@ -251,7 +252,7 @@ func TestEndpointOverride(t *testing.T) {
 	if got, err := k.Unwrap(ctx, id, w); err != nil || !bytes.Equal(got, dek) {
 		t.Fatalf("unwrap = %x, %v", got, err)
 	}
-	for _, r := range f.seen() {
+	for _, r := range f.Requests() {
 		if !strings.HasPrefix(r.Host, "127.0.0.1:") {
 			t.Fatalf("a request went to %s", r.Host)
 		}
@@ -266,20 +267,20 @@ func TestEndpointOverride(t *testing.T) {
 // The SDK's retries are the KMS's: KeysOptions' Retry retries a 503.
 func TestSDKRetries(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "kek", 0)
-	f.addApp("app", "s")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "kek", 0)
+	f.AddApp("app", "s")
 	failures := 2
-	f.fault = func(r *http.Request) (int, string) {
+	f.SetFault(func(r *http.Request) (int, string) {
 		if strings.HasSuffix(r.URL.Path, "/encrypt") && r.Header.Get("Authorization") != "" && failures > 0 {
 			failures--
 			return 503, `{"error":{"code":"ServiceUnavailable","message":"try again"}}`
 		}
 		return 0, ""
-	}
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app", "s")
-	cfg.KeysOptions = &azkeys.ClientOptions{ClientOptions: f.clientOptions()}
+	})
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app", "s")
+	cfg.KeysOptions = &azkeys.ClientOptions{ClientOptions: clientOptions(f)}
 	cfg.KeysOptions.Retry = policy.RetryOptions{MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: 2 * time.Millisecond}
 	if _, err := newKMS(t, cfg).Wrap(context.Background(), "https://srkit-test.vault.azure.net/keys/kek/"+v, dek); err != nil {
 		t.Fatal(err)
@@ -291,12 +292,12 @@ func TestSDKRetries(t *testing.T) {
 
 func TestContext(t *testing.T) {
 	cleanEnv(t)
-	f := newFakeAzure(t)
-	v := f.addKey("srkit-test", "kek", 0)
-	f.addApp("app", "s")
+	f := fakeazure.New(t)
+	v := f.AddKey("srkit-test", "kek", 0)
+	f.AddApp("app", "s")
 	release := make(chan struct{})
 	defer close(release)
-	f.fault = func(r *http.Request) (int, string) {
+	f.SetFault(func(r *http.Request) (int, string) {
 		if strings.HasSuffix(r.URL.Path, "/decrypt") && r.Header.Get("Authorization") != "" {
 			select {
 			case <-release:
@@ -305,9 +306,9 @@ func TestContext(t *testing.T) {
 			return 503, "{}"
 		}
 		return 0, ""
-	}
-	cfg := f.config()
-	cfg.Credential = f.credential(t, "app", "s")
+	})
+	cfg := config(f)
+	cfg.Credential = credential(t, f, "app", "s")
 	k := newKMS(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()

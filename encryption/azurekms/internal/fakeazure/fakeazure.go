@@ -1,4 +1,8 @@
-package azurekms_test
+// Package fakeazure is a protocol-level fake of Microsoft Entra ID and
+// Azure Key Vault for the tests of package azurekms and of its interop
+// module, answering as the services do. It is not Azure: keys live in
+// memory, and permissions are lists of operations per application.
+package fakeazure
 
 import (
 	"crypto/rand"
@@ -17,54 +21,54 @@ import (
 	"testing"
 )
 
-// fakeAzure is a protocol-level fake of Microsoft Entra ID and Azure Key
-// Vault over TLS on 127.0.0.1. Every host name reaches it (the tests'
-// transport dials it whatever the host): login.srkit.test and
-// login.microsoftonline.com are Entra ID (OpenID configuration, instance
-// discovery, the client-credentials token endpoint), <vault>.vault.azure.net
-// are vaults, and 127.0.0.1 is the vault "endpoint".
+// Server is a protocol-level fake of Microsoft Entra ID and Azure Key
+// Vault over TLS on 127.0.0.1. Every host name reaches it (through
+// [Server.Transport], or through the CONNECT proxy of [Server.Proxy]):
+// login.srkit.test and login.microsoftonline.com are Entra ID (OpenID
+// configuration, instance discovery, the client-credentials token
+// endpoint), <vault>.vault.azure.net are vaults, and 127.0.0.1 is the
+// vault "endpoint".
 //
 // Key Vault answers as the service does: a request without a bearer token
 // gets 401 with the WWW-Authenticate challenge (authorization = the
-// tenant's authority, resource = https://vault.azure.net), a token it did
-// not issue gets 401, an application without the operation's permission
-// 403 Forbidden, an unknown key 404 KeyNotFound, bytes that do not decrypt
-// 400 BadParameter. encrypt/decrypt and wrapkey/unwrapkey are RSA-OAEP-256
-// with the key's version (the current one for a versionless path), with
-// base64url values, and require api-version.
-type fakeAzure struct {
-	t      *testing.T
+// tenant's authority at login.srkit.test, resource =
+// https://vault.azure.net), a token it did not issue gets 401, an
+// application without the operation's permission 403 Forbidden, an
+// unknown key 404 KeyNotFound, bytes that do not decrypt 400 BadParameter.
+// encrypt/decrypt and wrapkey/unwrapkey are RSA-OAEP-256 with the key's
+// version (the current one for a versionless path), with base64url
+// values, and require api-version. Its methods are safe for concurrent
+// use.
+type Server struct {
+	t      testing.TB
 	srv    *httptest.Server
 	tenant string
 
-	mu     sync.Mutex
-	apps   map[string]string          // client ID → client secret
-	perms  map[string]map[string]bool // client ID → operations allowed (nil: all)
-	tokens map[string]string          // access token → client ID
-	vaults map[string]map[string][]fakeKey
-	issued int
-	// requests are the Key Vault requests; tokenForms the token requests.
-	requests   []kvRequest
+	mu         sync.Mutex
+	apps       map[string]string          // client ID → client secret
+	perms      map[string]map[string]bool // client ID → operations allowed (nil: all)
+	tokens     map[string]string          // access token → client ID
+	vaults     map[string]map[string][]key
+	issued     int
+	requests   []Request
 	tokenForms []url.Values
-	// fault, when set, answers a request instead of the fake (status and
-	// body); it returns status 0 to let the fake answer.
-	fault func(r *http.Request) (int, string)
+	fault      func(r *http.Request) (int, string)
 }
 
-type fakeKey struct {
+type key struct {
 	version string
 	priv    *rsa.PrivateKey
 }
 
-// kvRequest is what the fake saw of one Key Vault request.
-type kvRequest struct {
+// Request is what the fake saw of one Key Vault request.
+type Request struct {
 	Method, Host, Path, APIVersion, Auth string
 	Alg                                  string
 	Value                                []byte
 }
 
-// rsaKeys are generated once for the package's tests (2048-bit keys take
-// a while under the race detector).
+// rsaKeys are generated once per process (2048-bit keys take a while
+// under the race detector); AddKey takes one of them.
 var rsaKeys = sync.OnceValue(func() []*rsa.PrivateKey {
 	var ks []*rsa.PrivateKey
 	for range 3 {
@@ -77,32 +81,43 @@ var rsaKeys = sync.OnceValue(func() []*rsa.PrivateKey {
 	return ks
 })
 
-const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+// Tenant is the fake's Microsoft Entra ID tenant.
+const Tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
-func newFakeAzure(t *testing.T) *fakeAzure {
+// New starts a fake, closed when the test ends.
+func New(t testing.TB) *Server {
 	t.Helper()
-	f := &fakeAzure{t: t, tenant: testTenant, apps: map[string]string{}, perms: map[string]map[string]bool{},
-		tokens: map[string]string{}, vaults: map[string]map[string][]fakeKey{}}
-	f.srv = newTLSServer(t, http.HandlerFunc(f.serve))
+	f := &Server{t: t, tenant: Tenant, apps: map[string]string{}, perms: map[string]map[string]bool{},
+		tokens: map[string]string{}, vaults: map[string]map[string][]key{}}
+	f.srv = newTLSServer(t, f)
 	return f
 }
 
-// addKey adds a version of key name in vault (the vault's DNS label) and
-// returns its version; the last added is the current one.
-func (f *fakeAzure) addKey(vault, name string, keyIndex int) string {
+// URL is the fake's address as the vault "endpoint" (https://127.0.0.1:port).
+func (f *Server) URL() string { return f.srv.URL }
+
+// Close stops the fake: it is then unreachable.
+func (f *Server) Close() { f.srv.Close() }
+
+// AddKey adds a version of key name in vault (the vault's DNS label), an
+// RSA-2048 key (keyIndex 0, 1 or 2 of the process's keys), and returns its
+// version; the last added is the current one.
+func (f *Server) AddKey(vault, name string, keyIndex int) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.vaults[vault] == nil {
-		f.vaults[vault] = map[string][]fakeKey{}
+		f.vaults[vault] = map[string][]key{}
 	}
 	v := make([]byte, 16)
 	rand.Read(v)
 	version := hex.EncodeToString(v)
-	f.vaults[vault][name] = append(f.vaults[vault][name], fakeKey{version: version, priv: rsaKeys()[keyIndex]})
+	f.vaults[vault][name] = append(f.vaults[vault][name], key{version: version, priv: rsaKeys()[keyIndex]})
 	return version
 }
 
-func (f *fakeAzure) addApp(clientID, secret string, ops ...string) {
+// AddApp adds a Microsoft Entra ID application allowed ops on every key
+// ("encrypt", "decrypt", "wrapkey", "unwrapkey"; none given: all).
+func (f *Server) AddApp(clientID, secret string, ops ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.apps[clientID] = secret
@@ -115,21 +130,31 @@ func (f *fakeAzure) addApp(clientID, secret string, ops ...string) {
 	}
 }
 
-func (f *fakeAzure) seen() []kvRequest {
+// SetFault makes fault answer requests before the fake: it returns a
+// status and body, or status 0 to let the fake answer. Nil removes it.
+func (f *Server) SetFault(fault func(r *http.Request) (int, string)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]kvRequest(nil), f.requests...)
+	f.fault = fault
 }
 
-func (f *fakeAzure) forms() []url.Values {
+// Requests are the Key Vault requests the fake saw, in order.
+func (f *Server) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+// TokenForms are the token requests' forms, in order.
+func (f *Server) TokenForms() []url.Values {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]url.Values(nil), f.tokenForms...)
 }
 
-// encrypt is what Key Vault answers to encrypt with a key version: the
+// Encrypt is what Key Vault answers to encrypt with a key version: the
 // bytes another client stored.
-func (f *fakeAzure) encrypt(vault, name, version string, plaintext []byte) []byte {
+func (f *Server) Encrypt(vault, name, version string, plaintext []byte) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, k := range f.vaults[vault][name] {
@@ -145,7 +170,8 @@ func (f *fakeAzure) encrypt(vault, name, version string, plaintext []byte) []byt
 	return nil
 }
 
-func (f *fakeAzure) serve(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers as Entra ID and Key Vault do.
+func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host, _, err := net.SplitHostPort(r.Host)
 	if err != nil {
 		host = r.Host
@@ -181,7 +207,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // serveEntra is Microsoft Entra ID's OpenID configuration, instance
 // discovery and client-credentials token endpoint.
-func (f *fakeAzure) serveEntra(w http.ResponseWriter, r *http.Request, host string) {
+func (f *Server) serveEntra(w http.ResponseWriter, r *http.Request, host string) {
 	base := "https://" + host + "/" + f.tenant
 	switch r.URL.Path {
 	case "/common/discovery/instance":
@@ -227,14 +253,14 @@ func kvError(w http.ResponseWriter, status int, code, msg string) {
 }
 
 // serveVault is Key Vault's key operations.
-func (f *fakeAzure) serveVault(w http.ResponseWriter, r *http.Request, vault string) {
+func (f *Server) serveVault(w http.ResponseWriter, r *http.Request, vault string) {
 	var body struct {
 		Alg   string `json:"alg"`
 		Value string `json:"value"`
 	}
 	json.NewDecoder(r.Body).Decode(&body)
 	value, valueErr := base64.RawURLEncoding.DecodeString(body.Value)
-	req := kvRequest{Method: r.Method, Host: r.Host, Path: r.URL.Path, APIVersion: r.URL.Query().Get("api-version"),
+	req := Request{Method: r.Method, Host: r.Host, Path: r.URL.Path, APIVersion: r.URL.Query().Get("api-version"),
 		Auth: r.Header.Get("Authorization"), Alg: body.Alg, Value: value}
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
@@ -279,13 +305,13 @@ func (f *fakeAzure) serveVault(w http.ResponseWriter, r *http.Request, vault str
 	f.mu.Lock()
 	versions := f.vaults[vault][name]
 	f.mu.Unlock()
-	var key *fakeKey
+	var k *key
 	for i := range versions {
 		if versions[i].version == version || (version == "" && i == len(versions)-1) {
-			key = &versions[i]
+			k = &versions[i]
 		}
 	}
-	if key == nil {
+	if k == nil {
 		kvError(w, 404, "KeyNotFound", fmt.Sprintf("A key with (name/id) %s was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command.", name))
 		return
 	}
@@ -297,9 +323,9 @@ func (f *fakeAzure) serveVault(w http.ResponseWriter, r *http.Request, vault str
 	var err error
 	switch op {
 	case "encrypt", "wrapkey":
-		out, err = rsa.EncryptOAEP(sha256.New(), rand.Reader, &key.priv.PublicKey, value, nil)
+		out, err = rsa.EncryptOAEP(sha256.New(), rand.Reader, &k.priv.PublicKey, value, nil)
 	case "decrypt", "unwrapkey":
-		out, err = rsa.DecryptOAEP(sha256.New(), nil, key.priv, value, nil)
+		out, err = rsa.DecryptOAEP(sha256.New(), nil, k.priv, value, nil)
 	default:
 		kvError(w, 400, "BadParameter", "Unknown operation.")
 		return
@@ -308,6 +334,6 @@ func (f *fakeAzure) serveVault(w http.ResponseWriter, r *http.Request, vault str
 		kvError(w, 400, "BadParameter", "The parameter is incorrect.")
 		return
 	}
-	kid := "https://" + vault + ".vault.azure.net/keys/" + name + "/" + key.version
+	kid := "https://" + vault + ".vault.azure.net/keys/" + name + "/" + k.version
 	writeJSON(w, 200, map[string]any{"kid": kid, "value": base64.RawURLEncoding.EncodeToString(out)})
 }
