@@ -31,7 +31,9 @@ type Order struct {
 // (tenant.id, client.id, client.secret) from encryption.WithConfig or the
 // KEK's kmsProps, else the default credential chain. Offline (without
 // SRKIT_EXAMPLE_AZURE_KEY_ID, a Key Vault key URL) it falls back to
-// Confluent's local KMS, with the same rule set.
+// Confluent's local KMS, with the same rule set. For field-level
+// encryption the same params go in an ENCRYPT domain rule with the tags of
+// the fields to encrypt.
 func Example() {
 	ctx := context.Background()
 	kmsType, keyID := azurekms.Type, os.Getenv("SRKIT_EXAMPLE_AZURE_KEY_ID") // https://my-vault.vault.azure.net/keys/orders/<version>

@@ -29,7 +29,9 @@ type Order struct {
 // (token.id here; approle.role.id and approle.secret.id for AppRole) from
 // encryption.WithConfig or the KEK's kmsProps. Offline (without
 // SRKIT_EXAMPLE_VAULT_KEY_ID, a transit key URL, and VAULT_TOKEN) it falls
-// back to Confluent's local KMS, with the same rule set.
+// back to Confluent's local KMS, with the same rule set. For field-level
+// encryption the same params go in an ENCRYPT domain rule with the tags of
+// the fields to encrypt.
 func Example() {
 	ctx := context.Background()
 	kmsType, keyID := hcvault.Type, os.Getenv("SRKIT_EXAMPLE_VAULT_KEY_ID") // https://vault.example.com:8200/transit/keys/orders
