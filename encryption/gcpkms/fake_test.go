@@ -40,7 +40,8 @@ type fakeGCP struct {
 	tokens   map[string]string      // access token → client email
 	keys     map[string]*fakeKey    // CryptoKey name → key
 	faults   []fakeFault
-	corrupt  bool // answers with a checksum that does not match
+	corrupt  bool   // answers with a checksum that does not match
+	answerAs string // Encrypt answers naming this key version (a KMS that misbehaves)
 	requests []fakeRequest
 	next     int
 }
@@ -219,8 +220,12 @@ func (f *fakeGCP) serve(w http.ResponseWriter, r *http.Request) {
 		ct := binary.BigEndian.AppendUint32(nil, 1) // the key version
 		ct = append(ct, nonce...)
 		ct = k.aead.Seal(ct, nonce, in.Plaintext, append([]byte(name), in.AdditionalAuthenticatedData...))
+		answerName := name + "/cryptoKeyVersions/1"
+		if f.answerAs != "" {
+			answerName = f.answerAs
+		}
 		f.answer(w, map[string]any{
-			"name": name + "/cryptoKeyVersions/1", "ciphertext": ct, "ciphertextCrc32c": crc(ct),
+			"name": answerName, "ciphertext": ct, "ciphertextCrc32c": crc(ct),
 			"verifiedPlaintextCrc32c": in.PlaintextCrc32c != nil, "protectionLevel": 1,
 		})
 		return

@@ -129,8 +129,9 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 		return nil, k.integrity("Encrypt", keyID, "the ciphertext does not match its checksum")
 	case len(resp.GetCiphertext()) == 0:
 		return nil, k.integrity("Encrypt", keyID, "the answer has no ciphertext")
-	case !strings.HasPrefix(resp.GetName(), n):
-		// Encrypt names the key version it used: one of the key's.
+	case resp.GetName() != n && !strings.HasPrefix(resp.GetName(), n+"/cryptoKeyVersions/"):
+		// Encrypt names the key version it used: one of the key's (a
+		// bare prefix test would take …/cryptoKeys/kek2 for kek).
 		return nil, &Error{Op: "Encrypt", KeyID: keyID, Err: fmt.Errorf("the answer names another key, %q", resp.GetName())}
 	}
 	return resp.GetCiphertext(), nil

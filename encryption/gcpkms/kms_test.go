@@ -181,6 +181,30 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// An Encrypt answer that names a version of another key is refused, as
+// Tink refuses it; a key whose name merely starts with the asked key's
+// ("kek2" for "kek") is another key too.
+func TestEncryptAnswerForAnotherKey(t *testing.T) {
+	f := newFakeGCP(t)
+	sa := f.addAccount(testEmail)
+	key := f.addKey("global", "ring", "kek", testEmail)
+	k := newTestKMS(t, f, sa)
+	for _, other := range []string{
+		"projects/srkit-test/locations/global/keyRings/ring/cryptoKeys/other/cryptoKeyVersions/1",
+		key + "2/cryptoKeyVersions/1",
+		key + "2",
+	} {
+		f.set(func(f *fakeGCP) { f.answerAs = other })
+		_, err := k.Wrap(context.Background(), key, []byte(testDEK))
+		var e *Error
+		if !errors.As(err, &e) || e.KeyID != key || errors.Is(err, serde.ErrUnavailable) || !strings.Contains(err.Error(), other) {
+			t.Fatalf("answer naming %s: err = %v, want a refusal naming both keys", other, err)
+		}
+	}
+	f.set(func(f *fakeGCP) { f.answerAs = key + "/cryptoKeyVersions/7" })
+	roundTrip(t, k, key, key)
+}
+
 // Outages match serde.ErrUnavailable, name the key, and never print the
 // private key or the access token.
 func TestOutages(t *testing.T) {
