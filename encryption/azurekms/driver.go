@@ -18,7 +18,8 @@ const (
 	ConfigClientSecret = "client.secret" // the client secret
 	// ConfigKeyVersionSave ("true") makes wrapped bytes name the key
 	// version that wrapped them (Config.SaveKeyVersion); Confluent's
-	// clients read it from the KEK's kmsProps.
+	// clients that have the setting read it from the KEK's kmsProps, and
+	// so does srkit's executor.
 	ConfigKeyVersionSave = "encrypt.azure.key.version.save"
 )
 
