@@ -43,7 +43,7 @@ func NewDeserializer[T any](client *registry.Client, part serde.Part, opts ...se
 	if set.deprecatedIndexes {
 		cfg.DeprecatedIndexes = true
 	}
-	c, err := newReaderCodec[T](client, set)
+	c, err := newReaderCodec[T](client, set, cfg.CacheCapacity)
 	if err != nil {
 		return nil, err
 	}
@@ -54,17 +54,16 @@ type readerCodec[T any] struct {
 	client *registry.Client
 	set    settings
 	mt     protoreflect.MessageType // generated T; nil for dynamic messages
-	files  fileCache
+	files  *fileCache
 	opts   proto.UnmarshalOptions
 }
 
-func newReaderCodec[T any](client *registry.Client, set settings) (*readerCodec[T], error) {
+func newReaderCodec[T any](client *registry.Client, set settings, capacity int) (*readerCodec[T], error) {
 	md, perValue, err := messageTypeOf[T]()
 	if err != nil {
 		return nil, err
 	}
-	c := &readerCodec[T]{client: client, set: set}
-	c.files.limits = set.limits
+	c := &readerCodec[T]{client: client, set: set, files: newFileCache(set.limits, capacity)}
 	if perValue {
 		t := reflect.TypeFor[T]()
 		if !dynamicMessageType.AssignableTo(t) {

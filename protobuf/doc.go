@@ -54,8 +54,10 @@
 // compiles it (github.com/bufbuild/protocompile, in memory: references by
 // name, builtins from the linked well-known types and from bundled
 // confluent/* and google/type/* sources, each compiled once, privately)
-// and keeps the descriptor; nothing is registered in the process-wide
-// protoregistry. The registry's "serialized" format (a base64
+// and keeps the descriptor — up to serde.CacheCapacity compiled schemas
+// per serializer or deserializer (serde.DefaultCacheCapacity by default),
+// the least recently used evicted by CLOCK and compiled again when met
+// again; nothing is registered in the process-wide protoregistry. The registry's "serialized" format (a base64
 // FileDescriptorProto) is understood wherever .proto text is; see
 // [FetchSerialized] and [RegisterSerialized]. Fields of a serialized
 // descriptor without a json_name (protoc leaves it out of the descriptors it

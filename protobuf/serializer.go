@@ -59,8 +59,8 @@ type writerCodec[T any] struct {
 	client  *registry.Client
 	cfg     serde.SerializerConfig
 	fixed   protoreflect.MessageDescriptor // nil when T's values carry their own type
-	texts   textCache
-	files   fileCache
+	texts   *textCache
+	files   *fileCache
 	enc     *encoder[T]
 	refName func(string) string
 }
@@ -75,9 +75,9 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, 
 		cfg:     cfg,
 		enc:     &encoder[T]{opts: proto.MarshalOptions{Deterministic: set.deterministic}},
 		refName: cfg.ReferenceSubjectNameStrategy,
+		texts:   newTextCache(set.registerSerialized, cfg.CacheCapacity),
+		files:   newFileCache(set.limits, cfg.CacheCapacity),
 	}
-	c.texts.serialized = set.registerSerialized
-	c.files.limits = set.limits
 	if !perValue {
 		c.fixed = md
 	}
