@@ -72,9 +72,11 @@ func WithKMSDriver(d Driver) Option {
 // drivers' settings and credentials (see [Driver]),
 // encrypt.alternate.kms.key.ids, and the executor's own cache.size,
 // cache.expiry.secs, missing.kek.cache.ttl.sec and
-// missing.dek.cache.ttl.sec. Values are secrets for all the executor knows:
-// they never appear in its errors or logs. Several calls add up; a later
-// value of a key wins.
+// missing.dek.cache.ttl.sec. From a Confluent properties file, pass the
+// rule.executors.<name>.param.* settings serde.ParseProperties collects
+// (Properties.RuleExecutorConfig["_default_"], or the executor's own name).
+// Values are secrets for all the executor knows: they never appear in its
+// errors or logs. Several calls add up; a later value of a key wins.
 func WithConfig(config map[string]string) Option {
 	return func(s *settings) error {
 		if s.config == nil {

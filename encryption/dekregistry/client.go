@@ -130,7 +130,8 @@ func (c *Client) UndeleteKEK(ctx context.Context, name string, ps ...Param) erro
 }
 
 // TestKEK asks the registry to check that it can use the KMS key of the
-// KEK called name (for shared KEKs) and returns the KEK.
+// shared KEK called name and returns the KEK; a KEK that is not shared gives
+// [registry.ErrInvalidKey], as the server answers.
 func (c *Client) TestKEK(ctx context.Context, name string) (KEK, error) {
 	if name == "" {
 		return KEK{}, errEmpty("KEK name")
