@@ -429,3 +429,13 @@ func DefaultContext(name string) Option {
 		return nil
 	}
 }
+
+// LatestCacheTTL returns how long the client keeps latest versions cached
+// ([LatestTTL]; zero: not cached, negative: until evicted). Callers that
+// would re-check the latest version per message can check it this often
+// instead, as serde's use-latest serializers do.
+func (c *Client) LatestCacheTTL() time.Duration { return c.latestTTL }
+
+// Now returns the time by the client's clock ([WithClock]), the one its
+// cache expiry uses.
+func (c *Client) Now() time.Time { return c.now() }

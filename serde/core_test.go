@@ -518,3 +518,19 @@ func TestProxyAnswersAreNotUnknownSchema(t *testing.T) {
 		t.Fatalf("registry's 40403 (%v) reported as transient", err)
 	}
 }
+
+// BenchmarkSerializeLatestWarm is BenchmarkSerializeWarm writing with the
+// subject's latest version: the per-message cost of following new versions.
+func BenchmarkSerializeLatestWarm(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.UseLatest(), serde.AutoRegister(false)))
+	buf := make([]byte, 0, 64)
+	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
+	}
+}

@@ -52,10 +52,13 @@ type writerEntry[T any] struct {
 	subject string
 	schema  *ResolvedSchema // the writer schema; its RuleSet is for the rule engine
 	enc     Encoder[T]
-	prefix  []byte         // written before the body (payload placements)
-	headers []Header       // returned with every message (header placement); read-only
-	latest  bool           // re-check the subject's latest version per message
-	rules   *writeRules[T] // nil when the schema has no rule that runs on write
+	prefix  []byte   // written before the body (payload placements)
+	headers []Header // returned with every message (header placement); read-only
+	latest  bool     // follow the subject's latest version
+	// nextCheck is when (Unix nanoseconds by the client's clock) the latest
+	// version is looked at again; 0: at the next message.
+	nextCheck atomic.Int64
+	rules     *writeRules[T] // nil when the schema has no rule that runs on write
 	// sizeHint is the largest message seen so far (up to maxSizeHint), the
 	// capacity Serialize allocates so that the body does not regrow it.
 	sizeHint atomic.Int32
@@ -180,12 +183,26 @@ func (s *Serializer[T]) slowWriter(ctx context.Context, k writerKey, v T) (*writ
 // checkLatest rebuilds w when the subject's latest version moved on. The
 // registry client caches latest versions for its latest TTL, so this is a
 // cache lookup per message, not a round trip.
+//
+// The registry client keeps the latest version for its LatestCacheTTL, so
+// w looks at it again only once that long has passed (a new version is
+// written within twice the TTL of its registration); in between a message
+// costs one clock reading.
 func (s *Serializer[T]) checkLatest(ctx context.Context, w *writerEntry[T], v T) (*writerEntry[T], error) {
+	now := s.client.Now().UnixNano()
+	if next := w.nextCheck.Load(); next != 0 && now < next {
+		return w, nil
+	}
 	latest, err := s.latestSchema(ctx, w.subject)
 	if err != nil {
 		return nil, fmt.Errorf("serde: latest schema of subject %q: %w", w.subject, err)
 	}
 	if latest.ID == w.schema.ID {
+		if ttl := s.client.LatestCacheTTL(); ttl > 0 {
+			w.nextCheck.Store(now + int64(ttl))
+		} else if ttl < 0 {
+			w.nextCheck.Store(1<<63 - 1)
+		}
 		return w, nil
 	}
 	return s.builds.Do(ctx, w.key, func(ctx context.Context) (*writerEntry[T], error) {
