@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 
-	havro "github.com/hamba/avro/v2"
-
 	"github.com/srkit-go/srkit/compat"
 	"github.com/srkit-go/srkit/internal/jsontree"
 	"github.com/srkit-go/srkit/registry"
@@ -48,9 +46,6 @@ func Parse(schema string, deps ...compat.Dependency) (*Schema, error) {
 	}
 	return &Schema{text: schema, deps: deps, parsed: ps}, nil
 }
-
-// Avro returns the hamba schema.
-func (s *Schema) Avro() havro.Schema { return s.parsed.schema }
 
 // FullName returns the full name of the top-level record, enum or fixed
 // type, "" for other schemas. Record-name subject strategies use it.

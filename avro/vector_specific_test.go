@@ -110,7 +110,7 @@ func TestVectorsSpecificRecord(t *testing.T) {
 				t.Fatal(err)
 			}
 			schema := parseEntry(t, v, writerEntry(t, v))
-			checkSerialized(t, v, schema.Avro(), func() ([]byte, []serde.Header, error) {
+			checkSerialized(t, v, schema.parsed.schema, func() ([]byte, []serde.Header, error) {
 				return s.Serialize(ctx, v.Topic, wantAccount())
 			})
 			sp, err := NewSerializer[*vecAccount](client, serde.Value, vectorSerOpts(t, v)...)
@@ -118,7 +118,7 @@ func TestVectorsSpecificRecord(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := wantAccount()
-			checkSerialized(t, v, schema.Avro(), func() ([]byte, []serde.Header, error) {
+			checkSerialized(t, v, schema.parsed.schema, func() ([]byte, []serde.Header, error) {
 				return sp.Serialize(ctx, v.Topic, &want)
 			})
 		})
@@ -149,7 +149,7 @@ func TestVectorsDerivedKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkSerialized(t, v, parseEntry(t, v, writerEntry(t, v)).Avro(), func() ([]byte, []serde.Header, error) {
+			checkSerialized(t, v, parseEntry(t, v, writerEntry(t, v)).parsed.schema, func() ([]byte, []serde.Header, error) {
 				return s.Serialize(ctx, v.Topic, customerKey{Tenant: "acme", CustomerID: 4242})
 			})
 			d, err := NewDeserializer[customerKey](client, serde.Key, vectorDeserOpts(t, v)...)

@@ -166,7 +166,7 @@ func TestVectorsDecode(t *testing.T) {
 			if r, ok := readerEntry(t, v); ok {
 				schema = parseEntry(t, v, r)
 			}
-			j, err := toVectorJSON(schema.Avro(), got)
+			j, err := toVectorJSON(schema.parsed.schema, got)
 			if err != nil {
 				t.Fatalf("decoded %#v: %v", got, err)
 			}
@@ -186,7 +186,7 @@ func TestVectorsReserialize(t *testing.T) {
 			client := vectortest.Serve(t, v)
 			entry := writerEntry(t, v)
 			schema := parseEntry(t, v, entry)
-			value, err := fromVectorJSON(schema.Avro(), decodeJSON(t, v.Value))
+			value, err := fromVectorJSON(schema.parsed.schema, decodeJSON(t, v.Value))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,7 +198,7 @@ func TestVectorsReserialize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkSerialized(t, v, schema.Avro(), func() ([]byte, []serde.Header, error) {
+			checkSerialized(t, v, schema.parsed.schema, func() ([]byte, []serde.Header, error) {
 				return s.Serialize(context.Background(), v.Topic, value)
 			})
 		})
