@@ -326,3 +326,8 @@ func params(kv ...string) func(*registry.Rule) {
 }
 
 var piiTags = &registry.Metadata{Tags: map[string][]string{"rec.name": {"PII"}, "**.email": {"PII", "CONTACT"}}}
+
+func (t testRule) runBody(m *serde.Message) error {
+	_, err := t.Run(context.Background(), &serde.RuleContext{Rule: &registry.Rule{Name: "b"}}, m)
+	return err
+}

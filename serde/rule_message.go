@@ -120,3 +120,27 @@ type FieldFunc func(f *Field, value any) (any, error)
 func phaseError(what string, p RulePhase) error {
 	return fmt.Errorf("%w: %s in the %s phase", ErrRulesUnsupported, what, p)
 }
+
+// NewMessage returns a domain-phase Message holding v, seen through codec,
+// and a function that returns its current value: it lets rule executors be
+// tested (and fuzzed) without a serializer. Serializers and deserializers
+// build their messages themselves.
+func NewMessage[T any](v T, codec RuleCodec[T]) (*Message, func() T) {
+	dm := &domainMessage[T]{v: v, codec: codec, phase: DomainPhase}
+	return &Message{impl: dm}, func() T { return dm.v }
+}
+
+// NewJSONMessage returns a migration-phase Message holding j, a message's
+// JSON form, and a function that returns its current form (see
+// [NewMessage]).
+func NewJSONMessage(j any) (*Message, func() any) {
+	jm := &jsonMessage{j: j}
+	return &Message{impl: jm}, func() any { return jm.j }
+}
+
+// NewBodyMessage returns an encoding-phase Message holding body, and a
+// function that returns its current body (see [NewMessage]).
+func NewBodyMessage(body []byte) (*Message, func() []byte) {
+	bm := &bodyMessage{b: body}
+	return &Message{impl: bm}, func() []byte { return bm.b }
+}

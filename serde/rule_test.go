@@ -422,3 +422,27 @@ func TestRuleMigrations(t *testing.T) {
 		t.Errorf("v2 read as v2: %+v, ran %v", got, f.exec.log())
 	}
 }
+
+// TestNewMessage: executors can be run on messages built outside a
+// serializer.
+func TestNewMessage(t *testing.T) {
+	m, value := serde.NewMessage(&rec{Name: "a"}, recCoder{schema: &serde.ResolvedSchema{SubjectSchema: registry.SubjectSchema{Schema: registry.Schema{Metadata: piiTags}}}})
+	r := testRule{e: &testExecutor{}, expr: "upper"}
+	if _, err := r.Run(context.Background(), &serde.RuleContext{Rule: &registry.Rule{Name: "u", Tags: []string{"PII"}}}, m); err != nil {
+		t.Fatal(err)
+	}
+	if value().Name != "A" {
+		t.Errorf("value = %+v", value())
+	}
+	if _, err := m.Body(); !errors.Is(err, serde.ErrRulesUnsupported) {
+		t.Errorf("Body in the domain phase: %v", err)
+	}
+	bm, body := serde.NewBodyMessage([]byte{1})
+	if err := (testRule{e: &testExecutor{}, expr: "xor"}).runBody(bm); err != nil || body()[0] != 1^0x5a {
+		t.Errorf("body message: %v %v", body(), err)
+	}
+	jm, form := serde.NewJSONMessage(map[string]any{"a": 1.0})
+	if err := jm.Replace(map[string]any{"b": 2.0}); err != nil || form().(map[string]any)["b"] != 2.0 {
+		t.Errorf("json message: %v %v", form(), err)
+	}
+}
