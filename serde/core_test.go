@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -362,55 +360,6 @@ func TestWarmPathAllocatesNothing(t *testing.T) {
 	}
 }
 
-func BenchmarkSerializeWarm(b *testing.B) {
-	ctx := context.Background()
-	client, _ := fixture(b)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
-	buf := make([]byte, 0, 64)
-	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
-	}
-}
-
-func BenchmarkSerializeWarmParallel(b *testing.B) {
-	ctx := context.Background()
-	client, _ := fixture(b)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
-	if _, _, err := ser.Serialize(ctx, "orders", "warm"); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		buf := make([]byte, 0, 64)
-		for pb.Next() {
-			buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
-		}
-	})
-}
-
-func TestRegistryOutageIsNotUnknownSchema(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	client, err := registry.New(registry.URLs(srv.URL), registry.Retries(0, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
-	_, err = de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
-	if err == nil || errors.Is(err, serde.ErrUnknownSchema) {
-		t.Fatalf("outage reported as %v", err)
-	}
-	if !errors.Is(err, registry.ErrorCode(503)) {
-		t.Fatalf("outage error does not carry the 503: %v", err)
-	}
-}
-
 func TestWrongSchemaType(t *testing.T) {
 	client, _ := fixture(t)
 	de, _ := serde.NewDeserializer[string](client, serde.Value, jsonCodec{&rawCodec{}}, deserCfg())
@@ -458,79 +407,4 @@ func deserCfg(opts ...serde.DeserializerOption) serde.DeserializerConfig {
 		panic(err)
 	}
 	return c
-}
-
-// TestProxyAnswersAreNotUnknownSchema: only the registry's own JSON
-// not-found answer (40403) makes a schema unknown. A proxy's HTML 404 page,
-// a 200 that is not the registry's JSON, or the registry's JSON 404 for a
-// path it does not serve are not a verdict on the message.
-func TestProxyAnswersAreNotUnknownSchema(t *testing.T) {
-	answers := map[string]func(w http.ResponseWriter){
-		"html 404": func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte("<html><body><h1>404 Not Found</h1></body></html>"))
-		},
-		"html 200": func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "text/html")
-			_, _ = w.Write([]byte("<html><body>Please log in</body></html>"))
-		},
-		"json 404 without schema code": func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"error_code":404,"message":"HTTP 404 Not Found"}`))
-		},
-	}
-	for name, answer := range answers {
-		t.Run(name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { answer(w) }))
-			defer srv.Close()
-			client, err := registry.New(registry.URLs(srv.URL), registry.Retries(0, 0, 0))
-			if err != nil {
-				t.Fatal(err)
-			}
-			de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
-			_, err = de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
-			if err == nil || errors.Is(err, serde.ErrUnknownSchema) {
-				t.Fatalf("proxy answer reported as %v", err)
-			}
-			if !serde.IsTransient(err) {
-				t.Fatalf("proxy answer %v is not transient: a consumer would skip or dead-letter the record", err)
-			}
-		})
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = w.Write([]byte(`{"error_code":40403,"message":"Schema 7 not found"}`))
-	}))
-	defer srv.Close()
-	client, err := registry.New(registry.URLs(srv.URL), registry.Retries(0, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
-	_, err = de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 7, 'x'}, nil)
-	if !errors.Is(err, serde.ErrUnknownSchema) {
-		t.Fatalf("registry's 40403 reported as %v, want ErrUnknownSchema", err)
-	}
-	if serde.IsTransient(err) {
-		t.Fatalf("registry's 40403 (%v) reported as transient", err)
-	}
-}
-
-// BenchmarkSerializeLatestWarm is BenchmarkSerializeWarm writing with the
-// subject's latest version: the per-message cost of following new versions.
-func BenchmarkSerializeLatestWarm(b *testing.B) {
-	ctx := context.Background()
-	client, _ := fixture(b)
-	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.UseLatest(), serde.AutoRegister(false)))
-	buf := make([]byte, 0, 64)
-	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
-	}
 }

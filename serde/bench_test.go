@@ -1,0 +1,54 @@
+package serde_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/srkit-go/srkit/serde"
+)
+
+func BenchmarkSerializeWarm(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
+	buf := make([]byte, 0, 64)
+	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
+	}
+}
+
+func BenchmarkSerializeWarmParallel(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg())
+	if _, _, err := ser.Serialize(ctx, "orders", "warm"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		buf := make([]byte, 0, 64)
+		for pb.Next() {
+			buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
+		}
+	})
+}
+
+// BenchmarkSerializeLatestWarm is BenchmarkSerializeWarm writing with the
+// subject's latest version: the per-message cost of following new versions.
+func BenchmarkSerializeLatestWarm(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.UseLatest(), serde.AutoRegister(false)))
+	buf := make([]byte, 0, 64)
+	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
+	}
+}
