@@ -136,15 +136,22 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 // Deserialize decodes payload (and the schema-ID header among headers, if
 // any) from topic. A nil payload is a tombstone and gives the zero T.
 // Deserialize allocates the T it returns; [Deserializer.DeserializeInto]
-// decodes into a value the caller reuses.
+// decodes into a value the caller reuses. On an error it returns the zero
+// T.
 func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload []byte, headers []Header) (T, error) {
 	var v T
-	err := d.DeserializeInto(ctx, topic, payload, headers, &v)
-	return v, err
+	if err := d.DeserializeInto(ctx, topic, payload, headers, &v); err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }
 
 // DeserializeInto is [Deserializer.Deserialize] into a value the caller
-// provides, which it overwrites (formats reset it before decoding).
+// provides, which it overwrites (formats reset it before decoding). When a
+// data-contract rule fails, *v is left zero: a value whose read rules did
+// not all run (still encrypted, not checked) is never handed out. After a
+// decode error *v may hold part of the message.
 func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, payload []byte, headers []Header, v *T) error {
 	if payload == nil {
 		var zero T

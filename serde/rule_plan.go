@@ -220,39 +220,38 @@ func shadowedTransform(rules []registry.Rule, i int, mode registry.RuleMode) boo
 	return false
 }
 
-// run runs the plan on m. base describes the message (subject, topic,
-// part, headers); run fills in the rule fields.
-func (p *rulePlan) run(ctx context.Context, base RuleContext, m *Message) error {
-	rc := base
+// run runs the plan on m. rc describes the message (subject, topic, part,
+// headers); run fills in the plan's and each rule's fields.
+func (p *rulePlan) run(ctx context.Context, rc *RuleContext, m *Message) error {
 	rc.Phase, rc.Mode, rc.Source, rc.Target, rc.Rules = p.phase, p.mode, p.source, p.target, p.rules
 	for i := range p.steps {
 		st := &p.steps[i]
 		rc.Rule, rc.Index = st.rule, st.index
-		if failedBefore(base.Headers, st.rule.Name) {
+		if failedBefore(rc.Headers, st.rule.Name) {
 			continue
 		}
 		if st.actionErr != nil {
-			return p.ruleError(&rc, st.actionErr)
+			return p.ruleError(rc, st.actionErr)
 		}
 		ok, err := true, st.err
 		if err == nil {
-			ok, err = st.compiled.Run(ctx, &rc, m)
+			ok, err = st.compiled.Run(ctx, rc, m)
 		}
 		if err != nil && IsTransient(err) {
 			// An outage says nothing about the message: fail it so that it
 			// is retried, whatever the rule's actions say.
-			return p.ruleError(&rc, err)
+			return p.ruleError(rc, err)
 		}
 		if err == nil && !ok && st.rule.Kind != registry.RuleKindTransform {
 			err = ErrRuleConditionFailed
 		}
 		if err != nil {
-			if aerr := st.onFailure.Run(ctx, &rc, m, p.ruleError(&rc, err)); aerr != nil {
+			if aerr := st.onFailure.Run(ctx, rc, m, p.ruleError(rc, err)); aerr != nil {
 				return aerr
 			}
 			continue
 		}
-		if aerr := st.onSuccess.Run(ctx, &rc, m, nil); aerr != nil {
+		if aerr := st.onSuccess.Run(ctx, rc, m, nil); aerr != nil {
 			return aerr
 		}
 	}

@@ -78,42 +78,49 @@ func (d *Deserializer[T]) compileReader(ctx context.Context, r *readerEntry[T], 
 // on the body, the decoder (or the migration path), domain rules on the
 // value.
 func (d *Deserializer[T]) readWithRules(ctx context.Context, topic string, ref SchemaRef, body []byte, headers []Header, v *T, r *readerEntry[T]) error {
+	if err := d.runReadRules(ctx, topic, ref, body, headers, v, r); err != nil {
+		var zero T
+		*v = zero // never hand out a value whose rules did not all run (still encrypted, unchecked)
+		return err
+	}
+	return nil
+}
+
+func (d *Deserializer[T]) runReadRules(ctx context.Context, topic string, ref SchemaRef, body []byte, headers []Header, v *T, r *readerEntry[T]) error {
 	rr := r.rules
 	subject, err := d.subjectFor(ctx, topic, r.entry, ref)
 	if err != nil {
 		return err
 	}
-	base := RuleContext{Subject: subject, Topic: topic, Part: d.part, Headers: headers}
+	run := &ruleRun[T]{rc: RuleContext{Subject: subject, Topic: topic, Part: d.part, Headers: headers}}
 	if p := rr.encoding; p != nil {
-		bm := &bodyMessage{b: body}
-		if err := p.run(ctx, base, &Message{impl: bm}); err != nil {
+		if err := p.run(ctx, &run.rc, run.bodyMsg(body)); err != nil {
 			return err
 		}
-		body = bm.b
+		body = run.body.b
 	}
 	if len(rr.migrations) > 0 {
 		j, err := rr.jsonDec.DecodeJSON(body)
 		if err != nil {
 			return fmt.Errorf("serde: decoding %s of topic %q with schema %s: %w", d.part, topic, ref, err)
 		}
-		jm := &jsonMessage{j: j}
+		m := run.jsonMsg(j)
 		for _, p := range rr.migrations {
-			if err := p.run(ctx, base, &Message{impl: jm}); err != nil {
+			if err := p.run(ctx, &run.rc, m); err != nil {
 				return err
 			}
 		}
-		if err := rr.jsonRead.ReadJSON(jm.j, v); err != nil {
+		if err := rr.jsonRead.ReadJSON(run.json.j, v); err != nil {
 			return fmt.Errorf("serde: reading the migrated %s of topic %q into schema %d: %w", d.part, topic, r.reader.ID, err)
 		}
 	} else if err := r.dec.Decode(body, v); err != nil {
 		return fmt.Errorf("serde: decoding %s of topic %q with schema %s: %w", d.part, topic, ref, err)
 	}
 	if p := rr.domain; p != nil {
-		dm := &domainMessage[T]{v: *v, codec: rr.codec, phase: DomainPhase}
-		if err := p.run(ctx, base, &Message{impl: dm}); err != nil {
+		if err := p.run(ctx, &run.rc, run.domainMsg(*v, rr.codec)); err != nil {
 			return err
 		}
-		*v = dm.v
+		*v = run.domain.v
 	}
 	return nil
 }

@@ -5,6 +5,37 @@ import (
 	"fmt"
 )
 
+// ruleRun is the state of one message's trip through its rules: the rule
+// context and the three phases' views, allocated together once.
+type ruleRun[T any] struct {
+	rc     RuleContext
+	domain domainMessage[T]
+	body   bodyMessage
+	json   jsonMessage
+	msg    Message
+}
+
+// domainMsg returns the message viewed in the domain phase, holding v.
+func (r *ruleRun[T]) domainMsg(v T, codec RuleCodec[T]) *Message {
+	r.domain = domainMessage[T]{v: v, codec: codec, phase: DomainPhase}
+	r.msg.impl = &r.domain
+	return &r.msg
+}
+
+// bodyMsg returns the message viewed in the encoding phase, holding b.
+func (r *ruleRun[T]) bodyMsg(b []byte) *Message {
+	r.body.b = b
+	r.msg.impl = &r.body
+	return &r.msg
+}
+
+// jsonMsg returns the message viewed in the migration phase, holding j.
+func (r *ruleRun[T]) jsonMsg(j any) *Message {
+	r.json.j = j
+	r.msg.impl = &r.json
+	return &r.msg
+}
+
 // domainMessage is a value of T in the domain phase.
 type domainMessage[T any] struct {
 	v       T

@@ -37,13 +37,12 @@ func planWrite[T any](ctx context.Context, rs *ruleSettings, writer *ResolvedSch
 // is never modified.
 func (s *Serializer[T]) appendWithRules(ctx context.Context, dst []byte, topic string, v T, w *writerEntry[T]) ([]byte, []Header, error) {
 	given := dst
-	base := RuleContext{Subject: w.subject, Topic: topic, Part: s.part}
+	run := &ruleRun[T]{rc: RuleContext{Subject: w.subject, Topic: topic, Part: s.part}}
 	if p := w.rules.domain; p != nil {
-		dm := &domainMessage[T]{v: v, codec: w.rules.codec, phase: DomainPhase}
-		if err := p.run(ctx, base, &Message{impl: dm}); err != nil {
+		if err := p.run(ctx, &run.rc, run.domainMsg(v, w.rules.codec)); err != nil {
 			return given, nil, err
 		}
-		v = dm.v
+		v = run.domain.v
 	}
 	if dst == nil {
 		dst = make([]byte, 0, max(int(w.sizeHint.Load()), len(w.prefix)+64))
@@ -55,11 +54,13 @@ func (s *Serializer[T]) appendWithRules(ctx context.Context, dst []byte, topic s
 		return given, nil, fmt.Errorf("serde: encoding %s for topic %q with schema %d: %w", s.part, topic, w.schema.ID, err)
 	}
 	if p := w.rules.encoding; p != nil {
-		bm := &bodyMessage{b: dst[start:len(dst):len(dst)]}
-		if err := p.run(ctx, base, &Message{impl: bm}); err != nil {
+		if err := p.run(ctx, &run.rc, run.bodyMsg(dst[start:len(dst):len(dst)])); err != nil {
 			return given, nil, err
 		}
-		dst = append(dst[:start], bm.b...)
+		dst = append(dst[:start], run.body.b...)
+	}
+	if n := len(dst); n > int(w.sizeHint.Load()) && n <= maxSizeHint {
+		w.sizeHint.Store(int32(n))
 	}
 	return dst, w.headers, nil
 }
