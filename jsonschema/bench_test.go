@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -180,3 +181,76 @@ func BenchmarkJSONSchemaDeserialize(b *testing.B) { benchDeserializer(b, true) }
 // BenchmarkJSONSchemaDeserializeNoValidation is the same with validation
 // off.
 func BenchmarkJSONSchemaDeserializeNoValidation(b *testing.B) { benchDeserializer(b, false) }
+
+func benchValueN(n int) benchOrder {
+	v := benchValue()
+	v.Items = make([]benchItem, n)
+	for i := range v.Items {
+		v.Items[i] = benchItem{SKU: "SKU-" + strconv.Itoa(i), Quantity: i + 1, UnitPrice: 9.99 * float64(i+1)}
+	}
+	return v
+}
+
+// BenchmarkJSONCurve is the cost curve: the record with 1, 10, 100 and
+// 1,000 line items, serialized and deserialized with validation beside
+// encoding/json alone. The ratio to raw must not grow with the size.
+func BenchmarkJSONCurve(b *testing.B) {
+	ctx := context.Background()
+	client := benchRegistry(b)
+	ser, err := NewSerializer[benchOrder](client, serde.Value, WithSchema(benchSchema))
+	if err != nil {
+		b.Fatal(err)
+	}
+	de, err := NewDeserializer[benchOrder](client, serde.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 10, 100, 1000} {
+		v := benchValueN(n)
+		payload, _, err := ser.Serialize(ctx, "orders", v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body := payload[5:]
+		var warm benchOrder
+		if err := de.DeserializeInto(ctx, "orders", payload, nil, &warm); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("items="+strconv.Itoa(n)+"/serialize/raw", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := json.Marshal(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("items="+strconv.Itoa(n)+"/serialize/srkit", func(b *testing.B) {
+			buf := payload
+			b.ReportAllocs()
+			for b.Loop() {
+				if buf, _, err = ser.AppendSerialize(ctx, buf[:0], "orders", v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("items="+strconv.Itoa(n)+"/deserialize/raw", func(b *testing.B) {
+			var o benchOrder
+			b.ReportAllocs()
+			for b.Loop() {
+				o = benchOrder{}
+				if err := json.Unmarshal(body, &o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("items="+strconv.Itoa(n)+"/deserialize/srkit", func(b *testing.B) {
+			var o benchOrder
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := de.DeserializeInto(ctx, "orders", payload, nil, &o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -111,7 +111,16 @@ type parser struct {
 
 func (p *parser) fail(msg string) error { return &syntaxError{off: p.i, msg: msg} }
 
+// skipSpace skips white space; the common case, none (encoding/json
+// writes none), is inlined.
 func (p *parser) skipSpace() {
+	if p.i < len(p.src) && p.src[p.i] > ' ' {
+		return
+	}
+	p.skipSpaceSlow()
+}
+
+func (p *parser) skipSpaceSlow() {
 	for p.i < len(p.src) {
 		switch p.src[p.i] {
 		case ' ', '\t', '\n', '\r':

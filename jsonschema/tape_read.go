@@ -143,6 +143,26 @@ const smallObject = 16
 // the object repeats, and returns how many it flagged.
 func (t *tape) markShadowed(obj uint32) uint32 {
 	n := t.toks[obj].n
+	if n <= 4 {
+		// A few keys: compare them all.
+		var keys [4]uint32
+		k := obj + 1
+		for m := uint32(0); m < n; m++ {
+			keys[m] = k
+			k = t.toks[k+1].next
+		}
+		shadowed := uint32(0)
+		for a := uint32(0); a < n; a++ {
+			for b := a + 1; b < n; b++ {
+				if t.sameKey(keys[a], keys[b]) {
+					t.toks[keys[a]].flags |= fShadowed
+					shadowed++
+					break
+				}
+			}
+		}
+		return shadowed
+	}
 	if n <= smallObject {
 		// Compare fingerprints (length, first and last byte) first: keys
 		// that differ in them differ.

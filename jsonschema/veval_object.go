@@ -107,6 +107,9 @@ func (st *vstate) required(n *vnode, i uint32) bool {
 // properties checks properties, propertyNames, patternProperties and
 // additionalProperties, in that order.
 func (st *vstate) properties(n *vnode, i uint32, a *annot, found *uint64) bool {
+	if !st.collect && a == nil && len(n.patterns) == 0 && n.propNames == nil {
+		return st.propertiesFast(n, i, found)
+	}
 	t := &st.t
 	// evaluated marks the members properties and patternProperties
 	// matched.
@@ -202,6 +205,30 @@ func (st *vstate) properties(n *vnode, i uint32, a *annot, found *uint64) bool {
 			for w := range a.bits {
 				a.bits[w] |= evaluated[w]
 			}
+		}
+	}
+	return true
+}
+
+// propertiesFast is properties in one pass over the members, for the
+// common case: no failure to describe, no annotations to collect, no
+// patternProperties or propertyNames.
+func (st *vstate) propertiesFast(n *vnode, i uint32, found *uint64) bool {
+	t := &st.t
+	end := t.toks[i].next
+	for k := i + 1; k < end; k = t.toks[k+1].next {
+		if t.toks[k].flags&fShadowed != 0 {
+			continue
+		}
+		s := n.additional
+		if p := n.findProp(t, k); p >= 0 {
+			if r := n.props[p].required; r >= 0 && r < 64 {
+				*found |= 1 << r
+			}
+			s = n.props[p].n
+		}
+		if s != nil && !st.child(s, k+1) {
+			return false
 		}
 	}
 	return true
