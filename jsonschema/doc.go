@@ -64,7 +64,8 @@
 // validated: arrays and objects may nest [DefaultMaxDepth] (128) levels
 // deep and the JSON text may be [DefaultMaxBytes] (16 MiB) long; a message
 // over them is refused with a [*LimitError] (matching [ErrInvalid]), and
-// [WithLimits] changes them. Within them, validating a message costs at
+// [WithLimits] changes them (nesting up to [MaxMaxDepth], encoding/json's
+// own limit). Within them, validating a message costs at
 // most a fixed multiple of the schema's size times the message's, however
 // the schema's combinators branch: results are memoized once a message
 // needs more than a few evaluations per value, and a walk past that bound

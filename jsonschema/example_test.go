@@ -184,3 +184,18 @@ func ExampleWithLimits() {
 	// MaxDepth 128
 	// <nil>
 }
+
+func ExampleSchema_ValidateJSON() {
+	s, err := jsonschema.Parse(`{"type":"object","properties":{"qty":{"type":"integer","minimum":1}},"required":["qty"]}`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, msg := range []string{`{"qty":2}`, `{"qty":1.5}`, `{}`, `{"qty":`} {
+		fmt.Println(msg, "→", s.ValidateJSON([]byte(msg)))
+	}
+	// Output:
+	// {"qty":2} → <nil>
+	// {"qty":1.5} → jsonschema: invalid value at /qty: expected integer, but got number
+	// {} → jsonschema: invalid value at (root): missing properties: 'qty'
+	// {"qty": → jsonschema: malformed JSON: unexpected end of JSON input at offset 7
+}
