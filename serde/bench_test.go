@@ -52,3 +52,20 @@ func BenchmarkSerializeLatestWarm(b *testing.B) {
 		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
 	}
 }
+
+// BenchmarkDeserializeWarm is the deserializer core's per-message cost:
+// parse the reference, find the compiled reader, call the codec.
+func BenchmarkDeserializeWarm(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
+	payload := []byte{0, 0, 0, 0, 7, 'w', 'a', 'r', 'm'}
+	var v string
+	if err := de.DeserializeInto(ctx, "orders", payload, nil, &v); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = de.DeserializeInto(ctx, "orders", payload, nil, &v)
+	}
+}

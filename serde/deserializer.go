@@ -2,6 +2,7 @@ package serde
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -56,6 +57,9 @@ type Deserializer[T any] struct {
 	// indexEnc is how message indexes follow the schema reference.
 	indexEnc IndexEncoding
 	rules    *ruleSettings
+	// fastIDs: no message indexes and no reader schema, so a message of the
+	// previous message's schema ID needs no reference parsing.
+	fastIDs bool
 
 	// last is the reader of the previous message: consecutive messages
 	// usually share their schema, and then the lookup is one comparison.
@@ -130,6 +134,7 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 	}
 	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
 		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules,
+		fastIDs: !codec.UsesMessageIndexes() && !cfg.UseLatest && cfg.LatestWithMetadata == nil,
 		schemas: newBoundedMap[schemaKey, *schemaEntry[T]](cacheCapacity(cfg.CacheCapacity))}, nil
 }
 
@@ -157,6 +162,19 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, pay
 		var zero T
 		*v = zero
 		return nil
+	}
+	// The common case costs no reference parsing: magic 0 and the ID of
+	// the previous message's schema, no message indexes, no schema-ID
+	// header, no rules.
+	if d.fastIDs && len(payload) >= 5 && payload[0] == MagicID && (len(headers) == 0 || !d.hasIDHeader(headers)) {
+		if r := d.last.Load(); r != nil && r.rules == nil && r.key.guid == (GUID{}) {
+			if id := int(binary.BigEndian.Uint32(payload[1:5])); id == r.key.id && id != 0 {
+				if err := r.dec.Decode(payload[5:], v); err != nil {
+					return fmt.Errorf("serde: decoding %s of topic %q with schema id %d: %w", d.part, topic, id, err)
+				}
+				return nil
+			}
+		}
 	}
 	ref, body, err := d.parse(payload, headers)
 	if err != nil {
@@ -372,4 +390,18 @@ func (d *Deserializer[T]) subjectFor(ctx context.Context, topic string, e *schem
 	}
 	e.subjects.store(subjectKey{topic: topic, indexes: string(ref.Indexes)}, subject)
 	return subject, nil
+}
+
+// hasIDHeader reports whether headers hold the part's schema-ID header
+// (which then wins over the payload).
+func (d *Deserializer[T]) hasIDHeader(headers []Header) bool {
+	if d.cfg.IgnoreIDHeaders {
+		return false
+	}
+	for i := range headers {
+		if headers[i].Key == d.header {
+			return true
+		}
+	}
+	return false
 }
