@@ -408,3 +408,24 @@ func deserCfg(opts ...serde.DeserializerOption) serde.DeserializerConfig {
 	}
 	return c
 }
+
+// TestFastPathHonoursHeaders: after a message of schema 7, a message whose
+// payload names schema 7 again but which carries a schema-ID header is read
+// by the header (here a malformed one: an error, not the payload's schema).
+func TestFastPathHonoursHeaders(t *testing.T) {
+	client, _ := fixture(t)
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg())
+	payload := []byte{0, 0, 0, 0, 7, 'x'}
+	for range 2 {
+		if v, err := de.Deserialize(context.Background(), "orders", payload, nil); err != nil || v != "x" {
+			t.Fatalf("%q %v", v, err)
+		}
+	}
+	bad := []serde.Header{{Key: serde.ValueSchemaIDHeader, Value: []byte{9}}}
+	if _, err := de.Deserialize(context.Background(), "orders", payload, bad); err == nil {
+		t.Fatal("a schema-ID header was ignored")
+	}
+	if v, err := de.Deserialize(context.Background(), "orders", []byte{0, 0, 0, 0, 0, 'x'}, nil); err == nil {
+		t.Fatalf("schema ID 0 read as %q", v)
+	}
+}
