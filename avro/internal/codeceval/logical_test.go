@@ -24,17 +24,17 @@ const logicalSchema = `{"type":"record","name":"L","fields":[
  {"name":"optionalT","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null}]}`
 
 type logical struct {
-	DecBytes  *big.Rat      `avro:"decBytes"`
-	DecFixed  *big.Rat      `avro:"decFixed"`
-	UUID      string        `avro:"uuid"`
-	Date      time.Time     `avro:"date"`
-	TimeMs    time.Duration `avro:"timeMs"`
-	TimeUs    time.Duration `avro:"timeUs"`
-	TsMs      time.Time     `avro:"tsMs"`
-	TsUs      time.Time     `avro:"tsUs"`
-	LocalMs   time.Time     `avro:"localMs"`
-	LocalUs   time.Time     `avro:"localUs"`
-	OptionalT *time.Time    `avro:"optionalT"`
+	DecBytes           *big.Rat      `avro:"decBytes"`
+	DecFixed           *big.Rat      `avro:"decFixed"`
+	UUID               string        `avro:"uuid"`
+	Date               time.Time     `avro:"date"`
+	TimeMilliPrecision time.Duration `avro:"timeMs"`
+	TimeMicroPrecision time.Duration `avro:"timeUs"`
+	TsMs               time.Time     `avro:"tsMs"`
+	TsUs               time.Time     `avro:"tsUs"`
+	LocalMs            time.Time     `avro:"localMs"`
+	LocalUs            time.Time     `avro:"localUs"`
+	OptionalT          *time.Time    `avro:"optionalT"`
 }
 
 // TestLogicalTypes: both codecs encode every logical type both support to
@@ -77,7 +77,7 @@ func TestLogicalTypes(t *testing.T) {
 func sameLogical(a, b logical) bool {
 	eqT := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
 	return a.DecBytes.Cmp(b.DecBytes) == 0 && a.DecFixed.Cmp(b.DecFixed) == 0 && a.UUID == b.UUID &&
-		a.Date.Equal(b.Date) && a.TimeMs == b.TimeMs && a.TimeUs == b.TimeUs && a.TsMs.Equal(b.TsMs) &&
+		a.Date.Equal(b.Date) && a.TimeMilliPrecision == b.TimeMilliPrecision && a.TimeMicroPrecision == b.TimeMicroPrecision && a.TsMs.Equal(b.TsMs) &&
 		a.TsUs.Equal(b.TsUs) && a.LocalMs.Equal(b.LocalMs) && a.LocalUs.Equal(b.LocalUs) && eqT(a.OptionalT, b.OptionalT)
 }
 
