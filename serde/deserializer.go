@@ -57,8 +57,8 @@ type Deserializer[T any] struct {
 	// indexEnc is how message indexes follow the schema reference.
 	indexEnc IndexEncoding
 	rules    *ruleSettings
-	// fastIDs: no message indexes and no reader schema, so a message of the
-	// previous message's schema ID needs no reference parsing.
+	// fastIDs: no reader schema, so a message of the previous message's
+	// schema ID (and message indexes) needs no reference parsing.
 	fastIDs bool
 
 	// last is the reader of the previous message: consecutive messages
@@ -134,7 +134,7 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 	}
 	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
 		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules,
-		fastIDs: !codec.UsesMessageIndexes() && !cfg.UseLatest && cfg.LatestWithMetadata == nil,
+		fastIDs: !cfg.UseLatest && cfg.LatestWithMetadata == nil,
 		schemas: newBoundedMap[schemaKey, *schemaEntry[T]](cacheCapacity(cfg.CacheCapacity))}, nil
 }
 
@@ -163,13 +163,15 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, pay
 		*v = zero
 		return nil
 	}
-	// The common case costs no reference parsing: magic 0 and the ID of
-	// the previous message's schema, no message indexes, no schema-ID
-	// header, no rules.
+	// The common case costs no reference parsing: magic 0 and the ID and
+	// message-index bytes of the previous message, no schema-ID header, no
+	// rules. The index bytes were validated when that message was parsed,
+	// and the encoding is prefix-free: a payload that starts with them
+	// parses to the same indexes.
 	if d.fastIDs && len(payload) >= 5 && payload[0] == MagicID && (len(headers) == 0 || !d.hasIDHeader(headers)) {
 		if r := d.last.Load(); r != nil && r.rules == nil && r.key.guid == (GUID{}) {
-			if id := int(binary.BigEndian.Uint32(payload[1:5])); id == r.key.id && id != 0 {
-				if err := r.dec.Decode(payload[5:], v); err != nil {
+			if id := int(binary.BigEndian.Uint32(payload[1:5])); id == r.key.id && id != 0 && (r.indexes == "" || hasPrefix(payload[5:], r.indexes)) {
+				if err := r.dec.Decode(payload[5+len(r.indexes):], v); err != nil {
 					return fmt.Errorf("serde: decoding %s of topic %q with schema id %d: %w", d.part, topic, id, err)
 				}
 				return nil
@@ -191,6 +193,21 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, pay
 		return fmt.Errorf("serde: decoding %s of topic %q with schema %s: %w", d.part, topic, ref, err)
 	}
 	return nil
+}
+
+// hasPrefix reports whether b starts with p. Inlined, unlike a comparison
+// through runtime.memequal, whose call costs the fast path more than the
+// bytes it compares (message indexes are one to a few bytes).
+func hasPrefix(b []byte, p string) bool {
+	if len(b) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b[i] != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Close releases nothing today; it exists so that callers can treat every
