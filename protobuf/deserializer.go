@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/runtime/protoiface"
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/srkit-go/srkit/compat"
@@ -109,7 +110,7 @@ func (c *readerCodec[T]) Decoder(ctx context.Context, writer *serde.ResolvedSche
 		if md.FullName() != want && !c.set.skipTypeCheck {
 			return nil, fmt.Errorf("%w: the payload holds %s, the deserializer reads %s", ErrTypeMismatch, md.FullName(), want)
 		}
-		d := &generatedDecoder[T]{mt: c.mt, opts: c.opts}
+		d := newGeneratedDecoder[T](c.mt, c.opts)
 		if reader == nil && !writer.RuleSet.IsEmpty() {
 			d.rules = newRuleView(writer, c.mt, nil, wfd)
 			if d.rules.schema == nil {
@@ -193,20 +194,30 @@ func (c *readerCodec[T]) file(ctx context.Context, s *serde.ResolvedSchema) (pro
 // the schema it reads into, it offers them its view of the messages
 // (serde.RuleCodec).
 type generatedDecoder[T any] struct {
-	mt   protoreflect.MessageType
-	opts proto.UnmarshalOptions
+	mt protoreflect.MessageType
+	// opts reset a message of the caller's before decoding; fresh, the
+	// same with Merge, skips the reset of a message just allocated.
+	opts, fresh proto.UnmarshalOptions
 	ruleMethods[T]
 }
 
+func newGeneratedDecoder[T any](mt protoreflect.MessageType, opts proto.UnmarshalOptions) *generatedDecoder[T] {
+	fresh := opts
+	fresh.Merge = true
+	return &generatedDecoder[T]{mt: mt, opts: opts, fresh: fresh}
+}
+
 func (d *generatedDecoder[T]) Decode(body []byte, v *T) error {
-	if m, ok := any(*v).(proto.Message); ok && m.ProtoReflect().IsValid() {
-		return d.opts.Unmarshal(body, m)
+	// T is a pointer to a generated struct: a nil one gets a new message,
+	// a message of the caller's is reset and reused.
+	if m := any(*v); m != any(*new(T)) {
+		return d.opts.Unmarshal(body, m.(proto.Message))
 	}
-	m := d.mt.New().Interface()
-	if err := d.opts.Unmarshal(body, m); err != nil {
+	m := d.mt.New()
+	if _, err := d.fresh.UnmarshalState(protoiface.UnmarshalInput{Message: m, Buf: body}); err != nil {
 		return err
 	}
-	*v = m.(T)
+	*v = m.Interface().(T)
 	return nil
 }
 
