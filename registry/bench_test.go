@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-func benchClient(b *testing.B) *Client {
+func benchClient(b *testing.B, opts ...Option) *Client {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { versionHandler(w, r, nil) }))
 	b.Cleanup(srv.Close)
-	c, err := New(URLs(srv.URL))
+	c, err := New(append([]Option{URLs(srv.URL)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,7 +17,11 @@ type entry[V any] struct {
 
 // cache is the client's bounded cache of answers (internal/cache: sharded,
 // copy-on-write, CLOCK eviction, lock-free hits).
-type cache[K comparable, V any] struct{ m *icache.Map[K, *entry[V]] }
+type cache[K comparable, V any] struct {
+	m     *icache.Map[K, *entry[V]]
+	name  CacheName   // for hooks
+	hooks []HookCache // see hooks.go
+}
 
 func newCache[K comparable, V any](capacity int) *cache[K, V] {
 	return &cache[K, V]{m: icache.New[K, *entry[V]](capacity)}
@@ -31,7 +35,11 @@ func (c *cache[K, V]) get(k K, h uint64) *entry[V] {
 }
 
 // put stores e under k, evicting by CLOCK when the shard is full.
-func (c *cache[K, V]) put(k K, h uint64, e *entry[V]) { c.m.Put(k, h, e) }
+func (c *cache[K, V]) put(k K, h uint64, e *entry[V]) {
+	if c.m.Put(k, h, e) && len(c.hooks) > 0 {
+		c.note(CacheEviction)
+	}
+}
 
 // deleteIf removes every entry whose key satisfies pred.
 func (c *cache[K, V]) deleteIf(pred func(K, *entry[V]) bool) { c.m.DeleteIf(pred) }

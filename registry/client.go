@@ -63,6 +63,8 @@ type Client struct {
 	byVersion  *cache[versionKey, SubjectSchema]
 	latest     *cache[versionKey, SubjectSchema]
 	latestMeta *cache[metaKey, metaValue]
+
+	requestHooks []HookRequest // see hooks.go
 }
 
 // New returns a client for the registry at the URLs given with [URLs].
@@ -156,6 +158,7 @@ func newClient(s *settings) (*Client, error) {
 	c.byVersion = newCache[versionKey, SubjectSchema](n)
 	c.latest = newCache[versionKey, SubjectSchema](n)
 	c.latestMeta = newCache[metaKey, metaValue](n)
+	c.installHooks(s.hooks)
 	return c, nil
 }
 

@@ -99,4 +99,15 @@
 // proxy's page of any status, a 404 without a 404xx code, a 2xx the client
 // cannot decode) matches [ErrUnavailable] instead: such an error says
 // nothing about a schema or a record, and it is never cached.
+//
+// # Observability
+//
+// [WithHooks] installs values that implement [HookRequest] (one
+// [RequestEvent] per logical request, after its retries and failovers:
+// method, path template such as "/subjects/{subject}/versions", status,
+// error code, attempts, duration) and [HookCache] (hits, misses and
+// evictions per cache). Events carry no URL, subject name or credential.
+// Without hooks nothing is reported and nothing is paid; plugin/srkitprom
+// and plugin/srkitotel turn the events into Prometheus and OpenTelemetry
+// metrics.
 package registry

@@ -78,6 +78,7 @@ type settings struct {
 	context       string
 	hasContextOpt bool
 	hasAuth       bool // an auth option was given (it beats URL user info)
+	hooks         []Hook
 }
 
 type oauthSettings struct {

@@ -31,16 +31,20 @@ func (c *Client) SchemaByID(ctx context.Context, id int, ps ...Param) (SubjectSc
 		// A deserializer's call: keyed by the ID alone.
 		h := mix64(uint64(id))
 		if e := c.byID.plain.get(id, h); e != nil && c.fresh(e.exp) {
+			c.byID.plain.note(CacheHit)
 			return e.val, e.err
 		}
+		c.byID.plain.note(CacheMiss)
 		return c.schemaByIDMiss(ctx, idKey{id: id}, h, params{})
 	}
 	p := collect(ps)
 	k := idKey{ctx: c.idContext(&p), format: p.format, subject: p.subject, id: id}
 	h := k.hash()
 	if e := c.byID.get(k, h); e != nil && c.fresh(e.exp) {
+		c.byID.keyed.note(CacheHit)
 		return e.val, e.err
 	}
+	c.byID.keyed.note(CacheMiss)
 	return c.schemaByIDMiss(ctx, k, h, p)
 }
 
@@ -77,8 +81,10 @@ func (c *Client) SchemaByGUID(ctx context.Context, guid string, ps ...Param) (Su
 	k := guidKey{format: p.format, guid: guid}
 	h := c.strHash(guid)
 	if e := c.byGUID.get(k, h); e != nil && c.fresh(e.exp) {
+		c.byGUID.note(CacheHit)
 		return e.val, e.err
 	}
+	c.byGUID.note(CacheMiss)
 	return c.schemaByGUIDMiss(ctx, k, h, p)
 }
 

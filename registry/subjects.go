@@ -37,8 +37,10 @@ func (c *Client) Register(ctx context.Context, subject string, s Schema, ps ...P
 	}
 	h := c.schemaHash(&k)
 	if e := c.registered.get(k, h); e != nil && c.fresh(e.exp) {
+		c.registered.note(CacheHit)
 		return e.val, e.err
 	}
+	c.registered.note(CacheMiss)
 	return c.registerMiss(ctx, k, h, s, p)
 }
 
@@ -119,8 +121,10 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s Schema, ps 
 	}
 	h := c.schemaHash(&k)
 	if e := c.lookedUp.get(k, h); e != nil && c.fresh(e.exp) {
+		c.lookedUp.note(CacheHit)
 		return e.val, e.err
 	}
+	c.lookedUp.note(CacheMiss)
 	return c.lookupMiss(ctx, k, h, s, p)
 }
 
@@ -186,8 +190,10 @@ func (c *Client) SchemaByVersion(ctx context.Context, subject string, version in
 		}
 	}
 	if e := cc.get(k, h); e != nil && c.fresh(e.exp) {
+		cc.note(CacheHit)
 		return e.val, e.err
 	}
+	cc.note(CacheMiss)
 	return c.fetchVersion(ctx, k, h, p, cc)
 }
 
@@ -267,8 +273,10 @@ func (c *Client) LatestWithMetadata(ctx context.Context, subject string, metadat
 	h := c.strHash(subject) ^ k.md
 	if c.latestTTL != 0 {
 		if e := c.latestMeta.get(k, h); e != nil && c.fresh(e.exp) && sameMetadata(e.val.md, metadata) {
+			c.latestMeta.note(CacheHit)
 			return e.val.ss, e.err
 		}
+		c.latestMeta.note(CacheMiss)
 	}
 	return c.latestMetaMiss(ctx, k, h, metadata, p)
 }

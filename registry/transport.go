@@ -41,7 +41,21 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
-	return c.red.redact(c.send(ctx, method, path, body, out))
+	if len(c.requestHooks) == 0 {
+		_, err := c.send(ctx, method, path, body, out)
+		return c.red.redact(err)
+	}
+	start := time.Now()
+	res, err := c.send(ctx, method, path, body, out)
+	err = c.red.redact(err)
+	c.reportRequest(method, path, start, res, err)
+	return err
+}
+
+// sendResult is what a call's attempts came to, for hooks.
+type sendResult struct {
+	attempts int
+	status   int // the last attempt's HTTP status; 0: no answer
 }
 
 // outcome says what to do after one attempt.
@@ -58,10 +72,11 @@ const (
 // answers; a 408 or 429 ends the round at once. Between rounds it waits
 // with exponential backoff and full jitter, honouring Retry-After. The
 // error it returns says how many attempts the call made.
-func (c *Client) send(ctx context.Context, method, path string, body []byte, out any) error {
+func (c *Client) send(ctx context.Context, method, path string, body []byte, out any) (res sendResult, _ error) {
 	n := len(c.urls)
 	start := int(c.preferred.Load()) % n
 	attempts := 0
+	defer func() { res.attempts = attempts }()
 	for retry := 0; ; retry++ {
 		var (
 			lastErr    error
@@ -71,20 +86,21 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 		for j := 0; j < n; j++ {
 			idx := (start + j) % n
 			attempts++
-			res, ra, err := c.attempt(ctx, c.urls[idx], method, path, body, out)
-			if res == finished {
+			oc, ra, st, err := c.attempt(ctx, c.urls[idx], method, path, body, out)
+			res.status = st
+			if oc == finished {
 				if c.preferred.Load() != int32(idx) {
 					c.preferred.Store(int32(idx))
 				}
-				return withAttempts(err, attempts)
+				return res, withAttempts(err, attempts)
 			}
 			if ctx.Err() != nil {
-				return ctxError(ctx, method, path, withAttempts(err, attempts))
+				return res, ctxError(ctx, method, path, withAttempts(err, attempts))
 			}
 			lastErr = err
 			retryable = retryable || isRetryable(err)
 			retryAfter = max(retryAfter, ra)
-			if res == retrySame {
+			if oc == retrySame {
 				start = idx
 				break
 			}
@@ -93,21 +109,21 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 			}
 		}
 		if !retryable || retry >= c.maxRetries {
-			return withAttempts(lastErr, attempts)
+			return res, withAttempts(lastErr, attempts)
 		}
 		delay := c.backoff(retry)
 		if retryAfter > 0 {
 			if retryAfter > c.retryMaxWait {
-				return withAttempts(lastErr, attempts) // the server asks for a longer pause than we may take
+				return res, withAttempts(lastErr, attempts) // the server asks for a longer pause than we may take
 			}
 			delay = max(delay, retryAfter)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			return withAttempts(lastErr, attempts) // never wait past the caller's deadline
+			return res, withAttempts(lastErr, attempts) // never wait past the caller's deadline
 		}
 		c.log(ctx, "registry: retrying request", method, c.urls[start]+path, retry+1, lastErr, delay)
 		if err := c.sleep(ctx, delay); err != nil {
-			return ctxError(ctx, method, path, withAttempts(lastErr, attempts))
+			return res, ctxError(ctx, method, path, withAttempts(lastErr, attempts))
 		}
 	}
 }
@@ -125,8 +141,9 @@ func withAttempts(err error, n int) error {
 	return err
 }
 
-// attempt sends the request once to base.
-func (c *Client) attempt(ctx context.Context, base, method, path string, body []byte, out any) (outcome, time.Duration, error) {
+// attempt sends the request once to base. It returns what to do next, the
+// Retry-After wait, the answer's HTTP status (0: none) and the error.
+func (c *Client) attempt(ctx context.Context, base, method, path string, body []byte, out any) (outcome, time.Duration, int, error) {
 	actx := ctx
 	if c.requestTimeout > 0 {
 		var cancel context.CancelFunc
@@ -139,7 +156,7 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 	}
 	req, err := http.NewRequestWithContext(actx, method, base+path, rd)
 	if err != nil {
-		return finished, 0, fmt.Errorf("registry: %s %s: %w", method, path, err)
+		return finished, 0, 0, fmt.Errorf("registry: %s %s: %w", method, path, err)
 	}
 	for k, v := range c.headers {
 		req.Header[k] = v
@@ -155,25 +172,25 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 	if c.auth != nil {
 		h, err := c.auth.AuthenticationHeader(actx)
 		if err != nil {
-			return finished, 0, &authError{err: err}
+			return finished, 0, 0, &authError{err: err}
 		}
 		req.Header.Set("Authorization", h)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return failOver, 0, &transportError{err: err, method: method, path: path}
+		return failOver, 0, 0, &transportError{err: err, method: method, path: path}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return failOver, 0, &transportError{err: fmt.Errorf("reading response of %s %s: %w", method, base+path, err), method: method, path: path}
+		return failOver, 0, 0, &transportError{err: fmt.Errorf("reading response of %s %s: %w", method, base+path, err), method: method, path: path}
 	}
 	st := resp.StatusCode
 	if st >= 200 && st <= 299 {
 		if err := decodeBody(raw, st, out); err != nil {
-			return finished, 0, &decodeError{status: st, method: method, path: path, err: err}
+			return finished, 0, st, &decodeError{status: st, method: method, path: path, err: err}
 		}
-		return finished, 0, nil
+		return finished, 0, st, nil
 	}
 	e := errorFromBody(st, raw, &c.red) // redacted: a proxy may echo the Authorization header
 	e.Method, e.Path = method, path
@@ -181,11 +198,11 @@ func (c *Client) attempt(ctx context.Context, base, method, path string, body []
 	case st == http.StatusUnauthorized && c.auth != nil:
 		c.auth.reject()
 	case st == http.StatusRequestTimeout || st == http.StatusTooManyRequests:
-		return retrySame, parseRetryAfter(resp.Header.Get("Retry-After")), e
+		return retrySame, parseRetryAfter(resp.Header.Get("Retry-After")), st, e
 	case st >= 500:
-		return failOver, parseRetryAfter(resp.Header.Get("Retry-After")), e
+		return failOver, parseRetryAfter(resp.Header.Get("Retry-After")), st, e
 	}
-	return finished, 0, e
+	return finished, 0, st, e
 }
 
 // isRetryable reports whether err is worth another round: transport

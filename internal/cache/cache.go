@@ -73,8 +73,9 @@ func (c *Map[K, V]) Get(k K, h uint64) (V, bool) {
 	return it.v, true
 }
 
-// Put stores v under k, evicting by CLOCK when the shard is full.
-func (c *Map[K, V]) Put(k K, h uint64, v V) {
+// Put stores v under k, evicting by CLOCK when the shard is full. It
+// reports whether it evicted an entry.
+func (c *Map[K, V]) Put(k K, h uint64, v V) (evicted bool) {
 	s := &c.shards[h&c.mask]
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -89,12 +90,14 @@ func (c *Map[K, V]) Put(k K, h uint64, v V) {
 			delete(nm, s.ring[i])
 			s.ring[i] = k
 			s.hand = (i + 1) % len(s.ring)
+			evicted = true
 		} else {
 			s.ring = append(s.ring, k)
 		}
 	}
 	nm[k] = &item[V]{v: v}
 	s.m.Store(&nm)
+	return evicted
 }
 
 // victim runs the CLOCK hand to the first entry whose reference bit is
