@@ -7,7 +7,6 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/runtime/protoiface"
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/srkit-go/srkit/compat"
@@ -77,6 +76,9 @@ func newReaderCodec[T any](client *registry.Client, set settings, capacity int) 
 	if c.mt == nil || c.mt.Descriptor().FullName() != md.FullName() {
 		return nil, fmt.Errorf("protobuf: %v has no message type", reflect.TypeFor[T]())
 	}
+	if got := reflect.TypeOf(c.mt.Zero().Interface()); got != reflect.TypeFor[T]() {
+		return nil, fmt.Errorf("protobuf: cannot decode into %v: its messages are %v", reflect.TypeFor[T](), got)
+	}
 	return c, nil
 }
 
@@ -110,7 +112,7 @@ func (c *readerCodec[T]) Decoder(ctx context.Context, writer *serde.ResolvedSche
 		if md.FullName() != want && !c.set.skipTypeCheck {
 			return nil, fmt.Errorf("%w: the payload holds %s, the deserializer reads %s", ErrTypeMismatch, md.FullName(), want)
 		}
-		d := newGeneratedDecoder[T](c.mt, c.opts)
+		d := newGeneratedDecoder[T](c.opts)
 		if reader == nil && !writer.RuleSet.IsEmpty() {
 			d.rules = newRuleView(writer, c.mt, nil, wfd)
 			if d.rules.schema == nil {
@@ -194,17 +196,17 @@ func (c *readerCodec[T]) file(ctx context.Context, s *serde.ResolvedSchema) (pro
 // the schema it reads into, it offers them its view of the messages
 // (serde.RuleCodec).
 type generatedDecoder[T any] struct {
-	mt protoreflect.MessageType
+	elem reflect.Type // the struct T points to
 	// opts reset a message of the caller's before decoding; fresh, the
 	// same with Merge, skips the reset of a message just allocated.
 	opts, fresh proto.UnmarshalOptions
 	ruleMethods[T]
 }
 
-func newGeneratedDecoder[T any](mt protoreflect.MessageType, opts proto.UnmarshalOptions) *generatedDecoder[T] {
+func newGeneratedDecoder[T any](opts proto.UnmarshalOptions) *generatedDecoder[T] {
 	fresh := opts
 	fresh.Merge = true
-	return &generatedDecoder[T]{mt: mt, opts: opts, fresh: fresh}
+	return &generatedDecoder[T]{elem: reflect.TypeFor[T]().Elem(), opts: opts, fresh: fresh}
 }
 
 func (d *generatedDecoder[T]) Decode(body []byte, v *T) error {
@@ -213,12 +215,21 @@ func (d *generatedDecoder[T]) Decode(body []byte, v *T) error {
 	if m := any(*v); m != any(*new(T)) {
 		return d.opts.Unmarshal(body, m.(proto.Message))
 	}
-	m := d.mt.New()
-	if _, err := d.fresh.UnmarshalState(protoiface.UnmarshalInput{Message: m, Buf: body}); err != nil {
+	m, err := d.DecodeValue(body)
+	if err != nil {
 		return err
 	}
-	*v = m.Interface().(T)
+	*v = m
 	return nil
+}
+
+// DecodeValue decodes body into a new message (serde.ValueDecoder).
+func (d *generatedDecoder[T]) DecodeValue(body []byte) (T, error) {
+	m := reflect.New(d.elem).Interface().(T)
+	if err := d.fresh.Unmarshal(body, any(m).(proto.Message)); err != nil {
+		return *new(T), err
+	}
+	return m, nil
 }
 
 // dynamicDecoder decodes into dynamic messages of one message type. With

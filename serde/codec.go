@@ -35,6 +35,17 @@ type Decoder[T any] interface {
 	Decode(body []byte, v *T) error
 }
 
+// ValueDecoder is a [Decoder] that can also return a new value instead of
+// filling one. [Deserializer.Deserialize] uses it when the decoder offers
+// it: decoding into a T of its own would cost the deserializer a heap
+// allocation of that T (a Protobuf message pointer, say) besides the value
+// itself.
+type ValueDecoder[T any] interface {
+	Decoder[T]
+	// DecodeValue reads body into a new value. It must not retain body.
+	DecodeValue(body []byte) (T, error)
+}
+
 // WriterCodec is what a schema format supplies to [NewSerializer] for Go
 // type T. Only the encoders it returns run per message; its own methods run
 // once per topic and schema.

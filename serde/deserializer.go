@@ -107,10 +107,12 @@ type readerEntry[T any] struct {
 	key     schemaKey
 	indexes string
 	dec     Decoder[T]
-	writer  *ResolvedSchema
-	reader  *ResolvedSchema // nil unless reading into a registered reader schema
-	entry   *schemaEntry[T]
-	rules   *readRules[T] // nil when no rule runs on read
+	// decValue is dec when it also returns new values (ValueDecoder).
+	decValue ValueDecoder[T]
+	writer   *ResolvedSchema
+	reader   *ResolvedSchema // nil unless reading into a registered reader schema
+	entry    *schemaEntry[T]
+	rules    *readRules[T] // nil when no rule runs on read
 }
 
 // NewDeserializer builds a deserializer for values of T from a format's
@@ -144,8 +146,25 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 // decodes into a value the caller reuses. On an error it returns the zero
 // T.
 func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload []byte, headers []Header) (T, error) {
+	r, body := d.fast(payload, headers)
+	if r != nil && r.decValue != nil {
+		v, err := r.decValue.DecodeValue(body)
+		if err != nil {
+			var zero T
+			return zero, d.fastError(topic, r, err)
+		}
+		return v, nil
+	}
 	var v T
-	if err := d.DeserializeInto(ctx, topic, payload, headers, &v); err != nil {
+	var err error
+	if r != nil {
+		if err = r.dec.Decode(body, &v); err != nil {
+			err = d.fastError(topic, r, err)
+		}
+	} else {
+		err = d.DeserializeInto(ctx, topic, payload, headers, &v)
+	}
+	if err != nil {
 		var zero T
 		return zero, err
 	}
@@ -158,25 +177,46 @@ func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload
 // not all run (still encrypted, not checked) is never handed out. After a
 // decode error *v may hold part of the message.
 func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, payload []byte, headers []Header, v *T) error {
+	if r, body := d.fast(payload, headers); r != nil {
+		if err := r.dec.Decode(body, v); err != nil {
+			return d.fastError(topic, r, err)
+		}
+		return nil
+	}
+	return d.deserializeInto(ctx, topic, payload, headers, v)
+}
+
+// fast returns the reader of the previous message and the body when
+// payload needs no reference parsing, the common case: magic 0 and the ID
+// and message-index bytes of the previous message, no schema-ID header, no
+// rules. The index bytes were validated when that message was parsed, and
+// the encoding is prefix-free: a payload that starts with them parses to
+// the same indexes. Otherwise it returns nil.
+func (d *Deserializer[T]) fast(payload []byte, headers []Header) (*readerEntry[T], []byte) {
+	if !d.fastIDs || len(payload) < 5 || payload[0] != MagicID || (len(headers) != 0 && d.hasIDHeader(headers)) {
+		return nil, nil
+	}
+	r := d.last.Load()
+	if r == nil || r.rules != nil || r.key.guid != (GUID{}) {
+		return nil, nil
+	}
+	if id := int(binary.BigEndian.Uint32(payload[1:5])); id != r.key.id || id == 0 || (r.indexes != "" && !hasPrefix(payload[5:], r.indexes)) {
+		return nil, nil
+	}
+	return r, payload[5+len(r.indexes):]
+}
+
+// fastError wraps the error of a decode on the fast path.
+func (d *Deserializer[T]) fastError(topic string, r *readerEntry[T], err error) error {
+	return fmt.Errorf("serde: decoding %s of topic %q with schema id %d: %w", d.part, topic, r.key.id, err)
+}
+
+// deserializeInto is DeserializeInto past the fast path.
+func (d *Deserializer[T]) deserializeInto(ctx context.Context, topic string, payload []byte, headers []Header, v *T) error {
 	if payload == nil {
 		var zero T
 		*v = zero
 		return nil
-	}
-	// The common case costs no reference parsing: magic 0 and the ID and
-	// message-index bytes of the previous message, no schema-ID header, no
-	// rules. The index bytes were validated when that message was parsed,
-	// and the encoding is prefix-free: a payload that starts with them
-	// parses to the same indexes.
-	if d.fastIDs && len(payload) >= 5 && payload[0] == MagicID && (len(headers) == 0 || !d.hasIDHeader(headers)) {
-		if r := d.last.Load(); r != nil && r.rules == nil && r.key.guid == (GUID{}) {
-			if id := int(binary.BigEndian.Uint32(payload[1:5])); id == r.key.id && id != 0 && (r.indexes == "" || hasPrefix(payload[5:], r.indexes)) {
-				if err := r.dec.Decode(payload[5+len(r.indexes):], v); err != nil {
-					return fmt.Errorf("serde: decoding %s of topic %q with schema id %d: %w", d.part, topic, id, err)
-				}
-				return nil
-			}
-		}
 	}
 	ref, body, err := d.parse(payload, headers)
 	if err != nil {

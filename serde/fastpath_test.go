@@ -2,6 +2,7 @@ package serde_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -63,5 +64,60 @@ func TestFastPathMessageIndexes(t *testing.T) {
 	}
 	if n := codec.decoders.Load(); n != 3 {
 		t.Errorf("%d decoders built, want 3", n)
+	}
+}
+
+// valueCodec's decoders return new values (serde.ValueDecoder), marked so
+// that a test sees which method ran; "bad" bodies fail.
+type valueCodec struct{ rawCodec }
+
+type valueDecoder struct{}
+
+func (valueDecoder) Decode(body []byte, v *string) error {
+	if string(body) == "bad" {
+		return errors.New("bad body")
+	}
+	*v = "into:" + string(body)
+	return nil
+}
+
+func (valueDecoder) DecodeValue(body []byte) (string, error) {
+	if string(body) == "bad" {
+		return "partial", errors.New("bad body")
+	}
+	return "value:" + string(body), nil
+}
+
+func (c *valueCodec) Decoder(context.Context, *serde.ResolvedSchema, []int, *serde.ResolvedSchema) (serde.Decoder[string], error) {
+	return valueDecoder{}, nil
+}
+
+// TestValueDecoder: Deserialize returns what DecodeValue returns once the
+// reader is warm (the first messages of a schema go through Decode),
+// DeserializeInto always fills the caller's value, and a failing decode
+// gives the zero value and the error on both paths.
+func TestValueDecoder(t *testing.T) {
+	ctx := context.Background()
+	client, _ := fixture(t)
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &valueCodec{}, deserCfg())
+	var got string
+	for range 3 {
+		var err error
+		if got, err = de.Deserialize(ctx, "orders", []byte{0, 0, 0, 0, 7, 'a'}, nil); err != nil || got != "into:a" && got != "value:a" {
+			t.Fatalf("%q %v", got, err)
+		}
+	}
+	if got != "value:a" {
+		t.Errorf("a warm Deserialize gave %q, want DecodeValue's value", got)
+	}
+	var v string
+	if err := de.DeserializeInto(ctx, "orders", []byte{0, 0, 0, 0, 7, 'b'}, nil, &v); err != nil || v != "into:b" {
+		t.Errorf("DeserializeInto: %q %v", v, err)
+	}
+	if got, err := de.Deserialize(ctx, "orders", []byte{0, 0, 0, 0, 7, 'b', 'a', 'd'}, nil); err == nil || got != "" {
+		t.Errorf("a failed decode gave %q, %v", got, err)
+	}
+	if got, err := de.Deserialize(ctx, "orders", nil, nil); err != nil || got != "" {
+		t.Errorf("a tombstone gave %q, %v", got, err)
 	}
 }

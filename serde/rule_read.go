@@ -50,6 +50,7 @@ func (d *Deserializer[T]) compileReader(ctx context.Context, r *readerEntry[T], 
 			return fmt.Errorf("serde: schema %s: %w", ref, err)
 		}
 		r.dec = dec
+		r.decValue, _ = dec.(ValueDecoder[T])
 	}
 	if set := r.writer.RuleSet; !set.IsEmpty() {
 		rr.encoding = d.rules.planRules(ctx, EncodingPhase, registry.RuleModeRead, set.EncodingRules, set.EnableAt, r.writer, nil, r.writer)
