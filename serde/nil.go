@@ -9,7 +9,11 @@ func nilCheck[T any]() func(T) bool {
 	switch t.Kind() {
 	case reflect.Interface:
 		return func(v T) bool { return any(v) == nil }
-	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		// Comparable: one comparison of interface words, no reflection.
+		var zero T
+		return func(v T) bool { return any(v) == any(zero) }
+	case reflect.Map, reflect.Func:
 		return func(v T) bool { return reflect.ValueOf(any(v)).IsNil() }
 	case reflect.Slice:
 		return func(v T) bool { return reflect.ValueOf(&v).Elem().IsNil() }
