@@ -31,7 +31,9 @@ const (
 // are refused — must wrap serde.ErrUnavailable, so that the message is
 // retried rather than failed or passed on; any other error says the KMS
 // refused this key or these bytes (a wrong key, corrupted wrapped bytes).
-// Errors name the key ID, never credentials or key material.
+// Errors name the key ID, never credentials or key material. A
+// [*KMSError] with Unavailable set for an outage says all of this; srkit's
+// drivers return one.
 type KMS interface {
 	// Type returns the KMS type the KMS serves ("aws-kms", ...): KEKs whose
 	// kmsType is this type are wrapped and unwrapped by it.

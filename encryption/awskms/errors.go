@@ -2,14 +2,12 @@ package awskms
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
-	"github.com/srkit-go/srkit/serde"
+	"github.com/srkit-go/srkit/encryption"
 )
 
 // Errors matched with errors.Is. Each comes inside an [*Error] that names
@@ -28,69 +26,24 @@ var (
 	ErrConfig = errors.New("awskms: invalid configuration")
 )
 
-// Error is a failed wrap or unwrap. It names the operation and the key,
-// and carries AWS's error code and HTTP status when AWS answered; it never
-// holds credentials or key material.
+// Error is a failed wrap or unwrap: an [encryption.KMSError] whose KMS is
+// "aws-kms". It names the operation (Op "Encrypt", wrapping a DEK, or
+// "Decrypt", unwrapping one) and the key, and carries AWS's error code
+// (Code, for instance "AccessDeniedException") and HTTP status
+// (StatusCode) when AWS answered; it never holds credentials or key
+// material. errors.As finds the SDK's typed errors (such as
+// *types.NotFoundException) in its cause.
 //
-// When AWS KMS could not answer — a transport error, a timeout, throttling,
-// a 5xx answer, credentials that cannot be obtained (an assume-role or
-// credential-chain failure) or that AWS does not accept (an unknown access
-// key ID, a bad signature, an expired token) — the error also matches
-// serde.ErrUnavailable. A refusal of this key or these bytes
-// (AccessDeniedException, NotFoundException, DisabledException,
-// KMSInvalidStateException, InvalidCiphertextException,
-// IncorrectKeyException, [ErrWrongKey], ...) does not.
-type Error struct {
-	// Op is "Encrypt" (wrapping a DEK) or "Decrypt" (unwrapping one).
-	Op string
-	// KeyID is the KEK's key ID the call was made with.
-	KeyID string
-	// Code is AWS's error code (for instance "AccessDeniedException"),
-	// empty when AWS did not answer with one.
-	Code string
-	// StatusCode is the HTTP status of AWS's answer, 0 when there was none.
-	StatusCode int
-	// Err is the cause: the SDK's error (errors.As finds the SDK's typed
-	// errors in it, such as *types.NotFoundException), or one of this
-	// package's sentinels.
-	Err error
-
-	unavailable bool
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("awskms: ")
-	b.WriteString(e.Op)
-	b.WriteString(" with key ")
-	b.WriteString(strconv.Quote(e.KeyID))
-	if e.unavailable {
-		b.WriteString(": AWS KMS unavailable")
-	}
-	if e.Code != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Code)
-	}
-	if e.StatusCode != 0 {
-		b.WriteString(" (HTTP ")
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		b.WriteByte(')')
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause, and serde.ErrUnavailable for an outage.
-func (e *Error) Unwrap() []error {
-	if e.unavailable {
-		return []error{e.Err, serde.ErrUnavailable}
-	}
-	return []error{e.Err}
-}
+// When AWS KMS could not answer — a transport error, a timeout,
+// throttling, a 5xx answer, credentials that cannot be obtained (an
+// assume-role or credential-chain failure) or that AWS does not accept
+// (an unknown access key ID, a bad signature, an expired token) — the
+// error is Unavailable and matches serde.ErrUnavailable. A refusal of this
+// key or these bytes (AccessDeniedException, NotFoundException,
+// DisabledException, KMSInvalidStateException,
+// InvalidCiphertextException, IncorrectKeyException, [ErrWrongKey], ...)
+// does not.
+type Error = encryption.KMSError
 
 // credentialCodes are the answers of AWS to credentials it does not
 // accept: the caller's identity, not the key, is the problem, and it is
@@ -113,7 +66,7 @@ var credentialCodes = map[string]bool{
 
 // callError classifies err, the SDK's error of a KMS call.
 func callError(op, keyID string, err error) *Error {
-	e := &Error{Op: op, KeyID: keyID, Err: err}
+	e := &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		e.StatusCode = re.HTTPStatusCode()
@@ -126,7 +79,7 @@ func callError(op, keyID string, err error) *Error {
 		var inner *smithy.OperationError
 		if errors.As(oe.Err, &inner) {
 			e.StatusCode = 0
-			e.unavailable = true
+			e.Unavailable = true
 			return e
 		}
 	}
@@ -134,13 +87,13 @@ func callError(op, keyID string, err error) *Error {
 	if !errors.As(err, &ae) {
 		// No answer from KMS: transport, timeout, credentials, an
 		// undecodable answer.
-		e.unavailable = true
+		e.Unavailable = true
 		return e
 	}
 	e.Code = ae.ErrorCode()
 	_, throttled := retry.DefaultThrottleErrorCodes[e.Code]
 	_, timeout := retry.DefaultRetryableErrorCodes[e.Code]
-	e.unavailable = throttled || timeout || credentialCodes[e.Code] ||
+	e.Unavailable = throttled || timeout || credentialCodes[e.Code] ||
 		ae.ErrorFault() == smithy.FaultServer || e.StatusCode >= 500 ||
 		e.StatusCode == 408 || e.StatusCode == 429
 	return e

@@ -4,18 +4,6 @@ import (
 	"strings"
 )
 
-// prefix is the scheme Confluent's clients put before a KEK's key ID in a
-// key URL; a key ID that carries it is accepted.
-const prefix = "aws-kms://"
-
-// trimPrefix drops the aws-kms:// scheme of a key URL.
-func trimPrefix(keyID string) string {
-	if len(keyID) >= len(prefix) && strings.EqualFold(keyID[:len(prefix)], prefix) {
-		return keyID[len(prefix):]
-	}
-	return keyID
-}
-
 // arn is a KMS key or alias ARN split into its parts.
 type arn struct {
 	partition, region, account, resource string

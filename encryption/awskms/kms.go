@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/encryption/internal/keyurl"
 )
 
 // Type is the KMS type of AWS KMS, as rules and KEKs spell it.
@@ -86,12 +87,12 @@ func (*KMS) Type() string { return Type }
 // the ARN when it is one, and the per-call options: the key's region, and
 // the credentials of the driver's role in that region.
 func (k *KMS) call(op, keyID string) (string, arn, func(*kms.Options), error) {
-	id := trimPrefix(keyID)
+	id := keyurl.TrimScheme(keyID, Type) // Confluent's aws-kms:// key URL
 	a, isARN := parseARN(id)
 	region := a.region
 	if !isARN {
 		if id == "" || k.defaultRegion == "" {
-			return "", arn{}, nil, &Error{Op: op, KeyID: keyID, Err: fmt.Errorf("%w: not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id>), and no default region is configured", ErrKeyID)}
+			return "", arn{}, nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: fmt.Errorf("%w: not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id>), and no default region is configured", ErrKeyID)}
 		}
 		region = k.defaultRegion
 	}
@@ -120,7 +121,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 		return nil, callError("Encrypt", keyID, err)
 	}
 	if len(out.CiphertextBlob) == 0 {
-		return nil, &Error{Op: "Encrypt", KeyID: keyID, unavailable: true, Err: errors.New("the answer has no ciphertext blob")}
+		return nil, &Error{KMS: Type, Op: "Encrypt", KeyID: keyID, Unavailable: true, Err: errors.New("the answer has no ciphertext blob")}
 	}
 	return out.CiphertextBlob, nil
 }
@@ -138,10 +139,10 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 		return nil, callError("Decrypt", keyID, err)
 	}
 	if a.isKeyARN() && aws.ToString(out.KeyId) != id {
-		return nil, &Error{Op: "Decrypt", KeyID: keyID, Err: fmt.Errorf("%w: AWS KMS decrypted them with %q", ErrWrongKey, aws.ToString(out.KeyId))}
+		return nil, &Error{KMS: Type, Op: "Decrypt", KeyID: keyID, Err: fmt.Errorf("%w: AWS KMS decrypted them with %q", ErrWrongKey, aws.ToString(out.KeyId))}
 	}
 	if len(out.Plaintext) == 0 {
-		return nil, &Error{Op: "Decrypt", KeyID: keyID, unavailable: true, Err: errors.New("the answer has no plaintext")}
+		return nil, &Error{KMS: Type, Op: "Decrypt", KeyID: keyID, Unavailable: true, Err: errors.New("the answer has no plaintext")}
 	}
 	return out.Plaintext, nil
 }

@@ -3,13 +3,11 @@ package azurekms
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
-	"github.com/srkit-go/srkit/serde"
+	"github.com/srkit-go/srkit/encryption"
 )
 
 // Errors matched with errors.Is. Each comes inside an [*Error] that names
@@ -28,88 +26,40 @@ var (
 	ErrConfig = errors.New("azurekms: invalid configuration")
 )
 
-// Error is a failed wrap or unwrap. It names the operation and the key,
-// and carries Key Vault's error code and HTTP status when Key Vault
-// answered; it never holds credentials, tokens or key material.
+// Error is a failed wrap or unwrap: an [encryption.KMSError] whose KMS is
+// "azure-kms". It names Key Vault's operation (Op "encrypt" or "wrapKey",
+// wrapping a DEK, "decrypt" or "unwrapKey", unwrapping one) and the key,
+// and carries Key Vault's error code (Code, for instance "Forbidden",
+// "KeyNotFound", "BadParameter") and HTTP status (StatusCode) when Key
+// Vault answered; it never holds credentials, tokens or key material.
+// errors.As finds the SDK's *azcore.ResponseError, or azidentity's
+// *AuthenticationFailedError, in its cause.
 //
 // When Key Vault could not answer — a transport error, a timeout,
 // throttling (429), a 5xx answer, an answer that is not Key Vault's JSON,
 // credentials that cannot be obtained (Microsoft Entra ID refuses the
 // client secret, no credential of the default chain works) or that Key
-// Vault does not accept (401) — the error also matches
+// Vault does not accept (401) — the error is Unavailable and matches
 // serde.ErrUnavailable. A refusal of this key or these bytes (403
 // Forbidden on the key, 404 KeyNotFound, 400 BadParameter for bytes that
 // do not decrypt, [ErrKeyID], [ErrCiphertext]) does not.
-type Error struct {
-	// Op is Key Vault's operation: "encrypt" or "wrapKey" (wrapping a
-	// DEK), "decrypt" or "unwrapKey" (unwrapping one).
-	Op string
-	// KeyID is the KEK's key ID the call was made with.
-	KeyID string
-	// Code is Key Vault's error code (for instance "Forbidden",
-	// "KeyNotFound", "BadParameter"), empty when Key Vault did not answer
-	// with one.
-	Code string
-	// StatusCode is the HTTP status of Key Vault's answer, 0 when there was
-	// none.
-	StatusCode int
-	// Err is the cause: the SDK's error (errors.As finds its
-	// *azcore.ResponseError, or azidentity's *AuthenticationFailedError),
-	// or one of this package's sentinels.
-	Err error
-
-	unavailable bool
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("azurekms: ")
-	b.WriteString(e.Op)
-	b.WriteString(" with key ")
-	b.WriteString(strconv.Quote(e.KeyID))
-	if e.unavailable {
-		b.WriteString(": Azure Key Vault unavailable")
-	}
-	if e.Code != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Code)
-	}
-	if e.StatusCode != 0 {
-		b.WriteString(" (HTTP ")
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		b.WriteByte(')')
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause, and serde.ErrUnavailable for an outage.
-func (e *Error) Unwrap() []error {
-	if e.unavailable {
-		return []error{e.Err, serde.ErrUnavailable}
-	}
-	return []error{e.Err}
-}
+type Error = encryption.KMSError
 
 // callError classifies err, the SDK's error of a Key Vault call.
 func callError(op, keyID string, err error) *Error {
-	e := &Error{Op: op, KeyID: keyID, Err: err}
+	e := &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	var af *azidentity.AuthenticationFailedError
 	var re *azcore.ResponseError
 	if errors.As(err, &af) || !errors.As(err, &re) {
 		// No answer from Key Vault: transport, timeout, the credential
 		// (azidentity's errors), an undecodable answer.
-		e.unavailable = true
+		e.Unavailable = true
 		return e
 	}
 	e.Code, e.StatusCode = re.ErrorCode, re.StatusCode
 	// Key Vault's own error answers carry a code; one without is a
 	// proxy's or a gateway's page.
-	e.unavailable = re.ErrorCode == "" || re.StatusCode >= 500 || re.StatusCode == http.StatusTooManyRequests ||
+	e.Unavailable = re.ErrorCode == "" || re.StatusCode >= 500 || re.StatusCode == http.StatusTooManyRequests ||
 		re.StatusCode == http.StatusRequestTimeout || re.StatusCode == http.StatusUnauthorized
 	return e
 }

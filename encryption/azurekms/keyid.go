@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-)
 
-// prefix is the scheme Confluent's clients put before a KEK's key ID in a
-// key URL (azure-kms://https://…); a key ID that carries it is accepted.
-const prefix = "azure-kms://"
+	"github.com/srkit-go/srkit/encryption/internal/keyurl"
+)
 
 // keyRef is a Key Vault key named by a key ID.
 type keyRef struct {
@@ -24,11 +22,7 @@ type keyRef struct {
 // versions letters and digits, so that a key ID cannot reach another
 // Key Vault endpoint.
 func parseKeyID(keyID string) (keyRef, error) {
-	s := keyID
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		s = s[len(prefix):]
-	}
-	u, err := url.Parse(s)
+	u, err := url.Parse(keyurl.TrimScheme(keyID, Type)) // Confluent's azure-kms://https://… key URL
 	if err != nil {
 		return keyRef{}, fmt.Errorf("%w: not a URL", ErrKeyID)
 	}

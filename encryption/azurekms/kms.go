@@ -149,14 +149,14 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 	}
 	ref, err := parseKeyID(keyID)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	if k.saveVersion && ref.version != "" && !isHexVersion(ref.version) {
-		return nil, &Error{Op: op, KeyID: keyID, Err: fmt.Errorf("%w: version %q is not 32 hex digits, which the azure:v1: header needs", ErrKeyID, ref.version)}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: fmt.Errorf("%w: version %q is not 32 hex digits, which the azure:v1: header needs", ErrKeyID, ref.version)}
 	}
 	c, err := k.client(ref.vault)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	params := azkeys.KeyOperationParameters{Algorithm: &k.alg, Value: dek}
 	var res azkeys.KeyOperationResult
@@ -174,7 +174,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 		res = r.KeyOperationResult
 	}
 	if len(res.Result) == 0 {
-		return nil, &Error{Op: op, KeyID: keyID, unavailable: true, Err: errors.New("the answer of Key Vault has no result")}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: errors.New("the answer of Key Vault has no result")}
 	}
 	if !k.saveVersion {
 		return res.Result, nil
@@ -187,7 +187,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 		version = res.KID.Version()
 	}
 	if !isHexVersion(version) {
-		return nil, &Error{Op: op, KeyID: keyID, unavailable: true, Err: errors.New("the answer of Key Vault names no key version")}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: errors.New("the answer of Key Vault names no key version")}
 	}
 	return withVersion(version, res.Result), nil
 }
@@ -202,20 +202,20 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 	}
 	ref, err := parseKeyID(keyID)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	if v, rest, ok := splitVersion(wrapped); ok {
 		if !isHexVersion(v) {
-			return nil, &Error{Op: op, KeyID: keyID, Err: fmt.Errorf("%w: the azure:v1: header's key version %q is not 32 hex digits", ErrCiphertext, v)}
+			return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: fmt.Errorf("%w: the azure:v1: header's key version %q is not 32 hex digits", ErrCiphertext, v)}
 		}
 		ref.version, wrapped = v, rest
 	}
 	if len(wrapped) == 0 {
-		return nil, &Error{Op: op, KeyID: keyID, Err: fmt.Errorf("%w: empty", ErrCiphertext)}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: fmt.Errorf("%w: empty", ErrCiphertext)}
 	}
 	c, err := k.client(ref.vault)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	params := azkeys.KeyOperationParameters{Algorithm: &k.alg, Value: wrapped}
 	var res azkeys.KeyOperationResult
@@ -233,7 +233,7 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 		res = r.KeyOperationResult
 	}
 	if len(res.Result) == 0 {
-		return nil, &Error{Op: op, KeyID: keyID, unavailable: true, Err: errors.New("the answer of Key Vault has no result")}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: errors.New("the answer of Key Vault has no result")}
 	}
 	return res.Result, nil
 }
@@ -242,7 +242,7 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 // without a version header do not decrypt: they may be of an older version.
 func (k *KMS) unwrapError(op, keyID string, ref keyRef, err error) *Error {
 	e := callError(op, keyID, err)
-	if !e.unavailable && ref.version == "" && e.StatusCode == 400 {
+	if !e.Unavailable && ref.version == "" && e.StatusCode == 400 {
 		e.Err = fmt.Errorf("%w (the key ID has no version: bytes wrapped by an older version of the key do not unwrap with its current one; pin the version in the key ID, or wrap with encrypt.azure.key.version.save)", e.Err)
 	}
 	return e

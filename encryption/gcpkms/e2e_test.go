@@ -154,7 +154,7 @@ func TestEndToEndFailures(t *testing.T) {
 	_, err = e.read(e.executor(encryption.WithKMS(k)), b, hs)
 	var ge *Error
 	if err == nil || serde.IsTransient(err) || !errors.Is(err, encryption.ErrKMS) || !errors.As(err, &ge) ||
-		ge.Status != "PERMISSION_DENIED" || ge.KeyID != key {
+		ge.Code != "PERMISSION_DENIED" || ge.KeyID != key {
 		t.Fatalf("read with permission denied: %v, want a permanent KMS error naming the key", err)
 	}
 	e3 := newE2E(t, key)

@@ -3,14 +3,13 @@ package gcpkms
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/googleapis/gax-go/v2/apierror"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/grpc/codes"
 
-	"github.com/srkit-go/srkit/serde"
+	"github.com/srkit-go/srkit/encryption"
 )
 
 // Errors matched with errors.Is. Each comes inside an [*Error] that names
@@ -29,70 +28,24 @@ var (
 	ErrConfig = errors.New("gcpkms: invalid configuration")
 )
 
-// Error is a failed wrap or unwrap. It names the operation and the key,
-// and carries Google's status and HTTP code when Cloud KMS answered; it
-// never holds credentials or key material.
+// Error is a failed wrap or unwrap: an [encryption.KMSError] whose KMS is
+// "gcp-kms". It names the operation (Op "Encrypt", wrapping a DEK, or
+// "Decrypt", unwrapping one) and the key, and carries Google's status
+// name (Code, for instance "PERMISSION_DENIED") and the HTTP status of
+// the REST answer (StatusCode) when Cloud KMS answered; it never holds
+// credentials or key material. Its cause is the client library's error
+// (*googleapi.Error for REST, a gRPC status error, *apierror.APIError),
+// or one of this package's sentinels.
 //
 // When Cloud KMS could not answer — a transport error, a timeout,
 // RESOURCE_EXHAUSTED (quotas, rate limits), UNAVAILABLE, INTERNAL and other
 // 5xx answers, credentials that cannot be obtained (the token endpoint
 // refused the service account, no application default credentials) or
 // that Google does not accept (UNAUTHENTICATED), [ErrIntegrity] — the
-// error also matches serde.ErrUnavailable. A refusal of this key or these
-// bytes (PERMISSION_DENIED, NOT_FOUND, FAILED_PRECONDITION,
+// error is Unavailable and matches serde.ErrUnavailable. A refusal of this
+// key or these bytes (PERMISSION_DENIED, NOT_FOUND, FAILED_PRECONDITION,
 // INVALID_ARGUMENT) does not.
-type Error struct {
-	// Op is "Encrypt" (wrapping a DEK) or "Decrypt" (unwrapping one).
-	Op string
-	// KeyID is the KEK's key ID the call was made with.
-	KeyID string
-	// Status is Google's status code name (for instance
-	// "PERMISSION_DENIED"), empty when Cloud KMS did not answer with one.
-	Status string
-	// HTTPStatus is the HTTP status of the answer (REST transport), 0 when
-	// there was none.
-	HTTPStatus int
-	// Err is the cause: the client library's error (*googleapi.Error for
-	// REST, a gRPC status error, *apierror.APIError), or one of this
-	// package's sentinels.
-	Err error
-
-	unavailable bool
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("gcpkms: ")
-	b.WriteString(e.Op)
-	b.WriteString(" with key ")
-	b.WriteString(strconv.Quote(e.KeyID))
-	if e.unavailable {
-		b.WriteString(": Cloud KMS unavailable")
-	}
-	if e.Status != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Status)
-	}
-	if e.HTTPStatus != 0 {
-		b.WriteString(" (HTTP ")
-		b.WriteString(strconv.Itoa(e.HTTPStatus))
-		b.WriteByte(')')
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause, and serde.ErrUnavailable for an outage.
-func (e *Error) Unwrap() []error {
-	if e.unavailable {
-		return []error{e.Err, serde.ErrUnavailable}
-	}
-	return []error{e.Err}
-}
+type Error = encryption.KMSError
 
 // outageCodes are the statuses that say Cloud KMS (or the caller's
 // credentials) could not serve the call, not that it refused this key.
@@ -104,24 +57,24 @@ var outageCodes = map[codes.Code]bool{
 
 // callError classifies err, the client library's error of a call.
 func callError(op, keyID string, err error) *Error {
-	e := &Error{Op: op, KeyID: keyID, Err: err}
+	e := &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	var ge *googleapi.Error
 	if errors.As(err, &ge) {
-		e.HTTPStatus = ge.Code
-		e.Status = restStatus(ge.Body)
-		e.unavailable = ge.Code >= 500 || ge.Code == 429 || ge.Code == 408 || ge.Code == 401 ||
-			e.Status == "UNAVAILABLE" || e.Status == "RESOURCE_EXHAUSTED" || e.Status == "UNAUTHENTICATED" ||
-			e.Status == "INTERNAL" || e.Status == "DEADLINE_EXCEEDED"
+		e.StatusCode = ge.Code
+		e.Code = restStatus(ge.Body)
+		e.Unavailable = ge.Code >= 500 || ge.Code == 429 || ge.Code == 408 || ge.Code == 401 ||
+			e.Code == "UNAVAILABLE" || e.Code == "RESOURCE_EXHAUSTED" || e.Code == "UNAUTHENTICATED" ||
+			e.Code == "INTERNAL" || e.Code == "DEADLINE_EXCEEDED"
 		return e
 	}
 	if ae, ok := apierror.FromError(err); ok && ae.GRPCStatus() != nil {
 		c := ae.GRPCStatus().Code()
-		e.Status = statusName(c)
-		e.unavailable = outageCodes[c]
+		e.Code = statusName(c)
+		e.Unavailable = outageCodes[c]
 		return e
 	}
 	// No answer from Cloud KMS: transport, timeout, credentials.
-	e.unavailable = true
+	e.Unavailable = true
 	return e
 }
 

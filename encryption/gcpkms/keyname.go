@@ -4,18 +4,6 @@ import (
 	"strings"
 )
 
-// prefix is the scheme Confluent's clients put before a KEK's key ID in a
-// key URL; a key ID that carries it is accepted.
-const prefix = "gcp-kms://"
-
-// trimPrefix drops the gcp-kms:// scheme of a key URL.
-func trimPrefix(keyID string) string {
-	if len(keyID) >= len(prefix) && strings.EqualFold(keyID[:len(prefix)], prefix) {
-		return keyID[len(prefix):]
-	}
-	return keyID
-}
-
 // validKeyName reports whether name is a CryptoKey's resource name,
 // projects/P/locations/L/keyRings/R/cryptoKeys/K (not a key version's:
 // Decrypt takes the key, and the ciphertext names its version). Its

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/encryption/internal/keyurl"
 )
 
 // Type is the KMS type of Google Cloud KMS, as rules and KEKs spell it.
@@ -101,9 +102,9 @@ func checksum(b []byte) int64 { return int64(crc32.Checksum(b, crc32c)) }
 
 // name returns the key's resource name, without Confluent's scheme.
 func name(op, keyID string) (string, error) {
-	n := trimPrefix(keyID)
+	n := keyurl.TrimScheme(keyID, Type) // Confluent's gcp-kms:// key URL
 	if !validKeyName(n) {
-		return "", &Error{Op: op, KeyID: keyID, Err: fmt.Errorf("%w: want projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>", ErrKeyName)}
+		return "", &Error{KMS: Type, Op: op, KeyID: keyID, Err: fmt.Errorf("%w: want projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>", ErrKeyName)}
 	}
 	return n, nil
 }
@@ -132,7 +133,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 	case resp.GetName() != n && !strings.HasPrefix(resp.GetName(), n+"/cryptoKeyVersions/"):
 		// Encrypt names the key version it used: one of the key's (a
 		// bare prefix test would take …/cryptoKeys/kek2 for kek).
-		return nil, &Error{Op: "Encrypt", KeyID: keyID, Err: fmt.Errorf("the answer names another key, %q", resp.GetName())}
+		return nil, &Error{KMS: Type, Op: "Encrypt", KeyID: keyID, Err: fmt.Errorf("the answer names another key, %q", resp.GetName())}
 	}
 	return resp.GetCiphertext(), nil
 }
@@ -160,5 +161,5 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 }
 
 func (k *KMS) integrity(op, keyID, what string) error {
-	return &Error{Op: op, KeyID: keyID, unavailable: true, Err: fmt.Errorf("%w: %s", ErrIntegrity, what)}
+	return &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: fmt.Errorf("%w: %s", ErrIntegrity, what)}
 }

@@ -164,7 +164,7 @@ func TestRefusals(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.call(c.key)
 			var e *Error
-			if !errors.As(err, &e) || e.Status != c.status || e.HTTPStatus != c.http || e.KeyID != c.key {
+			if !errors.As(err, &e) || e.Code != c.status || e.StatusCode != c.http || e.KeyID != c.key {
 				t.Fatalf("err = %v, want *Error %s (HTTP %d) for %s", err, c.status, c.http, c.key)
 			}
 			if errors.Is(err, serde.ErrUnavailable) || serde.IsTransient(err) {
@@ -216,7 +216,7 @@ func TestOutages(t *testing.T) {
 	check := func(t *testing.T, err error, status string) {
 		t.Helper()
 		var e *Error
-		if !errors.Is(err, serde.ErrUnavailable) || !serde.IsTransient(err) || !errors.As(err, &e) || e.Status != status || e.KeyID != key {
+		if !errors.Is(err, serde.ErrUnavailable) || !serde.IsTransient(err) || !errors.As(err, &e) || e.Code != status || e.KeyID != key {
 			t.Fatalf("err = %v, want an outage (status %q) for the key", err, status)
 		}
 		msg := err.Error()

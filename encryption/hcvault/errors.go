@@ -3,12 +3,10 @@ package hcvault
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/vault/api"
 
-	"github.com/srkit-go/srkit/serde"
+	"github.com/srkit-go/srkit/encryption"
 )
 
 // Errors matched with errors.Is. Each comes inside an [*Error] that names
@@ -25,63 +23,23 @@ var (
 	ErrConfig = errors.New("hcvault: invalid configuration")
 )
 
-// Error is a failed wrap, unwrap or login. It names the operation and the
-// key, and carries Vault's HTTP status when Vault answered; it never holds
-// tokens, secret IDs or key material.
+// Error is a failed wrap, unwrap or login: an [encryption.KMSError] whose
+// KMS is "hcvault". It names the operation (Op "encrypt", wrapping a DEK,
+// "decrypt", unwrapping one, or "login", the AppRole or other auth
+// method's login) and the key, and carries Vault's HTTP status
+// (StatusCode) when Vault answered; Code is empty (Vault's answers have
+// no error codes: errors.As finds its *api.ResponseError, with Vault's
+// messages, in the cause). It never holds tokens, secret IDs or key
+// material.
 //
 // When Vault could not answer — a transport error, a timeout, a sealed or
 // standby server, throttling, a 5xx answer, a token or login that Vault
-// refuses (an expired token, a wrong AppRole secret ID) — the error also
-// matches serde.ErrUnavailable, so that the message is retried. A refusal
-// of this key or these bytes (permission denied on the key's path with a
-// valid token, an unknown key or mount, an invalid ciphertext,
-// [ErrCiphertext], [ErrKeyID]) does not.
-type Error struct {
-	// Op is "encrypt" (wrapping a DEK), "decrypt" (unwrapping one) or
-	// "login" (the AppRole or other auth method's login).
-	Op string
-	// KeyID is the KEK's key ID the call was made with.
-	KeyID string
-	// StatusCode is the HTTP status of Vault's answer, 0 when there was
-	// none.
-	StatusCode int
-	// Err is the cause: the SDK's error (errors.As finds its
-	// *api.ResponseError, with Vault's error messages), or one of this
-	// package's sentinels.
-	Err error
-
-	unavailable bool
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("hcvault: ")
-	b.WriteString(e.Op)
-	b.WriteString(" with key ")
-	b.WriteString(strconv.Quote(e.KeyID))
-	if e.unavailable {
-		b.WriteString(": Vault unavailable")
-	}
-	if e.StatusCode != 0 {
-		b.WriteString(" (HTTP ")
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		b.WriteByte(')')
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause, and serde.ErrUnavailable for an outage.
-func (e *Error) Unwrap() []error {
-	if e.unavailable {
-		return []error{e.Err, serde.ErrUnavailable}
-	}
-	return []error{e.Err}
-}
+// refuses (an expired token, a wrong AppRole secret ID) — the error is
+// Unavailable and matches serde.ErrUnavailable, so that the message is
+// retried. A refusal of this key or these bytes (permission denied on the
+// key's path with a valid token, an unknown key or mount, an invalid
+// ciphertext, [ErrCiphertext], [ErrKeyID]) does not.
+type Error = encryption.KMSError
 
 // rawAnswer reports whether Vault's error answer was not Vault's own JSON
 // (a proxy's HTML page, an empty body): then the status is not Vault's
@@ -113,5 +71,5 @@ func outageStatus(code int) bool {
 // did not answer with its own 403 (see KMS.call).
 func callError(op, keyID string, err error) *Error {
 	code := statusOf(err)
-	return &Error{Op: op, KeyID: keyID, StatusCode: code, Err: err, unavailable: code == 0 || outageStatus(code) || rawAnswer(err)}
+	return &Error{KMS: Type, Op: op, KeyID: keyID, StatusCode: code, Err: err, Unavailable: code == 0 || outageStatus(code) || rawAnswer(err)}
 }

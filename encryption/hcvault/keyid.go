@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-)
 
-// prefix is the scheme Confluent's clients put before a KEK's key ID in a
-// key URL (hcvault://host:8200/transit/keys/name); a key ID that carries
-// it is accepted.
-const prefix = "hcvault://"
+	"github.com/srkit-go/srkit/encryption/internal/keyurl"
+)
 
 // key is a transit key named by a key ID.
 type key struct {
@@ -26,10 +23,7 @@ type key struct {
 // are letters, digits, '_', '-' and '.'); "." and ".." are refused, so a
 // key ID cannot steer the token to another Vault endpoint.
 func parseKeyID(keyID string) (key, error) {
-	s := keyID
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		s = s[len(prefix):]
-	}
+	s := keyurl.TrimScheme(keyID, Type) // Confluent's hcvault://host:8200/… key URL
 	if !strings.HasPrefix(strings.ToLower(s), "http") {
 		s = "https://" + s
 	}

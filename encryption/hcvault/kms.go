@@ -102,7 +102,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 	const op = "encrypt"
 	key, err := parseKeyID(keyID)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	s, err := k.call(ctx, op, keyID, key.address, key.encryptPath, map[string]any{
 		"plaintext": base64.StdEncoding.EncodeToString(dek),
@@ -112,7 +112,7 @@ func (k *KMS) Wrap(ctx context.Context, keyID string, dek []byte) ([]byte, error
 	}
 	ct, _ := s.Data["ciphertext"].(string)
 	if !isCiphertext([]byte(ct)) {
-		return nil, &Error{Op: op, KeyID: keyID, unavailable: true, Err: errors.New("the answer of Vault has no ciphertext")}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: errors.New("the answer of Vault has no ciphertext")}
 	}
 	return []byte(ct), nil
 }
@@ -124,10 +124,10 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 	const op = "decrypt"
 	key, err := parseKeyID(keyID)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	if !isCiphertext(wrapped) {
-		return nil, &Error{Op: op, KeyID: keyID, Err: ErrCiphertext}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: ErrCiphertext}
 	}
 	s, err := k.call(ctx, op, keyID, key.address, key.decryptPath, map[string]any{
 		"ciphertext": string(wrapped),
@@ -138,7 +138,7 @@ func (k *KMS) Unwrap(ctx context.Context, keyID string, wrapped []byte) ([]byte,
 	p, _ := s.Data["plaintext"].(string)
 	dek, err := base64.StdEncoding.DecodeString(p)
 	if err != nil || len(dek) == 0 {
-		return nil, &Error{Op: op, KeyID: keyID, unavailable: true, Err: errors.New("the answer of Vault has no base64 plaintext")}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: errors.New("the answer of Vault has no base64 plaintext")}
 	}
 	return dek, nil
 }
@@ -169,7 +169,7 @@ func isCiphertext(b []byte) bool {
 func (k *KMS) call(ctx context.Context, op, keyID, address, path string, data map[string]any) (*api.Secret, error) {
 	c, err := k.conn(address)
 	if err != nil {
-		return nil, &Error{Op: op, KeyID: keyID, Err: err}
+		return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Err: err}
 	}
 	gen, err := c.ensureLogin(ctx)
 	if err != nil {
@@ -179,7 +179,7 @@ func (k *KMS) call(ctx context.Context, op, keyID, address, path string, data ma
 		s, err := c.client.Logical().WriteWithContext(ctx, path, data)
 		if err == nil {
 			if s == nil {
-				return nil, &Error{Op: op, KeyID: keyID, unavailable: true, Err: errors.New("the answer of Vault has no data")}
+				return nil, &Error{KMS: Type, Op: op, KeyID: keyID, Unavailable: true, Err: errors.New("the answer of Vault has no data")}
 			}
 			return s, nil
 		}
@@ -190,12 +190,12 @@ func (k *KMS) call(ctx context.Context, op, keyID, address, path string, data ma
 		switch {
 		case lerr == nil:
 			// A valid token without permission on this key's path.
-			return nil, &Error{Op: op, KeyID: keyID, StatusCode: http.StatusForbidden, Err: err}
+			return nil, &Error{KMS: Type, Op: op, KeyID: keyID, StatusCode: http.StatusForbidden, Err: err}
 		case statusOf(lerr) != http.StatusForbidden:
-			return nil, &Error{Op: op, KeyID: keyID, StatusCode: http.StatusForbidden, unavailable: true,
+			return nil, &Error{KMS: Type, Op: op, KeyID: keyID, StatusCode: http.StatusForbidden, Unavailable: true,
 				Err: fmt.Errorf("%w (and the token's lookup-self failed: %w)", err, lerr)}
 		case c.auth == nil || retried:
-			return nil, &Error{Op: op, KeyID: keyID, StatusCode: http.StatusForbidden, unavailable: true,
+			return nil, &Error{KMS: Type, Op: op, KeyID: keyID, StatusCode: http.StatusForbidden, Unavailable: true,
 				Err: fmt.Errorf("the token is refused: %w", err)}
 		}
 		if gen, err = c.relogin(ctx, gen); err != nil {
@@ -207,7 +207,7 @@ func (k *KMS) call(ctx context.Context, op, keyID, address, path string, data ma
 // loginError is a failed login: always an outage (the credentials, not
 // the key, are the problem).
 func loginError(keyID string, err error) *Error {
-	return &Error{Op: "login", KeyID: keyID, StatusCode: statusOf(err), unavailable: true, Err: err}
+	return &Error{KMS: Type, Op: "login", KeyID: keyID, StatusCode: statusOf(err), Unavailable: true, Err: err}
 }
 
 // conn returns the client of address (or of the endpoint).
