@@ -141,7 +141,7 @@ func (c *readerCodec[T]) Decoder(ctx context.Context, writer *serde.ResolvedSche
 			return nil, err
 		}
 	}
-	d := &dynamicDecoder[T]{md: md, opts: c.opts}
+	d := newDynamicDecoder[T](md, c.opts)
 	if !target.RuleSet.IsEmpty() {
 		d.rules = newRuleView(target, dynamicpb.NewMessageType(md), md, md.ParentFile())
 	}
@@ -236,19 +236,35 @@ func (d *generatedDecoder[T]) DecodeValue(body []byte) (T, error) {
 // rules in the schema it reads into, it offers them its view of the
 // messages (serde.RuleCodec).
 type dynamicDecoder[T any] struct {
-	md   protoreflect.MessageDescriptor
-	opts proto.UnmarshalOptions
+	md protoreflect.MessageDescriptor
+	// opts and fresh as in generatedDecoder.
+	opts, fresh proto.UnmarshalOptions
 	ruleMethods[T]
+}
+
+func newDynamicDecoder[T any](md protoreflect.MessageDescriptor, opts proto.UnmarshalOptions) *dynamicDecoder[T] {
+	fresh := opts
+	fresh.Merge = true
+	return &dynamicDecoder[T]{md: md, opts: opts, fresh: fresh}
 }
 
 func (d *dynamicDecoder[T]) Decode(body []byte, v *T) error {
 	if m, ok := any(*v).(*dynamicpb.Message); ok && m != nil && m.Descriptor() == d.md {
 		return d.opts.Unmarshal(body, m)
 	}
-	m := dynamicpb.NewMessage(d.md)
-	if err := d.opts.Unmarshal(body, m); err != nil {
+	m, err := d.DecodeValue(body)
+	if err != nil {
 		return err
 	}
-	*v = any(m).(T)
+	*v = m
 	return nil
+}
+
+// DecodeValue decodes body into a new message (serde.ValueDecoder).
+func (d *dynamicDecoder[T]) DecodeValue(body []byte) (T, error) {
+	m := dynamicpb.NewMessage(d.md)
+	if err := d.fresh.Unmarshal(body, m); err != nil {
+		return *new(T), err
+	}
+	return any(m).(T), nil
 }
