@@ -69,3 +69,36 @@ func BenchmarkDeserializeWarm(b *testing.B) {
 		_ = de.DeserializeInto(ctx, "orders", payload, nil, &v)
 	}
 }
+
+// BenchmarkSerializeWarmNoopHook is BenchmarkSerializeWarm with a no-op
+// hook installed (serde.WithHooks).
+func BenchmarkSerializeWarmNoopHook(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.WithHooks(noopHook{})))
+	buf := make([]byte, 0, 64)
+	if _, _, err := ser.AppendSerialize(ctx, buf, "orders", "warm"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _, _ = ser.AppendSerialize(ctx, buf[:0], "orders", "warm")
+	}
+}
+
+// BenchmarkDeserializeWarmNoopHook is BenchmarkDeserializeWarm with a
+// no-op hook installed.
+func BenchmarkDeserializeWarmNoopHook(b *testing.B) {
+	ctx := context.Background()
+	client, _ := fixture(b)
+	de, _ := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg(serde.WithHooks(noopHook{})))
+	payload := []byte{0, 0, 0, 0, 7, 'w', 'a', 'r', 'm'}
+	var v string
+	if err := de.DeserializeInto(ctx, "orders", payload, nil, &v); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = de.DeserializeInto(ctx, "orders", payload, nil, &v)
+	}
+}

@@ -80,6 +80,9 @@ type SerializerConfig struct {
 	// CacheCapacity is how many writer schemas (and their compiled codecs)
 	// are kept ([CacheCapacity]); 0 means [DefaultCacheCapacity].
 	CacheCapacity int
+	// Hooks are told about serializations, deserializations, schema
+	// resolutions and rule runs ([WithHooks]).
+	Hooks []Hook
 }
 
 // DeserializerConfig holds a deserializer's settings. Build it with
@@ -116,6 +119,9 @@ type DeserializerConfig struct {
 	// CacheCapacity is how many writer schemas (and their compiled codecs)
 	// are kept ([CacheCapacity]); 0 means [DefaultCacheCapacity].
 	CacheCapacity int
+	// Hooks are told about serializations, deserializations, schema
+	// resolutions and rule runs ([WithHooks]).
+	Hooks []Hook
 }
 
 // SerializerOption configures a serializer.

@@ -57,6 +57,8 @@ type Deserializer[T any] struct {
 	// indexEnc is how message indexes follow the schema reference.
 	indexEnc IndexEncoding
 	rules    *ruleSettings
+	hooks    *hookSet         // nil: none (see hooks.go)
+	inner    *Deserializer[T] // set when deserialize hooks report on inner's work
 	// fastIDs: no reader schema, so a message of the previous message's
 	// schema ID (and message indexes) needs no reference parsing.
 	fastIDs bool
@@ -134,10 +136,16 @@ func NewDeserializer[T any](client *registry.Client, part Part, codec ReaderCode
 	if err != nil {
 		return nil, err
 	}
-	return &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
-		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules,
+	hooks, err := newHookSet(cfg.Hooks)
+	if err != nil {
+		return nil, err
+	}
+	rules.hooks = hooks.ruleHooks()
+	d := &Deserializer[T]{client: client, part: part, codec: codec, cfg: cfg, header: part.SchemaIDHeader(),
+		indexEnc: indexEncoding(codec.UsesMessageIndexes(), cfg.DeprecatedIndexes), rules: rules, hooks: hooks,
 		fastIDs: !cfg.UseLatest && cfg.LatestWithMetadata == nil,
-		schemas: newBoundedMap[schemaKey, *schemaEntry[T]](cacheCapacity(cfg.CacheCapacity))}, nil
+		schemas: newBoundedMap[schemaKey, *schemaEntry[T]](cacheCapacity(cfg.CacheCapacity))}
+	return withDeserializeHooks(d), nil
 }
 
 // Deserialize decodes payload (and the schema-ID header among headers, if
@@ -161,6 +169,8 @@ func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload
 		if err = r.dec.Decode(body, &v); err != nil {
 			err = d.fastError(topic, r, err)
 		}
+	} else if d.inner != nil {
+		return d.deserializeValueHooked(ctx, topic, payload, headers)
 	} else {
 		err = d.DeserializeInto(ctx, topic, payload, headers, &v)
 	}
@@ -177,6 +187,9 @@ func (d *Deserializer[T]) Deserialize(ctx context.Context, topic string, payload
 // not all run (still encrypted, not checked) is never handed out. After a
 // decode error *v may hold part of the message.
 func (d *Deserializer[T]) DeserializeInto(ctx context.Context, topic string, payload []byte, headers []Header, v *T) error {
+	if d.inner != nil {
+		return d.deserializeHooked(ctx, topic, payload, headers, v)
+	}
 	if r, body := d.fast(payload, headers); r != nil {
 		if err := r.dec.Decode(body, v); err != nil {
 			return d.fastError(topic, r, err)
@@ -365,7 +378,7 @@ func (d *Deserializer[T]) schemaEntry(ctx context.Context, ref SchemaRef, sk sch
 		if e, ok := d.schemas.load(sk); ok {
 			return e, nil
 		}
-		return d.fetchSchema(ctx, ref, sk)
+		return d.fetchSchemaReported(ctx, ref, sk)
 	})
 }
 

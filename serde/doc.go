@@ -59,4 +59,14 @@
 // their compiled encoders and decoders (the generic form, field walking
 // with tags) and [MigrationCodec] on their reader codecs (the JSON form);
 // write-side transforms never modify the caller's value.
+//
+// # Observability
+//
+// [WithHooks] installs values implementing [HookSerialize],
+// [HookDeserialize] (one event per call, its error classified by
+// [ErrorKindOf]), [HookResolve] (schema resolutions on the serde's cache
+// misses, timed) and [HookRule] (each rule run: name, type, kind, mode,
+// phase, the action that followed, the failure). Without hooks the
+// per-message path is unchanged; with a no-op hook it allocates nothing.
+// plugin/srkitprom and plugin/srkitotel turn the events into metrics.
 package serde

@@ -15,6 +15,7 @@ type ruleSettings struct {
 	executors map[string]RuleExecutor
 	actions   map[string]RuleAction
 	overrides []RuleOverride
+	hooks     []HookRule // told after each rule (see hooks.go)
 }
 
 // newRuleSettings indexes what the options gave; two executors or actions
@@ -102,6 +103,7 @@ type rulePlan struct {
 	target *ResolvedSchema
 	rules  []registry.Rule // the phase's rules in execution order
 	steps  []ruleStep
+	hooks  []HookRule
 }
 
 // ruleStep is one rule that runs.
@@ -139,7 +141,7 @@ func (rs *ruleSettings) planRules(ctx context.Context, phase RulePhase, mode reg
 		ordered = slices.Clone(rules)
 		slices.Reverse(ordered)
 	}
-	p := &rulePlan{phase: phase, mode: mode, source: source, target: target, rules: ordered}
+	p := &rulePlan{phase: phase, mode: mode, source: source, target: target, rules: ordered, hooks: rs.hooks}
 	for i := range ordered {
 		r := &ordered[i]
 		if rs.disabled(r, enableAt) || !modeRuns(r.Mode, mode) || shadowedTransform(ordered, i, mode) {
@@ -231,6 +233,9 @@ func (p *rulePlan) run(ctx context.Context, rc *RuleContext, m *Message) error {
 			continue
 		}
 		if st.actionErr != nil {
+			if p.hooks != nil {
+				p.reportRule(rc, st, nil, st.actionErr)
+			}
 			return p.ruleError(rc, st.actionErr)
 		}
 		ok, err := true, st.err
@@ -240,16 +245,25 @@ func (p *rulePlan) run(ctx context.Context, rc *RuleContext, m *Message) error {
 		if err != nil && IsTransient(err) {
 			// An outage says nothing about the message: fail it so that it
 			// is retried, whatever the rule's actions say.
+			if p.hooks != nil {
+				p.reportRule(rc, st, nil, err)
+			}
 			return p.ruleError(rc, err)
 		}
 		if err == nil && !ok && st.rule.Kind != registry.RuleKindTransform {
 			err = ErrRuleConditionFailed
 		}
 		if err != nil {
+			if p.hooks != nil {
+				p.reportRule(rc, st, st.onFailure, err)
+			}
 			if aerr := st.onFailure.Run(ctx, rc, m, p.ruleError(rc, err)); aerr != nil {
 				return aerr
 			}
 			continue
+		}
+		if p.hooks != nil {
+			p.reportRule(rc, st, st.onSuccess, nil)
 		}
 		if aerr := st.onSuccess.Run(ctx, rc, m, nil); aerr != nil {
 			return aerr

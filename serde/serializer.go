@@ -34,6 +34,8 @@ type Serializer[T any] struct {
 	cfg    SerializerConfig
 	isNil  func(T) bool
 	rules  *ruleSettings
+	hooks  *hookSet       // nil: none (see hooks.go)
+	inner  *Serializer[T] // set when serialize hooks report on inner's work
 
 	last    atomic.Pointer[writerEntry[T]]
 	entries boundedMap[writerKey, *writerEntry[T]]
@@ -98,8 +100,14 @@ func NewSerializer[T any](client *registry.Client, part Part, codec WriterCodec[
 	if err != nil {
 		return nil, err
 	}
-	return &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T](), rules: rules,
-		entries: newBoundedMap[writerKey, *writerEntry[T]](cacheCapacity(cfg.CacheCapacity))}, nil
+	hooks, err := newHookSet(cfg.Hooks)
+	if err != nil {
+		return nil, err
+	}
+	rules.hooks = hooks.ruleHooks()
+	ser := &Serializer[T]{client: client, part: part, codec: codec, cfg: cfg, isNil: nilCheck[T](), rules: rules, hooks: hooks,
+		entries: newBoundedMap[writerKey, *writerEntry[T]](cacheCapacity(cfg.CacheCapacity))}
+	return withSerializeHooks(ser), nil
 }
 
 // Serialize returns the framed bytes for v on topic, and the record headers
@@ -114,6 +122,9 @@ func (s *Serializer[T]) Serialize(ctx context.Context, topic string, v T) ([]byt
 // producer can reuse buffers. For a tombstone it returns nil. On an error it
 // returns dst as given, so that the caller keeps its buffer.
 func (s *Serializer[T]) AppendSerialize(ctx context.Context, dst []byte, topic string, v T) ([]byte, []Header, error) {
+	if s.inner != nil {
+		return s.appendSerializeHooked(ctx, dst, topic, v)
+	}
 	if s.isNil(v) {
 		return nil, nil, nil
 	}
@@ -166,7 +177,7 @@ func (s *Serializer[T]) slowWriter(ctx context.Context, k writerKey, v T) (*writ
 		if w, ok := s.entries.load(k); ok {
 			return w, nil
 		}
-		w, err := s.build(ctx, k, v)
+		w, err := s.buildReported(ctx, k, v)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +220,7 @@ func (s *Serializer[T]) checkLatest(ctx context.Context, w *writerEntry[T], v T)
 		if cur, ok := s.entries.load(w.key); ok && cur.schema.ID == latest.ID {
 			return cur, nil
 		}
-		nw, err := s.build(ctx, w.key, v)
+		nw, err := s.buildReported(ctx, w.key, v)
 		if err != nil {
 			return nil, err
 		}
