@@ -1,0 +1,144 @@
+// Package srkitotel records srkit's hook events as OpenTelemetry metrics.
+// One [*Instruments] value is a hook for the registry client and for
+// serializers and deserializers:
+//
+//	in, err := srkitotel.New(otel.GetMeterProvider())
+//	client, err := registry.New(registry.URLs(url), registry.WithHooks(in))
+//	ser, err := avro.NewSerializer[Order](client, serde.Value, serde.WithHooks(in))
+//
+// # Instruments
+//
+// Names and attributes are stable:
+//
+//	srkit.registry.request.duration  histogram (s)  method, endpoint, status     one per logical request
+//	srkit.registry.request.retries   counter        method, endpoint             attempts beyond the first
+//	srkit.registry.cache             counter        cache, outcome               hit, miss, eviction
+//	srkit.serde.serialize            counter        topic, part, kind            kind "ok" or a serde.ErrorKind
+//	srkit.serde.deserialize          counter        topic, part, kind
+//	srkit.serde.resolve.duration     histogram (s)  part, kind                   schema resolutions on cache misses
+//	srkit.serde.rule                 counter        rule, type, kind, mode, phase, action, result (ok, failed)
+//
+// # Traces
+//
+// Trace context travels in record headers (W3C traceparent) through
+// franz-go's kotel plugin: install kotel's tracer hooks on the kgo client
+// that srkit's producer and consumer use, produce with the request's ctx,
+// and start the handler's spans from the ctx the consumer hands it (it
+// carries the record's context, where kotel put the consume span). srkit
+// does not inject or extract traceparent itself, so a service that already
+// uses kotel gets one trace; the package test shows the chain.
+package srkitotel
+
+import (
+	"context"
+
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+)
+
+// ScopeName is the instrumentation scope of the meter.
+const ScopeName = "github.com/srkit-go/srkit/plugin/srkitotel"
+
+// Instruments turns srkit hook events into OpenTelemetry measurements. It
+// implements registry.HookRequest, registry.HookCache, serde.HookSerialize,
+// serde.HookDeserialize, serde.HookResolve and serde.HookRule, and is safe
+// for concurrent use.
+type Instruments struct {
+	reqDuration metric.Float64Histogram
+	reqRetries  metric.Int64Counter
+	cache       metric.Int64Counter
+	serialize   metric.Int64Counter
+	deserialize metric.Int64Counter
+	resolve     metric.Float64Histogram
+	rules       metric.Int64Counter
+}
+
+// New creates srkit's instruments with a meter of mp.
+func New(mp metric.MeterProvider) (*Instruments, error) {
+	m := mp.Meter(ScopeName)
+	in := &Instruments{}
+	var err error
+	if in.reqDuration, err = m.Float64Histogram("srkit.registry.request.duration", metric.WithUnit("s"),
+		metric.WithDescription("Schema Registry requests (all attempts of one call)")); err != nil {
+		return nil, err
+	}
+	if in.reqRetries, err = m.Int64Counter("srkit.registry.request.retries",
+		metric.WithDescription("Schema Registry attempts beyond the first")); err != nil {
+		return nil, err
+	}
+	if in.cache, err = m.Int64Counter("srkit.registry.cache",
+		metric.WithDescription("Schema Registry client cache lookups and evictions")); err != nil {
+		return nil, err
+	}
+	if in.serialize, err = m.Int64Counter("srkit.serde.serialize", metric.WithDescription("Serializations")); err != nil {
+		return nil, err
+	}
+	if in.deserialize, err = m.Int64Counter("srkit.serde.deserialize", metric.WithDescription("Deserializations")); err != nil {
+		return nil, err
+	}
+	if in.resolve, err = m.Float64Histogram("srkit.serde.resolve.duration", metric.WithUnit("s"),
+		metric.WithDescription("Schema resolutions on serde cache misses")); err != nil {
+		return nil, err
+	}
+	if in.rules, err = m.Int64Counter("srkit.serde.rule", metric.WithDescription("Data-contract rule runs")); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// kind is the attribute value of an error kind: "ok" for success.
+func kind(k serde.ErrorKind) string {
+	if k == serde.KindNone {
+		return "ok"
+	}
+	return string(k)
+}
+
+// Hook methods have no ctx: measurements carry none (no exemplars).
+var bg = context.Background()
+
+// OnRequest implements registry.HookRequest.
+func (in *Instruments) OnRequest(e registry.RequestEvent) {
+	in.reqDuration.Record(bg, e.Duration.Seconds(), metric.WithAttributes(
+		attribute.String("method", e.Method), attribute.String("endpoint", e.Endpoint), attribute.Int("status", e.Status)))
+	if e.Attempts > 1 {
+		in.reqRetries.Add(bg, int64(e.Attempts-1), metric.WithAttributes(
+			attribute.String("method", e.Method), attribute.String("endpoint", e.Endpoint)))
+	}
+}
+
+// OnCache implements registry.HookCache.
+func (in *Instruments) OnCache(e registry.CacheEvent) {
+	in.cache.Add(bg, 1, metric.WithAttributes(attribute.String("cache", string(e.Cache)), attribute.String("outcome", string(e.Outcome))))
+}
+
+// OnSerialize implements serde.HookSerialize.
+func (in *Instruments) OnSerialize(e serde.SerializeEvent) {
+	in.serialize.Add(bg, 1, metric.WithAttributes(attribute.String("topic", e.Topic), attribute.String("part", e.Part.String()),
+		attribute.String("kind", kind(e.Kind))))
+}
+
+// OnDeserialize implements serde.HookDeserialize.
+func (in *Instruments) OnDeserialize(e serde.DeserializeEvent) {
+	in.deserialize.Add(bg, 1, metric.WithAttributes(attribute.String("topic", e.Topic), attribute.String("part", e.Part.String()),
+		attribute.String("kind", kind(e.Kind))))
+}
+
+// OnResolve implements serde.HookResolve.
+func (in *Instruments) OnResolve(e serde.ResolveEvent) {
+	in.resolve.Record(bg, e.Duration.Seconds(), metric.WithAttributes(attribute.String("part", e.Part.String()),
+		attribute.String("kind", kind(e.Kind))))
+}
+
+// OnRule implements serde.HookRule.
+func (in *Instruments) OnRule(e serde.RuleEvent) {
+	result := "ok"
+	if e.Err != nil {
+		result = "failed"
+	}
+	in.rules.Add(bg, 1, metric.WithAttributes(attribute.String("rule", e.Rule), attribute.String("type", e.Type),
+		attribute.String("kind", string(e.Kind)), attribute.String("mode", string(e.Mode)), attribute.String("phase", e.Phase.String()),
+		attribute.String("action", e.Action), attribute.String("result", result)))
+}

@@ -1,0 +1,171 @@
+package srkitotel_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/plugin/srkitotel"
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+)
+
+func collect(t *testing.T, r *sdkmetric.ManualReader) map[string]metricdata.Aggregation {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := r.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]metricdata.Aggregation{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			out[m.Name] = m.Data
+		}
+	}
+	return out
+}
+
+// sum returns the value of the counter's data point with exactly attrs.
+func sum(t *testing.T, data metricdata.Aggregation, attrs ...attribute.KeyValue) int64 {
+	t.Helper()
+	s, ok := data.(metricdata.Sum[int64])
+	if !ok {
+		t.Fatalf("not an int64 sum: %T", data)
+	}
+	want := attribute.NewSet(attrs...)
+	for _, dp := range s.DataPoints {
+		if dp.Attributes.Equals(&want) {
+			return dp.Value
+		}
+	}
+	return 0
+}
+
+// histCount returns the count of the histogram's data point with attrs.
+func histCount(t *testing.T, data metricdata.Aggregation, attrs ...attribute.KeyValue) uint64 {
+	t.Helper()
+	h, ok := data.(metricdata.Histogram[float64])
+	if !ok {
+		t.Fatalf("not a float64 histogram: %T", data)
+	}
+	want := attribute.NewSet(attrs...)
+	for _, dp := range h.DataPoints {
+		if dp.Attributes.Equals(&want) {
+			return dp.Count
+		}
+	}
+	return 0
+}
+
+func TestRegistryRequestOnceUnderRetry(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		if calls.Add(1) == 1 {
+			w.WriteHeader(503)
+			_, _ = w.Write([]byte(`{"error_code":50301,"message":"busy"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"schema":"\"string\""}`))
+	}))
+	defer srv.Close()
+	reader := sdkmetric.NewManualReader()
+	in, err := srkitotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := registry.New(registry.URLs(srv.URL), registry.WithHooks(in), registry.Retries(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := c.SchemaByID(context.Background(), 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := collect(t, reader)
+	ep := []attribute.KeyValue{attribute.String("method", "GET"), attribute.String("endpoint", "/schemas/ids/{id}")}
+	if n := histCount(t, got["srkit.registry.request.duration"], append(ep, attribute.Int("status", 200))...); n != 1 {
+		t.Errorf("%d requests recorded, want 1", n)
+	}
+	if n := sum(t, got["srkit.registry.request.retries"], ep...); n != 1 {
+		t.Errorf("%d retries, want 1", n)
+	}
+	for _, o := range []string{"hit", "miss"} {
+		if n := sum(t, got["srkit.registry.cache"], attribute.String("cache", "schema_by_id"), attribute.String("outcome", o)); n != 1 {
+			t.Errorf("cache %s: %d, want 1", o, n)
+		}
+	}
+}
+
+func TestSerdeInstruments(t *testing.T) {
+	ctx := context.Background()
+	reader := sdkmetric.NewManualReader()
+	in, err := srkitotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock, err := mockregistry.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := mock.Client(registry.WithHooks(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ser, err := avro.NewSerializer[string](client, serde.Value, serde.WithHooks(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	de, err := avro.NewDeserializer[string](client, serde.Value, serde.WithHooks(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b []byte
+	for range 2 {
+		if b, _, err = ser.Serialize(ctx, "orders", "hello"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := de.Deserialize(ctx, "orders", b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := de.Deserialize(ctx, "orders", []byte{0, 0, 0, 0, 99, 1}, nil); err == nil {
+		t.Fatal("unknown schema accepted")
+	}
+	got := collect(t, reader)
+	topic := []attribute.KeyValue{attribute.String("topic", "orders"), attribute.String("part", "value")}
+	if n := sum(t, got["srkit.serde.serialize"], append(topic, attribute.String("kind", "ok"))...); n != 2 {
+		t.Errorf("serialize ok %d, want 2", n)
+	}
+	if n := sum(t, got["srkit.serde.deserialize"], append(topic, attribute.String("kind", "ok"))...); n != 1 {
+		t.Errorf("deserialize ok %d, want 1", n)
+	}
+	if n := sum(t, got["srkit.serde.deserialize"], append(topic, attribute.String("kind", "unknown_schema"))...); n != 1 {
+		t.Errorf("deserialize unknown_schema %d, want 1", n)
+	}
+	if n := histCount(t, got["srkit.serde.resolve.duration"], attribute.String("part", "value"), attribute.String("kind", "ok")); n != 2 {
+		t.Errorf("resolutions %d, want 2", n)
+	}
+}
+
+func TestRuleInstrument(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	in, err := srkitotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.OnRule(serde.RuleEvent{Rule: "qty", Type: "CEL", Kind: registry.RuleKindCondition, Mode: registry.RuleModeRead, Action: "NONE", Err: serde.ErrRuleConditionFailed})
+	got := collect(t, reader)
+	if n := sum(t, got["srkit.serde.rule"], attribute.String("rule", "qty"), attribute.String("type", "CEL"), attribute.String("kind", "CONDITION"),
+		attribute.String("mode", "READ"), attribute.String("phase", "DOMAIN"), attribute.String("action", "NONE"), attribute.String("result", "failed")); n != 1 {
+		t.Errorf("rule runs %d, want 1", n)
+	}
+}
