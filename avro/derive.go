@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -346,7 +347,8 @@ func (d *deriver) record(buf *bytes.Buffer, t reflect.Type, ns, hint string) err
 }
 
 // eachField calls fn for every field hamba encodes for struct t, in order:
-// exported fields, with embedded structs flattened.
+// exported fields, with embedded structs flattened (each field's Index is
+// its path from t).
 func eachField(t reflect.Type, fn func(f reflect.StructField, name string, opts tagOptions, err error)) {
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -357,7 +359,13 @@ func eachField(t reflect.Type, fn func(f reflect.StructField, name string, opts 
 				et = et.Elem()
 			}
 			if et.Kind() == reflect.Struct {
-				eachField(et, fn)
+				// The embedded struct's fields, with their index paths
+				// from t (reflect.Value.FieldByIndex).
+				outer := f.Index
+				eachField(et, func(sf reflect.StructField, name string, opts tagOptions, err error) {
+					sf.Index = append(slices.Clone(outer), sf.Index...)
+					fn(sf, name, opts, err)
+				})
 			}
 			continue
 		}

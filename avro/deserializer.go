@@ -102,5 +102,19 @@ func (c *readerCodec[T]) Decoder(ctx context.Context, writer *serde.ResolvedSche
 			return nil, err
 		}
 	}
-	return compileDecoder[T](c.api, c.g, w, r, c.s)
+	dec, err := compileDecoder[T](c.api, c.g, w, r, c.s)
+	target := writer
+	if reader != nil {
+		target = reader
+	}
+	if err != nil || target.RuleSet.IsEmpty() {
+		return dec, err
+	}
+	// Rules see the values through a view of the schema they are read
+	// into, with the tags of the schema whose rules run.
+	values := w
+	if r != nil {
+		values = r
+	}
+	return &ruleDecoder[T]{Decoder: dec, ruleMethods: ruleMethods[T]{newRuleView(c.api, values, target.Metadata, c.g.t, c.s.limits)}}, nil
 }

@@ -99,7 +99,7 @@ func unionToJSON(u *havro.UnionSchema, v any) (any, error) {
 	if m, ok := v.(map[string]any); ok && len(m) == 1 {
 		for name, bv := range m {
 			for _, b := range u.Types() {
-				if typeNameOf(b) == name {
+				if unionKey(b) == name {
 					return toVectorJSON(b, bv)
 				}
 			}
@@ -114,19 +114,6 @@ func unionToJSON(u *havro.UnionSchema, v any) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("union %s: no branch for %T", u, v)
-}
-
-// typeNameOf is the name hamba keys generic union values with.
-func typeNameOf(s havro.Schema) string {
-	s = deref(s)
-	if n, ok := s.(havro.NamedSchema); ok {
-		return n.FullName()
-	}
-	name := string(s.Type())
-	if l, ok := s.(havro.LogicalTypeSchema); ok && l.Logical() != nil {
-		name += "." + string(l.Logical().Type())
-	}
-	return name
 }
 
 func primitiveToJSON(p *havro.PrimitiveSchema, v any) (any, error) {
@@ -212,7 +199,7 @@ func fromVectorJSON(s havro.Schema, j any) (any, error) {
 			case *havro.PrimitiveSchema:
 				return v, nil // hamba resolves primitive branches by Go type
 			}
-			return map[string]any{typeNameOf(b): v}, nil
+			return map[string]any{unionKey(b): v}, nil
 		}
 		return nil, fmt.Errorf("union %s: no branch for %v", t, j)
 	case *havro.RecordSchema:

@@ -39,6 +39,7 @@ type writerCodec[T any] struct {
 	g      *goType
 	parser parser
 	own    *ownSchema // nil: the registry supplies the schema
+	limits Limits     // bound the rule view's walks
 }
 
 func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, s settings) (*writerCodec[T], error) {
@@ -49,7 +50,7 @@ func newWriterCodec[T any](client *registry.Client, cfg serde.SerializerConfig, 
 	if err != nil {
 		return nil, err
 	}
-	c := &writerCodec[T]{client: client, api: newAPI(s), g: g}
+	c := &writerCodec[T]{client: client, api: newAPI(s), g: g, limits: s.limits}
 	if c.own, err = ownFor(cfg.Schema, g, true, s.canonicalText); err != nil {
 		return nil, err
 	}
@@ -114,5 +115,9 @@ func (c *writerCodec[T]) Encoder(_ context.Context, writer *serde.ResolvedSchema
 		}
 	}
 	enc, err := compileEncoder[T](c.api, c.g, ps)
-	return enc, nil, err
+	if err != nil || writer.RuleSet.IsEmpty() {
+		return enc, nil, err
+	}
+	// Rules see the values through a view of the writer schema.
+	return &ruleEncoder[T]{Encoder: enc, ruleMethods: ruleMethods[T]{newRuleView(c.api, ps, writer.Metadata, c.g.t, c.limits)}}, nil, nil
 }

@@ -3,7 +3,6 @@ package encryption_test
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -112,9 +111,6 @@ func benchAvro(b *testing.B, rs *registry.RuleSet) (*serde.Serializer[*BenchOrde
 		b.Fatal(err)
 	}
 	payload, _, err := s.Serialize(benchCtx, "bench", benchOrder())
-	if errors.Is(err, serde.ErrRulesUnsupported) {
-		b.Skip("the avro format does not walk fields yet (serde.RuleCodec)")
-	}
 	if err != nil {
 		b.Fatal(err)
 	}

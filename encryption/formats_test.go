@@ -188,7 +188,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 							t.Fatal(err)
 						}
 						b, err := f.roundTrip(t, e, placement)
-						if errors.Is(err, serde.ErrRulesUnsupported) {
+						if errors.Is(err, serde.ErrRulesUnsupported) && f.name == "json" {
 							t.Skipf("the %s format does not walk fields yet (serde.RuleCodec)", f.name)
 						}
 						if err != nil {

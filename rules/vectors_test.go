@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"testing"
 
@@ -17,8 +16,7 @@ import (
 // TestGoldenVectors: Confluent's Go client wrote these records with CEL,
 // CEL_FIELD and JSONATA rules (rules/testdata, from shared/vectors). They
 // decode to expected_decoded, and the value re-serializes to the same
-// bytes. Skipped while the Avro format has no rule view (serde.RuleCodec,
-// serde.MigrationCodec).
+// bytes.
 func TestGoldenVectors(t *testing.T) {
 	for _, v := range vectortest.Load(t, "testdata", "AVRO") {
 		t.Run(v.Name, func(t *testing.T) {
@@ -34,9 +32,6 @@ func TestGoldenVectors(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := d.Deserialize(ctx, v.Topic, v.Payload(t), nil)
-			if errors.Is(err, serde.ErrRulesUnsupported) {
-				t.Skipf("the avro format has no rule view yet: %v", err)
-			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,9 +50,6 @@ func TestGoldenVectors(t *testing.T) {
 				t.Fatal(err)
 			}
 			b, _, err := s.Serialize(ctx, v.Topic, decodeJSON(t, v.Value))
-			if errors.Is(err, serde.ErrRulesUnsupported) {
-				t.Skipf("the avro format has no rule view yet: %v", err)
-			}
 			if err != nil {
 				t.Fatal(err)
 			}

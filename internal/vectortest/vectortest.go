@@ -110,7 +110,7 @@ func (v *Vector) HeaderValue(t testing.TB, key string) []byte {
 // (a later issue): any registered schema has a rule set, or the vector has
 // an encryption block.
 func (v *Vector) NeedsRules() bool {
-	if len(v.Encryption) > 0 && string(v.Encryption) != "null" {
+	if v.HasEncryption() {
 		return true
 	}
 	for _, r := range v.Registry {
@@ -119,6 +119,12 @@ func (v *Vector) NeedsRules() bool {
 		}
 	}
 	return false
+}
+
+// HasEncryption reports whether the vector has an encryption block (its
+// KMS secret and DEK registry).
+func (v *Vector) HasEncryption() bool {
+	return len(v.Encryption) > 0 && string(v.Encryption) != "null"
 }
 
 // Load reads every *.json vector in dir whose "format" is format.
