@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/srkit-go/srkit/internal/budget"
 )
 
 func TestParseSchemaRefID(t *testing.T) {
@@ -139,6 +141,15 @@ func TestGUID(t *testing.T) {
 	}
 }
 
+// wireBudget is what parsing one schema reference may cost: the wire
+// format allocates at most the message-index path, a few words per input
+// byte.
+func wireBudget() budget.Budget {
+	b := budget.Default()
+	b.AllocBase, b.AllocPerByte = 64<<10, 64
+	return b
+}
+
 func FuzzParseSchemaRef(f *testing.F) {
 	for _, s := range []string{"", "00", "0000000001", "00000000010206", "015933d481eddc4000b333ceecb6de839106040200", "02"} {
 		b, _ := hex.DecodeString(s)
@@ -148,7 +159,12 @@ func FuzzParseSchemaRef(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte, enc uint8) {
 		indexes := IndexEncoding(enc % 3)
-		ref, n, err := ParseSchemaRef(b, indexes)
+		var (
+			ref SchemaRef
+			n   int
+			err error
+		)
+		wireBudget().Check(t, "ParseSchemaRef", len(b), func() { ref, n, err = ParseSchemaRef(b, indexes) })
 		if err != nil {
 			return
 		}
@@ -178,7 +194,11 @@ func FuzzParseMessageIndexes(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte, deprecated bool) {
 		enc := indexEncoding(true, deprecated)
-		idx, err := ParseMessageIndexes(nil, b, enc)
+		var (
+			idx []int
+			err error
+		)
+		wireBudget().Check(t, "ParseMessageIndexes", len(b), func() { idx, err = ParseMessageIndexes(nil, b, enc) })
 		if err != nil {
 			return
 		}
