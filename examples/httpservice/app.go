@@ -26,6 +26,8 @@ import (
 type appConfig struct {
 	Topic string // where OrderPlaced events go
 	Group string // the background processor's consumer group
+	// Hooks observe the serializer and deserializer (see observe.go).
+	Hooks []serde.Hook
 }
 
 // app is the service: an HTTP API that produces OrderPlaced events, and a
@@ -77,7 +79,7 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	ser, err := avro.NewSerializer[*OrderPlaced](reg, serde.Value, avro.WithSchema(orderPlacedSchema))
+	ser, err := avro.NewSerializer[*OrderPlaced](reg, serde.Value, avro.WithSchema(orderPlacedSchema), serde.WithHooks(cfg.Hooks...))
 	if err != nil {
 		a.close()
 		return nil, err
@@ -99,7 +101,7 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 		a.close()
 		return nil, err
 	}
-	deser, err := avro.NewDeserializer[OrderPlaced](reg, serde.Value)
+	deser, err := avro.NewDeserializer[OrderPlaced](reg, serde.Value, serde.WithHooks(cfg.Hooks...))
 	if err != nil {
 		a.close()
 		return nil, err

@@ -10,6 +10,12 @@
 //   - GET /healthz reports whether the brokers and the registry answer,
 //     whether the background consumer is running (it stops on a record it
 //     cannot process), and its lag: 503 when one of them is not well;
+//   - GET /metrics serves Prometheus metrics (srkit's registry and serde
+//     metrics through plugin/srkitprom, Go runtime and process metrics);
+//     with OTEL_EXPORTER_OTLP_ENDPOINT set, metrics (plugin/srkitotel) and
+//     traces also go out over OTLP/HTTP, and a trace follows each order
+//     from the HTTP request through Kafka (kotel's traceparent header) to
+//     the consumer;
 //   - SIGINT or SIGTERM shuts down gracefully: the HTTP server stops taking
 //     requests and finishes the ones in flight, accepted events are
 //     delivered, the consumer finishes its in-flight records, commits and
@@ -18,7 +24,8 @@
 // Run it with no servers (in-process Kafka and mock registry), or against a
 // real cluster with the environment variables the quickstart reads:
 //
-//	go run ./examples/httpservice -addr localhost:8080
+//	cd examples/httpservice && go run . -addr localhost:8080   # its own module (it imports the plugins)
+//	curl -s localhost:8080/metrics | grep ^srkit_
 //	curl -s localhost:8080/orders -d '{"customer":"ada","currency":"EUR","items":[{"sku":"BOOK-1","quantity":2,"price_cents":1250}]}'
 //	curl -s localhost:8080/orders/<id>
 //	curl -s localhost:8080/healthz
@@ -39,6 +46,7 @@ import (
 	"time"
 
 	"github.com/srkit-go/srkit/examples/internal/exampleenv"
+	"github.com/srkit-go/srkit/registry"
 )
 
 func main() {
@@ -63,6 +71,12 @@ func main() {
 // run serves on ln until ctx is cancelled, then shuts down gracefully.
 func run(ctx context.Context, envCfg exampleenv.Config, cfg appConfig, ln net.Listener, logOut io.Writer) error {
 	log := slog.New(slog.NewTextHandler(logOut, nil))
+	tel, err := newTelemetry(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tel.shutdown(context.Background()) }()
+	envCfg.RegistryOptions = append(envCfg.RegistryOptions, registry.WithHooks(tel.registryHooks()...))
 	env, err := exampleenv.Start(envCfg)
 	if err != nil {
 		return err
@@ -71,12 +85,13 @@ func run(ctx context.Context, envCfg exampleenv.Config, cfg appConfig, ln net.Li
 	if err := env.CreateTopic(ctx, cfg.Topic, 3); err != nil {
 		return err
 	}
-	a, err := newApp(cfg, env.KafkaOpts(), env.Registry, log)
+	cfg.Hooks = append(cfg.Hooks, tel.serdeHooks()...)
+	a, err := newApp(cfg, append(env.KafkaOpts(), tel.kotel...), env.Registry, log)
 	if err != nil {
 		return err
 	}
 	a.start()
-	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: tel.handler(a.handler()), ReadHeaderTimeout: 5 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "kafka", env.KafkaDesc, "schema_registry", env.RegistryDesc)

@@ -54,6 +54,10 @@ type Config struct {
 	// RootCAs verifies the brokers' TLS certificates; nil means the
 	// system's roots (Confluent Cloud's certificates chain to them).
 	RootCAs *x509.CertPool
+
+	// RegistryOptions are added to the registry client's options (hooks,
+	// for example); not read from the environment.
+	RegistryOptions []registry.Option
 }
 
 // Validate reports settings that cannot work together: credentials with no
@@ -154,7 +158,7 @@ func Start(cfg Config) (*Env, error) {
 			e.RegistryDesc += " (basic auth)"
 		}
 	}
-	rc, err := registry.New(ropts...)
+	rc, err := registry.New(append(ropts, cfg.RegistryOptions...)...)
 	if err != nil {
 		e.Close()
 		return nil, err

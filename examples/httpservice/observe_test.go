@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/srkit-go/srkit/examples/internal/exampleenv"
+	"github.com/srkit-go/srkit/internal/kafkatest"
+)
+
+// TestMetricsEndpoint: /metrics shows srkit's registry and serde metrics
+// for the orders the service produced and consumed.
+func TestMetricsEndpoint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs kafkatest.SyncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, exampleenv.Config{}, appConfig{Topic: "orders", Group: "processor"}, ln, &logs)
+	}()
+	waitHealthy(t, base)
+	if code, m := post(t, base+"/orders?wait=true", orderJSON("metrics", 1)); code != http.StatusCreated {
+		t.Fatalf("POST: %d %v", code, m)
+	}
+	want := []string{
+		`srkit_registry_request_duration_seconds_count{endpoint="/subjects/{subject}/versions",method="POST",status="200"} 1`,
+		`srkit_serde_serialize_total{kind="ok",part="value",topic="orders"} 1`,
+		`srkit_serde_deserialize_total{kind="ok",part="value",topic="orders"} 1`,
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	var body string
+	for {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				missing = w
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %s:\n%s", missing, grepSrkit(body))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func grepSrkit(body string) string {
+	var out []string
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "srkit_") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
