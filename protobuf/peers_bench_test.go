@@ -299,9 +299,9 @@ func benchMessageN(n int) *srkittestpb.Bench {
 // and sr. srkit's ratio must not grow with the size.
 func BenchmarkCurve(b *testing.B) {
 	for _, n := range []int{1, 10, 100, 1000} {
-		m := benchMessageN(n)
-		f := newPBFixture(b, m)
 		b.Run("items="+strconv.Itoa(n), func(b *testing.B) {
+			m := benchMessageN(n)
+			f := newPBFixture(b, m)
 			b.Run("serialize", func(b *testing.B) { runPeers(b, f.appendPeers(m)...) })
 			b.Run("deserialize", func(b *testing.B) { runPeers(b, f.deserializePeers()...) })
 		})
