@@ -1,7 +1,4 @@
 package protobuf
 
 // Test helpers of the internal test package, for the external one.
-var (
-	Spent             = spent
-	RequireAllocBelow = requireAllocBelow
-)
+var RequireAllocBelow = requireAllocBelow

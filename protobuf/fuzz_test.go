@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	costbudget "github.com/srkit-go/srkit/internal/budget"
 	"github.com/srkit-go/srkit/internal/vectortest"
 	"github.com/srkit-go/srkit/protobuf/internal/testpb/catalogpb"
 	"github.com/srkit-go/srkit/serde"
@@ -18,12 +19,12 @@ import (
 // payloadBudget is what deserializing one payload may cost (the first
 // input also compiles the writer schema): proto.Unmarshal allocates a few
 // times the payload, dynamic messages some more.
-var payloadBudget = inputBudget{allocBase: 16 << 20, allocPerByte: 1 << 10, timeBase: 2 * time.Second, timePerByte: 10 * time.Microsecond}
+var payloadBudget = costbudget.Budget{AllocBase: 16 << 20, AllocPerByte: 1 << 10, TimeBase: 2 * time.Second, TimePerByte: 10 * time.Microsecond}
 
 // schemaBudget is what parsing one schema text may cost: compiling .proto
 // text allocates up to about 1 KiB per token (option values), and the
 // limits refuse what would cost more before compiling it.
-var schemaBudget = inputBudget{allocBase: 16 << 20, allocPerByte: 4 << 10, timeBase: 2 * time.Second, timePerByte: 20 * time.Microsecond}
+var schemaBudget = costbudget.Budget{AllocBase: 16 << 20, AllocPerByte: 4 << 10, TimeBase: 2 * time.Second, TimePerByte: 20 * time.Microsecond}
 
 // FuzzDeserialize feeds arbitrary payloads to deserializers (generated and
 // dynamic) whose registry holds the multi-message vector's schema: no input
@@ -68,7 +69,7 @@ func FuzzDeserialize(f *testing.F) {
 			err1, err2, err3 error
 			m                proto.Message
 		)
-		payloadBudget.check(t, len(payload), func() {
+		payloadBudget.Check(t, "Deserialize", len(payload), func() {
 			_, err1 = gen.Deserialize(ctx, v.Topic, payload, nil)
 			_, err2 = entry.Deserialize(ctx, v.Topic, payload, nil)
 			m, err3 = dyn.Deserialize(ctx, v.Topic, payload, nil)
@@ -122,11 +123,11 @@ func FuzzParse(f *testing.F) {
 	f.Add(`option (x) = {a: [{b: <c: 1>}]};`)
 	f.Add(nestedDescriptor(70))
 	f.Fuzz(func(t *testing.T, text string) {
-		schemaBudget.check(t, len(text), func() {
+		schemaBudget.Check(t, "Parse", len(text), func() {
 			s, err := Parse(text)
 			if err != nil {
 				if !errors.Is(err, ErrInvalidSchema) {
-					t.Fatalf("error does not match ErrInvalidSchema: %v", err)
+					t.Errorf("error does not match ErrInvalidSchema: %v", err)
 				}
 				return
 			}
