@@ -235,8 +235,10 @@ func withSerializeHooks[T any](s *Serializer[T]) *Serializer[T] {
 // appendSerializeHooked is AppendSerialize with the serialize hooks told.
 func (s *Serializer[T]) appendSerializeHooked(ctx context.Context, dst []byte, topic string, v T) ([]byte, []Header, error) {
 	b, h, err := s.inner.AppendSerialize(ctx, dst, topic, v)
-	ev := SerializeEvent{Topic: topic, Part: s.part, Err: err, Kind: ErrorKindOf(err)}
-	if err == nil && b != nil {
+	ev := SerializeEvent{Topic: topic, Part: s.part, Err: err}
+	if err != nil {
+		ev.Kind = ErrorKindOf(err)
+	} else if b != nil {
 		ref := b[len(dst):]
 		if len(h) > 0 {
 			ref = h[0].Value
@@ -290,7 +292,10 @@ func (d *Deserializer[T]) deserializeValueHooked(ctx context.Context, topic stri
 
 // reportDeserialize tells the deserialize hooks about one call.
 func (d *Deserializer[T]) reportDeserialize(topic string, payload []byte, headers []Header, err error) {
-	ev := DeserializeEvent{Topic: topic, Part: d.part, Err: err, Kind: ErrorKindOf(err)}
+	ev := DeserializeEvent{Topic: topic, Part: d.part, Err: err}
+	if err != nil {
+		ev.Kind = ErrorKindOf(err)
+	}
 	ev.SchemaID, ev.GUID = refOf(d.refBytes(payload, headers))
 	for _, h := range d.hooks.deser {
 		h.OnDeserialize(ev)

@@ -238,3 +238,31 @@ func TestHooksTombstone(t *testing.T) {
 		t.Errorf("events %+v", hr.ser)
 	}
 }
+
+func TestHooksGUIDPlacement(t *testing.T) {
+	ctx := context.Background()
+	client, _ := fixture(t)
+	hr := &hookRecorder{}
+	ser, err := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.WithPlacement(serde.HeaderGUID), serde.WithHooks(hr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	de, err := serde.NewDeserializer[string](client, serde.Value, &rawCodec{}, deserCfg(serde.WithHooks(hr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, hs, err := ser.Serialize(ctx, "orders", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := de.Deserialize(ctx, "orders", b, hs); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := serde.ParseGUID(guid1)
+	if len(hr.ser) != 1 || hr.ser[0].GUID != want || hr.ser[0].SchemaID != 0 {
+		t.Errorf("serialize events %+v", hr.ser)
+	}
+	if len(hr.deser) != 1 || hr.deser[0].GUID != want || hr.deser[0].Err != nil {
+		t.Errorf("deserialize events %+v", hr.deser)
+	}
+}
