@@ -121,3 +121,27 @@ func TestValueDecoder(t *testing.T) {
 		t.Errorf("a tombstone gave %q, %v", got, err)
 	}
 }
+
+// FuzzFastPath: after warm (read twice, so that its reader is the last
+// one), a deserializer reads payload as a new deserializer, which has no
+// fast path to take, does: the same value or an error from both.
+func FuzzFastPath(f *testing.F) {
+	client, _ := fixture(f)
+	codec := &pathCodec{rawCodec{indexes: []int{2, 1, 0}}}
+	f.Add([]byte{0, 0, 0, 0, 7, 6, 4, 2, 0, 'm'}, []byte{0, 0, 0, 0, 7, 6, 4, 2, 0, 'n'})
+	f.Add([]byte{0, 0, 0, 0, 7, 6, 4, 2, 0, 'm'}, []byte{0, 0, 0, 0, 7, 6, 4, 2})
+	f.Add([]byte{0, 0, 0, 0, 7, 0, 'm'}, []byte{0, 0, 0, 0, 7, 0})
+	f.Add([]byte{0, 0, 0, 0, 7, 2, 2, 'm'}, []byte{0, 0, 0, 0, 7, 2, 1, 'm'})
+	f.Fuzz(func(t *testing.T, warm, payload []byte) {
+		de, _ := serde.NewDeserializer[string](client, serde.Value, codec, deserCfg())
+		for range 2 {
+			_, _ = de.Deserialize(context.Background(), "orders", warm, nil)
+		}
+		got, err := de.Deserialize(context.Background(), "orders", payload, nil)
+		cold, _ := serde.NewDeserializer[string](client, serde.Value, codec, deserCfg())
+		want, coldErr := cold.Deserialize(context.Background(), "orders", payload, nil)
+		if (err == nil) != (coldErr == nil) || got != want {
+			t.Fatalf("after %x, %x read as %q (%v); a new deserializer reads %q (%v)", warm, payload, got, err, want, coldErr)
+		}
+	})
+}
