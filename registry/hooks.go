@@ -16,7 +16,9 @@ import (
 type Hook any
 
 // HookRequest is called once per logical request to the registry — after
-// its last attempt, whatever the retries and failovers in between.
+// its last attempt, whatever the retries and failovers in between. Calls
+// that fail before sending anything (a closed client, a body that does not
+// encode) and calls answered from the cache report no request.
 type HookRequest interface {
 	OnRequest(RequestEvent)
 }

@@ -223,3 +223,22 @@ func BenchmarkSchemaByIDWarmNoopHook(b *testing.B) {
 		}
 	}
 }
+
+// FuzzEndpointTemplate: a template holds only the API's fixed words and
+// placeholders, never a segment of the path it came from.
+func FuzzEndpointTemplate(f *testing.F) {
+	for _, p := range []string{"/subjects/secret-subject/versions/1", "/a/b/c", "/contexts/.x/schemas/ids/1?x=y", "//", ""} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		tpl := endpointTemplate(path)
+		if !strings.HasPrefix(tpl, "/") {
+			t.Fatalf("template %q of %q", tpl, path)
+		}
+		for seg := range strings.SplitSeq(strings.TrimPrefix(tpl, "/"), "/") {
+			if seg != "" && !literals[seg] && !(strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")) {
+				t.Fatalf("template %q of %q holds segment %q", tpl, path, seg)
+			}
+		}
+	})
+}
