@@ -2,13 +2,10 @@ package srkitotel_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
+	"strings"
 	"testing"
 
-	"github.com/srkit-go/srkit/avro"
-	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/internal/hooktest"
 	"github.com/srkit-go/srkit/plugin/srkitotel"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -65,31 +62,12 @@ func histCount(t *testing.T, data metricdata.Aggregation, attrs ...attribute.Key
 }
 
 func TestRegistryRequestOnceUnderRetry(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-		if calls.Add(1) == 1 {
-			w.WriteHeader(503)
-			_, _ = w.Write([]byte(`{"error_code":50301,"message":"busy"}`))
-			return
-		}
-		_, _ = w.Write([]byte(`{"schema":"\"string\""}`))
-	}))
-	defer srv.Close()
 	reader := sdkmetric.NewManualReader()
 	in, err := srkitotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := registry.New(registry.URLs(srv.URL), registry.WithHooks(in), registry.Retries(1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if _, err := c.SchemaByID(context.Background(), 3); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hooktest.RetriedLookup(t, in)
 	got := collect(t, reader)
 	ep := []attribute.KeyValue{attribute.String("method", "GET"), attribute.String("endpoint", "/schemas/ids/{id}")}
 	if n := histCount(t, got["srkit.registry.request.duration"], append(ep, attribute.Int("status", 200))...); n != 1 {
@@ -106,53 +84,27 @@ func TestRegistryRequestOnceUnderRetry(t *testing.T) {
 }
 
 func TestSerdeInstruments(t *testing.T) {
-	ctx := context.Background()
 	reader := sdkmetric.NewManualReader()
 	in, err := srkitotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	mock, err := mockregistry.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := mock.Client(registry.WithHooks(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ser, err := avro.NewSerializer[string](client, serde.Value, serde.WithHooks(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	de, err := avro.NewDeserializer[string](client, serde.Value, serde.WithHooks(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b []byte
-	for range 2 {
-		if b, _, err = ser.Serialize(ctx, "orders", "hello"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := de.Deserialize(ctx, "orders", b, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := de.Deserialize(ctx, "orders", []byte{0, 0, 0, 0, 99, 1}, nil); err == nil {
-		t.Fatal("unknown schema accepted")
-	}
+	hooktest.Serdes(t, in)
 	got := collect(t, reader)
 	topic := []attribute.KeyValue{attribute.String("topic", "orders"), attribute.String("part", "value")}
-	if n := sum(t, got["srkit.serde.serialize"], append(topic, attribute.String("kind", "ok"))...); n != 2 {
-		t.Errorf("serialize ok %d, want 2", n)
-	}
-	if n := sum(t, got["srkit.serde.deserialize"], append(topic, attribute.String("kind", "ok"))...); n != 1 {
-		t.Errorf("deserialize ok %d, want 1", n)
-	}
-	if n := sum(t, got["srkit.serde.deserialize"], append(topic, attribute.String("kind", "unknown_schema"))...); n != 1 {
-		t.Errorf("deserialize unknown_schema %d, want 1", n)
+	for name, want := range map[string]int64{"srkit.serde.serialize/ok": 3, "srkit.serde.deserialize/ok": 1,
+		"srkit.serde.deserialize/malformed": 1, "srkit.serde.deserialize/unknown_schema": 1} {
+		instrument, kind, _ := strings.Cut(name, "/")
+		if n := sum(t, got[instrument], append(topic, attribute.String("kind", kind))...); n != want {
+			t.Errorf("%s kind %s: %d, want %d", instrument, kind, n, want)
+		}
 	}
 	if n := histCount(t, got["srkit.serde.resolve.duration"], attribute.String("part", "value"), attribute.String("kind", "ok")); n != 2 {
 		t.Errorf("resolutions %d, want 2", n)
+	}
+	if n := histCount(t, got["srkit.registry.request.duration"], attribute.String("method", "POST"),
+		attribute.String("endpoint", "/subjects/{subject}/versions"), attribute.Int("status", 200)); n != 1 {
+		t.Errorf("register requests %d, want 1", n)
 	}
 }
 

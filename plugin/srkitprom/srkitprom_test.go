@@ -1,17 +1,12 @@
 package srkitprom_test
 
 import (
-	"context"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/srkit-go/srkit/avro"
-	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/internal/hooktest"
 	"github.com/srkit-go/srkit/plugin/srkitprom"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -46,31 +41,12 @@ func family(t *testing.T, reg *prometheus.Registry, name string, want map[string
 }
 
 func TestRegistryRequestOnceUnderRetry(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-		if calls.Add(1) == 1 {
-			w.WriteHeader(503)
-			_, _ = w.Write([]byte(`{"error_code":50301,"message":"busy"}`))
-			return
-		}
-		_, _ = w.Write([]byte(`{"schema":"\"string\""}`))
-	}))
-	defer srv.Close()
 	reg := prometheus.NewRegistry()
 	m, err := srkitprom.New(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := registry.New(registry.URLs(srv.URL), registry.WithHooks(m), registry.Retries(1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if _, err := c.SchemaByID(context.Background(), 3); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hooktest.RetriedLookup(t, m)
 	h := family(t, reg, "srkit_registry_request_duration_seconds", map[string]string{"method": "GET", "endpoint": "/schemas/ids/{id}", "status": "200"})
 	if h == nil || h.GetHistogram().GetSampleCount() != 1 {
 		t.Fatalf("request histogram %v", h)
@@ -89,40 +65,12 @@ func TestRegistryRequestOnceUnderRetry(t *testing.T) {
 }
 
 func TestSerdeMetrics(t *testing.T) {
-	ctx := context.Background()
 	reg := prometheus.NewRegistry()
 	m, err := srkitprom.New(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mock, err := mockregistry.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := mock.Client(registry.WithHooks(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ser, err := avro.NewSerializer[string](client, serde.Value, serde.WithHooks(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	de, err := avro.NewDeserializer[string](client, serde.Value, serde.WithHooks(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b []byte
-	for range 3 {
-		if b, _, err = ser.Serialize(ctx, "orders", "hello"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := de.Deserialize(ctx, "orders", b, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := de.Deserialize(ctx, "orders", []byte{7}, nil); err == nil {
-		t.Fatal("malformed record accepted")
-	}
+	hooktest.Serdes(t, m)
 	checks := []struct {
 		name   string
 		labels map[string]string
@@ -131,6 +79,7 @@ func TestSerdeMetrics(t *testing.T) {
 		{"srkit_serde_serialize_total", map[string]string{"topic": "orders", "part": "value", "kind": "ok"}, 3},
 		{"srkit_serde_deserialize_total", map[string]string{"topic": "orders", "part": "value", "kind": "ok"}, 1},
 		{"srkit_serde_deserialize_total", map[string]string{"topic": "orders", "part": "value", "kind": "malformed"}, 1},
+		{"srkit_serde_deserialize_total", map[string]string{"topic": "orders", "part": "value", "kind": "unknown_schema"}, 1},
 	}
 	for _, c := range checks {
 		if r := family(t, reg, c.name, c.labels); r == nil || r.GetCounter().GetValue() != c.want {
