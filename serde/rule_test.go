@@ -332,7 +332,7 @@ func TestRulesDoNotCostWithout(t *testing.T) {
 		buf := make([]byte, 0, 256)
 		_, _, _ = plain.AppendSerialize(ctx, buf, "orders", &rec{})
 	})
-	if allocs != plainAllocs {
+	if allocs != plainAllocs && !raceEnabled {
 		t.Errorf("read-only rules cost the serializer %v allocations per message, none would cost %v", allocs, plainAllocs)
 	}
 	if len(f.exec.log()) != 0 {
