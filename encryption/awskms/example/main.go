@@ -20,133 +20,28 @@
 // Offline (no SCHEMA_REGISTRY_URL, no AWS_KMS_KEY_ARN) it runs against the
 // in-process mock registry and Confluent's local KMS (LOCAL_SECRET, or a
 // demo secret), with the same rule set.
+//
+// The program is the example all of srkit's KMS drivers share
+// (encryption/internal/kmsexample); this file is its awskms wiring.
 package main
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"log"
-	"os"
-
-	"github.com/srkit-go/srkit/avro"
-	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/awskms"
-	"github.com/srkit-go/srkit/encryption/localkms"
-	"github.com/srkit-go/srkit/mockregistry"
-	"github.com/srkit-go/srkit/registry"
-	"github.com/srkit-go/srkit/serde"
+	"github.com/srkit-go/srkit/encryption/internal/kmsexample"
 )
 
-// Payment is the record.
-type Payment struct {
-	ID     string `avro:"id"`
-	Card   string `avro:"card"`
-	Amount int64  `avro:"amount"`
-}
-
-const schema = `{"type":"record","name":"Payment","namespace":"shop","fields":[
-  {"name":"id","type":"string"},
-  {"name":"card","type":"string","confluent:tags":["PII"]},
-  {"name":"amount","type":"long"}]}`
-
-const topic = "srkit-example-encrypted-payments"
-
-func main() {
-	if err := run(context.Background(), os.Getenv, os.Stdout); err != nil {
-		log.Fatal(err)
+// wiring returns the driver's part of the example: the KEK's key ID comes from
+// AWS_KMS_KEY_ARN, and the rule's encrypt.kms.type is the driver's, "aws-kms".
+func wiring() kmsexample.Wiring {
+	return kmsexample.Wiring{
+		Name:   "AWS KMS",
+		KeyEnv: "AWS_KMS_KEY_ARN",
+		// AWS KMS through the aws-kms driver, which reads Confluent's
+		// rule-config keys (access.key.id, secret.access.key, profile,
+		// role.arn, ...) from the executor's config and the KEK's kmsProps,
+		// else the SDK's default credential chain.
+		Driver: awskms.Driver(awskms.Config{}),
 	}
 }
 
-func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
-	client, err := registryClient(getenv)
-	if err != nil {
-		return err
-	}
-	defer client.Close()
-
-	// The KMS: AWS KMS through the aws-kms driver, which reads Confluent's
-	// rule-config keys (access.key.id, secret.access.key, profile,
-	// role.arn, ...) from the executor's config and the KEK's kmsProps,
-	// else the SDK's default credential chain. Offline: the local KMS.
-	kmsType, keyID := awskms.Type, getenv("AWS_KMS_KEY_ARN")
-	var kmsOpt encryption.Option
-	if keyID != "" {
-		kmsOpt = encryption.WithKMSDriver(awskms.Driver(awskms.Config{}))
-		fmt.Fprintf(out, "KEK in AWS KMS: %s\n", keyID)
-	} else {
-		secret := getenv(localkms.EnvSecret)
-		if secret == "" {
-			secret = "demo secret: set LOCAL_SECRET, or AWS_KMS_KEY_ARN for AWS KMS"
-		}
-		kmsType, keyID = localkms.Type, "srkit-example-key"
-		kmsOpt = encryption.WithKMS(localkms.New(secret))
-		fmt.Fprintln(out, "offline: KEK in Confluent's local KMS")
-	}
-
-	// The rule set, as a data steward registers it (Confluent Cloud's
-	// Stream Governance UI or its REST API write the same): the whole
-	// Avro body is encrypted with a DEK of the KEK "srkit-example-kek".
-	// (Field-level ENCRYPT rules with "tags": ["PII"] take the same
-	// params.)
-	_, err = client.Register(ctx, topic+"-value", registry.Schema{
-		Schema: schema,
-		RuleSet: &registry.RuleSet{EncodingRules: []registry.Rule{{
-			Name: "encrypt-payments", Kind: registry.RuleKindTransform, Mode: registry.RuleModeWriteRead,
-			Type: encryption.TypeEncryptPayload,
-			Params: map[string]string{
-				encryption.ParamKEKName:  "srkit-example-kek",
-				encryption.ParamKMSType:  kmsType,
-				encryption.ParamKMSKeyID: keyID,
-			},
-			OnFailure: "ERROR,ERROR",
-		}}},
-	})
-	if err != nil {
-		return fmt.Errorf("registering the schema and its rule set: %w", err)
-	}
-
-	enc, err := encryption.New(client, kmsOpt)
-	if err != nil {
-		return err
-	}
-	rules := serde.WithRuleExecutors(enc.Executors()...)
-	ser, err := avro.NewSerializer[Payment](client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), rules)
-	if err != nil {
-		return err
-	}
-	de, err := avro.NewDeserializer[Payment](client, serde.Value, rules)
-	if err != nil {
-		return err
-	}
-	payload, headers, err := ser.Serialize(ctx, topic, Payment{ID: "p-1", Card: "4111111111111111", Amount: 1299})
-	if err != nil {
-		return fmt.Errorf("serializing: %w", err)
-	}
-	fmt.Fprintf(out, "wrote %d bytes: schema ID %x, then ciphertext\n", len(payload), payload[1:5])
-	p, err := de.Deserialize(ctx, topic, payload, headers)
-	if err != nil {
-		return fmt.Errorf("deserializing: %w", err)
-	}
-	fmt.Fprintf(out, "read back payment %s: card %s, %d cents\n", p.ID, p.Card, p.Amount)
-	return nil
-}
-
-// registryClient is the Schema Registry of SCHEMA_REGISTRY_URL with
-// Confluent Cloud's API key as basic auth, or the in-process mock.
-func registryClient(getenv func(string) string) (*registry.Client, error) {
-	url := getenv("SCHEMA_REGISTRY_URL")
-	if url == "" {
-		mock, err := mockregistry.New()
-		if err != nil {
-			return nil, err
-		}
-		return mock.Client()
-	}
-	props := map[string]string{"schema.registry.url": url}
-	if key := getenv("SCHEMA_REGISTRY_API_KEY"); key != "" {
-		props["basic.auth.credentials.source"] = "USER_INFO"
-		props["basic.auth.user.info"] = key + ":" + getenv("SCHEMA_REGISTRY_API_SECRET")
-	}
-	return registry.NewFromProperties(props)
-}
+func main() { kmsexample.Main(wiring()) }

@@ -6,30 +6,22 @@ import (
 	"testing"
 
 	"github.com/srkit-go/srkit/encryption/hcvault/internal/fakevault"
+	"github.com/srkit-go/srkit/encryption/internal/kmsexample"
 )
 
 func runExample(t *testing.T, env map[string]string) string {
 	t.Helper()
 	var out strings.Builder
-	if err := run(context.Background(), func(k string) string { return env[k] }, &out); err != nil {
+	if err := kmsexample.Run(context.Background(), func(k string) string { return env[k] }, &out, wiring()); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
 }
 
-func expect(t *testing.T, out string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(out, w) {
-			t.Errorf("output lacks %q:\n%s", w, out)
-		}
-	}
-}
-
 // Offline, the example runs against the mock registry and the local KMS.
 func TestExampleOffline(t *testing.T) {
 	out := runExample(t, map[string]string{"LOCAL_SECRET": "test secret"})
-	expect(t, out, "offline: KEK in Confluent's local KMS", "schema ID 00000001", "read back payment p-1: card 4111111111111111, 1299 cents")
+	kmsexample.Expect(t, out, "offline: KEK in Confluent's local KMS", "read back payment p-1: card 4111111111111111, 1299 cents")
 }
 
 // With a transit key URL and VAULT_TOKEN, the example's Vault path runs
@@ -43,7 +35,7 @@ func TestExampleVault(t *testing.T) {
 	f.AddToken("hvs.example", "transit/encrypt/payments", "transit/decrypt/payments")
 	t.Setenv("VAULT_TOKEN", "hvs.example")
 	out := runExample(t, map[string]string{"VAULT_TRANSIT_KEY_URL": f.KeyID("transit", "payments")})
-	expect(t, out, "KEK in Vault: "+f.KeyID("transit", "payments"), "read back payment p-1: card 4111111111111111, 1299 cents")
+	kmsexample.Expect(t, out, "KEK in Vault: "+f.KeyID("transit", "payments"), "read back payment p-1: card 4111111111111111, 1299 cents")
 	reqs := f.Requests()
 	if len(reqs) == 0 || reqs[0].Path != "/v1/transit/encrypt/payments" || reqs[0].Token != "hvs.example" {
 		t.Fatalf("Vault saw %+v, want the DEK wrapped with VAULT_TOKEN", reqs)
