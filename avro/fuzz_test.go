@@ -3,12 +3,12 @@ package avro
 import (
 	"context"
 	"encoding/hex"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/srkit-go/srkit/internal/budget"
 	"github.com/srkit-go/srkit/internal/vectortest"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -31,27 +31,7 @@ const (
 // goroutine: it reports with t.Errorf, not t.Fatalf.
 func withinBudget(t *testing.T, what string, n int, perByte uint64, f func()) {
 	t.Helper()
-	limit := fuzzTimeBase + time.Duration(n)*fuzzTimePerByte
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	done := make(chan time.Duration, 1)
-	start := time.Now()
-	go func() {
-		f()
-		done <- time.Since(start)
-	}()
-	select {
-	case took := <-done:
-		runtime.ReadMemStats(&after)
-		if alloc, budget := after.TotalAlloc-before.TotalAlloc, fuzzAllocBase+perByte*uint64(n); alloc > budget {
-			t.Fatalf("%s: an input of %d bytes allocated %d bytes (budget %d)", what, n, alloc, budget)
-		}
-		if took > limit {
-			t.Fatalf("%s: an input of %d bytes took %v (budget %v)", what, n, took, limit)
-		}
-	case <-time.After(limit):
-		t.Fatalf("%s: an input of %d bytes is still running after %v (budget)", what, n, limit)
-	}
+	budget.Budget{AllocBase: fuzzAllocBase, AllocPerByte: perByte, TimeBase: fuzzTimeBase, TimePerByte: fuzzTimePerByte}.Check(t, what, n, f)
 }
 
 // fuzzDecoders compiles decoders over schemas that exercise every decoder

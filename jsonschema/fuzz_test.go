@@ -3,11 +3,11 @@ package jsonschema
 import (
 	"context"
 	"encoding/json"
-	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
 
+	costbudget "github.com/srkit-go/srkit/internal/budget"
 	"github.com/srkit-go/srkit/internal/vectortest"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -16,23 +16,11 @@ import (
 // budget runs fn, one fuzz input, and fails t if it took longer than
 // maxTime or allocated more than maxBytes: inputs that are merely slow are
 // defects too (a message must not cost seconds or gigabytes to refuse).
-// Time is wall-clock, so the budget is generous; allocation is counted
-// process-wide, so it includes the loopback registry's few lookups.
+// Allocation is counted process-wide, so it includes the loopback
+// registry's few lookups.
 func budget(t *testing.T, maxTime time.Duration, maxBytes uint64, fn func()) {
 	t.Helper()
-	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(sample)
-	before := sample[0].Value.Uint64()
-	start := time.Now()
-	fn()
-	elapsed := time.Since(start)
-	metrics.Read(sample)
-	if n := sample[0].Value.Uint64() - before; n > maxBytes {
-		t.Fatalf("one input allocated %d bytes, over the budget of %d", n, maxBytes)
-	}
-	if elapsed > maxTime {
-		t.Fatalf("one input took %v, over the budget of %v", elapsed, maxTime)
-	}
+	costbudget.Budget{AllocBase: maxBytes, TimeBase: maxTime}.CheckInline(t, "one input", 0, fn)
 }
 
 // fuzzRegistry serves the vectors' order schema as ID 1, a recursive

@@ -68,6 +68,20 @@ func (b Budget) Check(tb testing.TB, what string, size int, f func()) {
 	}
 }
 
+// CheckInline is Check with f run on the calling goroutine, so that f may
+// call tb.Fatal; a hang is then caught by the test binary's timeout rather
+// than by the budget.
+func (b Budget) CheckInline(tb testing.TB, what string, size int, f func()) {
+	tb.Helper()
+	got, took := Spent(f)
+	if max := b.Alloc(size); got > max {
+		tb.Fatalf("%s: an input of %d bytes allocated %.2f MiB, budget %.2f MiB", what, size, mib(got), mib(max))
+	}
+	if max := b.Time(size); took > max {
+		tb.Fatalf("%s: an input of %d bytes took %v, budget %v", what, size, took, max)
+	}
+}
+
 // Spent runs f on this goroutine and returns the bytes allocated meanwhile
 // (process-wide) and the time it took.
 func Spent(f func()) (alloc uint64, took time.Duration) {

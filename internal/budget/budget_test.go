@@ -30,6 +30,11 @@ func TestCheck(t *testing.T) {
 	if hungry.failed == "" {
 		t.Fatal("an 8 MiB allocation passed a 1 MiB budget")
 	}
+	inline := &recorder{TB: t}
+	b.CheckInline(inline, "hungry inline", 10, func() { sink = make([]byte, 8<<20) })
+	if inline.failed == "" {
+		t.Fatal("an 8 MiB allocation passed a 1 MiB budget inline")
+	}
 	slow := &recorder{TB: t}
 	release := make(chan struct{})
 	b.Check(slow, "hang", 10, func() { <-release })

@@ -1,40 +1,20 @@
 package codeceval
 
 import (
-	"runtime"
 	"testing"
-	"time"
 
 	tavro "github.com/twmb/avro"
 
+	"github.com/srkit-go/srkit/internal/budget"
 	"github.com/srkit-go/srkit/internal/vectortest"
 )
 
-// The per-input budget of srkit's avro fuzz targets (avro/fuzz_test.go):
-// an input of n bytes may allocate 4 MiB + 1 KiB×n and take 2 s + 200 µs×n.
+// withinBudget is the per-input budget of srkit's avro fuzz targets
+// (avro/fuzz_test.go, budget.Default): an input of n bytes may allocate
+// 4 MiB + 1 KiB×n and take 2 s + 200 µs×n.
 func withinBudget(t *testing.T, what string, n int, f func()) {
 	t.Helper()
-	limit := 2*time.Second + time.Duration(n)*200*time.Microsecond
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	done := make(chan time.Duration, 1)
-	start := time.Now()
-	go func() {
-		f()
-		done <- time.Since(start)
-	}()
-	select {
-	case took := <-done:
-		runtime.ReadMemStats(&after)
-		if alloc, budget := after.TotalAlloc-before.TotalAlloc, uint64(4<<20+1024*n); alloc > budget {
-			t.Fatalf("%s: an input of %d bytes allocated %d bytes (budget %d)", what, n, alloc, budget)
-		}
-		if took > limit {
-			t.Fatalf("%s: an input of %d bytes took %v (budget %v)", what, n, took, limit)
-		}
-	case <-time.After(limit):
-		t.Fatalf("%s: an input of %d bytes is still running after %v", what, n, limit)
-	}
+	budget.Default().Check(t, what, n, f)
 }
 
 // FuzzTwmb feeds arbitrary bodies to twmb alone (no srkit check), with the
