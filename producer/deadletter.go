@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -100,6 +101,56 @@ func (p *Producer[K, V]) deadLetter(pd *pending[K, V], topic string, part serde.
 	)
 	pd.hdrs = hs
 	pd.rec.Topic = p.cfg.dlqTopic(topic)
+	pd.rec.Key, pd.rec.Value, pd.rec.Headers = kb, vb, hs
+	pd.source = topic
+	pd.dlqCause = cause
+	return nil
+}
+
+// ruleDeadLetter returns the dead-letter request of a rule whose DLQ action
+// failed the record (Confluent's DlqAction), and the topic to write it to:
+// the rule's dlq.topic, else the producer's dead-letter topic. It returns
+// nil when err is no such failure, when it is transient (an outage is never
+// dead-lettered), or when no topic is configured anywhere (the caller then
+// gets the rule's error).
+func (p *Producer[K, V]) ruleDeadLetter(topic string, err error) (*serde.DeadLetter, string) {
+	var re *serde.RuleError
+	if !errors.As(err, &re) || re.DeadLetter == nil || serde.IsTransient(err) {
+		return nil, ""
+	}
+	dlTopic := re.DeadLetter.Topic
+	if dlTopic == "" && p.cfg.dlqTopic != nil {
+		dlTopic = p.cfg.dlqTopic(topic)
+	}
+	if dlTopic == "" {
+		return nil, ""
+	}
+	return re.DeadLetter, dlTopic
+}
+
+// deadLetterRule rewrites pd's record for dlTopic as the DLQ rule action
+// asks: the value as the rule rendered it (JSON, with encrypted fields
+// redacted), the key in the dead-letter encoding, the rule's __rule.*
+// headers then the record's own.
+func (p *Producer[K, V]) deadLetterRule(pd *pending[K, V], topic, dlTopic string, dl *serde.DeadLetter, cause error, key K, value V, headers []Header) error {
+	var err error
+	var kb []byte
+	if p.hasKey {
+		if kb, err = p.cfg.dlqEncode(key); err != nil {
+			return err
+		}
+	}
+	vb := dl.Value
+	if vb == nil {
+		if vb, err = p.cfg.dlqEncode(value); err != nil {
+			return err
+		}
+	}
+	hs := pd.hdrs[:0]
+	hs = append(hs, serde.HeadersAs[kgo.RecordHeader](dl.Headers)...)
+	hs = append(hs, headers...)
+	pd.hdrs = hs
+	pd.rec.Topic = dlTopic
 	pd.rec.Key, pd.rec.Value, pd.rec.Headers = kb, vb, hs
 	pd.source = topic
 	pd.dlqCause = cause

@@ -47,6 +47,15 @@
 // registry outage or a cancelled context ([serde.IsTransient]) is returned
 // to the caller.
 //
+// A data-contract rule whose action is DLQ (Confluent's DlqAction) sends
+// the record it fails to the rule's dlq.topic parameter, else to the
+// [DeadLetterTopic]: the value as the rule renders it (the message as JSON,
+// fields of ENCRYPT rules redacted), the key in the dead-letter encoding,
+// the rule's __rule.name, __rule.mode, __rule.subject, __rule.topic and
+// __rule.exception headers, then the record's own. Produce succeeds with
+// Result.DeadLetter set to the [*SerializeError], whose cause is the
+// [*serde.RuleError]. With no topic anywhere, the rule's error is returned.
+//
 // # Asynchronous producing
 //
 // [Producer.ProduceAsync] and [Producer.Send] return once the record is

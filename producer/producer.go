@@ -220,6 +220,14 @@ func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic st
 	if h := p.cfg.hooks.OnSerializeError; h != nil {
 		h(ctx, topic, part, err)
 	}
+	if dl, dlTopic := p.ruleDeadLetter(topic, err); dl != nil {
+		if derr := p.deadLetterRule(pd, topic, dlTopic, dl, serr, key, value, headers); derr != nil {
+			serr.DeadLetterErr = derr
+			p.release(pd)
+			return nil, serr
+		}
+		return pd, nil
+	}
 	if p.cfg.dlqTopic == nil || !p.cfg.dlqWhen(err) {
 		p.release(pd)
 		return nil, serr
