@@ -87,6 +87,14 @@
 // committed past. [HandlerRetries] retries handler errors
 // before the policy applies.
 //
+// A data-contract rule whose action is DLQ (Confluent's DlqAction) decides
+// for the records it fails on read, whatever the policy: the record goes to
+// the rule's dlq.topic parameter, else to the [DeadLetterTopic], with its
+// original key and value, the rule's __rule.name, __rule.mode,
+// __rule.subject, __rule.topic and __rule.exception headers, then its own;
+// it is committed past once Kafka acknowledges the write. With no topic
+// anywhere, the policy applies to the rule's *serde.RuleError.
+//
 // # Shutdown
 //
 // Cancelling Run's context is a graceful shutdown: the records being handled

@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -111,6 +112,9 @@ func (c *Consumer[K, V]) fail(ctx context.Context, r *kgo.Record, rerr *RecordEr
 	if rerr.Stage == StageDeserialize && serde.IsTransient(rerr.Err) {
 		return Failed
 	}
+	if dl, dlq := c.ruleDeadLetter(r.Topic, rerr); dl != nil {
+		return c.sendDeadLetter(ctx, dlq, r, rerr, dl)
+	}
 	switch c.cfg.policy(rerr) {
 	case Skip:
 		c.cfg.logger.Warn("srkit/consumer: skipping record", "topic", r.Topic, "partition", r.Partition,
@@ -121,26 +125,61 @@ func (c *Consumer[K, V]) fail(ctx context.Context, r *kgo.Record, rerr *RecordEr
 			rerr.DeadLetterErr = errNoDeadLetterTopic
 			return Failed
 		}
-		dlq := c.cfg.dlqTopic(r.Topic)
-		if err := c.deadLetter(ctx, dlq, r, rerr); err != nil {
-			if ctx.Err() != nil {
-				return Interrupted
-			}
-			rerr.DeadLetterErr = err
-			c.cfg.logger.Error("srkit/consumer: could not write record to the dead-letter topic", "topic", r.Topic,
-				"partition", r.Partition, "offset", r.Offset, "dlq_topic", dlq, "cause", rerr.Err, "error", err)
-			return Failed
-		}
-		c.cfg.logger.Warn("srkit/consumer: record sent to the dead-letter topic", "topic", r.Topic,
-			"partition", r.Partition, "offset", r.Offset, "stage", string(rerr.Stage), "dlq_topic", dlq, "error", rerr.Err)
-		return DeadLettered
+		return c.sendDeadLetter(ctx, c.cfg.dlqTopic(r.Topic), r, rerr, nil)
 	}
 	return Failed
 }
 
-// deadLetter writes r's original bytes and headers, plus the error headers,
-// to topic and waits for the acknowledgement.
-func (c *Consumer[K, V]) deadLetter(ctx context.Context, topic string, r *kgo.Record, rerr *RecordError) error {
+// ruleDeadLetter returns the dead-letter request of a rule whose DLQ action
+// failed r's deserialization (Confluent's DlqAction), and the topic to
+// write it to: the rule's dlq.topic, else the consumer's dead-letter topic.
+// It returns nil when there is no such request or no topic anywhere (the
+// error policy then applies).
+func (c *Consumer[K, V]) ruleDeadLetter(topic string, rerr *RecordError) (*serde.DeadLetter, string) {
+	var re *serde.RuleError
+	if rerr.Stage != StageDeserialize || !errors.As(rerr.Err, &re) || re.DeadLetter == nil {
+		return nil, ""
+	}
+	dlq := re.DeadLetter.Topic
+	if dlq == "" && c.cfg.dlqTopic != nil {
+		dlq = c.cfg.dlqTopic(topic)
+	}
+	if dlq == "" {
+		return nil, ""
+	}
+	return re.DeadLetter, dlq
+}
+
+// sendDeadLetter writes r to the dead-letter topic dlq and returns the
+// outcome: DeadLettered once the write is acknowledged, else Failed (or
+// Interrupted when ctx ended).
+func (c *Consumer[K, V]) sendDeadLetter(ctx context.Context, dlq string, r *kgo.Record, rerr *RecordError, rule *serde.DeadLetter) Outcome {
+	if err := c.deadLetter(ctx, dlq, r, rerr, rule); err != nil {
+		if ctx.Err() != nil {
+			return Interrupted
+		}
+		rerr.DeadLetterErr = err
+		c.cfg.logger.Error("srkit/consumer: could not write record to the dead-letter topic", "topic", r.Topic,
+			"partition", r.Partition, "offset", r.Offset, "dlq_topic", dlq, "cause", rerr.Err, "error", err)
+		return Failed
+	}
+	c.cfg.logger.Warn("srkit/consumer: record sent to the dead-letter topic", "topic", r.Topic,
+		"partition", r.Partition, "offset", r.Offset, "stage", string(rerr.Stage), "dlq_topic", dlq, "error", rerr.Err)
+	return DeadLettered
+}
+
+// deadLetter writes r's original bytes and headers, plus the error headers
+// (or, for a DLQ rule, the rule's headers first), to topic and waits for
+// the acknowledgement.
+func (c *Consumer[K, V]) deadLetter(ctx context.Context, topic string, r *kgo.Record, rerr *RecordError, rule *serde.DeadLetter) error {
+	if rule != nil {
+		// Confluent's DlqAction: the rule's __rule.* headers, then the
+		// record's own, with its original key and value.
+		hs := make([]kgo.RecordHeader, 0, len(rule.Headers)+len(r.Headers))
+		hs = append(hs, serde.HeadersAs[kgo.RecordHeader](rule.Headers)...)
+		hs = append(hs, r.Headers...)
+		return c.dlq.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: r.Key, Value: r.Value, Headers: hs}).FirstErr()
+	}
 	hs := make([]kgo.RecordHeader, 0, len(r.Headers)+7)
 	hs = append(hs, r.Headers...)
 	hs = append(hs,
