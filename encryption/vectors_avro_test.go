@@ -5,21 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/jsonschema"
 	"github.com/srkit-go/srkit/serde"
 )
-
-// skipUnsupported skips a test of a format that does not walk fields yet.
-func skipUnsupported(t *testing.T, err error) {
-	t.Helper()
-	if errors.Is(err, serde.ErrRulesUnsupported) {
-		t.Skip("the format does not walk fields yet (serde.RuleCodec)")
-	}
-}
 
 // The Avro vectors Confluent's Go client wrote decode to expected_decoded
 // with the file's KMS secret and DEKs.
@@ -75,7 +66,6 @@ func TestVectorJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := d.Deserialize(context.Background(), v.Topic, v.payload(t), nil)
-	skipUnsupported(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}

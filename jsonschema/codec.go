@@ -168,12 +168,18 @@ func (c *writerCodec[T]) Encoder(_ context.Context, writer *serde.ResolvedSchema
 		return nil, nil, fmt.Errorf("jsonschema: schema %d is %s, not JSON", writer.ID, writer.Type())
 	}
 	e := &encoder[T]{limits: c.limits}
-	if c.cfg.Validate {
+	rules := !writer.RuleSet.IsEmpty()
+	if c.cfg.Validate || rules {
 		s, err := c.cache.get(writer)
 		if err != nil {
 			return nil, nil, err
 		}
-		e.schema = s
+		if c.cfg.Validate {
+			e.schema = s
+		}
+		if rules {
+			return ruleEncoder[T]{e, newRuleView[T](s, writer.Metadata, decodeModeFor[T](), c.limits)}, nil, nil
+		}
 	}
 	return e, nil, nil
 }
@@ -205,12 +211,18 @@ func (c *readerCodec[T]) Decoder(_ context.Context, writer *serde.ResolvedSchema
 		return nil, fmt.Errorf("jsonschema: schema %d is %s, not JSON", writer.ID, writer.Type())
 	}
 	d := &decoder[T]{mode: c.mode, limits: c.limits}
-	if c.validate {
+	rules := !writer.RuleSet.IsEmpty()
+	if c.validate || rules {
 		s, err := c.cache.get(writer)
 		if err != nil {
 			return nil, err
 		}
-		d.schema = s
+		if c.validate {
+			d.schema = s
+		}
+		if rules {
+			return ruleDecoder[T]{d, newRuleView[T](s, writer.Metadata, c.mode, c.limits)}, nil
+		}
 	}
 	return d, nil
 }
