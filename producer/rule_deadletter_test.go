@@ -66,6 +66,16 @@ func TestRuleDeadLetter(t *testing.T) {
 	if _, ok := kafkatest.Header(r, serde.HeaderRuleException); !ok {
 		t.Errorf("no %s header", serde.HeaderRuleException)
 	}
+	// The rule's headers come first, then the record's own.
+	order := []string{serde.HeaderRuleName, serde.HeaderRuleMode, serde.HeaderRuleSubject, serde.HeaderRuleTopic, serde.HeaderRuleException, "user"}
+	if len(r.Headers) != len(order) {
+		t.Fatalf("headers %v, want keys %v", r.Headers, order)
+	}
+	for i, k := range order {
+		if r.Headers[i].Key != k {
+			t.Errorf("header %d is %q, want %q", i, r.Headers[i].Key, k)
+		}
+	}
 }
 
 // TestRuleDeadLetterWithoutTopic: with no dlq.topic and no dead-letter topic
