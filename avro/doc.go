@@ -63,6 +63,21 @@
 // would overwrite strings decoded after it. Clip or copy a decoded []byte
 // before appending to it (slices.Clip, bytes.Clone).
 //
+// # Data-contract rules
+//
+// Serializers and deserializers run a schema's rules (serde's rule engine,
+// executors from package rules and package encryption) on Avro values, typed
+// or generic. Whole-message rules (CEL) see the message in hamba's generic
+// form, map[string]any by Avro field names; field rules (CEL_FIELD,
+// ENCRYPT) visit the leaf fields whose tags match: a field's full name is
+// its record's full name and its name ("io.example.Customer.email"), its
+// tags are its confluent:tags property merged with the schema's
+// metadata.tags whose path patterns match the full name, and a nullable or
+// union field is visited as the branch present (NULL when null). Written
+// values are never modified: changed fields are set in copies. Migration
+// rules (JSONATA) rewrite the message's JSON form: hamba's generic form as
+// JSON, bytes and fixed as base64, decimals as strings.
+//
 // # Confluent conventions
 //
 //   - A top-level "bytes" value is written raw, without the length prefix,
