@@ -105,6 +105,16 @@
 // of tagged fields: the field walker Confluent's data-contract rules
 // (field encryption, CEL_FIELD) need.
 //
+// # Rules
+//
+// Serializers and deserializers run the data-contract rules of their
+// schemas (with executors such as rules.Standard() and encryption's):
+// CEL conditions see the message's JSON form, field rules (CEL_FIELD,
+// ENCRYPT) visit the leaf properties whose tags (inline "confluent:tags"
+// plus metadata tags matched by path) match, named "$.customer.email", on
+// a copy of the value; JSONATA migration rules rewrite the decoded body
+// between versions of a subject.
+//
 // # Cost
 //
 // Per message, a serializer or deserializer does the work of encoding/json
