@@ -92,16 +92,8 @@ func toJSONForm(n *rnode, x any, depth, maxDepth int) (any, error) {
 		if x == nil {
 			return nil, nil
 		}
-		if m, ok := x.(map[string]any); ok && len(m) == 1 {
-			for k, v := range m {
-				if i := slices.Index(n.keys, k); i >= 0 && k != "" {
-					j, err := toJSONForm(n.branches[i], v, depth+1, maxDepth)
-					if err != nil {
-						return nil, err
-					}
-					return map[string]any{k: j}, nil
-				}
-			}
+		if v, ok, err := keyedBranch(n, x, toJSONForm, depth, maxDepth); ok {
+			return v, err
 		}
 		for _, b := range n.branches {
 			if b.kind == kindLeaf && b.ftype != serde.TypeNull && branchAccepts(b, x) {
@@ -111,6 +103,26 @@ func toJSONForm(n *rnode, x any, depth, maxDepth int) (any, error) {
 		return nil, fmt.Errorf("%w: %T is none of the union's branches", ErrInvalidValue, x)
 	}
 	return leafJSON(n, x)
+}
+
+// keyedBranch converts x, a value of union n in the keyed form {"type
+// name": value} of one of its branches, to {"type name": convert(branch,
+// value)}, true; any other x is false. convert is to- or fromJSONForm.
+func keyedBranch(n *rnode, x any, convert func(*rnode, any, int, int) (any, error), depth, maxDepth int) (any, bool, error) {
+	m, ok := x.(map[string]any)
+	if !ok || len(m) != 1 {
+		return nil, false, nil
+	}
+	for k, v := range m {
+		if i := slices.Index(n.keys, k); i >= 0 && k != "" {
+			g, err := convert(n.branches[i], v, depth+1, maxDepth)
+			if err != nil {
+				return nil, true, err
+			}
+			return map[string]any{k: g}, true, nil
+		}
+	}
+	return nil, false, nil
 }
 
 // leafJSON returns the JSON form of a leaf value.
@@ -252,16 +264,8 @@ func fromJSONForm(n *rnode, x any, depth, maxDepth int) (any, error) {
 			}
 			return nil, nil
 		}
-		if m, ok := x.(map[string]any); ok && len(m) == 1 {
-			for k, v := range m {
-				if i := slices.Index(n.keys, k); i >= 0 && k != "" {
-					g, err := fromJSONForm(n.branches[i], v, depth+1, maxDepth)
-					if err != nil {
-						return nil, err
-					}
-					return map[string]any{k: g}, nil
-				}
-			}
+		if v, ok, err := keyedBranch(n, x, fromJSONForm, depth, maxDepth); ok {
+			return v, err
 		}
 		for i, b := range n.branches {
 			if b.ftype == serde.TypeNull {
