@@ -26,15 +26,24 @@ func TestProduceAsyncAllocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hooked, err := producer.New(cl, producer.Bytes(), producer.Bytes(), producer.WithHooks(nopHook{}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	key, value := []byte("k"), []byte("a pre-serialized value")
 	cancellable, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	for _, c := range []struct {
 		name string
+		p    *producer.Producer[[]byte, []byte]
 		ctx  context.Context
 		own  float64 // the producer's allocations per record
-	}{{"background", context.Background(), 0}, {"cancellable", cancellable, 3}} {
-		ctx := c.ctx
+	}{
+		{"background", p, context.Background(), 0},
+		{"cancellable", p, cancellable, 3},
+		{"no-op hook", hooked, context.Background(), 0},
+	} {
+		ctx, p := c.ctx, c.p
 		produce := func() {
 			if err := p.ProduceAsync(ctx, "raw", key, value, nil); err != nil {
 				t.Fatal(err)

@@ -99,6 +99,15 @@
 //		kgo.RecordDeliveryTimeout(2*time.Minute),
 //	)
 //
-// Tracing and metrics of the Kafka side come from kgo hooks on the client
-// (plugin/kotel, plugin/kprom); [Hooks] adds the serialization events.
+// # Observability
+//
+// [WithHooks] installs values implementing [HookProduce] (every record's
+// outcome: topic, partition, offset, latency from the call to the
+// acknowledgement, error) and [HookDeadLetter] (every dead letter, written
+// or failed); plugin/srkitprom and plugin/srkitotel turn them into
+// metrics. Serialization events come from the serializers' hooks
+// (serde.WithHooks); tracing and metrics of the Kafka side from kgo hooks
+// on the client (plugin/kotel, plugin/kprom). The record's context is the
+// caller's ctx without its cancellation, so kotel injects the caller's
+// trace context (W3C traceparent) into the record's headers.
 package producer

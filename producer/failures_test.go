@@ -82,15 +82,11 @@ func TestRecordsFailedBeforeBuffering(t *testing.T) {
 func TestDeadLetterWriteFails(t *testing.T) {
 	e := kafkatest.NewEnv(t, "orders")
 	cl := e.KafkaClient(t, kgo.RecordDeliveryTimeout(time.Second), kgo.UnknownTopicRetries(1))
-	var hookErr atomic.Pointer[error]
+	rec := new(recorder)
 	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value),
 		producer.DeadLetterTopic("not a valid topic name!"),
 		producer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		producer.WithHooks(producer.Hooks{OnDeadLetter: func(_, _ string, cause, produceErr error) {
-			if errors.Is(cause, avro.ErrInvalidValue) {
-				hookErr.Store(&produceErr)
-			}
-		}}))
+		producer.WithHooks(rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +96,12 @@ func TestDeadLetterWriteFails(t *testing.T) {
 	if err == nil || !errors.Is(res.DeadLetter, avro.ErrInvalidValue) {
 		t.Fatalf("Produce: result %+v, error %v; want the write error and the serialization error in DeadLetter", res, err)
 	}
-	if pe := hookErr.Load(); pe == nil || *pe == nil {
-		t.Fatal("OnDeadLetter did not report the failed write")
+	produced, dead := rec.events()
+	if len(dead) != 1 || dead[0].Err == nil || dead[0].Topic != "not a valid topic name!" || !errors.Is(dead[0].Cause, avro.ErrInvalidValue) {
+		t.Fatalf("dead-letter events %+v, want the failed write", dead)
+	}
+	if len(produced) != 1 || produced[0].Err == nil || !produced[0].DeadLettered || produced[0].Offset != -1 {
+		t.Fatalf("produce events %+v, want the failed dead letter", produced)
 	}
 	f, err := p.Send(ctx, "orders", "k", &order{ID: 2, Status: "BOGUS"})
 	if err != nil {

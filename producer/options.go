@@ -1,7 +1,6 @@
 package producer
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 
@@ -16,7 +15,8 @@ type config struct {
 	dlqTopic  func(topic string) string
 	dlqEncode func(v any) ([]byte, error)
 	dlqWhen   func(err error) bool
-	hooks     Hooks
+	hookList  []Hook
+	hooks     hookSet
 }
 
 func newConfig(opts []Option) (config, error) {
@@ -33,6 +33,11 @@ func newConfig(opts []Option) (config, error) {
 			return c, err
 		}
 	}
+	hs, err := sortHooks(c.hookList)
+	if err != nil {
+		return c, err
+	}
+	c.hooks, c.hookList = hs, nil
 	return c, nil
 }
 
@@ -106,28 +111,16 @@ func DeadLetterWhen(f func(err error) bool) Option {
 	}
 }
 
-// WithHooks installs observation hooks, for metrics or tracing without a
-// dependency on any telemetry library. Kafka-level metrics and tracing
-// (batches, requests, per-record produce spans) come from franz-go's own
-// hooks (kgo.WithHooks, e.g. plugin/kotel and plugin/kprom) on the client.
-func WithHooks(h Hooks) Option {
+// WithHooks installs hooks; each must implement at least one Hook*
+// interface of this package ([HookProduce], [HookDeadLetter]), else [New]
+// fails. Several calls add up. Without hooks the per-record path is
+// unchanged; with hooks an event is a struct passed by value (no
+// allocation).
+func WithHooks(hooks ...Hook) Option {
 	return func(c *config) error {
-		c.hooks = h
+		c.hookList = append(c.hookList, hooks...)
 		return nil
 	}
-}
-
-// Hooks observe a producer. Every field is optional. Hooks run on the
-// goroutine that reports the event (the caller's for serialization, franz-go's
-// promise goroutine for delivery); they must be quick and must not block.
-type Hooks struct {
-	// OnSerializeError is called for every key or value that fails to
-	// serialize, whether or not it is then dead-lettered.
-	OnSerializeError func(ctx context.Context, topic string, part serde.Part, err error)
-	// OnDeadLetter is called when a record that failed to serialize has
-	// been written to dead-letter topic dlqTopic (produceErr nil) or could
-	// not be (produceErr set). cause is the serialization error.
-	OnDeadLetter func(topic, dlqTopic string, cause, produceErr error)
 }
 
 // isDataError is the default dead-letter predicate: the error is about the

@@ -31,11 +31,11 @@ func TestProxiedRegistryOutageIsNotDeadLettered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var deadLettered int
+	rec := new(recorder)
 	p, err := producer.New(e.KafkaClient(t), producer.String(), ser,
 		producer.DeadLetterTopic("orders.dlq"),
 		producer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		producer.WithHooks(producer.Hooks{OnDeadLetter: func(string, string, error, error) { deadLettered++ }}))
+		producer.WithHooks(rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +60,17 @@ func TestProxiedRegistryOutageIsNotDeadLettered(t *testing.T) {
 			t.Fatalf("record %d after the outage: %+v, %v", i, res, err)
 		}
 	}
-	if deadLettered != 0 {
-		t.Fatalf("%d records dead-lettered", deadLettered)
+	produced, dead := rec.events()
+	if len(dead) != 0 {
+		t.Fatalf("%d records dead-lettered", len(dead))
+	}
+	if len(produced) != 2*n {
+		t.Fatalf("%d produce events, want %d", len(produced), 2*n)
+	}
+	for i, ev := range produced {
+		if (i < n) != serde.IsTransient(ev.Err) || (i >= n) != (ev.Err == nil) {
+			t.Errorf("produce event %d: %+v", i, ev)
+		}
 	}
 	e.ConsumeN(t, "orders", n)
 	if _, err := p.Produce(ctx, "orders.dlq", "marker", &order{ID: -1, Item: "marker", Status: "NEW"}); err != nil {

@@ -3,6 +3,7 @@ package producer
 import (
 	"context"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -32,8 +33,9 @@ type pending[K, V any] struct {
 	handoff  handoff      // how an async record is handed to kgo (see hand)
 	holders  atomic.Int32 // async: who still holds pd (kgo, hand, the watcher); the last recycles it
 
-	res Result
-	err error
+	res   Result
+	err   error
+	start time.Time // when the call began, with produce hooks (see hookSet.started)
 
 	// Set for dead-lettered records.
 	source   string // the topic the record was meant for
@@ -58,6 +60,13 @@ func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
 	pd.err = err
 	if pd.dlqCause != nil {
 		pd.p.reportDeadLetter(pd.source, r.Topic, pd.dlqCause, err)
+	}
+	if hs := &pd.p.cfg.hooks; len(hs.produce) > 0 {
+		ev := ProduceEvent{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err, DeadLettered: pd.dlqCause != nil}
+		if err != nil {
+			ev.Partition, ev.Offset = -1, -1
+		}
+		hs.reportProduce(pd.start, ev)
 	}
 	if !pd.async {
 		pd.done <- struct{}{}
@@ -93,7 +102,7 @@ func (p *Producer[K, V]) release(pd *pending[K, V]) {
 	pd.rec = kgo.Record{}
 	pd.async, pd.callback = false, nil
 	pd.handoff.reset()
-	pd.res, pd.err = Result{}, nil
+	pd.res, pd.err, pd.start = Result{}, nil, time.Time{}
 	pd.source, pd.dlqCause = "", nil
 	p.pool.Put(pd)
 }
@@ -106,9 +115,7 @@ func (p *Producer[K, V]) reportDeadLetter(topic, dlqTopic string, cause, produce
 		p.cfg.logger.Warn("srkit/producer: record could not be serialized; sent to the dead-letter topic",
 			"topic", topic, "dlq_topic", dlqTopic, "cause", cause)
 	}
-	if h := p.cfg.hooks.OnDeadLetter; h != nil {
-		h(topic, dlqTopic, cause, produceErr)
-	}
+	p.cfg.hooks.reportDeadLetter(DeadLetterEvent{SourceTopic: topic, Topic: dlqTopic, Cause: cause, Err: produceErr})
 }
 
 // Future is the result of [Producer.Send]: it resolves once Kafka has

@@ -95,10 +95,13 @@ func (p *Producer[K, V]) Client() *kgo.Client { return p.cl }
 // partition; to wait for the acknowledgement without that (a request
 // handler whose client may go away), use [Producer.Send] and [Future.Wait].
 func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value V, headers ...Header) (Result, error) {
+	start := p.cfg.hooks.started()
 	pd, err := p.prepare(ctx, topic, key, value, headers)
 	if err != nil {
+		p.cfg.hooks.reportProduce(start, notSent(topic, err))
 		return Result{}, err
 	}
+	pd.start = start
 	if pd.done == nil {
 		pd.done = make(chan struct{}, 1)
 	}
@@ -133,10 +136,13 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 // of the same client takes the space it saw, kgo waits instead, and ctx
 // ends that wait within 100ms.
 func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
+	start := p.cfg.hooks.started()
 	pd, err := p.prepare(ctx, topic, key, value, headers)
 	if err != nil {
+		p.cfg.hooks.reportProduce(start, notSent(topic, err))
 		return err
 	}
+	pd.start = start
 	pd.callback = callback
 	pd.async = true
 	p.hand(ctx, pd)
@@ -183,7 +189,7 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 		kb, kh, err := p.ks.AppendSerialize(ctx, pd.kbuf[:0], topic, key)
 		if err != nil {
 			pd.hdrs = hs
-			return p.failed(ctx, pd, topic, serde.Key, err, key, value, headers)
+			return p.failed(pd, topic, serde.Key, err, key, value, headers)
 		}
 		if kb != nil {
 			pd.kbuf = kb
@@ -197,7 +203,7 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 		vb, vh, err := p.vs.AppendSerialize(ctx, pd.vbuf[:0], topic, value)
 		if err != nil {
 			pd.hdrs = hs
-			return p.failed(ctx, pd, topic, serde.Value, err, key, value, headers)
+			return p.failed(pd, topic, serde.Value, err, key, value, headers)
 		}
 		if vb != nil {
 			pd.vbuf = vb
@@ -215,14 +221,12 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 
 // failed handles a key or value that did not serialize: dead-letter it when
 // configured and the error is one to dead-letter, else report it.
-func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic string, part serde.Part, err error, key K, value V, headers []Header) (*pending[K, V], error) {
+func (p *Producer[K, V]) failed(pd *pending[K, V], topic string, part serde.Part, err error, key K, value V, headers []Header) (*pending[K, V], error) {
 	serr := &SerializeError{Topic: topic, Part: part, Err: err}
-	if h := p.cfg.hooks.OnSerializeError; h != nil {
-		h(ctx, topic, part, err)
-	}
 	if dl, dlTopic := p.ruleDeadLetter(topic, err); dl != nil {
 		if derr := p.deadLetterRule(pd, topic, dlTopic, dl, serr, key, value, headers); derr != nil {
 			serr.DeadLetterErr = derr
+			p.cfg.hooks.reportDeadLetter(DeadLetterEvent{SourceTopic: topic, Topic: dlTopic, Cause: serr, Err: derr})
 			p.release(pd)
 			return nil, serr
 		}
@@ -234,6 +238,7 @@ func (p *Producer[K, V]) failed(ctx context.Context, pd *pending[K, V], topic st
 	}
 	if derr := p.deadLetter(pd, topic, part, serr, key, value, headers); derr != nil {
 		serr.DeadLetterErr = derr
+		p.cfg.hooks.reportDeadLetter(DeadLetterEvent{SourceTopic: topic, Topic: p.cfg.dlqTopic(topic), Cause: serr, Err: derr})
 		p.release(pd)
 		return nil, serr
 	}

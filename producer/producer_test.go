@@ -123,14 +123,8 @@ func TestProduceGUIDHeaders(t *testing.T) {
 func TestSerializeErrorIsPerRecord(t *testing.T) {
 	e := kafkatest.NewEnv(t, "orders")
 	cl := e.KafkaClient(t, kgo.ProducerLinger(50*time.Millisecond))
-	var hooked atomic.Int32
-	p, err := producer.New[[]byte](cl, nil, e.Serializer(t, serde.Value), producer.WithHooks(producer.Hooks{
-		OnSerializeError: func(_ context.Context, topic string, part serde.Part, err error) {
-			if topic == "orders" && part == serde.Value && errors.Is(err, avro.ErrInvalidValue) {
-				hooked.Add(1)
-			}
-		},
-	}))
+	rec := new(recorder)
+	p, err := producer.New[[]byte](cl, nil, e.Serializer(t, serde.Value), producer.WithHooks(rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +156,27 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if failures != 3 || delivered.Load() != 27 || hooked.Load() != 3 {
-		t.Fatalf("failures %d, delivered %d, hook calls %d; want 3, 27, 3", failures, delivered.Load(), hooked.Load())
+	if failures != 3 || delivered.Load() != 27 {
+		t.Fatalf("failures %d, delivered %d; want 3, 27", failures, delivered.Load())
+	}
+	// One produce event per record: 27 acknowledged, 3 not sent.
+	produced, _ := rec.events()
+	var acked, refused int
+	offsets := map[int64]bool{}
+	for _, ev := range produced {
+		var se *producer.SerializeError
+		switch {
+		case ev.Err == nil && ev.Topic == "orders" && ev.Offset >= 0 && !offsets[ev.Offset] && ev.Duration > 0 && !ev.DeadLettered:
+			acked++
+			offsets[ev.Offset] = true
+		case errors.As(ev.Err, &se) && errors.Is(ev.Err, avro.ErrInvalidValue) && ev.Topic == "orders" && ev.Partition == -1 && ev.Offset == -1:
+			refused++
+		default:
+			t.Errorf("unexpected event %+v", ev)
+		}
+	}
+	if acked != 27 || refused != 3 {
+		t.Fatalf("%d events: %d acknowledged, %d refused; want 27 and 3", len(produced), acked, refused)
 	}
 	for _, r := range e.ConsumeN(t, "orders", 27) {
 		if r.Key != nil {
@@ -175,15 +188,11 @@ func TestSerializeErrorIsPerRecord(t *testing.T) {
 func TestDeadLetter(t *testing.T) {
 	e := kafkatest.NewEnv(t, "orders", "orders.dlq")
 	cl := e.KafkaClient(t)
-	var dlqHook atomic.Int32
+	rec := new(recorder)
 	p, err := producer.New(cl, producer.String(), e.Serializer(t, serde.Value),
 		producer.DeadLetterTopicFunc(func(topic string) string { return topic + ".dlq" }),
 		producer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		producer.WithHooks(producer.Hooks{OnDeadLetter: func(topic, dlq string, cause, perr error) {
-			if topic == "orders" && dlq == "orders.dlq" && perr == nil && errors.Is(cause, avro.ErrInvalidValue) {
-				dlqHook.Add(1)
-			}
-		}}))
+		producer.WithHooks(rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,8 +213,18 @@ func TestDeadLetter(t *testing.T) {
 			t.Fatalf("record %d: result %+v", i, res)
 		}
 	}
-	if dlqHook.Load() != 1 {
-		t.Fatalf("OnDeadLetter called %d times, want 1", dlqHook.Load())
+	produced, dead := rec.events()
+	if len(dead) != 1 || dead[0].SourceTopic != "orders" || dead[0].Topic != "orders.dlq" || dead[0].Err != nil ||
+		!errors.Is(dead[0].Cause, avro.ErrInvalidValue) {
+		t.Fatalf("dead-letter events %+v, want one for orders -> orders.dlq", dead)
+	}
+	if len(produced) != 4 {
+		t.Fatalf("%d produce events, want 4", len(produced))
+	}
+	for i, ev := range produced {
+		if ev.Err != nil || ev.DeadLettered != (i == 2) || (ev.Topic == "orders.dlq") != (i == 2) || ev.Offset < 0 {
+			t.Errorf("produce event %d: %+v", i, ev)
+		}
 	}
 	if n := len(e.ConsumeN(t, "orders", 3)); n != 3 {
 		t.Fatalf("%d records in orders", n)
@@ -462,5 +481,15 @@ func TestDeliveryError(t *testing.T) {
 	_, err = p.Produce(ctx, "bad topic name!", nil, "v")
 	if err == nil {
 		t.Fatal("produce to an invalid topic succeeded")
+	}
+}
+
+// A hook value that implements no producer hook is refused: it would never
+// be called.
+func TestWithHooksRefusesNonHooks(t *testing.T) {
+	e := kafkatest.NewEnv(t, "orders")
+	_, err := producer.New(e.KafkaClient(t), producer.Bytes(), producer.Bytes(), producer.WithHooks(struct{}{}))
+	if err == nil || !strings.Contains(err.Error(), "implements no producer Hook") {
+		t.Fatalf("New with a non-hook: %v", err)
 	}
 }
