@@ -171,6 +171,7 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 		return nil, ErrClientClosed
 	}
 	c.fetchErrors(fs)
+	c.cfg.hooks.reportLag(fs)
 	var out []Record[K, V]
 	var stopErr *RecordError
 	stopped := false
@@ -181,12 +182,25 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 				addOffset(rewind, r.Topic, r.Partition, kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset})
 				return
 			}
-			rec, rerr := c.decode(ctx, ctx, r, c.scratch)
+			hs := &c.cfg.hooks
+			var start time.Time
+			if len(hs.record) > 0 {
+				start = time.Now()
+			}
+			rctx := ctx
+			if len(hs.start) > 0 || r.Context != nil {
+				rctx = hs.recordStart(ctx, r)
+			}
+			rec, rerr := c.decode(rctx, ctx, r, c.scratch)
 			if rerr == nil {
 				out = append(out, rec)
 				continue
 			}
-			switch c.fail(ctx, r, rerr) {
+			outcome := c.fail(rctx, r, rerr)
+			if len(hs.record) > 0 {
+				hs.reportRecord(rctx, r, outcome, rerr, start)
+			}
+			switch outcome {
 			case Skipped, DeadLettered:
 				continue
 			case Failed:
@@ -260,17 +274,30 @@ func (c *Consumer[K, V]) commitOffsets(ctx context.Context, offsets map[string]m
 			rerr = err
 			return
 		}
-		for _, t := range resp.Topics {
-			for _, p := range t.Partitions {
-				if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
-					rerr = fmt.Errorf("consumer: committing %s/%d: %w", t.Topic, p.Partition, err)
-					return
-				}
-			}
-		}
+		rerr = commitResponseError(resp)
 	})
-	if h := c.cfg.hooks.OnCommit; h != nil {
-		h(rerr)
+	if len(c.cfg.hooks.commit) > 0 {
+		n := 0
+		for _, ps := range offsets {
+			n += len(ps)
+		}
+		c.cfg.hooks.reportCommit(n, rerr)
 	}
 	return rerr
+}
+
+// commitResponseError returns the first partition error of a commit
+// response, nil when there is none.
+func commitResponseError(resp *kmsg.OffsetCommitResponse) error {
+	if resp == nil {
+		return nil
+	}
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				return fmt.Errorf("consumer: committing %s/%d: %w", t.Topic, p.Partition, err)
+			}
+		}
+	}
+	return nil
 }

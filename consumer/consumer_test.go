@@ -222,23 +222,25 @@ func TestPoisonPillSkip(t *testing.T) {
 	ctx, cancel := testContext(t)
 	defer cancel()
 	col := newCollector(t, 15, cancel)
-	var outcomes sync.Map
+	rec := new(recorder)
 	c := newConsumer(t, e, cl, consumer.OnError(consumer.Skip),
 		consumer.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
-		consumer.WithHooks(consumer.Hooks{OnRecordDone: func(_ context.Context, r *kgo.Record, o consumer.Outcome, err error, _ time.Duration) {
-			outcomes.Store(r.Offset, o)
-			if o == consumer.Skipped && r.Offset == bad1 && !errors.Is(err, serde.ErrUnknownSchema) {
-				t.Errorf("skipped record %d: error %v, want serde.ErrUnknownSchema", r.Offset, err)
-			}
-		}}))
+		consumer.WithHooks(rec))
 	if err := c.Run(ctx, col.handle); err != nil {
 		t.Fatal(err)
 	}
 	if col.count() != 15 || col.distinct() != 15 {
 		t.Fatalf("handled %d records, want 15", col.count())
 	}
+	outcomes := map[int64]consumer.RecordEvent{}
+	for _, ev := range rec.recordEvents() {
+		outcomes[ev.Offset] = ev
+	}
+	if ev := outcomes[bad1]; !errors.Is(ev.Err, serde.ErrUnknownSchema) {
+		t.Errorf("skipped record %d: error %v, want serde.ErrUnknownSchema", bad1, ev.Err)
+	}
 	for _, off := range []int64{bad1, bad2} {
-		if o, _ := outcomes.Load(off); o != consumer.Skipped {
+		if o := outcomes[off].Outcome; o != consumer.Skipped {
 			t.Fatalf("record %d: outcome %v, want skipped", off, o)
 		}
 		if !strings.Contains(logs.String(), "offset="+strconv.FormatInt(off, 10)) {

@@ -106,12 +106,21 @@
 //
 // # Observability
 //
-// [WithLogger] sets the log/slog logger. [Hooks] report each record's start
-// and outcome (to start a trace span from the record's headers and to count
-// outcomes), fetch errors and commits, with no dependency on a telemetry
-// library; franz-go's own hooks (plugin/kotel, plugin/kprom) on the client
-// cover the Kafka side. [Consumer.Lag] reports the group's lag per partition
-// on demand, for a metrics endpoint or a health check.
+// [WithLogger] sets the log/slog logger. [WithHooks] installs values
+// implementing [HookRecordStart] (a record's context, where a tracer starts
+// its span), [HookRecord] (each record's outcome — handled, skipped,
+// dead_lettered, failed, interrupted — with its latency and error),
+// [HookCommit], [HookFetchError] and [HookLag] (how far fetching trails
+// each partition's end, from the fetch itself); [AutoCommitHooks] reports
+// kgo's periodic commits of the marks the same way. plugin/srkitprom and
+// plugin/srkitotel turn them into metrics. Deserialization events come from
+// the deserializers' hooks (serde.WithHooks); franz-go's own hooks
+// (plugin/kotel, plugin/kprom) on the client cover the Kafka side. A
+// handler's context carries the values of the record's kgo context
+// (kgo.Record.Context), so with kotel on the client a span the handler
+// starts is a child of kotel's consume span, in the producer's trace.
+// [Consumer.Lag] reports the group's committed lag per partition on
+// demand, for a metrics endpoint or a health check.
 //
 // # Performance
 //

@@ -184,7 +184,24 @@ func ExampleConsumer_Lag() {
 	// total: 2
 }
 
-func ExampleHooks() {
+// outcomeCounter is a consumer hook: it counts outcomes (a metrics
+// library would export them) and gives each record's context a value (a
+// tracer would start a span there).
+type outcomeCounter struct {
+	outcomes map[consumer.Outcome]int // Concurrency is 1: no lock needed
+}
+
+type recordKey struct{}
+
+func (h *outcomeCounter) OnRecordStart(ctx context.Context, r *kgo.Record) context.Context {
+	return context.WithValue(ctx, recordKey{}, fmt.Sprintf("%s/%d@%d", r.Topic, r.Partition, r.Offset))
+}
+
+func (h *outcomeCounter) OnRecord(_ context.Context, ev consumer.RecordEvent) {
+	h.outcomes[ev.Outcome]++
+}
+
+func ExampleWithHooks() {
 	seeds, rc, stop := exampleSetup()
 	defer stop()
 	cl, _ := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics("greetings"),
@@ -192,20 +209,8 @@ func ExampleHooks() {
 	defer cl.Close()
 	deser, _ := avro.NewDeserializer[Greeting](rc, serde.Value)
 
-	// Count outcomes (a metrics library would export these) and pass a
-	// per-record value through the context (a tracer would start a span
-	// from the record's headers here).
-	type recordKey struct{}
-	outcomes := map[consumer.Outcome]int{}
-	hooks := consumer.Hooks{
-		OnRecordStart: func(ctx context.Context, r *kgo.Record) context.Context {
-			return context.WithValue(ctx, recordKey{}, fmt.Sprintf("%s/%d@%d", r.Topic, r.Partition, r.Offset))
-		},
-		OnRecordDone: func(ctx context.Context, r *kgo.Record, o consumer.Outcome, err error, elapsed time.Duration) {
-			outcomes[o]++ // Concurrency is 1: no lock needed
-		},
-	}
-	c, _ := consumer.New(cl, consumer.String(), deser, consumer.WithHooks(hooks))
+	counter := &outcomeCounter{outcomes: map[consumer.Outcome]int{}}
+	c, _ := consumer.New(cl, consumer.String(), deser, consumer.WithHooks(counter))
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	_ = c.Run(ctx, func(ctx context.Context, r consumer.Record[string, Greeting]) error {
@@ -215,7 +220,7 @@ func ExampleHooks() {
 		}
 		return nil
 	})
-	fmt.Println(outcomes[consumer.Handled], "handled")
+	fmt.Println(counter.outcomes[consumer.Handled], "handled")
 	// Output:
 	// handling greetings/0@0
 	// handling greetings/0@1

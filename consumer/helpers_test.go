@@ -2,12 +2,15 @@ package consumer_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/srkit-go/srkit/consumer"
 	"github.com/srkit-go/srkit/internal/kafkatest"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -65,4 +68,67 @@ func (e *env) produceRaw(t testing.TB, topic string, key string, value []byte) i
 		t.Fatal(err)
 	}
 	return r.Offset
+}
+
+// recorder is a consumer hook that keeps every event. start, when set, is
+// its OnRecordStart.
+type recorder struct {
+	start func(ctx context.Context, r *kgo.Record) context.Context
+
+	mu          sync.Mutex
+	records     []consumer.RecordEvent
+	contexts    []context.Context
+	commits     []consumer.CommitEvent
+	fetchErrors []consumer.FetchErrorEvent
+	lags        []consumer.LagEvent
+}
+
+func (h *recorder) OnRecordStart(ctx context.Context, r *kgo.Record) context.Context {
+	if h.start == nil {
+		return nil
+	}
+	return h.start(ctx, r)
+}
+
+func (h *recorder) OnRecord(ctx context.Context, e consumer.RecordEvent) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, e)
+	h.contexts = append(h.contexts, ctx)
+}
+
+func (h *recorder) OnCommit(e consumer.CommitEvent) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.commits = append(h.commits, e)
+}
+
+func (h *recorder) OnFetchError(e consumer.FetchErrorEvent) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fetchErrors = append(h.fetchErrors, e)
+}
+
+func (h *recorder) OnLag(e consumer.LagEvent) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lags = append(h.lags, e)
+}
+
+// outcomes counts the record events by outcome.
+func (h *recorder) outcomes() map[consumer.Outcome]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m := map[consumer.Outcome]int{}
+	for _, e := range h.records {
+		m[e.Outcome]++
+	}
+	return m
+}
+
+// recordEvents returns a copy of the record events so far.
+func (h *recorder) recordEvents() []consumer.RecordEvent {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.records)
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -94,53 +93,117 @@ func TestRegistryOutageIsRetriedNotSkipped(t *testing.T) {
 
 type ctxKey struct{}
 
+// kgoKey is the key of the value recordContext puts in every fetched
+// record's kgo context, as plugin/kotel puts its consume span there.
+type kgoKey struct{}
+
+type recordContext struct{}
+
+func (recordContext) OnFetchRecordBuffered(r *kgo.Record) {
+	r.Context = context.WithValue(context.Background(), kgoKey{}, r.Offset)
+}
+
+// Every record is reported once, with its outcome, in the context its
+// handler got: one with the values of the record's kgo context and of
+// OnRecordStart, and the consumer's cancellation. Commits and lag are
+// reported too.
 func TestHooks(t *testing.T) {
 	e := newEnv(t)
 	if err := e.CreateTopic("orders", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.produceOrders(t, "orders", 0, 3)
-	e.produceRaw(t, "orders", "bad", []byte("garbage"))
+	bad := e.produceRaw(t, "orders", "bad", []byte("garbage"))
 	e.produceOrders(t, "orders", 3, 6)
-	cl := e.groupClient(t, "g", []string{"orders"}, kgo.DisableAutoCommit())
+	cl := e.groupClient(t, "g", []string{"orders"}, kgo.DisableAutoCommit(), kgo.WithHooks(recordContext{}))
 	ctx, cancel := testContext(t)
 	defer cancel()
-	var mu sync.Mutex
-	outcomes := map[consumer.Outcome]int{}
-	var commits atomic.Int32
+	rec := &recorder{start: func(ctx context.Context, r *kgo.Record) context.Context {
+		return context.WithValue(ctx, ctxKey{}, r.Offset)
+	}}
 	col := newCollector(t, 6, cancel)
-	c := newConsumer(t, e, cl, consumer.OnError(consumer.Skip), consumer.WithHooks(consumer.Hooks{
-		OnRecordStart: func(ctx context.Context, r *kgo.Record) context.Context {
-			return context.WithValue(ctx, ctxKey{}, r.Offset)
-		},
-		OnRecordDone: func(ctx context.Context, r *kgo.Record, o consumer.Outcome, err error, elapsed time.Duration) {
-			if ctx.Value(ctxKey{}) != r.Offset || elapsed < 0 || (o == consumer.Handled) != (err == nil) {
-				t.Errorf("OnRecordDone(%d, %v, %v, %v)", r.Offset, o, err, elapsed)
-			}
-			mu.Lock()
-			outcomes[o]++
-			mu.Unlock()
-		},
-		OnCommit: func(err error) {
-			if err == nil {
-				commits.Add(1)
-			}
-		},
-	}))
-	err := c.Run(ctx, func(ctx context.Context, r consumer.Record[string, order]) error {
-		if ctx.Value(ctxKey{}) != r.Offset {
-			t.Errorf("handler context lacks the value OnRecordStart added")
+	c := newConsumer(t, e, cl, consumer.OnError(consumer.Skip), consumer.WithHooks(rec))
+	err := c.Run(ctx, func(hctx context.Context, r consumer.Record[string, order]) error {
+		if hctx.Value(ctxKey{}) != r.Offset || hctx.Value(kgoKey{}) != r.Offset {
+			t.Errorf("record %d: handler context without the values of OnRecordStart and of the record's kgo context", r.Offset)
 		}
-		return col.handle(ctx, r)
+		if hctx.Done() == nil {
+			t.Errorf("record %d: handler context cannot be cancelled", r.Offset)
+		}
+		return col.handle(hctx, r)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if outcomes[consumer.Handled] != 6 || outcomes[consumer.Skipped] != 1 || len(outcomes) != 2 {
-		t.Fatalf("outcomes %v", outcomes)
+	events := rec.recordEvents()
+	if len(events) != 7 {
+		t.Fatalf("%d record events, want 7: %+v", len(events), events)
 	}
-	if commits.Load() == 0 {
-		t.Fatal("OnCommit never reported a commit")
+	for i, ev := range events {
+		want := consumer.Handled
+		if ev.Offset == bad {
+			want = consumer.Skipped
+		}
+		var re *consumer.RecordError
+		switch {
+		case ev.Offset != int64(i) || ev.Topic != "orders" || ev.Partition != 0 || ev.Outcome != want || ev.Duration <= 0:
+			t.Errorf("event %d: %+v, want offset %d %s", i, ev, i, want)
+		case want == consumer.Handled && ev.Err != nil, want == consumer.Skipped && !errors.As(ev.Err, &re):
+			t.Errorf("event %d: error %v", i, ev.Err)
+		case rec.contexts[i].Value(ctxKey{}) != ev.Offset:
+			t.Errorf("event %d: not in the record's context", i)
+		}
+	}
+	if len(rec.commits) == 0 {
+		t.Fatal("no commit reported")
+	}
+	for _, cm := range rec.commits {
+		if cm.Err != nil || cm.Partitions != 1 {
+			t.Errorf("commit %+v, want 1 partition, no error", cm)
+		}
+	}
+	if len(rec.lags) == 0 || rec.lags[len(rec.lags)-1] != (consumer.LagEvent{Topic: "orders", Partition: 0, Lag: 0}) {
+		t.Fatalf("lag events %+v, want the last at 0", rec.lags)
+	}
+}
+
+// Poll reports the records its error policy took: the caller handles the
+// rest.
+func TestHooksPoll(t *testing.T) {
+	e := newEnv(t)
+	if err := e.CreateTopic("orders", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.produceOrders(t, "orders", 0, 2)
+	bad := e.produceRaw(t, "orders", "bad", []byte("garbage"))
+	cl := e.groupClient(t, "g", []string{"orders"}, kgo.DisableAutoCommit())
+	ctx, cancel := testContext(t)
+	defer cancel()
+	rec := new(recorder)
+	c := newConsumer(t, e, cl, consumer.OnError(consumer.Skip), consumer.WithHooks(rec))
+	got := 0
+	for got < 2 {
+		rs, err := c.Poll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(rs)
+	}
+	events := rec.recordEvents()
+	if len(events) != 1 || events[0].Offset != bad || events[0].Outcome != consumer.Skipped {
+		t.Fatalf("record events %+v, want the skipped record only", events)
+	}
+	if len(rec.lags) == 0 {
+		t.Fatal("no lag reported")
+	}
+}
+
+// A hook value that implements no consumer hook is refused.
+func TestWithHooksRefusesNonHooks(t *testing.T) {
+	e := newEnv(t, "orders")
+	_, err := consumer.New(e.KafkaClient(t), consumer.String(), consumer.Bytes(), consumer.WithHooks(42))
+	if err == nil || !strings.Contains(err.Error(), "implements no consumer Hook") {
+		t.Fatalf("New with a non-hook: %v", err)
 	}
 }
 

@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"time"
@@ -58,7 +57,8 @@ type config struct {
 	transientWait   time.Duration
 	shutdownTimeout time.Duration
 	stayInGroup     bool
-	hooks           Hooks
+	hookList        []Hook
+	hooks           hookSet
 }
 
 func newConfig(opts []Option) (config, error) {
@@ -88,6 +88,11 @@ func newConfig(opts []Option) (config, error) {
 			return c, errors.New("consumer: OnError(DeadLetter) needs DeadLetterTopic or DeadLetterTopicFunc")
 		}
 	}
+	hs, err := sortHooks(c.hookList)
+	if err != nil {
+		return c, err
+	}
+	c.hooks, c.hookList = hs, nil
 	return c, nil
 }
 
@@ -258,63 +263,30 @@ func StayInGroup() Option {
 	}
 }
 
-// WithHooks installs observation hooks, for metrics or tracing without a
-// dependency on any telemetry library. Fetch and commit metrics of the Kafka
-// side come from franz-go's own hooks (kgo.WithHooks, e.g. plugin/kotel and
-// plugin/kprom) on the client.
-func WithHooks(h Hooks) Option {
+// WithHooks installs hooks; each must implement at least one Hook*
+// interface of this package ([HookRecordStart], [HookRecord],
+// [HookCommit], [HookFetchError], [HookLag]), else [New] fails. Several
+// calls add up. Without hooks the per-record path is unchanged; with hooks
+// an event is a struct passed by value (no allocation).
+func WithHooks(hooks ...Hook) Option {
 	return func(c *config) error {
-		c.hooks = h
+		c.hookList = append(c.hookList, hooks...)
 		return nil
 	}
 }
 
-// Outcome is what became of a record.
-type Outcome int
+// Outcome is what became of a record ([RecordEvent]). The values are
+// stable metric label values.
+type Outcome string
 
-// Record outcomes reported to [Hooks].OnRecordDone.
+// Record outcomes.
 const (
-	Handled      Outcome = iota // the handler accepted it
-	Skipped                     // it failed and was skipped
-	DeadLettered                // it failed and went to the dead-letter topic
-	Failed                      // it failed and the consumer stops
-	Interrupted                 // shutdown interrupted it; it will be consumed again
+	Handled      Outcome = "handled"       // the handler accepted it
+	Skipped      Outcome = "skipped"       // it failed and was skipped
+	DeadLettered Outcome = "dead_lettered" // it failed and went to the dead-letter topic
+	Failed       Outcome = "failed"        // it failed and the consumer stops
+	Interrupted  Outcome = "interrupted"   // shutdown interrupted it; it will be consumed again
 )
 
-// String returns the outcome's name.
-func (o Outcome) String() string {
-	switch o {
-	case Handled:
-		return "handled"
-	case Skipped:
-		return "skipped"
-	case DeadLettered:
-		return "dead-lettered"
-	case Failed:
-		return "failed"
-	case Interrupted:
-		return "interrupted"
-	}
-	return "unknown"
-}
-
-// Hooks observe a consumer. Every field is optional; hooks run on the
-// goroutine handling the record and must be safe for concurrent use when
-// [Concurrency] is above 1.
-type Hooks struct {
-	// OnRecordStart is called before a record is deserialized and handled.
-	// The context it returns is the one the deserializers and the handler
-	// get, and OnRecordDone after them: start a trace span here from the
-	// record's headers.
-	OnRecordStart func(ctx context.Context, r *kgo.Record) context.Context
-	// OnRecordDone is called once the record's outcome is known, with the
-	// error that caused it (nil for Handled) and the time since
-	// OnRecordStart.
-	OnRecordDone func(ctx context.Context, r *kgo.Record, outcome Outcome, err error, elapsed time.Duration)
-	// OnFetchError is called for errors the client reports while fetching
-	// (they are also logged); franz-go retries most of them itself.
-	OnFetchError func(topic string, partition int32, err error)
-	// OnCommit is called after each offset commit the consumer makes
-	// itself, with its error (nil on success).
-	OnCommit func(err error)
-}
+// String returns the outcome's value.
+func (o Outcome) String() string { return string(o) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,16 +41,12 @@ func TestProxiedRegistryOutageLosesNothing(t *testing.T) {
 			}
 			cl := e.groupClient(t, "billing", []string{"orders"},
 				append(consumer.GroupOptions(), kgo.AutoCommitInterval(100*time.Millisecond))...)
-			var failed atomic.Int32 // records skipped or dead-lettered
+			rec := new(recorder)
 			c, err := consumer.New(cl, consumer.String(), deser,
 				consumer.OnError(policy), consumer.DeadLetterTopic("orders.dlq"),
 				consumer.TransientRetries(1000, time.Millisecond),
 				consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-				consumer.WithHooks(consumer.Hooks{OnRecordDone: func(_ context.Context, _ *kgo.Record, o consumer.Outcome, _ error, _ time.Duration) {
-					if o == consumer.Skipped || o == consumer.DeadLettered {
-						failed.Add(1)
-					}
-				}}))
+				consumer.WithHooks(rec))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,8 +61,8 @@ func TestProxiedRegistryOutageLosesNothing(t *testing.T) {
 			outage.AwaitAnswered(t, 0, 2)
 			outage.AwaitAnswered(t, 1, 3)
 			time.Sleep(300 * time.Millisecond) // three autocommit intervals
-			if col.count() != 0 || failed.Load() != 0 {
-				t.Fatalf("during the outage: %d handled, %d skipped or dead-lettered", col.count(), failed.Load())
+			if col.count() != 0 || failed(rec) != 0 {
+				t.Fatalf("during the outage: %d handled, %d skipped or dead-lettered", col.count(), failed(rec))
 			}
 			if committed := committedOffsets(t, e, "billing"); committed != 0 {
 				t.Fatalf("during the outage the group committed %d records", committed)
@@ -82,8 +77,8 @@ func TestProxiedRegistryOutageLosesNothing(t *testing.T) {
 			case <-ctx.Done():
 				t.Fatalf("after the outage: %d of %d handled", col.distinct(), n)
 			}
-			if col.distinct() != n || failed.Load() != 0 {
-				t.Fatalf("%d of %d records handled, %d skipped or dead-lettered", col.distinct(), n, failed.Load())
+			if col.distinct() != n || failed(rec) != 0 {
+				t.Fatalf("%d of %d records handled, %d skipped or dead-lettered", col.distinct(), n, failed(rec))
 			}
 			if dl := endOffsets(t, e, "orders.dlq"); dl != 0 {
 				t.Fatalf("%d records in the dead-letter topic", dl)
@@ -129,4 +124,10 @@ func endOffsets(t testing.TB, e *env, topic string) int64 {
 		sum += o.Offset
 	})
 	return sum
+}
+
+// failed counts the records rec saw skipped or dead-lettered.
+func failed(rec *recorder) int {
+	o := rec.outcomes()
+	return o[consumer.Skipped] + o[consumer.DeadLettered]
 }

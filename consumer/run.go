@@ -70,6 +70,7 @@ func (c *Consumer[K, V]) Run(ctx context.Context, h Handler[K, V]) error {
 			return ErrClientClosed
 		}
 		c.fetchErrors(fs)
+		c.cfg.hooks.reportLag(fs)
 		stopErr, stuck := b.process(fs)
 		if stuck != nil {
 			return errors.Join(stuck, c.shutdown(ctx))
@@ -117,10 +118,15 @@ func (c *Consumer[K, V]) commitProcessed(ctx context.Context) error {
 	case c.group == "":
 		return nil
 	case c.marks:
-		err := c.cl.CommitMarkedOffsets(ctx)
-		if h := c.cfg.hooks.OnCommit; h != nil {
-			h(err)
+		if len(c.cfg.hooks.commit) == 0 {
+			return c.cl.CommitMarkedOffsets(ctx)
 		}
+		n := 0
+		for _, ps := range c.cl.MarkedOffsets() {
+			n += len(ps)
+		}
+		err := c.cl.CommitMarkedOffsets(ctx)
+		c.cfg.hooks.reportCommit(n, err)
 		return err
 	default:
 		if err := c.commitOffsets(ctx, c.pending); err != nil {
@@ -140,8 +146,8 @@ func (c *Consumer[K, V]) fetchErrors(fs kgo.Fetches) {
 			return
 		}
 		c.cfg.logger.Warn("srkit/consumer: fetch error", "topic", topic, "partition", partition, "error", err)
-		if h := c.cfg.hooks.OnFetchError; h != nil {
-			h(topic, partition, err)
+		for _, h := range c.cfg.hooks.fetchError {
+			h.OnFetchError(FetchErrorEvent{Topic: topic, Partition: partition, Err: err})
 		}
 	})
 }
@@ -369,16 +375,14 @@ func (b *batch[K, V]) partition(t *partitionTask, sc *scratch[K, V]) {
 // record deserializes and handles one record, applying the error policy.
 func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *RecordError) {
 	c := b.c
-	hooks := &c.cfg.hooks
+	hs := &c.cfg.hooks
 	var start time.Time
-	if hooks.OnRecordDone != nil {
+	if len(hs.record) > 0 {
 		start = time.Now()
 	}
 	ctx := b.hctx
-	if hooks.OnRecordStart != nil {
-		if hc := hooks.OnRecordStart(ctx, r); hc != nil {
-			ctx = hc
-		}
+	if len(hs.start) > 0 || r.Context != nil {
+		ctx = hs.recordStart(ctx, r)
 	}
 	outcome := Handled
 	rec, rerr := c.decode(ctx, b.ctx, r, sc)
@@ -400,12 +404,8 @@ func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *Record
 	default:
 		outcome = c.fail(ctx, r, rerr)
 	}
-	if hooks.OnRecordDone != nil {
-		var err error
-		if rerr != nil {
-			err = rerr
-		}
-		hooks.OnRecordDone(ctx, r, outcome, err, time.Since(start))
+	if len(hs.record) > 0 {
+		hs.reportRecord(ctx, r, outcome, rerr, start)
 	}
 	return outcome, rerr
 }
