@@ -26,8 +26,9 @@ import (
 type appConfig struct {
 	Topic string // where OrderPlaced events go
 	Group string // the background processor's consumer group
-	// Hooks observe the serializer and deserializer (see observe.go).
-	Hooks []serde.Hook
+	// Hooks observe the serializer, deserializer, producer and consumer
+	// (see observe.go).
+	Hooks []hook
 }
 
 // app is the service: an HTTP API that produces OrderPlaced events, and a
@@ -79,12 +80,13 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	ser, err := avro.NewSerializer[*OrderPlaced](reg, serde.Value, avro.WithSchema(orderPlacedSchema), serde.WithHooks(cfg.Hooks...))
+	ser, err := avro.NewSerializer[*OrderPlaced](reg, serde.Value, avro.WithSchema(orderPlacedSchema), serde.WithHooks(hooksAs[serde.Hook](cfg.Hooks)...))
 	if err != nil {
 		a.close()
 		return nil, err
 	}
-	if a.orders, err = producer.New(a.pcl, producer.String(), ser, producer.WithLogger(log)); err != nil {
+	if a.orders, err = producer.New(a.pcl, producer.String(), ser, producer.WithLogger(log),
+		producer.WithHooks(hooksAs[producer.Hook](cfg.Hooks)...)); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -96,17 +98,19 @@ func newApp(cfg appConfig, kafkaOpts []kgo.Opt, reg *registry.Client, log *slog.
 		kgo.ConsumeTopics(cfg.Topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.FetchMaxWait(250 * time.Millisecond),
+		consumer.AutoCommitHooks(hooksAs[consumer.HookCommit](cfg.Hooks)...), // kgo's commits of the marks
 	})...)
 	if err != nil {
 		a.close()
 		return nil, err
 	}
-	deser, err := avro.NewDeserializer[OrderPlaced](reg, serde.Value, serde.WithHooks(cfg.Hooks...))
+	deser, err := avro.NewDeserializer[OrderPlaced](reg, serde.Value, serde.WithHooks(hooksAs[serde.Hook](cfg.Hooks)...))
 	if err != nil {
 		a.close()
 		return nil, err
 	}
-	if a.proc, err = consumer.New(a.ccl, consumer.String(), deser, consumer.WithLogger(log), consumer.Concurrency(4)); err != nil {
+	if a.proc, err = consumer.New(a.ccl, consumer.String(), deser, consumer.WithLogger(log), consumer.Concurrency(4),
+		consumer.WithHooks(hooksAs[consumer.Hook](cfg.Hooks)...)); err != nil {
 		a.close()
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func run(ctx context.Context, envCfg exampleenv.Config, cfg appConfig, ln net.Li
 		return err
 	}
 	defer func() { _ = tel.shutdown(context.Background()) }()
-	envCfg.RegistryOptions = append(envCfg.RegistryOptions, registry.WithHooks(tel.registryHooks()...))
+	envCfg.RegistryOptions = append(envCfg.RegistryOptions, registry.WithHooks(hooksAs[registry.Hook](tel.hooks)...))
 	env, err := exampleenv.Start(envCfg)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func run(ctx context.Context, envCfg exampleenv.Config, cfg appConfig, ln net.Li
 	if err := env.CreateTopic(ctx, cfg.Topic, 3); err != nil {
 		return err
 	}
-	cfg.Hooks = append(cfg.Hooks, tel.serdeHooks()...)
+	cfg.Hooks = append(cfg.Hooks, tel.hooks...)
 	a, err := newApp(cfg, append(env.KafkaOpts(), tel.kotel...), env.Registry, log)
 	if err != nil {
 		return err

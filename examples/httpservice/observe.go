@@ -10,8 +10,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/srkit-go/srkit/consumer"
 	"github.com/srkit-go/srkit/plugin/srkitotel"
 	"github.com/srkit-go/srkit/plugin/srkitprom"
+	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -33,34 +35,29 @@ import (
 // clients).
 type telemetry struct {
 	prom    *prometheus.Registry
-	hooks   []hook // srkit hooks: registry and serde
+	hooks   []hook // srkit hooks: registry, serde, producer, consumer
 	kotel   []kgo.Opt
 	tracer  trace.Tracer
 	metrics *sdkmetric.MeterProvider // nil without OTLP
 	traces  *sdktrace.TracerProvider // nil without OTLP
 }
 
-// hook is a value that implements the registry's and serde's hooks
-// (srkitprom.Metrics, srkitotel.Instruments).
+// hook is a value that implements the hooks of every srkit package the
+// service uses (srkitprom.Metrics and srkitotel.Instruments do).
 type hook interface {
 	registry.HookRequest
 	serde.HookSerialize
+	producer.HookProduce
+	consumer.HookRecord
+	consumer.HookCommit
 }
 
-// registryHooks returns the hooks for registry.WithHooks.
-func (t *telemetry) registryHooks() []registry.Hook {
-	out := make([]registry.Hook, len(t.hooks))
-	for i, h := range t.hooks {
-		out[i] = h
-	}
-	return out
-}
-
-// serdeHooks returns the hooks for serde.WithHooks.
-func (t *telemetry) serdeHooks() []serde.Hook {
-	out := make([]serde.Hook, len(t.hooks))
-	for i, h := range t.hooks {
-		out[i] = h
+// hooksAs returns hs as a slice of one package's hook type (registry.Hook,
+// serde.Hook, consumer.HookCommit, ...), for its WithHooks.
+func hooksAs[H any](hs []hook) []H {
+	out := make([]H, len(hs))
+	for i, h := range hs {
+		out[i] = any(h).(H)
 	}
 	return out
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/srkit-go/srkit/internal/kafkatest"
 )
 
-// TestMetricsEndpoint: /metrics shows srkit's registry and serde metrics
-// for the orders the service produced and consumed.
+// TestMetricsEndpoint: /metrics shows srkit's registry, serde, producer and
+// consumer metrics for the orders the service produced and consumed.
 func TestMetricsEndpoint(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -36,6 +36,9 @@ func TestMetricsEndpoint(t *testing.T) {
 		`srkit_registry_request_duration_seconds_count{endpoint="/subjects/{subject}/versions",method="POST",status="200"} 1`,
 		`srkit_serde_serialize_total{kind="ok",part="value",topic="orders"} 1`,
 		`srkit_serde_deserialize_total{kind="ok",part="value",topic="orders"} 1`,
+		`srkit_producer_produce_duration_seconds_count{result="ok",topic="orders"} 1`,
+		`srkit_consumer_record_duration_seconds_count{outcome="handled",topic="orders"} 1`,
+		`srkit_consumer_fetch_lag{partition=`,
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	var body string

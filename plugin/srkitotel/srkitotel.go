@@ -1,10 +1,16 @@
 // Package srkitotel records srkit's hook events as OpenTelemetry metrics.
-// One [*Instruments] value is a hook for the registry client and for
-// serializers and deserializers:
+// One [*Instruments] value is a hook for the registry client, serializers
+// and deserializers, producers and consumers:
 //
 //	in, err := srkitotel.New(otel.GetMeterProvider())
 //	client, err := registry.New(registry.URLs(url), registry.WithHooks(in))
 //	ser, err := avro.NewSerializer[Order](client, serde.Value, serde.WithHooks(in))
+//	p, err := producer.New(cl, producer.String(), ser, producer.WithHooks(in))
+//	c, err := consumer.New(cl, consumer.String(), deser, consumer.WithHooks(in))
+//
+// A group consumer's client made with kgo.AutoCommitMarks (the
+// recommended setting) commits on its own: add consumer.AutoCommitHooks(in)
+// to its options to count those commits too.
 //
 // # Instruments
 //
@@ -17,6 +23,12 @@
 //	srkit.serde.deserialize          counter        topic, part, kind
 //	srkit.serde.resolve.duration     histogram (s)  part, kind                   schema resolutions on cache misses
 //	srkit.serde.rule                 counter        rule, type, kind, mode, phase, action, result (ok, failed)
+//	srkit.producer.produce.duration  histogram (s)  topic, result                call to acknowledgement; ok, dead_lettered, error
+//	srkit.producer.dead_letters      counter        source_topic, topic, result  ok, error
+//	srkit.consumer.record.duration   histogram (s)  topic, outcome               a consumer.Outcome
+//	srkit.consumer.commits           counter        result                       ok, error
+//	srkit.consumer.fetch_errors      counter        topic
+//	srkit.consumer.fetch_lag         gauge          topic, partition             records after the last fetched
 //
 // # Traces
 //
@@ -32,6 +44,8 @@ package srkitotel
 import (
 	"context"
 
+	"github.com/srkit-go/srkit/consumer"
+	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 	"go.opentelemetry.io/otel/attribute"
@@ -43,8 +57,10 @@ const ScopeName = "github.com/srkit-go/srkit/plugin/srkitotel"
 
 // Instruments turns srkit hook events into OpenTelemetry measurements. It
 // implements registry.HookRequest, registry.HookCache, serde.HookSerialize,
-// serde.HookDeserialize, serde.HookResolve and serde.HookRule, and is safe
-// for concurrent use.
+// serde.HookDeserialize, serde.HookResolve, serde.HookRule,
+// producer.HookProduce, producer.HookDeadLetter, consumer.HookRecord,
+// consumer.HookCommit, consumer.HookFetchError and consumer.HookLag, and
+// is safe for concurrent use.
 type Instruments struct {
 	reqDuration metric.Float64Histogram
 	reqRetries  metric.Int64Counter
@@ -53,6 +69,12 @@ type Instruments struct {
 	deserialize metric.Int64Counter
 	resolve     metric.Float64Histogram
 	rules       metric.Int64Counter
+	produce     metric.Float64Histogram
+	deadLetters metric.Int64Counter
+	records     metric.Float64Histogram
+	commits     metric.Int64Counter
+	fetchErrors metric.Int64Counter
+	lag         metric.Int64Gauge
 }
 
 // New creates srkit's instruments with a meter of mp.
@@ -85,6 +107,29 @@ func New(mp metric.MeterProvider) (*Instruments, error) {
 	if in.rules, err = m.Int64Counter("srkit.serde.rule", metric.WithDescription("Data-contract rule runs")); err != nil {
 		return nil, err
 	}
+	if in.produce, err = m.Float64Histogram("srkit.producer.produce.duration", metric.WithUnit("s"),
+		metric.WithDescription("Produced records, from the call to the acknowledgement")); err != nil {
+		return nil, err
+	}
+	if in.deadLetters, err = m.Int64Counter("srkit.producer.dead_letters",
+		metric.WithDescription("Records the producer sent to a dead-letter topic")); err != nil {
+		return nil, err
+	}
+	if in.records, err = m.Float64Histogram("srkit.consumer.record.duration", metric.WithUnit("s"),
+		metric.WithDescription("Consumed records, from start to outcome")); err != nil {
+		return nil, err
+	}
+	if in.commits, err = m.Int64Counter("srkit.consumer.commits", metric.WithDescription("Offset commits")); err != nil {
+		return nil, err
+	}
+	if in.fetchErrors, err = m.Int64Counter("srkit.consumer.fetch_errors",
+		metric.WithDescription("Errors the client reported while fetching")); err != nil {
+		return nil, err
+	}
+	if in.lag, err = m.Int64Gauge("srkit.consumer.fetch_lag",
+		metric.WithDescription("Records in the partition after the last one fetched, as of the last poll")); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 
@@ -96,7 +141,8 @@ func kind(k serde.ErrorKind) string {
 	return string(k)
 }
 
-// Hook methods have no ctx: measurements carry none (no exemplars).
+// Most hook methods have no ctx: their measurements carry none (no
+// exemplars).
 var bg = context.Background()
 
 // OnRequest implements registry.HookRequest.
@@ -141,4 +187,49 @@ func (in *Instruments) OnRule(e serde.RuleEvent) {
 	in.rules.Add(bg, 1, metric.WithAttributes(attribute.String("rule", e.Rule), attribute.String("type", e.Type),
 		attribute.String("kind", string(e.Kind)), attribute.String("mode", string(e.Mode)), attribute.String("phase", e.Phase.String()),
 		attribute.String("action", e.Action), attribute.String("result", result)))
+}
+
+// result is the attribute value of an error: "ok" for nil.
+func result(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return "error"
+}
+
+// OnProduce implements producer.HookProduce.
+func (in *Instruments) OnProduce(e producer.ProduceEvent) {
+	r := result(e.Err)
+	if r == "ok" && e.DeadLettered {
+		r = "dead_lettered"
+	}
+	in.produce.Record(bg, e.Duration.Seconds(), metric.WithAttributes(attribute.String("topic", e.Topic), attribute.String("result", r)))
+}
+
+// OnDeadLetter implements producer.HookDeadLetter.
+func (in *Instruments) OnDeadLetter(e producer.DeadLetterEvent) {
+	in.deadLetters.Add(bg, 1, metric.WithAttributes(attribute.String("source_topic", e.SourceTopic), attribute.String("topic", e.Topic),
+		attribute.String("result", result(e.Err))))
+}
+
+// OnRecord implements consumer.HookRecord. The measurement carries the
+// record's context (its span, for exemplars).
+func (in *Instruments) OnRecord(ctx context.Context, e consumer.RecordEvent) {
+	in.records.Record(ctx, e.Duration.Seconds(), metric.WithAttributes(attribute.String("topic", e.Topic),
+		attribute.String("outcome", string(e.Outcome))))
+}
+
+// OnCommit implements consumer.HookCommit.
+func (in *Instruments) OnCommit(e consumer.CommitEvent) {
+	in.commits.Add(bg, 1, metric.WithAttributes(attribute.String("result", result(e.Err))))
+}
+
+// OnFetchError implements consumer.HookFetchError.
+func (in *Instruments) OnFetchError(e consumer.FetchErrorEvent) {
+	in.fetchErrors.Add(bg, 1, metric.WithAttributes(attribute.String("topic", e.Topic)))
+}
+
+// OnLag implements consumer.HookLag.
+func (in *Instruments) OnLag(e consumer.LagEvent) {
+	in.lag.Record(bg, e.Lag, metric.WithAttributes(attribute.String("topic", e.Topic), attribute.Int("partition", int(e.Partition))))
 }

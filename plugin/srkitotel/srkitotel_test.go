@@ -121,3 +121,42 @@ func TestRuleInstrument(t *testing.T) {
 		t.Errorf("rule runs %d, want 1", n)
 	}
 }
+
+func TestProducerConsumerInstruments(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	in, err := srkitotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooktest.ProduceConsume(t, in)
+	got := collect(t, reader)
+	str := attribute.String
+	hists := []struct {
+		name  string
+		attrs []attribute.KeyValue
+		want  uint64
+	}{
+		{"srkit.producer.produce.duration", []attribute.KeyValue{str("topic", "orders"), str("result", "ok")}, 3},
+		{"srkit.producer.produce.duration", []attribute.KeyValue{str("topic", "orders.dlq"), str("result", "dead_lettered")}, 1},
+		{"srkit.consumer.record.duration", []attribute.KeyValue{str("topic", "orders"), str("outcome", "handled")}, 3},
+		{"srkit.consumer.record.duration", []attribute.KeyValue{str("topic", "orders"), str("outcome", "skipped")}, 1},
+	}
+	for _, c := range hists {
+		if n := histCount(t, got[c.name], c.attrs...); n != c.want {
+			t.Errorf("%s%v: %d, want %d", c.name, c.attrs, n, c.want)
+		}
+	}
+	if n := sum(t, got["srkit.producer.dead_letters"], str("source_topic", "orders"), str("topic", "orders.dlq"), str("result", "ok")); n != 1 {
+		t.Errorf("dead letters %d, want 1", n)
+	}
+	if n := sum(t, got["srkit.consumer.commits"], str("result", "ok")); n < 1 {
+		t.Errorf("commits %d, want at least 1", n)
+	}
+	lag, ok := got["srkit.consumer.fetch_lag"].(metricdata.Gauge[int64])
+	if !ok || len(lag.DataPoints) != 1 || lag.DataPoints[0].Value != 0 {
+		t.Errorf("lag %+v, want one partition at 0", got["srkit.consumer.fetch_lag"])
+	}
+	if _, ok := got["srkit.consumer.fetch_errors"]; ok {
+		t.Errorf("fetch errors recorded: %+v", got["srkit.consumer.fetch_errors"])
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/consumer"
 	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/producer"
 	"github.com/srkit-go/srkit/serde"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -16,14 +18,12 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
-// TestTraceProducerToConsumer: a record produced inside a span, with
-// kotel's hooks on the kgo clients, is consumed with a context whose span
-// is a child of the producer's: the handler's span joins the trace of the
-// request that produced the record. srkit's serializer and deserializer
-// sit in between and neither add nor drop trace headers.
-//
-// The consumer here is a plain kgo client handing r.Context to the
-// handler, which is what srkit's consumer does with its handler's ctx.
+// TestTraceProducerToConsumer: a record produced by srkit's producer
+// inside a span, with kotel's hooks on the kgo clients, is consumed by
+// srkit's consumer, whose handler's context carries kotel's consume span:
+// the handler's span joins the trace of the request that produced the
+// record. srkit's serializer and deserializer sit in between and neither
+// add nor drop trace headers.
 func TestTraceProducerToConsumer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -57,44 +57,45 @@ func TestTraceProducerToConsumer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	producer, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.WithHooks(newKotel().Hooks()...))
+	pcl, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.WithHooks(newKotel().Hooks()...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer producer.Close()
+	defer pcl.Close()
+	p, err := producer.New[[]byte](pcl, nil, ser)
+	if err != nil {
+		t.Fatal(err)
+	}
 	reqCtx, reqSpan := tp.Tracer("test").Start(ctx, "POST /orders")
-	value, _, err := ser.Serialize(reqCtx, "orders", "order-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := producer.ProduceSync(reqCtx, &kgo.Record{Topic: "orders", Value: value}).FirstErr(); err != nil {
+	if _, err := p.Produce(reqCtx, "orders", nil, "order-1"); err != nil {
 		t.Fatal(err)
 	}
 	reqSpan.End()
 
-	consumer, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.ConsumeTopics("orders"),
+	ccl, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.ConsumeTopics("orders"),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.WithHooks(newKotel().Hooks()...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer consumer.Close()
-	handled := false
-	for !handled {
-		fs := consumer.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			t.Fatal(err)
-		}
-		fs.EachRecord(func(r *kgo.Record) {
-			// The handler: its ctx carries the record's context.
-			hctx, span := tp.Tracer("test").Start(r.Context, "handle order")
-			if v, err := de.Deserialize(hctx, r.Topic, r.Value, nil); err != nil || v != "order-1" {
-				t.Errorf("deserialized %q, %v", v, err)
-			}
-			span.End()
-			handled = true
-		})
+	defer ccl.Close()
+	c, err := consumer.New[[]byte](ccl, nil, de)
+	if err != nil {
+		t.Fatal(err)
 	}
-	consumer.Close() // ends kotel's receive spans
+	runCtx, stop := context.WithCancel(ctx)
+	err = c.Run(runCtx, func(hctx context.Context, r consumer.Record[[]byte, string]) error {
+		_, span := tp.Tracer("test").Start(hctx, "handle order")
+		defer span.End()
+		if r.Value != "order-1" {
+			t.Errorf("consumed %q", r.Value)
+		}
+		stop()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ccl.Close() // ends kotel's receive spans
 
 	spans := map[string]sdktrace.ReadOnlySpan{}
 	for _, s := range rec.Ended() {

@@ -115,3 +115,39 @@ func TestNewRefusesDoubleRegistration(t *testing.T) {
 		t.Error("second New on one registry succeeded")
 	}
 }
+
+func TestProducerConsumerMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := srkitprom.New(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooktest.ProduceConsume(t, m)
+	hists := []struct {
+		name   string
+		labels map[string]string
+		want   uint64
+	}{
+		{"srkit_producer_produce_duration_seconds", map[string]string{"topic": "orders", "result": "ok"}, 3},
+		{"srkit_producer_produce_duration_seconds", map[string]string{"topic": "orders.dlq", "result": "dead_lettered"}, 1},
+		{"srkit_consumer_record_duration_seconds", map[string]string{"topic": "orders", "outcome": "handled"}, 3},
+		{"srkit_consumer_record_duration_seconds", map[string]string{"topic": "orders", "outcome": "skipped"}, 1},
+	}
+	for _, c := range hists {
+		if h := family(t, reg, c.name, c.labels); h == nil || h.GetHistogram().GetSampleCount() != c.want {
+			t.Errorf("%s%v = %v, want %d observations", c.name, c.labels, h, c.want)
+		}
+	}
+	if r := family(t, reg, "srkit_producer_dead_letters_total", map[string]string{"source_topic": "orders", "topic": "orders.dlq", "result": "ok"}); r == nil || r.GetCounter().GetValue() != 1 {
+		t.Errorf("dead letters %v", r)
+	}
+	if r := family(t, reg, "srkit_consumer_commits_total", map[string]string{"result": "ok"}); r == nil || r.GetCounter().GetValue() < 1 {
+		t.Errorf("commits %v", r)
+	}
+	if g := family(t, reg, "srkit_consumer_fetch_lag", map[string]string{"topic": "orders", "partition": "0"}); g == nil || g.GetGauge().GetValue() != 0 {
+		t.Errorf("lag %v, want 0", g)
+	}
+	if n := testutil.CollectAndCount(reg, "srkit_consumer_fetch_errors_total"); n != 0 {
+		t.Errorf("%d fetch error series, want none", n)
+	}
+}
