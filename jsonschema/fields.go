@@ -1,11 +1,10 @@
 package jsonschema
 
 import (
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
 )
 
 // FieldType is the kind of value a schema field holds, named as Confluent's
@@ -70,42 +69,14 @@ func (s *Schema) TaggedFields() map[string][]string {
 
 // TagsWith returns the field's inline tags together with the tags md
 // assigns to paths matching the field's path (registry metadata "tags":
-// {"**.email": ["PII"]}), without duplicates.
+// {"**.email": ["PII"]}, matched as [serde.MatchFieldPath] matches them),
+// sorted, without duplicates.
 func (f Field) TagsWith(md *registry.Metadata) []string {
-	tags := slices.Clone(f.Tags)
-	if md != nil {
-		for _, pattern := range sortedKeys(md.Tags) {
-			if MatchFieldPath(pattern, f.Path) {
-				tags = append(tags, md.Tags[pattern]...)
-			}
-		}
+	tags := serde.NewFieldTagger(md).Tags(f.Path, f.Tags)
+	if tags == nil {
+		tags = []string{}
 	}
-	slices.Sort(tags)
-	return slices.Compact(tags)
-}
-
-// MatchFieldPath reports whether a metadata tag pattern matches a field
-// path, with Confluent's wildcards: "**" matches any characters, "*" any
-// characters but '.', "?" one character but '.'.
-func MatchFieldPath(pattern, path string) bool {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(pattern); i++ {
-		switch c := pattern[i]; {
-		case c == '*' && i+1 < len(pattern) && pattern[i+1] == '*':
-			b.WriteString(".*")
-			i++
-		case c == '*':
-			b.WriteString(`[^.]*`)
-		case c == '?':
-			b.WriteString(`[^.]`)
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	return err == nil && re.MatchString(path)
+	return tags
 }
 
 // fieldType returns the type of the values n describes.
