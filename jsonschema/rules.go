@@ -14,16 +14,19 @@ import (
 // as Confluent's Go client names them: "$" then ".name" per property, array
 // items adding no segment ("$.items.sku").
 
-// ruleView is the rule view of the messages of one schema.
+// ruleView is the rule view of the messages of one schema. It is built
+// with the encoder or decoder (once per schema) and read without a lock.
 type ruleView[T any] struct {
-	root   *node
-	tagger *serde.FieldTagger
-	mode   decodeMode
-	limits Limits
+	plan    *pnode
+	tagger  *serde.FieldTagger
+	mode    decodeMode
+	limits  Limits
+	walkers walkers
 }
 
 func newRuleView[T any](s *Schema, md *registry.Metadata, mode decodeMode, limits Limits) *ruleView[T] {
-	return &ruleView[T]{root: s.root, tagger: serde.NewFieldTagger(md), mode: mode, limits: limits.withDefaults()}
+	tagger := serde.NewFieldTagger(md)
+	return &ruleView[T]{plan: planSchema(s.root, tagger), tagger: tagger, mode: mode, limits: limits.withDefaults()}
 }
 
 // Generic implements serde.RuleCodec: v's JSON form. Generic values are
@@ -53,23 +56,36 @@ func (r *ruleView[T]) FromGeneric(g any) (T, error) {
 	return v, err
 }
 
-// TransformFields implements serde.RuleCodec: a new JSON form with fn
-// applied to the leaf properties tagged with one of tags, read back into T.
-// v and what it points to are never modified.
+// TransformFields implements serde.RuleCodec: fn applied to the leaf
+// properties tagged with one of tags, on v's JSON form; a generic v's
+// result is the new form (sharing what did not change with v), a typed
+// one's the form read back into T. When no property of the schema carries
+// one of tags, v is returned as it is. v and what it points to are never
+// modified.
 func (r *ruleView[T]) TransformFields(v T, tags []string, fn serde.FieldFunc) (T, error) {
+	var zero T
+	if r.plan == nil || !r.plan.wanted(tags) {
+		return v, nil
+	}
 	g, err := r.Generic(v)
 	if err != nil {
-		var zero T
 		return zero, err
 	}
-	w := &fieldWalker{tagger: r.tagger, tags: tags, fn: fn, maxDepth: r.limits.MaxDepth}
-	out, changed, err := w.walk(r.root, g, nil, 0)
+	w := r.walkers.get(r.tagger, tags, fn, r.limits.MaxDepth)
+	out, changed, err := w.walk(r.plan, g, 0)
+	r.walkers.put(w)
 	if err != nil {
-		var zero T
 		return zero, err
 	}
 	if !changed {
 		return v, nil
+	}
+	if r.mode != decodeTyped {
+		t, ok := out.(T)
+		if !ok {
+			return zero, fmt.Errorf("%w: the transformed message is %s", ErrInvalid, jsonTypeName(out))
+		}
+		return t, nil
 	}
 	return r.FromGeneric(out)
 }

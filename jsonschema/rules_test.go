@@ -2,6 +2,7 @@ package jsonschema_test
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -178,4 +179,85 @@ func TestRulesMigration(t *testing.T) {
 	}
 	roundTrip("1", "3", map[string]any{"fullName": "Ann"}, map[string]any{"name": "Ann", "city": "London"})
 	roundTrip("3", "1", map[string]any{"name": "Ann", "city": "Paris"}, map[string]any{"fullName": "Ann"})
+}
+
+// metaTagSchema has emails tagged only by metadata ("**.email"): at the
+// top, in an object, and in objects in an array in an array.
+const metaTagSchema = `{"type":"object","properties":{
+ "email":{"type":"string"},
+ "owner":{"type":"object","properties":{"email":{"type":"string"},"name":{"type":"string"}}},
+ "teams":{"type":"array","items":{"type":"array","items":{"type":"object","properties":{
+   "email":{"type":"string"},"name":{"type":"string"}}}}}}}`
+
+type metaPerson struct {
+	Email string `json:"email,omitempty"`
+	Name  string `json:"name"`
+}
+
+type metaTagged struct {
+	Email string          `json:"email"`
+	Owner metaPerson      `json:"owner"`
+	Teams [][]*metaPerson `json:"teams"`
+}
+
+// Metadata tags ("**.email": ["PII"]) select fields as inline tags do, on
+// typed structs, on map[string]any values (with Go slices and structs
+// inside them) and in nested arrays.
+func TestRulesMetadataTags(t *testing.T) {
+	ctx := context.Background()
+	c := ruleClient(t)
+	rs := &registry.RuleSet{DomainRules: []registry.Rule{{Name: "mask", Kind: registry.RuleKindTransform,
+		Mode: registry.RuleModeWrite, Type: "CEL_FIELD", Tags: []string{"PII"}, Expr: `'x-' + value`}}}
+	md := &registry.Metadata{Tags: map[string][]string{"**.email": {"PII"}}}
+	if _, err := c.Register(ctx, "people-value", registry.Schema{Schema: metaTagSchema, SchemaType: registry.JSON, Metadata: md, RuleSet: rs}); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"email":"x-a@x","owner":{"email":"x-o@x","name":"O"},"teams":[[{"email":"x-t1@x","name":"T1"},{"name":"T2"}],[]]}`
+	read := func(b []byte) string {
+		t.Helper()
+		d, err := jsonschema.NewDeserializer[map[string]any](c, serde.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.Deserialize(ctx, "people", b, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, _ := json.Marshal(got)
+		return string(j)
+	}
+
+	typed, err := jsonschema.NewSerializer[*metaTagged](c, serde.Value, serde.UseLatest(), serde.AutoRegister(false), rules.Standard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1 := &metaPerson{Email: "t1@x", Name: "T1"}
+	in := &metaTagged{Email: "a@x", Owner: metaPerson{Email: "o@x", Name: "O"}, Teams: [][]*metaPerson{{t1, {Name: "T2"}}, {}}}
+	b, _, err := typed.Serialize(ctx, "people", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(b); got != want {
+		t.Errorf("typed: wrote %s\nwant %s", got, want)
+	}
+	if in.Email != "a@x" || in.Owner.Email != "o@x" || t1.Email != "t1@x" || in.Teams[0][0] != t1 {
+		t.Fatalf("the caller's struct changed: %+v", in)
+	}
+
+	generic, err := jsonschema.NewSerializer[map[string]any](c, serde.Value, serde.UseLatest(), serde.AutoRegister(false), rules.Standard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := []any{map[string]any{"email": "t1@x", "name": "T1"}, map[string]any{"name": "T2"}}
+	owner := map[string]string{"email": "o@x", "name": "O"} // a Go map inside the generic value
+	m := map[string]any{"email": "a@x", "owner": owner, "teams": []any{inner, []*metaPerson{}}}
+	if b, _, err = generic.Serialize(ctx, "people", m); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(b); got != want {
+		t.Errorf("generic: wrote %s\nwant %s", got, want)
+	}
+	if m["email"] != "a@x" || owner["email"] != "o@x" || inner[0].(map[string]any)["email"] != "t1@x" {
+		t.Fatalf("the caller's map changed: %v", m)
+	}
 }

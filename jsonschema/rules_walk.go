@@ -2,84 +2,127 @@ package jsonschema
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
-	"slices"
+	"reflect"
+	"sync"
 
 	"github.com/srkit-go/srkit/serde"
 )
 
 // fieldWalker applies a serde.FieldFunc to the leaf properties of a JSON
-// form, guided by its schema. It builds new maps and slices where values
-// change and never modifies the form it is given.
+// form, guided by a schema's plan (rules_plan.go). It never modifies the
+// form it is given: an object or array with a changed element is replaced
+// by a copy, and so is everything on the path to it; whatever did not
+// change is shared with the original.
 type fieldWalker struct {
-	tagger   *serde.FieldTagger
+	tagger   *serde.FieldTagger // for lazy plan nodes
 	tags     []string
 	fn       serde.FieldFunc
 	maxDepth int
-}
-
-// fieldCtx is the property being visited.
-type fieldCtx struct {
-	path, name string
-	inline     []string
+	// field is the Field handed to fn, reused for every leaf; container is
+	// the object holding the leaf being visited.
+	field      serde.Field
 	container  map[string]any
+	containing func() (any, error)
 }
 
-// walk returns v with the walker's function applied under n, and whether
-// anything changed. f is the property v is the value of (nil at the top).
-func (w *fieldWalker) walk(n *node, v any, f *fieldCtx, depth int) (any, bool, error) {
+// walkers recycles fieldWalkers, so that a walk allocates only the copies
+// of what it changes.
+type walkers struct{ pool sync.Pool }
+
+func (ws *walkers) get(tagger *serde.FieldTagger, tags []string, fn serde.FieldFunc, maxDepth int) *fieldWalker {
+	w, _ := ws.pool.Get().(*fieldWalker)
+	if w == nil {
+		w = &fieldWalker{}
+		w.containing = func() (any, error) { return w.container, nil }
+	}
+	w.tagger, w.tags, w.fn, w.maxDepth = tagger, tags, fn, maxDepth
+	return w
+}
+
+func (ws *walkers) put(w *fieldWalker) {
+	w.tags, w.fn, w.container, w.field = nil, nil, nil, serde.Field{}
+	ws.pool.Put(w)
+}
+
+// walk returns v with the walker's function applied under p, and whether
+// anything changed.
+func (w *fieldWalker) walk(p *pnode, v any, depth int) (any, bool, error) {
 	if depth > w.maxDepth {
 		return nil, false, &LimitError{Limit: "MaxDepth", Max: w.maxDepth}
 	}
-	n = n.deref()
-	if n == nil {
+	if p == nil || !p.wanted(w.tags) {
 		return v, false, nil
 	}
-	switch n.kind {
+	if p.lazy {
+		p = p.expand(w.tagger)
+	}
+	if !isJSONForm(v) {
+		// A Go value inside a generic one ([]string, a struct): walked
+		// in the JSON form encoding/json writes it as.
+		j, err := jsonLeaf(v)
+		if err != nil {
+			return nil, false, err
+		}
+		nv, changed, err := w.walk(p, j, depth)
+		if err != nil || !changed {
+			return v, false, err
+		}
+		return nv, true, nil
+	}
+	switch p.n.kind {
 	case kindObject:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return v, false, nil
 		}
-		return w.walkObject(n, m, f, depth)
+		out, changed, err := w.walkObject(p, m, depth)
+		if err != nil || !changed {
+			return v, false, err
+		}
+		return out, true, nil
 	case kindArray:
 		a, ok := v.([]any)
 		if !ok {
 			return v, false, nil
 		}
-		return w.walkArray(n, a, f, depth)
+		// The original is returned as v, never reboxed: boxing a slice
+		// allocates.
+		out, changed, err := w.walkArray(p, a, depth)
+		if err != nil || !changed {
+			return v, false, err
+		}
+		return out, true, nil
 	case kindCombined:
-		for _, s := range n.subs {
+		for i, s := range p.n.subs {
 			if matches(s, v, 0) {
-				return w.walk(s, v, f, depth+1)
+				return w.walk(p.subs[i], v, depth+1)
 			}
 		}
 		return v, false, nil
-	case kindString, kindNumber, kindBoolean, kindNull, kindEnum, kindConst:
-		return w.leaf(n, v, f)
 	case kindEmpty, kindTrue:
 		switch v.(type) {
 		case map[string]any, []any:
 			return v, false, nil
 		}
-		return w.leaf(n, v, f)
 	}
-	return v, false, nil
+	if !p.isLeaf() {
+		return v, false, nil
+	}
+	return w.leaf(p, v)
 }
 
-func (w *fieldWalker) walkObject(n *node, m map[string]any, f *fieldCtx, depth int) (any, bool, error) {
+// walkObject returns the copy of m with changed properties, if any.
+func (w *fieldWalker) walkObject(p *pnode, m map[string]any, depth int) (map[string]any, bool, error) {
 	var out map[string]any
-	for _, p := range n.props {
-		val, ok := m[p.name]
+	for _, pr := range p.props {
+		val, ok := m[pr.name]
 		if !ok {
 			continue
 		}
-		path := "$." + p.name
-		if f != nil {
-			path = f.path + "." + p.name
-		}
-		pf := &fieldCtx{path: path, name: p.name, inline: inlineTags(p.n), container: m}
-		nv, changed, err := w.walk(p.n, val, pf, depth+1)
+		w.container = m
+		nv, changed, err := w.walk(pr.typ, val, depth+1)
 		if err != nil {
 			return nil, false, err
 		}
@@ -90,29 +133,24 @@ func (w *fieldWalker) walkObject(n *node, m map[string]any, f *fieldCtx, depth i
 					out[k] = x
 				}
 			}
-			out[p.name] = nv
+			out[pr.name] = nv
 		}
 	}
-	if out == nil {
-		return m, false, nil
-	}
-	return out, true, nil
+	return out, out != nil, nil
 }
 
-func (w *fieldWalker) walkArray(n *node, a []any, f *fieldCtx, depth int) (any, bool, error) {
+// walkArray returns the copy of a with changed items, if any.
+func (w *fieldWalker) walkArray(p *pnode, a []any, depth int) ([]any, bool, error) {
 	var out []any
 	for i, x := range a {
-		item := n.allItems
-		switch {
-		case i < len(n.tuple):
-			item = n.tuple[i]
-		case len(n.tuple) > 0:
-			item = n.addItemsSch
+		item := p.items
+		if i < len(p.tuple) {
+			item = p.tuple[i]
 		}
 		if item == nil {
 			continue
 		}
-		nv, changed, err := w.walk(item, x, f, depth+1)
+		nv, changed, err := w.walk(item, x, depth+1)
 		if err != nil {
 			return nil, false, err
 		}
@@ -123,34 +161,37 @@ func (w *fieldWalker) walkArray(n *node, a []any, f *fieldCtx, depth int) (any, 
 			out[i] = nv
 		}
 	}
-	if out == nil {
-		return a, false, nil
-	}
-	return out, true, nil
+	return out, out != nil, nil
 }
 
 // leaf calls the walker's function on a leaf property whose tags match.
-func (w *fieldWalker) leaf(n *node, v any, f *fieldCtx) (any, bool, error) {
-	if f == nil {
+func (w *fieldWalker) leaf(p *pnode, v any) (any, bool, error) {
+	if !p.leaf.HasAnyTag(w.tags) {
 		return v, false, nil
 	}
-	inline := f.inline
-	if len(n.tags) > 0 {
-		// Tags on the leaf schema itself (the items of a tagged array,
-		// a branch of a combined schema) count as the property's.
-		inline = append(slices.Clip(inline), n.tags...)
-	}
-	field := &serde.Field{FullName: f.path, Name: f.name, Type: leafType(n, v), Tags: w.tagger.Tags(f.path, inline)}
-	if !field.HasAnyTag(w.tags) {
-		return v, false, nil
-	}
-	c := f.container
-	field.Containing = func() (any, error) { return c, nil }
-	nv, err := w.fn(field, v)
+	w.field = p.leaf
+	w.field.Type = leafType(p.n, v)
+	w.field.Containing = w.containing
+	nv, err := w.fn(&w.field, v)
 	if err != nil {
 		return nil, false, err
 	}
-	return nv, !sameLeaf(nv, v), nil
+	if sameLeaf(nv, v) {
+		return v, false, nil
+	}
+	nv, err = jsonLeaf(nv)
+	return nv, err == nil, err
+}
+
+// isJSONForm reports whether v is a value of the JSON form (or a Go
+// number, which a generic value may hold and rules read as a number).
+func isJSONForm(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, float64, json.Number, map[string]any, []any,
+		int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32:
+		return true
+	}
+	return false
 }
 
 // sameLeaf reports whether a field function returned its value unchanged.
@@ -160,6 +201,31 @@ func sameLeaf(a, b any) bool {
 		return a == b
 	}
 	return false
+}
+
+// jsonLeaf returns a field function's result in the JSON form
+// (encoding/json's any: numbers as float64).
+func jsonLeaf(v any) (any, error) {
+	switch v.(type) {
+	case nil, string, bool, float64, json.Number:
+		return v, nil
+	}
+	// Go's own number types (a named one may write itself otherwise).
+	if rv := reflect.ValueOf(v); rv.Type().PkgPath() == "" {
+		switch {
+		case rv.CanInt():
+			return float64(rv.Int()), nil
+		case rv.CanUint():
+			return float64(rv.Uint()), nil
+		case rv.CanFloat():
+			return rv.Float(), nil
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmtLeafError(v, err)
+	}
+	return decodeDoc(b)
 }
 
 // leafType is the serde type of a leaf value under n.
@@ -193,4 +259,9 @@ func leafType(n *node, v any) serde.FieldType {
 		return serde.TypeDouble
 	}
 	return serde.TypeNull
+}
+
+// fmtLeafError is the error of a field function's result that is not JSON.
+func fmtLeafError(v any, err error) error {
+	return fmt.Errorf("%w: a field rule returned %T, which is not JSON: %w", ErrInvalid, v, err)
 }

@@ -1,0 +1,183 @@
+package jsonschema
+
+import (
+	"slices"
+
+	"github.com/srkit-go/srkit/serde"
+)
+
+// This file plans how field rules walk a schema's values, once per schema
+// and metadata (when an encoder or decoder is built): every property's
+// full name and tags (inline confluent:tags and the metadata tags whose
+// pattern matches) are computed here, so that walking a message does no
+// string building and no pattern matching.
+//
+// A property's tags depend on its path, and a recursive schema has
+// unboundedly many paths, so the plan is unrolled along each path only a
+// few times through the same schema node, and only up to maxPlanNodes
+// nodes in all; below that, nodes are lazy: planned again on each visit
+// (costing in proportion to the message, which the depth limit bounds).
+
+const (
+	// maxPlanNodes bounds the plan of one schema.
+	maxPlanNodes = 10000
+	// maxUnroll is how many times a path may pass through the same schema
+	// node before the plan below it is lazy.
+	maxUnroll = 3
+	// lazyPlanNodes bounds the plan a lazy node builds on a visit.
+	lazyPlanNodes = 64
+)
+
+// pnode is the plan of a schema node at one path.
+type pnode struct {
+	n    *node     // dereferenced (never nil)
+	prop *propInfo // the property whose values these are; nil at the top
+	// lazy: nothing below is planned (recursion or the plan budget); the
+	// walker plans this node when it visits it.
+	lazy  bool
+	props []pprop  // kindObject: the declared properties, in schema order
+	items *pnode   // kindArray: every item, or those past the tuple
+	tuple []*pnode // kindArray: prefixItems / items as an array
+	subs  []*pnode // kindCombined: the subschemas
+	// leaf is what a rule sees of a primitive value here (Type and
+	// Containing are set per visit); set when prop is.
+	leaf serde.Field
+	// tags holds the tags of every leaf at or below n (sorted, without
+	// duplicates): a walk for other tags skips the subtree. Lazy nodes
+	// below may add more: a subtree with a lazy node is never skipped.
+	tags    []string
+	hasLazy bool
+}
+
+// pprop is one declared property of an object plan.
+type pprop struct {
+	name string
+	typ  *pnode
+}
+
+// propInfo is a property: its full name, own name and inline tags.
+type propInfo struct {
+	path, name string
+	inline     []string
+}
+
+// planner builds the plan of one schema.
+type planner struct {
+	tagger *serde.FieldTagger
+	budget int
+	onPath map[*node]int
+}
+
+// planSchema returns the plan of the values root describes, with the
+// tags tagger adds.
+func planSchema(root *node, tagger *serde.FieldTagger) *pnode {
+	pl := &planner{tagger: tagger, budget: maxPlanNodes, onPath: map[*node]int{}}
+	return pl.node(root, nil)
+}
+
+// expand returns the plan of a lazy node, built for one visit.
+func (p *pnode) expand(tagger *serde.FieldTagger) *pnode {
+	pl := &planner{tagger: tagger, budget: lazyPlanNodes, onPath: map[*node]int{}}
+	return pl.build(p.n, p.prop)
+}
+
+// node returns the plan of n's values in property prop.
+func (pl *planner) node(n *node, prop *propInfo) *pnode {
+	n = n.deref()
+	if n == nil {
+		return nil
+	}
+	if pl.budget <= 0 || pl.onPath[n] >= maxUnroll {
+		return &pnode{n: n, prop: prop, lazy: true, hasLazy: true}
+	}
+	return pl.build(n, prop)
+}
+
+// build plans n itself, and what is below it as budget allows.
+func (pl *planner) build(n *node, prop *propInfo) *pnode {
+	pl.budget--
+	pl.onPath[n]++
+	defer func() { pl.onPath[n]-- }()
+	p := &pnode{n: n, prop: prop}
+	if prop != nil {
+		inline := prop.inline
+		if len(n.tags) > 0 {
+			// Tags on the leaf schema itself (the items of a tagged
+			// array, a branch of a combined schema) count as the
+			// property's.
+			inline = append(slices.Clip(inline), n.tags...)
+		}
+		p.leaf = serde.Field{FullName: prop.path, Name: prop.name, Tags: pl.tagger.Tags(prop.path, inline)}
+	}
+	switch n.kind {
+	case kindObject:
+		for _, pr := range n.props {
+			path := "$." + pr.name
+			if prop != nil {
+				path = prop.path + "." + pr.name
+			}
+			if c := pl.node(pr.n, &propInfo{path: path, name: pr.name, inline: inlineTags(pr.n)}); c != nil {
+				p.props = append(p.props, pprop{name: pr.name, typ: c})
+			}
+		}
+	case kindArray:
+		if len(n.tuple) > 0 {
+			for _, t := range n.tuple {
+				p.tuple = append(p.tuple, pl.node(t, prop))
+			}
+			p.items = pl.node(n.addItemsSch, prop)
+		} else {
+			p.items = pl.node(n.allItems, prop)
+		}
+	case kindCombined:
+		for _, s := range n.subs {
+			p.subs = append(p.subs, pl.node(s, prop))
+		}
+	}
+	p.settle()
+	return p
+}
+
+// settle computes p's subtree tags from its children's.
+func (p *pnode) settle() {
+	var tags []string
+	if p.isLeaf() {
+		tags = append(tags, p.leaf.Tags...)
+	}
+	add := func(c *pnode) {
+		if c != nil {
+			tags = append(tags, c.tags...)
+			p.hasLazy = p.hasLazy || c.hasLazy
+		}
+	}
+	for _, pr := range p.props {
+		add(pr.typ)
+	}
+	for _, t := range p.tuple {
+		add(t)
+	}
+	add(p.items)
+	for _, s := range p.subs {
+		add(s)
+	}
+	slices.Sort(tags)
+	p.tags = slices.Compact(tags)
+}
+
+// isLeaf reports whether primitive values under p are visited as leaves.
+func (p *pnode) isLeaf() bool {
+	if p.prop == nil {
+		return false
+	}
+	switch p.n.kind {
+	case kindString, kindNumber, kindBoolean, kindNull, kindEnum, kindConst, kindEmpty, kindTrue:
+		return true
+	}
+	return false
+}
+
+// wanted reports whether a walk for tags (every leaf when empty) must
+// enter p.
+func (p *pnode) wanted(tags []string) bool {
+	return len(tags) == 0 || p.hasLazy || serde.TagsIntersect(p.tags, tags)
+}
