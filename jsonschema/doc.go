@@ -101,9 +101,10 @@
 // Confluent field paths ("$.customer.email"), types and inline
 // "confluent:tags"; [Field.TagsWith] adds the tags registry metadata
 // assigns by path pattern ("**.email"). [Schema.Transform] walks a decoded
-// value along the schema and lets a function replace the primitive values
-// of tagged fields: the field walker Confluent's data-contract rules
-// (field encryption, CEL_FIELD) need.
+// value along the schema and returns a copy in which a function has
+// replaced primitive values of its fields (the value given is never
+// modified): the walk serializers and deserializers run field rules
+// (field encryption, CEL_FIELD) with.
 //
 // # Rules
 //

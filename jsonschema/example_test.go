@@ -111,9 +111,11 @@ func ExampleSchema_Transform() {
 		return v, nil
 	})
 	fmt.Println(out)
+	fmt.Println(doc) // never modified
 	// Output:
 	// map[$.name:[PII]]
 	// map[city:London name:****]
+	// map[city:London name:Ada Lovelace]
 }
 
 func ExampleDeriveSchema() {

@@ -82,6 +82,9 @@ func TestTransform(t *testing.T) {
 		"phones":["1","2"],"status":"A","extra":"untouched"}`), &doc); err != nil {
 		t.Fatal(err)
 	}
+	var orig any
+	_ = json.Unmarshal([]byte(`{"name":"Ada","ssn":"123","age":36,"nick":"ad","contact":{"email":"a@b"},
+		"phones":["1","2"],"status":"A","extra":"untouched"}`), &orig)
 	var visited []string
 	out, err := s.Transform(doc, func(f Field, v any) (any, error) {
 		visited = append(visited, f.Path+":"+string(f.Type))
@@ -102,6 +105,13 @@ func TestTransform(t *testing.T) {
 	if m["name"] != "***" || m["ssn"] != "***" || m["nick"] != "***" || m["contact"].(map[string]any)["email"] != "***" ||
 		m["age"] != 36.0 || m["extra"] != "untouched" || m["phones"].([]any)[0] != "1" {
 		t.Fatalf("transformed %v", m)
+	}
+	if !reflect.DeepEqual(doc, orig) {
+		t.Fatalf("Transform modified its input: %v", doc)
+	}
+	// Nothing replaced: v itself.
+	if out, err := s.Transform(doc, func(_ Field, v any) (any, error) { return v, nil }); err != nil || !reflect.DeepEqual(out, orig) {
+		t.Fatalf("Transform(identity) = %v, %v", out, err)
 	}
 
 	// A null in a nullable property is visited as NULL.

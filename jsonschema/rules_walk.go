@@ -34,10 +34,15 @@ type walkers struct{ pool sync.Pool }
 func (ws *walkers) get(tagger *serde.FieldTagger, tags []string, fn serde.FieldFunc, maxDepth int) *fieldWalker {
 	w, _ := ws.pool.Get().(*fieldWalker)
 	if w == nil {
-		w = &fieldWalker{}
-		w.containing = func() (any, error) { return w.container, nil }
+		w = newFieldWalker()
 	}
 	w.tagger, w.tags, w.fn, w.maxDepth = tagger, tags, fn, maxDepth
+	return w
+}
+
+func newFieldWalker() *fieldWalker {
+	w := &fieldWalker{}
+	w.containing = func() (any, error) { return w.container, nil }
 	return w
 }
 

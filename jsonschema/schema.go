@@ -24,6 +24,8 @@ type Schema struct {
 
 	fieldsOnce sync.Once
 	fields     []Field
+	planOnce   sync.Once
+	plan       *pnode // Transform's: inline tags only
 }
 
 var _ compat.Schema = (*Schema)(nil)

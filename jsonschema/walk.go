@@ -2,102 +2,46 @@ package jsonschema
 
 import (
 	"encoding/json"
-	"fmt"
+
 	"github.com/srkit-go/srkit/internal/jsontree"
+	"github.com/srkit-go/srkit/serde"
 )
 
 // TransformFunc is called by [Schema.Transform] for each primitive value a
 // property holds (string, number, boolean, null, enum). f describes the
 // property (its Type is the type of the value itself, e.g. STRING for the
-// items of an array of strings); the returned value replaces value.
+// items of an array of strings; its Tags are read-only); the returned
+// value replaces value.
 type TransformFunc func(f Field, value any) (any, error)
 
-// maxWalkDepth bounds how deep Transform descends into a value.
-const maxWalkDepth = 10000
-
-// Transform walks a decoded JSON value (map[string]any, []any, string,
-// float64 or json.Number, bool, nil, as encoding/json decodes into any)
-// along the schema and calls fn for every primitive value held by a
-// property, the way Confluent's field-level rules (encryption, CEL_FIELD)
-// visit a message. Objects and arrays are updated in place; the possibly
-// replaced value is returned. For anyOf/oneOf/allOf and "type" arrays the
-// walk follows the first subschema the value matches by type (and, for
-// objects, by required properties). Values the schema does not describe
-// are left alone.
+// Transform returns v, a decoded JSON value (map[string]any, []any,
+// string, float64 or json.Number, bool, nil, as encoding/json decodes into
+// any; Go values inside it are seen as encoding/json writes them), with fn
+// applied to every primitive value held by a property, the way Confluent's
+// field-level rules (encryption, CEL_FIELD) visit a message; it is the
+// walk serializers and deserializers run those rules with. v is never
+// modified: an object or array with a replaced value is returned as a copy,
+// and so is everything on the path to it; what did not change is shared
+// with v. For anyOf/oneOf/allOf and "type" arrays the walk follows the
+// first subschema the value matches by type (and, for objects, by required
+// properties). Values the schema does not describe are left alone. Tags
+// are the inline "confluent:tags" (see [Field.TagsWith] for metadata
+// tags).
 func (s *Schema) Transform(v any, fn TransformFunc) (any, error) {
-	w := walker{fn: fn}
-	return w.walk(s.root, v, nil, "$", 0)
-}
-
-type walker struct {
-	fn TransformFunc
-}
-
-// walk transforms v, described by n, inside the property f (nil at the
-// root).
-func (w *walker) walk(n *node, v any, f *Field, path string, depth int) (any, error) {
-	if depth > maxWalkDepth {
-		return nil, fmt.Errorf("jsonschema: value nests deeper than %d", maxWalkDepth)
+	s.planOnce.Do(func() { s.plan = planSchema(s.root, serde.NewFieldTagger(nil)) })
+	w := newFieldWalker()
+	w.maxDepth = MaxMaxDepth
+	w.fn = func(f *serde.Field, x any) (any, error) {
+		return fn(Field{Path: f.FullName, Name: f.Name, Type: FieldType(f.Type), Tags: f.Tags}, x)
 	}
-	n = n.deref()
-	if n == nil {
+	out, changed, err := w.walk(s.plan, v, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !changed {
 		return v, nil
 	}
-	switch n.kind {
-	case kindCombined:
-		for _, sub := range n.subs {
-			if matches(sub, v, 0) {
-				return w.walk(sub, v, f, path, depth+1)
-			}
-		}
-		return v, nil
-	case kindArray:
-		arr, ok := v.([]any)
-		if !ok {
-			return v, nil
-		}
-		for i, e := range arr {
-			item := n.allItems
-			if i < len(n.tuple) {
-				item = n.tuple[i]
-			} else if n.tuple != nil {
-				item = n.addItemsSch
-			}
-			nv, err := w.walk(item, e, f, path, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			arr[i] = nv
-		}
-		return arr, nil
-	case kindObject:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return v, nil
-		}
-		for _, p := range n.props {
-			pv, ok := obj[p.name]
-			if !ok {
-				continue
-			}
-			fp := path + "." + p.name
-			field := Field{Path: fp, Name: p.name, Type: fieldType(p.n), Tags: inlineTags(p.n)}
-			nv, err := w.walk(p.n, pv, &field, fp, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			obj[p.name] = nv
-		}
-		return obj, nil
-	case kindString, kindNumber, kindBoolean, kindNull, kindEnum, kindConst:
-		if f == nil {
-			return v, nil
-		}
-		leaf := *f
-		leaf.Type = fieldType(n)
-		return w.fn(leaf, v)
-	}
-	return v, nil
+	return out, nil
 }
 
 // matches reports whether v has the shape n describes: the right JSON type,
