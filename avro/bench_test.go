@@ -9,6 +9,7 @@ import (
 
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/mockregistry"
+	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -84,7 +85,8 @@ func benchRaw(b *testing.B) (havro.API, havro.Schema) {
 	return api, schema
 }
 
-func benchSerde(b *testing.B) (*serde.Serializer[*BenchOrder], *serde.Deserializer[*BenchOrder]) {
+// benchClient returns a client of a new in-process mock registry.
+func benchClient(b *testing.B) *registry.Client {
 	reg, err := mockregistry.New(mockregistry.WithFormats(avro.Format()))
 	if err != nil {
 		b.Fatal(err)
@@ -93,6 +95,11 @@ func benchSerde(b *testing.B) (*serde.Serializer[*BenchOrder], *serde.Deserializ
 	if err != nil {
 		b.Fatal(err)
 	}
+	return client
+}
+
+func benchSerde(b *testing.B) (*serde.Serializer[*BenchOrder], *serde.Deserializer[*BenchOrder]) {
+	client := benchClient(b)
 	s, err := avro.NewSerializer[*BenchOrder](client, serde.Value, avro.WithSchema(benchSchema))
 	if err != nil {
 		b.Fatal(err)
@@ -185,15 +192,7 @@ func BenchmarkAvroDeserialize(b *testing.B) {
 // not a pointer): the encoder copies it into a pooled slot rather than
 // letting it escape.
 func BenchmarkAvroSerializeValue(b *testing.B) {
-	reg, err := mockregistry.New(mockregistry.WithFormats(avro.Format()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	client, err := reg.Client()
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := avro.NewSerializer[BenchOrder](client, serde.Value, avro.WithSchema(benchSchema))
+	s, err := avro.NewSerializer[BenchOrder](benchClient(b), serde.Value, avro.WithSchema(benchSchema))
 	if err != nil {
 		b.Fatal(err)
 	}
