@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 	"unsafe"
 
@@ -63,6 +64,9 @@ func compileDecoder[T any](api havro.API, g *goType, w, r *parsed, s settings) (
 		return nil, fmt.Errorf("%w: %s cannot be read from schema %s: %v", ErrUnsupportedType, g.t, shortSchema(w), err)
 	}
 	d.pool.New = func() any { return havro.NewReader(nil, 0, havro.WithReaderConfig(api)) }
+	if d.trans == nil && target == w.schema {
+		d.fused = newFused(w, g, s)
+	}
 	return d, nil
 }
 
@@ -78,12 +82,19 @@ type valueDecoder[T any] struct {
 	// Set when resolving recursive schemas: rewrites writer bytes into the
 	// reader's encoding.
 	trans *transcoder
+
+	// fused reads bodies up to its max in one pass, the check folded into
+	// decoding (fused.go); nil when the schema or T needs the check.
+	fused *fused
 }
 
 // Decode implements serde.Decoder.
 func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 	var zero T
 	*v = zero
+	if f := d.fused; f != nil && len(body) <= f.max {
+		return d.decodeFused(f, body, v)
+	}
 	if err := checkMessage(d.check, body, &d.limits); err != nil {
 		return err
 	}
@@ -103,16 +114,44 @@ func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 	}()
 	r.Reset(body)
 	d.dec.Decode(unsafe.Pointer(v), r)
-	if r.Error != nil {
+	return readError(r.Error)
+}
+
+// decodeFused reads body with f: one pass, hamba bounded by the bytes
+// present. When hamba fails the check runs, so that a message it refuses
+// fails with its error.
+func (d *valueDecoder[T]) decodeFused(f *fused, body []byte, v *T) (err error) {
+	k := bits.Len(uint(len(body)))
+	r := f.reader(k)
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: recovered panic: %v", ErrInvalidData, p)
+		}
+		f.put(k, r)
+	}()
+	r.Reset(body)
+	f.dec.Decode(unsafe.Pointer(v), r)
+	if r.Error == nil {
+		return nil
+	}
+	if err := checkMessage(d.check, body, &d.limits); err != nil {
+		return err
+	}
+	return readError(r.Error)
+}
+
+// readError is the error of a hamba read that failed with err (nil: none).
+func readError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, io.EOF):
 		// Unlike hamba's Unmarshal, io.EOF is an error here: the body is
 		// the whole value, so reading past its end means it is truncated
 		// (hamba's decoders carry on with zero values after it).
-		if errors.Is(r.Error, io.EOF) {
-			return fmt.Errorf("%w: unexpected end of data: %v", ErrInvalidData, r.Error)
-		}
-		return fmt.Errorf("%w: %v", ErrInvalidData, r.Error)
+		return fmt.Errorf("%w: unexpected end of data: %v", ErrInvalidData, err)
 	}
-	return nil
+	return fmt.Errorf("%w: %v", ErrInvalidData, err)
 }
 
 // rawDecoder reads a top-level "bytes" body into a []byte-like T.
