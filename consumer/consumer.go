@@ -191,7 +191,8 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 			if len(hs.start) > 0 || r.Context != nil {
 				rctx = hs.recordStart(ctx, r)
 			}
-			rec, rerr := c.decode(rctx, ctx, r, c.scratch)
+			var rec Record[K, V]
+			rerr := c.decode(rctx, ctx, r, c.scratch, &rec)
 			if rerr == nil {
 				out = append(out, rec)
 				continue

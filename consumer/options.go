@@ -275,18 +275,32 @@ func WithHooks(hooks ...Hook) Option {
 	}
 }
 
-// Outcome is what became of a record ([RecordEvent]). The values are
-// stable metric label values.
-type Outcome string
+// Outcome is what became of a record ([RecordEvent]).
+type Outcome int
 
 // Record outcomes.
 const (
-	Handled      Outcome = "handled"       // the handler accepted it
-	Skipped      Outcome = "skipped"       // it failed and was skipped
-	DeadLettered Outcome = "dead_lettered" // it failed and went to the dead-letter topic
-	Failed       Outcome = "failed"        // it failed and the consumer stops
-	Interrupted  Outcome = "interrupted"   // shutdown interrupted it; it will be consumed again
+	Handled      Outcome = iota // the handler accepted it
+	Skipped                     // it failed and was skipped
+	DeadLettered                // it failed and went to the dead-letter topic
+	Failed                      // it failed and the consumer stops
+	Interrupted                 // shutdown interrupted it; it will be consumed again
 )
 
-// String returns the outcome's value.
-func (o Outcome) String() string { return string(o) }
+// String returns the outcome's name, a stable metric label value:
+// "handled", "skipped", "dead_lettered", "failed" or "interrupted".
+func (o Outcome) String() string {
+	switch o {
+	case Handled:
+		return "handled"
+	case Skipped:
+		return "skipped"
+	case DeadLettered:
+		return "dead_lettered"
+	case Failed:
+		return "failed"
+	case Interrupted:
+		return "interrupted"
+	}
+	return "unknown"
+}

@@ -39,11 +39,12 @@ const maxBackoff = 30 * time.Second
 // deserializers can (see deserialize). Failures caused by the
 // infrastructure are retried (see serde.IsTransient) until retryCtx is done or
 // the attempts run out.
-func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc *scratch[K, V]) (Record[K, V], *RecordError) {
-	rec := Record[K, V]{
-		Headers: r.Headers, Topic: r.Topic, Partition: r.Partition,
-		Offset: r.Offset, Timestamp: r.Timestamp, Raw: r,
-	}
+//
+// It fills rec (the caller's, on its stack: returning a Record by value
+// would copy it once more per record).
+func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc *scratch[K, V], rec *Record[K, V]) *RecordError {
+	rec.Headers, rec.Topic, rec.Partition = r.Headers, r.Topic, r.Partition
+	rec.Offset, rec.Timestamp, rec.Raw = r.Offset, r.Timestamp, r
 	hs := serde.HeadersFrom(r.Headers)
 	if c.kd != nil {
 		k, err := deserialize(ctx, c.kd, c.kdInto, &sc.key, r.Topic, r.Key, hs)
@@ -51,7 +52,7 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc
 			k, err = retryTransient(retryCtx, c, r, serde.Key, func() (K, error) { return c.kd.Deserialize(ctx, r.Topic, r.Key, hs) }, err)
 		}
 		if err != nil {
-			return rec, &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Key, Err: err}
+			return &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Key, Err: err}
 		}
 		rec.Key = k
 	}
@@ -60,10 +61,10 @@ func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc
 		v, err = retryTransient(retryCtx, c, r, serde.Value, func() (V, error) { return c.vd.Deserialize(ctx, r.Topic, r.Value, hs) }, err)
 	}
 	if err != nil {
-		return rec, &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Value, Err: err}
+		return &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Value, Err: err}
 	}
 	rec.Value = v
-	return rec, nil
+	return nil
 }
 
 // retryTransient retries a deserialization that failed for infrastructure

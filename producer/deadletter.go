@@ -91,7 +91,8 @@ func (p *Producer[K, V]) deadLetter(pd *pending[K, V], topic string, part serde.
 	if vb, err = p.cfg.dlqEncode(value); err != nil {
 		return err
 	}
-	hs := pd.hdrs[:0]
+	x := pd.x
+	hs := x.hdrs[:0]
 	hs = append(hs, headers...)
 	hs = append(hs,
 		kgo.RecordHeader{Key: HeaderError, Value: []byte(cause.Error())},
@@ -99,11 +100,11 @@ func (p *Producer[K, V]) deadLetter(pd *pending[K, V], topic string, part serde.
 		kgo.RecordHeader{Key: HeaderPart, Value: []byte(part.String())},
 		kgo.RecordHeader{Key: HeaderTopic, Value: []byte(topic)},
 	)
-	pd.hdrs = hs
+	x.hdrs = hs
 	pd.rec.Topic = p.cfg.dlqTopic(topic)
 	pd.rec.Key, pd.rec.Value, pd.rec.Headers = kb, vb, hs
-	pd.source = topic
-	pd.dlqCause = cause
+	x.source = topic
+	x.dlqCause = cause
 	return nil
 }
 
@@ -146,13 +147,14 @@ func (p *Producer[K, V]) deadLetterRule(pd *pending[K, V], topic, dlTopic string
 			return err
 		}
 	}
-	hs := pd.hdrs[:0]
+	x := pd.x
+	hs := x.hdrs[:0]
 	hs = append(hs, serde.HeadersAs[kgo.RecordHeader](dl.Headers)...)
 	hs = append(hs, headers...)
-	pd.hdrs = hs
+	x.hdrs = hs
 	pd.rec.Topic = dlTopic
 	pd.rec.Key, pd.rec.Value, pd.rec.Headers = kb, vb, hs
-	pd.source = topic
-	pd.dlqCause = cause
+	x.source = topic
+	x.dlqCause = cause
 	return nil
 }

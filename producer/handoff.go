@@ -112,11 +112,10 @@ func (g *gate) full(cl *kgo.Client, size int64) bool {
 func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	if ctx.Done() == nil {
 		// A context that never ends bounds nothing: give it as it is.
-		pd.holders.Store(1) // kgo alone
 		p.cl.Produce(ctx, &pd.rec, p.promise)
 		return
 	}
-	h := &pd.handoff
+	h := &pd.x.handoff
 	h.caller = ctx
 	pd.rec.Context = context.WithoutCancel(ctx)
 	if p.gate.maxBytes > 0 {
@@ -138,6 +137,7 @@ func (p *Producer[K, V]) hand(ctx context.Context, pd *pending[K, V]) {
 	// watcher may run at any time until stopped; pd must not be recycled
 	// while either still touches it.
 	pd.holders.Store(3)
+	pd.watched = true
 	stop := context.AfterFunc(ctx, h.watch)
 	p.cl.Produce(h.wait, &pd.rec, p.promise)
 	h.state.CompareAndSwap(handing, handed)
@@ -188,7 +188,6 @@ func (p *Producer[K, V]) awaitRoom(ctx context.Context, size int64) bool {
 // of its own, as it must not run on the caller's (which may hold what the
 // callback needs).
 func (p *Producer[K, V]) abandon(pd *pending[K, V], err error) {
-	pd.holders.Store(1)
 	pd.rec.Partition, pd.rec.Offset = -1, -1
 	go pd.finish(&pd.rec, err)
 }
@@ -198,7 +197,7 @@ func (p *Producer[K, V]) abandon(pd *pending[K, V], err error) {
 // waiting for it (see handoff), and does nothing once kgo has the record.
 func (pd *pending[K, V]) callerDone() {
 	defer pd.p.drop(pd)
-	h := &pd.handoff
+	h := &pd.x.handoff
 	for h.state.Load() == handing {
 		time.Sleep(handoffGrace)
 		if pd.p.gate.full(pd.p.cl, h.size) && h.state.CompareAndSwap(handing, cancelled) {

@@ -15,23 +15,45 @@ import (
 const maxKeptBuffer = 64 << 10
 
 // pending is one record on its way to Kafka. kgo owns rec (and the buffers
-// its Key and Value point into) from Produce until it calls the promise;
-// after that the producer recycles the whole pending record, buffers
-// included, so that steady-state producing allocates nothing of its own.
+// its Key and Value point into) from Produce until it calls the promise.
+//
+// A pending record is kept small (kgo.Record and four words, one 192-byte
+// allocation, about what kgo's own Produce costs): kgo's promise goroutine
+// runs finish for every record one after the other, and up to the
+// client's buffer limit of them are in flight, so a larger record costs
+// throughput in cache misses. What only some records need is in extra: the
+// buffers a serializer appends to, headers, the wait of a synchronous
+// Produce, the hand-off of a cancellable context, dead-letter and hook
+// state. A record with extra goes back to the producer's pool when kgo is
+// done with it, buffers included, so that steady-state producing through a
+// serializer allocates nothing of its own; an async record of raw bytes
+// without headers, with a context that cannot end, has no extra and is
+// not pooled (recycling costs more than the allocation it saves: the pool
+// hands objects between kgo's promise goroutine and the producing one).
 type pending[K, V any] struct {
 	// rec must stay the first field: promise finds the pending record
 	// from the *kgo.Record kgo hands back (see promise).
-	rec  kgo.Record
-	p    *Producer[K, V]
+	rec      kgo.Record
+	p        *Producer[K, V]
+	callback func(Result, error)
+	x        *extra // nil for a lean record (see above)
+	// holders counts who still holds an async record whose caller's
+	// context is watched (kgo, hand, the watcher; see hand): the last one
+	// recycles it. Without a watcher kgo alone holds it, and finish
+	// recycles it without atomics.
+	holders atomic.Int32
+	watched bool
+	async   bool
+}
+
+// extra is the part of a pending record only some records need.
+type extra struct {
 	kbuf []byte
 	vbuf []byte
 	hdrs []kgo.RecordHeader
 
-	done     chan struct{} // Produce waits here (capacity 1; made on first use)
-	async    bool
-	callback func(Result, error)
-	handoff  handoff      // how an async record is handed to kgo (see hand)
-	holders  atomic.Int32 // async: who still holds pd (kgo, hand, the watcher); the last recycles it
+	done    chan struct{} // Produce waits here (capacity 1; made on first use)
+	handoff handoff       // how an async record with a cancellable context is handed to kgo (see hand)
 
 	res   Result
 	err   error
@@ -52,28 +74,37 @@ func promise[K, V any](r *kgo.Record, err error) {
 
 // finish completes the pending record once kgo is done with it.
 func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
-	pd.p.gate.freed()
-	pd.res = Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, DeadLetter: pd.dlqCause}
-	if pd.async {
-		err = pd.handoff.cause(err)
-	}
-	pd.err = err
-	if pd.dlqCause != nil {
-		pd.p.reportDeadLetter(pd.source, r.Topic, pd.dlqCause, err)
-	}
-	if hs := &pd.p.cfg.hooks; len(hs.produce) > 0 {
-		ev := ProduceEvent{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err, DeadLettered: pd.dlqCause != nil}
-		if err != nil {
-			ev.Partition, ev.Offset = -1, -1
+	p := pd.p
+	p.gate.freed()
+	x := pd.x
+	var dlqCause error
+	if x != nil {
+		if pd.async {
+			err = x.handoff.cause(err)
 		}
-		hs.reportProduce(pd.start, ev)
+		if dlqCause = x.dlqCause; dlqCause != nil {
+			p.reportDeadLetter(x.source, r.Topic, dlqCause, err)
+		}
+		if hs := &p.cfg.hooks; len(hs.produce) > 0 {
+			ev := ProduceEvent{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err, DeadLettered: dlqCause != nil}
+			if err != nil {
+				ev.Partition, ev.Offset = -1, -1
+			}
+			hs.reportProduce(x.start, ev)
+		}
 	}
+	res := Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, DeadLetter: dlqCause}
 	if !pd.async {
-		pd.done <- struct{}{}
+		x.res, x.err = res, err
+		x.done <- struct{}{}
 		return
 	}
-	cb, res := pd.callback, pd.res
-	pd.p.drop(pd)
+	cb := pd.callback
+	if pd.watched {
+		p.drop(pd)
+	} else {
+		p.release(pd)
+	}
 	if cb != nil {
 		cb(res, err)
 	}
@@ -86,24 +117,34 @@ func (p *Producer[K, V]) drop(pd *pending[K, V]) {
 	}
 }
 
-// release returns pd to the pool, cleared.
+// get returns a pending record from the pool, with its extra.
+func (p *Producer[K, V]) get() *pending[K, V] {
+	return p.pool.Get().(*pending[K, V])
+}
+
+// release returns pd to the pool, cleared; a lean record is left to the
+// garbage collector.
 func (p *Producer[K, V]) release(pd *pending[K, V]) {
-	if cap(pd.kbuf) > maxKeptBuffer {
-		pd.kbuf = nil
+	x := pd.x
+	if x == nil {
+		return
 	}
-	if cap(pd.vbuf) > maxKeptBuffer {
-		pd.vbuf = nil
+	if cap(x.kbuf) > maxKeptBuffer {
+		x.kbuf = nil
 	}
-	clear(pd.hdrs) // drop references to header values
-	if cap(pd.hdrs) > 64 {
-		pd.hdrs = nil
+	if cap(x.vbuf) > maxKeptBuffer {
+		x.vbuf = nil
 	}
-	pd.hdrs = pd.hdrs[:0]
+	clear(x.hdrs) // drop references to header values
+	if cap(x.hdrs) > 64 {
+		x.hdrs = nil
+	}
+	x.hdrs = x.hdrs[:0]
+	x.handoff.reset()
+	x.res, x.err, x.start = Result{}, nil, time.Time{}
+	x.source, x.dlqCause = "", nil
 	pd.rec = kgo.Record{}
-	pd.async, pd.callback = false, nil
-	pd.handoff.reset()
-	pd.res, pd.err, pd.start = Result{}, nil, time.Time{}
-	pd.source, pd.dlqCause = "", nil
+	pd.async, pd.watched, pd.callback = false, false, nil
 	p.pool.Put(pd)
 }
 

@@ -37,6 +37,10 @@ type Producer[K, V any] struct {
 	// Set when the serializers are Bytes: send the value as it is.
 	keyRaw func(K) []byte
 	valRaw func(V) []byte
+	// lean: async records without headers, with a context that cannot
+	// end, can be lean (see pending): the serializers are raw bytes and
+	// no produce hook needs a start time.
+	lean bool
 }
 
 // Result describes a record Kafka has acknowledged.
@@ -75,8 +79,9 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 	if r, ok := any(valueSerializer).(rawBytes[V]); ok {
 		p.valRaw = r.rawBytes
 	}
+	p.lean = p.valRaw != nil && (p.keyRaw != nil || !p.hasKey) && len(cfg.hooks.produce) == 0
 	p.pool.New = func() any {
-		return &pending[K, V]{p: p}
+		return &pending[K, V]{p: p, x: new(extra)}
 	}
 	return p, nil
 }
@@ -101,13 +106,14 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 		p.cfg.hooks.reportProduce(start, notSent(topic, err))
 		return Result{}, err
 	}
-	pd.start = start
-	if pd.done == nil {
-		pd.done = make(chan struct{}, 1)
+	x := pd.x
+	x.start = start
+	if x.done == nil {
+		x.done = make(chan struct{}, 1)
 	}
 	p.cl.Produce(ctx, &pd.rec, p.promise)
-	<-pd.done
-	res, err := pd.res, pd.err
+	<-x.done
+	res, err := x.res, x.err
 	p.release(pd)
 	return res, err
 }
@@ -136,13 +142,25 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 // of the same client takes the space it saw, kgo waits instead, and ctx
 // ends that wait within 100ms.
 func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
+	if p.lean && len(headers) == 0 && ctx.Done() == nil {
+		if p.closed.Load() {
+			return ErrClosed
+		}
+		pd := &pending[K, V]{p: p, callback: callback, async: true}
+		if p.keyRaw != nil {
+			pd.rec.Key = p.keyRaw(key)
+		}
+		pd.rec.Value, pd.rec.Topic = p.valRaw(value), topic
+		p.cl.Produce(ctx, &pd.rec, p.promise)
+		return nil
+	}
 	start := p.cfg.hooks.started()
 	pd, err := p.prepare(ctx, topic, key, value, headers)
 	if err != nil {
 		p.cfg.hooks.reportProduce(start, notSent(topic, err))
 		return err
 	}
-	pd.start = start
+	pd.x.start = start
 	pd.callback = callback
 	pd.async = true
 	p.hand(ctx, pd)
@@ -174,25 +192,26 @@ func (p *Producer[K, V]) Close(ctx context.Context) error {
 	return p.cl.Flush(ctx)
 }
 
-// prepare takes a pending record from the pool and fills it: serialized key
+// prepare takes a pending record (with its extra) from the pool and fills it: serialized key
 // and value, headers, topic.
 func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value V, headers []Header) (*pending[K, V], error) {
 	if p.closed.Load() {
 		return nil, ErrClosed
 	}
-	pd := p.pool.Get().(*pending[K, V])
-	hs := append(pd.hdrs[:0], headers...)
+	pd := p.get()
+	x := pd.x
+	hs := append(x.hdrs[:0], headers...)
 	switch {
 	case p.keyRaw != nil:
 		pd.rec.Key = p.keyRaw(key)
 	case p.hasKey:
-		kb, kh, err := p.ks.AppendSerialize(ctx, pd.kbuf[:0], topic, key)
+		kb, kh, err := p.ks.AppendSerialize(ctx, x.kbuf[:0], topic, key)
 		if err != nil {
-			pd.hdrs = hs
+			x.hdrs = hs
 			return p.failed(pd, topic, serde.Key, err, key, value, headers)
 		}
 		if kb != nil {
-			pd.kbuf = kb
+			x.kbuf = kb
 		}
 		pd.rec.Key = kb
 		hs = append(hs, serde.HeadersAs[kgo.RecordHeader](kh)...)
@@ -200,18 +219,18 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 	if p.valRaw != nil {
 		pd.rec.Value = p.valRaw(value)
 	} else {
-		vb, vh, err := p.vs.AppendSerialize(ctx, pd.vbuf[:0], topic, value)
+		vb, vh, err := p.vs.AppendSerialize(ctx, x.vbuf[:0], topic, value)
 		if err != nil {
-			pd.hdrs = hs
+			x.hdrs = hs
 			return p.failed(pd, topic, serde.Value, err, key, value, headers)
 		}
 		if vb != nil {
-			pd.vbuf = vb
+			x.vbuf = vb
 		}
 		pd.rec.Value = vb
 		hs = append(hs, serde.HeadersAs[kgo.RecordHeader](vh)...)
 	}
-	pd.hdrs = hs
+	x.hdrs = hs
 	if len(hs) > 0 {
 		pd.rec.Headers = hs
 	}

@@ -157,7 +157,7 @@ func (in *Instruments) OnRequest(e registry.RequestEvent) {
 
 // OnCache implements registry.HookCache.
 func (in *Instruments) OnCache(e registry.CacheEvent) {
-	in.cache.Add(bg, 1, metric.WithAttributes(attribute.String("cache", string(e.Cache)), attribute.String("outcome", string(e.Outcome))))
+	in.cache.Add(bg, 1, metric.WithAttributes(attribute.String("cache", string(e.Cache)), attribute.String("outcome", e.Outcome.String())))
 }
 
 // OnSerialize implements serde.HookSerialize.
@@ -216,7 +216,7 @@ func (in *Instruments) OnDeadLetter(e producer.DeadLetterEvent) {
 // record's context (its span, for exemplars).
 func (in *Instruments) OnRecord(ctx context.Context, e consumer.RecordEvent) {
 	in.records.Record(ctx, e.Duration.Seconds(), metric.WithAttributes(attribute.String("topic", e.Topic),
-		attribute.String("outcome", string(e.Outcome))))
+		attribute.String("outcome", e.Outcome.String())))
 }
 
 // OnCommit implements consumer.HookCommit.

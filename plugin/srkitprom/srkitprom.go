@@ -159,7 +159,7 @@ func (m *Metrics) OnRequest(e registry.RequestEvent) {
 
 // OnCache implements registry.HookCache.
 func (m *Metrics) OnCache(e registry.CacheEvent) {
-	m.cache.WithLabelValues(string(e.Cache), string(e.Outcome)).Inc()
+	m.cache.WithLabelValues(string(e.Cache), e.Outcome.String()).Inc()
 }
 
 // OnSerialize implements serde.HookSerialize.
@@ -210,7 +210,7 @@ func (m *Metrics) OnDeadLetter(e producer.DeadLetterEvent) {
 
 // OnRecord implements consumer.HookRecord.
 func (m *Metrics) OnRecord(_ context.Context, e consumer.RecordEvent) {
-	m.records.WithLabelValues(e.Topic, string(e.Outcome)).Observe(e.Duration.Seconds())
+	m.records.WithLabelValues(e.Topic, e.Outcome.String()).Observe(e.Duration.Seconds())
 }
 
 // OnCommit implements consumer.HookCommit.
