@@ -157,7 +157,7 @@ func (in *Instruments) OnRequest(e registry.RequestEvent) {
 
 // OnCache implements registry.HookCache.
 func (in *Instruments) OnCache(e registry.CacheEvent) {
-	in.cache.Add(bg, 1, metric.WithAttributes(attribute.String("cache", string(e.Cache)), attribute.String("outcome", e.Outcome.String())))
+	in.cache.Add(bg, 1, metric.WithAttributes(attribute.String("cache", string(e.Cache)), attribute.String("outcome", string(e.Outcome))))
 }
 
 // OnSerialize implements serde.HookSerialize.

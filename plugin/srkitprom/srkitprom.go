@@ -159,7 +159,7 @@ func (m *Metrics) OnRequest(e registry.RequestEvent) {
 
 // OnCache implements registry.HookCache.
 func (m *Metrics) OnCache(e registry.CacheEvent) {
-	m.cache.WithLabelValues(string(e.Cache), e.Outcome.String()).Inc()
+	m.cache.WithLabelValues(string(e.Cache), string(e.Outcome)).Inc()
 }
 
 // OnSerialize implements serde.HookSerialize.
