@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/srkit-go/srkit/encryption/internal/kmstest"
 	"github.com/srkit-go/srkit/encryption/localkms"
 )
 
@@ -160,4 +161,19 @@ func TestFromConfig(t *testing.T) {
 	if localkms.Driver().Type() != "local-kms" || k.Type() != "local-kms" {
 		t.Fatal("type is not local-kms")
 	}
+}
+
+// The local KMS passes the KMS conformance suite, but for what needs I/O
+// or keys told apart by their IDs; its errors are plain.
+func TestConformance(t *testing.T) {
+	kmstest.Run(t, kmstest.Driver{Type: localkms.Type, UntypedErrors: true, New: func(t *testing.T) kmstest.Env {
+		t.Setenv(localkms.EnvSecret, "")
+		const secret = "a conformance secret"
+		return kmstest.Env{
+			KMS: localkms.New(secret), KeyID: "any-key",
+			Driver: localkms.Driver(), Config: map[string]string{localkms.ConfigSecret: secret},
+			BadConfigs: []map[string]string{{}, {localkms.ConfigSecret: ""}},
+			Secrets:    []string{secret},
+		}
+	}})
 }
