@@ -74,17 +74,6 @@ func TestDriverStaticCredentials(t *testing.T) {
 	}
 }
 
-// Half a key pair is a configuration error that does not print the value.
-func TestDriverHalfCredentials(t *testing.T) {
-	isolate(t)
-	for _, conf := range []map[string]string{{ConfigAccessKeyID: testAKID}, {ConfigSecretAccessKey: testSecret}} {
-		_, err := Driver(Config{}).NewKMS(context.Background(), conf)
-		if !errors.Is(err, ErrConfig) || strings.Contains(err.Error(), testSecret) || strings.Contains(err.Error(), testAKID) {
-			t.Fatalf("NewKMS(%v) = %v, want ErrConfig without the value", conf, err)
-		}
-	}
-}
-
 // With no base configuration the SDK's default chain gives the credentials
 // (here the environment); KMSOptions reach the client.
 func TestDriverDefaultChain(t *testing.T) {

@@ -53,8 +53,10 @@ type Env struct {
 	// end-to-end subtests use it when set, and KMS when not.
 	Driver encryption.Driver
 	Config map[string]string
-	// BadConfigs are configurations Driver refuses (NewKMS fails).
+	// BadConfigs are configurations Driver refuses: NewKMS fails, with an
+	// error that matches ConfigErr when that is set.
 	BadConfigs []map[string]string
+	ConfigErr  error
 	// WrongCredentials reaches the fake with credentials it refuses: its
 	// calls are outages (the credentials are fixed outside the message).
 	WrongCredentials encryption.KMS
@@ -296,8 +298,8 @@ func (c *suite) driver(t *testing.T) {
 	unwrap(t, e.KMS, e.KeyID, wrap(t, k, e.KeyID))
 	for i, bad := range e.BadConfigs {
 		_, err := e.Driver.NewKMS(context.Background(), maps.Clone(bad))
-		if err == nil {
-			t.Errorf("BadConfigs[%d]: NewKMS succeeded", i)
+		if err == nil || (e.ConfigErr != nil && !errors.Is(err, e.ConfigErr)) {
+			t.Errorf("BadConfigs[%d]: NewKMS: %v, want an error matching %v", i, err, e.ConfigErr)
 		}
 		NoSecrets(t, err, e.Secrets...)
 	}

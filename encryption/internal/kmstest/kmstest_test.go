@@ -70,13 +70,15 @@ func (k *memKMS) Unwrap(ctx context.Context, keyID string, w []byte) ([]byte, er
 	return k.call(ctx, "unwrap", keyID, func(l *localkms.KMS) ([]byte, error) { return l.Unwrap(ctx, keyID, w) })
 }
 
+var errMemConfig = errors.New("mem-kms: invalid configuration")
+
 type memDriver struct{ s *memService }
 
 func (memDriver) Type() string { return memType }
 
 func (d memDriver) NewKMS(_ context.Context, config map[string]string) (encryption.KMS, error) {
 	if config["secret"] == "" || config["other"] != "" {
-		return nil, errors.New("mem-kms: invalid configuration")
+		return nil, fmt.Errorf("%w: no secret, or an unknown key", errMemConfig)
 	}
 	return &memKMS{s: d.s, creds: config["secret"]}, nil
 }
@@ -89,6 +91,7 @@ func memEnv(*testing.T) Env {
 	return Env{
 		KMS: &memKMS{s: s, creds: memSecret}, KeyID: "key-1", OtherKeyID: "key-2",
 		Driver: memDriver{s}, Config: map[string]string{"secret": memSecret},
+		ConfigErr:        errMemConfig,
 		BadConfigs:       []map[string]string{{"secret": memSecret, "other": "x"}, {}},
 		WrongCredentials: &memKMS{s: s, creds: "a-wrong-secret"},
 		Secrets:          []string{memSecret, "a-wrong-secret"},
