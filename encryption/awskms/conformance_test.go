@@ -24,7 +24,7 @@ func TestConformance(t *testing.T) {
 			ConfigErr:        ErrConfig,
 			WrongCredentials: newTestKMS(t, f, func(c *Config) { c.AWS = sdkConfig(f, testAKID, "not-the-secret-key") }),
 			Secrets:          []string{testSecret, "not-the-secret-key", "base-secret-not-used"},
-			Break:            func() { f.Fail(503, "ServiceUnavailable", 1<<20) },
+			Break:            func() { f.Fail(503, "ServiceUnavailable", 100) },
 			Close:            f.Srv.Close,
 			Hang:             hang,
 			Refuse:           func() { f.Deny(keyARN, testAKID) },

@@ -243,11 +243,6 @@ func TestOutages(t *testing.T) {
 			t.Fatalf("err = %v, want ErrIntegrity", err)
 		}
 	})
-	t.Run("token refused", func(t *testing.T) {
-		bad := sa
-		bad.PrivateKey = otherPrivateKey()
-		check(t, wrap(newTestKMS(t, f, bad)), "")
-	})
 	t.Run("access token refused", func(t *testing.T) {
 		k := newTestKMS(t, f, sa)
 		if err := wrap(k); err != nil {
@@ -255,37 +250,6 @@ func TestOutages(t *testing.T) {
 		}
 		f.set(func(f *fakeGCP) { clear(f.tokens) }) // revoked
 		check(t, wrap(k), "UNAUTHENTICATED")
-	})
-	t.Run("unreachable", func(t *testing.T) {
-		down := newFakeGCP(t)
-		sa := down.addAccount(testEmail)
-		k := newTestKMS(t, down, sa)
-		down.srv.Close()
-		check(t, wrap(k), "")
-	})
-	t.Run("timeout", func(t *testing.T) {
-		slow := newFakeGCP(t)
-		sa := slow.addAccount(testEmail)
-		block := make(chan struct{})
-		defer close(block)
-		inner := slow.srv.Config.Handler
-		slow.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/token" {
-				select {
-				case <-block:
-				case <-r.Context().Done():
-				}
-			}
-			inner.ServeHTTP(w, r)
-		})
-		k := newTestKMS(t, slow, sa)
-		ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		defer cancel()
-		_, err := k.Wrap(ctx, key, []byte(testDEK))
-		check(t, err, "")
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want it to keep context.DeadlineExceeded", err)
-		}
 	})
 }
 
