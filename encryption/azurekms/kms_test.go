@@ -289,35 +289,3 @@ func TestSDKRetries(t *testing.T) {
 		t.Fatalf("%d failures left", failures)
 	}
 }
-
-func TestContext(t *testing.T) {
-	cleanEnv(t)
-	f := fakeazure.New(t)
-	v := f.AddKey("srkit-test", "kek", 0)
-	f.AddApp("app", "s")
-	release := make(chan struct{})
-	defer close(release)
-	f.SetFault(func(r *http.Request) (int, string) {
-		if strings.HasSuffix(r.URL.Path, "/decrypt") && r.Header.Get("Authorization") != "" {
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-			return 503, "{}"
-		}
-		return 0, ""
-	})
-	cfg := config(f)
-	cfg.Credential = credential(t, f, "app", "s")
-	k := newKMS(t, cfg)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := k.Unwrap(ctx, "https://srkit-test.vault.azure.net/keys/kek/"+v, []byte("x"))
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, serde.ErrUnavailable) {
-		t.Fatalf("err = %v, want the context's deadline (an outage)", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("the call took %v after its context ended", d)
-	}
-}
