@@ -11,6 +11,7 @@ import (
 
 	"github.com/srkit-go/srkit/encryption/hcvault"
 	"github.com/srkit-go/srkit/encryption/hcvault/internal/fakevault"
+	"github.com/srkit-go/srkit/encryption/internal/kmstest"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -82,31 +83,13 @@ func TestErrorClasses(t *testing.T) {
 					t.Errorf("the SDK's ResponseError is not in the chain: %v", err)
 				}
 			}
-			mustNotLeak(t, err, token, string(dek))
+			kmstest.NoSecrets(t, err, token, string(dek))
 		})
 	}
 }
 
 func status(code int, body string) func(*http.Request) (int, string) {
 	return func(*http.Request) (int, string) { return code, body }
-}
-
-func TestUnreachable(t *testing.T) {
-	cleanEnv(t)
-	f := fakevault.New(t)
-	id := f.KeyID("transit", "k")
-	f.Close()
-	k := newKMS(t, hcvault.Config{Token: "tok"})
-	for _, op := range []func() error{
-		func() error { _, err := k.Wrap(context.Background(), id, dek); return err },
-		func() error { _, err := k.Unwrap(context.Background(), id, []byte("vault:v1:AAAA")); return err },
-	} {
-		err := op()
-		var e *hcvault.Error
-		if !errors.Is(err, serde.ErrUnavailable) || !errors.As(err, &e) || e.KeyID != id || e.StatusCode != 0 {
-			t.Fatalf("err = %v, want an outage naming the key", err)
-		}
-	}
 }
 
 // AppRole: the KMS logs in before its first call, sends the login's token,
@@ -155,7 +138,7 @@ func TestAppRoleLoginAndRelogin(t *testing.T) {
 	if !errors.As(err, &e) || e.Op != "login" || e.KeyID != id || !errors.Is(err, serde.ErrUnavailable) {
 		t.Fatalf("err = %v, want a login outage", err)
 	}
-	mustNotLeak(t, err, "wrong-secret-id", "secret-id-1")
+	kmstest.NoSecrets(t, err, "wrong-secret-id", "secret-id-1")
 }
 
 // A token refused with a valid policy elsewhere: a permanent refusal even
