@@ -14,19 +14,16 @@ func (c *suite) canceled(t *testing.T) {
 	w := wrap(t, e.KMS, e.KeyID)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := e.KMS.Wrap(ctx, e.KeyID, dek)
-	c.contextErr(t, "Wrap", err, e, context.Canceled)
-	_, err = e.KMS.Unwrap(ctx, e.KeyID, w)
-	c.contextErr(t, "Unwrap", err, e, context.Canceled)
+	for op, err := range both(ctx, e.KMS, e.KeyID, w) {
+		c.contextErr(t, op, err, e, context.Canceled)
+	}
 }
 
 // A call the service holds returns when its context's deadline passes,
 // with the deadline's error, an outage.
 func (c *suite) deadline(t *testing.T) {
 	e := c.env(t)
-	if e.Hang == nil {
-		t.Skip("no Hang: the KMS does no I/O")
-	}
+	need(t, e.Hang != nil, "Hang")
 	w := wrap(t, e.KMS, e.KeyID)
 	e.Hang()
 	for _, op := range []struct {

@@ -91,6 +91,10 @@ func (c *suite) endToEndField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d, err := protobuf.NewDeserializer[*dynamicpb.Message](p.Client, serde.Value, rules()) // a cold reader
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, hs, err := s.Serialize(ctx, "cards", msg)
 	if err != nil {
 		t.Fatal(err)
@@ -100,10 +104,6 @@ func (c *suite) endToEndField(t *testing.T) {
 	}
 	if got := msg.Get(md.Fields().ByName("card")).String(); got != Card.Card {
 		t.Fatalf("the caller's message was modified: card %q", got)
-	}
-	d, err := protobuf.NewDeserializer[*dynamicpb.Message](p.Client, serde.Value, rules())
-	if err != nil {
-		t.Fatal(err)
 	}
 	got, err := d.Deserialize(ctx, "cards", b, hs)
 	if err != nil {
@@ -118,44 +118,35 @@ func (c *suite) endToEndField(t *testing.T) {
 // An outage of the KMS fails a cold reader, and a writer that needs a new
 // DEK, with a transient error: the message is retried, never dropped.
 func (c *suite) endToEndOutage(t *testing.T) {
-	e := c.env(t)
-	if e.Break == nil {
-		t.Skip("no Break: the KMS does no I/O")
-	}
-	p := NewPipeline(t, c.d.Type, e.KeyID)
-	b, hs, err := p.Write(p.Executor(kmsOption(e)...), Card)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Break()
-	_, err = p.Read(p.Executor(kmsOption(e)...), b, hs)
-	c.serdeErr(t, "read", err, e, true)
-	fresh := NewPipeline(t, c.d.Type, e.KeyID)
-	out, _, err := fresh.Write(fresh.Executor(kmsOption(e)...), Card)
-	if out != nil {
-		t.Errorf("write with the KMS down gave %d bytes", len(out))
-	}
-	c.serdeErr(t, "write", err, e, true)
+	c.endToEndFailure(t, "Break", func(e Env) func() { return e.Break }, true)
 }
 
 // A KMS that refuses the key fails a cold reader, and a writer that needs
 // a new DEK, with a permanent error naming the key.
 func (c *suite) endToEndRefused(t *testing.T) {
+	c.endToEndFailure(t, "Refuse", func(e Env) func() { return e.Refuse }, false)
+}
+
+// endToEndFailure reads and writes after the Env's fault (its field
+// name) and wants serializer and deserializer errors, transient or not.
+func (c *suite) endToEndFailure(t *testing.T, name string, fault func(Env) func(), transient bool) {
 	e := c.env(t)
-	if e.Refuse == nil {
-		t.Skip("no Refuse")
-	}
+	start := fault(e)
+	need(t, start != nil, name)
 	p := NewPipeline(t, c.d.Type, e.KeyID)
 	b, hs, err := p.Write(p.Executor(kmsOption(e)...), Card)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Refuse()
+	start()
 	_, err = p.Read(p.Executor(kmsOption(e)...), b, hs)
-	c.serdeErr(t, "read", err, e, false)
+	c.serdeErr(t, "read", err, e, transient)
 	fresh := NewPipeline(t, c.d.Type, e.KeyID)
-	_, _, err = fresh.Write(fresh.Executor(kmsOption(e)...), Card)
-	c.serdeErr(t, "write", err, e, false)
+	out, _, err := fresh.Write(fresh.Executor(kmsOption(e)...), Card)
+	if out != nil {
+		t.Errorf("a failed write gave %d bytes", len(out))
+	}
+	c.serdeErr(t, "write", err, e, transient)
 }
 
 // serdeErr checks an error of a serializer or deserializer whose KMS

@@ -120,38 +120,54 @@ func (c *suite) env(t *testing.T) Env {
 	return e
 }
 
-// wrap wraps dek with KMS, and checks that the caller's bytes are kept.
+// need skips t when the Env lacks what it needs (a field that may be
+// nil or empty: the KMS does no I/O, or its fake cannot do it).
+func need(t *testing.T, ok bool, field string) {
+	t.Helper()
+	if !ok {
+		t.Skip("the Env has no " + field)
+	}
+}
+
+// kept returns op(keyID, a copy of in), and fails t when op fails or
+// modifies the caller's bytes.
+func kept(t *testing.T, name, keyID string, in []byte, op func(context.Context, string, []byte) ([]byte, error)) []byte {
+	t.Helper()
+	arg := bytes.Clone(in)
+	out, err := op(context.Background(), keyID, arg)
+	if err != nil {
+		t.Fatalf("%s(%q): %v", name, keyID, err)
+	}
+	if !bytes.Equal(arg, in) {
+		t.Fatalf("%s modified the caller's bytes", name)
+	}
+	return out
+}
+
+// wrap returns dek wrapped by k.
 func wrap(t *testing.T, k encryption.KMS, keyID string) []byte {
 	t.Helper()
-	in := bytes.Clone(dek)
-	w, err := k.Wrap(context.Background(), keyID, in)
-	if err != nil {
-		t.Fatalf("Wrap(%q): %v", keyID, err)
-	}
-	if !bytes.Equal(in, dek) {
-		t.Fatal("Wrap modified the caller's DEK")
-	}
+	w := kept(t, "Wrap", keyID, dek, k.Wrap)
 	if len(w) == 0 || bytes.Contains(w, dek) {
 		t.Fatalf("wrapped %q: want bytes that do not hold the DEK", w)
 	}
 	return w
 }
 
-// unwrap unwraps w with KMS, wants dek, and checks that the caller's
-// bytes are kept.
+// unwrap wants dek from k's unwrapping of w.
 func unwrap(t *testing.T, k encryption.KMS, keyID string, w []byte) {
 	t.Helper()
-	in := bytes.Clone(w)
-	got, err := k.Unwrap(context.Background(), keyID, in)
-	if err != nil {
-		t.Fatalf("Unwrap(%q): %v", keyID, err)
-	}
-	if !bytes.Equal(in, w) {
-		t.Fatal("Unwrap modified the caller's bytes")
-	}
-	if !bytes.Equal(got, dek) {
+	if got := kept(t, "Unwrap", keyID, w, k.Unwrap); !bytes.Equal(got, dek) {
 		t.Fatalf("Unwrap = %q, want %q", got, dek)
 	}
+}
+
+// both returns the errors, by operation, of a Wrap of dek and an Unwrap of
+// w with k under ctx.
+func both(ctx context.Context, k encryption.KMS, keyID string, w []byte) map[string]error {
+	_, werr := k.Wrap(ctx, keyID, dek)
+	_, uerr := k.Unwrap(ctx, keyID, w)
+	return map[string]error{"Wrap": werr, "Unwrap": uerr}
 }
 
 // The KMS says its type, wraps and unwraps, and two KMSes of the same
@@ -210,9 +226,7 @@ func (c *suite) tampered(t *testing.T) {
 // What one key wrapped does not unwrap with another.
 func (c *suite) wrongKey(t *testing.T) {
 	e := c.env(t)
-	if e.OtherKeyID == "" {
-		t.Skip("no OtherKeyID")
-	}
+	need(t, e.OtherKeyID != "", "OtherKeyID")
 	w := wrap(t, e.KMS, e.KeyID)
 	_, err := e.KMS.Unwrap(context.Background(), e.OtherKeyID, w)
 	c.refusal(t, "another key", err, e, e.OtherKeyID)
@@ -221,15 +235,12 @@ func (c *suite) wrongKey(t *testing.T) {
 // A key the service refuses fails wraps and unwraps as refusals.
 func (c *suite) refused(t *testing.T) {
 	e := c.env(t)
-	if e.Refuse == nil {
-		t.Skip("no Refuse")
-	}
+	need(t, e.Refuse != nil, "Refuse")
 	w := wrap(t, e.KMS, e.KeyID)
 	e.Refuse()
-	_, err := e.KMS.Wrap(context.Background(), e.KeyID, dek)
-	c.refusal(t, "Wrap", err, e, e.KeyID)
-	_, err = e.KMS.Unwrap(context.Background(), e.KeyID, w)
-	c.refusal(t, "Unwrap", err, e, e.KeyID)
+	for op, err := range both(context.Background(), e.KMS, e.KeyID, w) {
+		c.refusal(t, op, err, e, e.KeyID)
+	}
 }
 
 // outageOf fails wraps and unwraps after breaking e's service with
@@ -238,27 +249,22 @@ func (c *suite) outageOf(t *testing.T, e Env, brk func()) {
 	t.Helper()
 	w := wrap(t, e.KMS, e.KeyID)
 	brk()
-	_, err := e.KMS.Wrap(context.Background(), e.KeyID, dek)
-	c.outageErr(t, "Wrap", err, e)
-	_, err = e.KMS.Unwrap(context.Background(), e.KeyID, w)
-	c.outageErr(t, "Unwrap", err, e)
+	for op, err := range both(context.Background(), e.KMS, e.KeyID, w) {
+		c.outageErr(t, op, err, e)
+	}
 }
 
 // A service that answers with 5xx (or throttles) is an outage.
 func (c *suite) outage(t *testing.T) {
 	e := c.env(t)
-	if e.Break == nil {
-		t.Skip("no Break: the KMS does no I/O")
-	}
+	need(t, e.Break != nil, "Break")
 	c.outageOf(t, e, e.Break)
 }
 
 // A service that cannot be reached is an outage.
 func (c *suite) unreachable(t *testing.T) {
 	e := c.env(t)
-	if e.Close == nil {
-		t.Skip("no Close: the KMS does no I/O")
-	}
+	need(t, e.Close != nil, "Close")
 	c.outageOf(t, e, e.Close)
 }
 
@@ -266,13 +272,10 @@ func (c *suite) unreachable(t *testing.T) {
 // of them.
 func (c *suite) wrongCredentials(t *testing.T) {
 	e := c.env(t)
-	if e.WrongCredentials == nil {
-		t.Skip("no WrongCredentials")
+	need(t, e.WrongCredentials != nil, "WrongCredentials")
+	for op, err := range both(context.Background(), e.WrongCredentials, e.KeyID, wrap(t, e.KMS, e.KeyID)) {
+		c.outageErr(t, op, err, e)
 	}
-	_, err := e.WrongCredentials.Wrap(context.Background(), e.KeyID, dek)
-	c.outageErr(t, "Wrap", err, e)
-	_, err = e.WrongCredentials.Unwrap(context.Background(), e.KeyID, wrap(t, e.KMS, e.KeyID))
-	c.outageErr(t, "Unwrap", err, e)
 }
 
 // Driver makes the KMS of Config (reading what KMS wrapped), leaves
@@ -280,9 +283,7 @@ func (c *suite) wrongCredentials(t *testing.T) {
 // secrets.
 func (c *suite) driver(t *testing.T) {
 	e := c.env(t)
-	if e.Driver == nil {
-		t.Skip("no Driver")
-	}
+	need(t, e.Driver != nil, "Driver")
 	if got := e.Driver.Type(); !strings.EqualFold(got, c.d.Type) {
 		t.Fatalf("Driver.Type() = %q, want %q", got, c.d.Type)
 	}

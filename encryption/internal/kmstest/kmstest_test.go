@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 
@@ -171,7 +170,7 @@ func TestLeaks(t *testing.T) {
 			t.Errorf("%q: leaks = %q", enc, got)
 		}
 	}
-	if got := leaks(strings.Repeat("x", 100), []string{s, ""}); len(got) != 0 {
+	if got := leaks("an error that names no secret", []string{s, ""}); len(got) != 0 {
 		t.Errorf("leaks = %q, want none", got)
 	}
 	r := &recorder{TB: t}

@@ -47,11 +47,7 @@ type Pipeline struct {
 // NewPipeline returns the pipeline of a KEK in the KMS key keyID.
 func NewPipeline(t *testing.T, kmsType, keyID string) *Pipeline {
 	t.Helper()
-	mock, err := mockregistry.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := mock.Client()
+	client, err := mockClient()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +65,15 @@ func NewPipeline(t *testing.T, kmsType, keyID string) *Pipeline {
 		t.Fatal(err)
 	}
 	return &Pipeline{Client: client, t: t}
+}
+
+// mockClient is a client of a new mock registry.
+func mockClient() (*registry.Client, error) {
+	mock, err := mockregistry.New()
+	if err != nil {
+		return nil, err
+	}
+	return mock.Client()
 }
 
 // Executor returns a new executor of the pipeline's registry with opts
