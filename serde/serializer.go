@@ -166,8 +166,13 @@ func (s *Serializer[T]) writer(ctx context.Context, topic string, v T) (*writerE
 		}
 		s.last.Store(w)
 	}
+	// A use-latest entry looks at the latest version again once its
+	// check time has passed; in between a message costs one clock reading
+	// and a comparison, here rather than in checkLatest's frame.
 	if w.latest {
-		return s.checkLatest(ctx, w, v)
+		if next := w.nextCheck.Load(); next == 0 || s.client.Now().UnixNano() >= next {
+			return s.checkLatest(ctx, w, v)
+		}
 	}
 	return w, nil
 }
