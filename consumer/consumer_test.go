@@ -274,12 +274,29 @@ func TestPoisonPillDeadLetter(t *testing.T) {
 		}
 		return nil
 	}
-	c := newConsumer(t, e, cl, consumer.OnError(consumer.DeadLetter), consumer.DeadLetterTopicFunc(func(t string) string { return t + ".dlq" }))
+	rec := new(recorder)
+	c := newConsumer(t, e, cl, consumer.OnError(consumer.DeadLetter), consumer.DeadLetterTopicFunc(func(t string) string { return t + ".dlq" }),
+		consumer.WithHooks(rec))
 	if err := c.Run(ctx, col.handle); err != nil {
 		t.Fatal(err)
 	}
 	if col.count() != 9 {
 		t.Fatalf("handled %d records, want 9", col.count())
+	}
+	// The two dead letters are reported once each, with their stage.
+	var dead []consumer.RecordEvent
+	for _, ev := range rec.recordEvents() {
+		if ev.Outcome == consumer.DeadLettered {
+			dead = append(dead, ev)
+		}
+	}
+	var re0, re1 *consumer.RecordError
+	if len(dead) != 2 || dead[0].Offset != bad || !errors.As(dead[0].Err, &re0) || re0.Stage != consumer.StageDeserialize ||
+		dead[1].Offset != 8 || !errors.As(dead[1].Err, &re1) || re1.Stage != consumer.StageHandler {
+		t.Fatalf("dead-lettered events %+v", dead)
+	}
+	if o := rec.outcomes(); o[consumer.Handled] != 9 {
+		t.Fatalf("outcomes %v, want 9 handled", o)
 	}
 	lagOf(t, e, "billing", "orders", 0)
 

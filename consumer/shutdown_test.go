@@ -188,9 +188,11 @@ func rebalanceLosesNothing(t *testing.T, opts []kgo.Opt) {
 	seen := map[int]int{}
 	perMember := map[string]int{}
 	all := make(chan struct{})
+	recs := map[string]*recorder{"first": new(recorder), "second": new(recorder)}
+	handledBy := map[string]int{}
 	run := func(name string, started chan<- struct{}, leaveAfter int) error {
 		cl := e.groupClient(t, "g", []string{"orders"}, opts...)
-		c := newConsumer(t, e, cl, consumer.MaxPollRecords(10))
+		c := newConsumer(t, e, cl, consumer.MaxPollRecords(10), consumer.WithHooks(recs[name]))
 		runCtx, stop := context.WithCancel(ctx)
 		defer stop()
 		go func() {
@@ -213,6 +215,7 @@ func rebalanceLosesNothing(t *testing.T, opts []kgo.Opt) {
 			defer mu.Unlock()
 			seen[r.Value.ID]++
 			perMember[name]++
+			handledBy[name]++
 			if len(seen) == n {
 				select {
 				case <-all:
@@ -250,4 +253,14 @@ func rebalanceLosesNothing(t *testing.T, opts []kgo.Opt) {
 		dupes += k - 1
 	}
 	t.Logf("processed per member %v, %d twice, none lost", perMember, dupes)
+	// Through the rebalances, each handler call is reported once, as
+	// handled, and the member that left reported its final commit.
+	for name, rec := range recs {
+		if o := rec.outcomes(); o[consumer.Handled] != handledBy[name] || len(o) > 1 {
+			t.Errorf("member %s: outcomes %v, handler called %d times", name, o, handledBy[name])
+		}
+	}
+	if len(recs["first"].commits) == 0 {
+		t.Error("the member that left reported no commit")
+	}
 }

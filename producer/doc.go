@@ -29,10 +29,13 @@
 // # Records
 //
 // Serializers append into buffers the producer recycles once Kafka has
-// acknowledged a record, so a steady stream of records allocates nothing of
-// the producer's own (three small standard contexts for an async record
-// whose context can be cancelled): what remains is kgo's and the format's;
-// numbers and method are in BENCHMARKS.md. Headers the caller passes are
+// acknowledged a record, so a steady stream of serialized records
+// allocates nothing of the producer's own (three small standard contexts
+// for an async record whose context can be cancelled): what remains is
+// kgo's and the format's. A record of raw bytes ([Bytes]) without headers
+// and with a context that cannot end costs one small allocation, in place
+// of the kgo.Record a caller of kgo's own Produce allocates. Numbers and
+// method are in BENCHMARKS.md. Headers the caller passes are
 // sent as given, followed by the key's and the value's schema-ID headers
 // (__key_schema_id, __value_schema_id) when the serializers are configured
 // to put the schema GUID there (serde.WithPlacement(serde.HeaderGUID));
