@@ -124,13 +124,31 @@ func BenchmarkConsumeRaw(b *testing.B) {
 	}
 }
 
-func BenchmarkConsumePassthrough(b *testing.B) {
+func BenchmarkConsumePassthrough(b *testing.B) { benchConsumePassthrough(b) }
+
+// BenchmarkConsumePassthroughHooked is BenchmarkConsumePassthrough with a
+// hook that implements every consumer hook and does nothing: the events'
+// cost (no allocation).
+func BenchmarkConsumePassthroughHooked(b *testing.B) {
+	benchConsumePassthrough(b, consumer.WithHooks(nopHook{}))
+}
+
+// nopHook implements every consumer hook and does nothing.
+type nopHook struct{}
+
+func (nopHook) OnRecordStart(context.Context, *kgo.Record) context.Context { return nil }
+func (nopHook) OnRecord(context.Context, consumer.RecordEvent)             {}
+func (nopHook) OnCommit(consumer.CommitEvent)                              {}
+func (nopHook) OnFetchError(consumer.FetchErrorEvent)                      {}
+func (nopHook) OnLag(consumer.LagEvent)                                    {}
+
+func benchConsumePassthrough(b *testing.B, opts ...consumer.Option) {
 	e, topic := benchSetup(b)
 	payload := benchPayload(b, e, topic)
 	fill(b, e, topic, payload, b.N)
 	ccl := e.consumerClient(b, topic)
 	defer ccl.Close()
-	c, err := consumer.New[[]byte](ccl, nil, consumer.Bytes())
+	c, err := consumer.New[[]byte](ccl, nil, consumer.Bytes(), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
