@@ -15,8 +15,10 @@ import (
 // A property's tags depend on its path, and a recursive schema has
 // unboundedly many paths, so the plan is unrolled along each path only a
 // few times through the same schema node, and only up to maxPlanNodes
-// nodes in all; below that, nodes are lazy: planned again on each visit
-// (costing in proportion to the message, which the depth limit bounds).
+// nodes in all; below that, nodes are lazy: planned one at a time as a
+// walk visits them, for that walk only. A lazy region costs in proportion
+// to what the walk visits, plus each visited leaf's full name (as long as
+// its depth): the depth limit bounds it.
 
 const (
 	// maxPlanNodes bounds the plan of one schema.
@@ -24,8 +26,6 @@ const (
 	// maxUnroll is how many times a path may pass through the same schema
 	// node before the plan below it is lazy.
 	maxUnroll = 3
-	// lazyPlanNodes bounds the plan a lazy node builds on a visit.
-	lazyPlanNodes = 64
 )
 
 // pnode is the plan of a schema node at one path.
@@ -55,10 +55,32 @@ type pprop struct {
 	typ  *pnode
 }
 
-// propInfo is a property: its full name, own name and inline tags.
+// propInfo is a property: its parent (nil at the top), own name and
+// inline tags.
 type propInfo struct {
-	path, name string
-	inline     []string
+	parent *propInfo
+	name   string
+	inline []string
+}
+
+// fullName returns the property's full name: "$" then ".name" per
+// property from the top. It is built on each call (plans are shared and
+// never written once built; lazy regions need it for the leaves they
+// visit only).
+func (pi *propInfo) fullName() string {
+	n := 1
+	for q := pi; q != nil; q = q.parent {
+		n += 1 + len(q.name)
+	}
+	b := make([]byte, n)
+	for q := pi; q != nil; q = q.parent {
+		n -= len(q.name)
+		copy(b[n:], q.name)
+		n--
+		b[n] = '.'
+	}
+	b[0] = '$'
+	return string(b)
 }
 
 // planner builds the plan of one schema.
@@ -75,9 +97,10 @@ func planSchema(root *node, tagger *serde.FieldTagger) *pnode {
 	return pl.node(root, nil)
 }
 
-// expand returns the plan of a lazy node, built for one visit.
+// expand returns the plan of a lazy node, built for one visit: the node
+// itself, with lazy nodes below it.
 func (p *pnode) expand(tagger *serde.FieldTagger) *pnode {
-	pl := &planner{tagger: tagger, budget: lazyPlanNodes, onPath: map[*node]int{}}
+	pl := planner{tagger: tagger, budget: 1}
 	return pl.build(p.n, p.prop)
 }
 
@@ -96,10 +119,12 @@ func (pl *planner) node(n *node, prop *propInfo) *pnode {
 // build plans n itself, and what is below it as budget allows.
 func (pl *planner) build(n *node, prop *propInfo) *pnode {
 	pl.budget--
-	pl.onPath[n]++
-	defer func() { pl.onPath[n]-- }()
+	if pl.onPath != nil {
+		pl.onPath[n]++
+		defer func() { pl.onPath[n]-- }()
+	}
 	p := &pnode{n: n, prop: prop}
-	if prop != nil {
+	if p.isLeaf() {
 		inline := prop.inline
 		if len(n.tags) > 0 {
 			// Tags on the leaf schema itself (the items of a tagged
@@ -107,16 +132,13 @@ func (pl *planner) build(n *node, prop *propInfo) *pnode {
 			// property's.
 			inline = append(slices.Clip(inline), n.tags...)
 		}
-		p.leaf = serde.Field{FullName: prop.path, Name: prop.name, Tags: pl.tagger.Tags(prop.path, inline)}
+		path := prop.fullName()
+		p.leaf = serde.Field{FullName: path, Name: prop.name, Tags: pl.tagger.Tags(path, inline)}
 	}
 	switch n.kind {
 	case kindObject:
 		for _, pr := range n.props {
-			path := "$." + pr.name
-			if prop != nil {
-				path = prop.path + "." + pr.name
-			}
-			if c := pl.node(pr.n, &propInfo{path: path, name: pr.name, inline: inlineTags(pr.n)}); c != nil {
+			if c := pl.node(pr.n, &propInfo{parent: prop, name: pr.name, inline: inlineTags(pr.n)}); c != nil {
 				p.props = append(p.props, pprop{name: pr.name, typ: c})
 			}
 		}

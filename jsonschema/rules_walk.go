@@ -27,6 +27,10 @@ type fieldWalker struct {
 	containing func() (any, error)
 }
 
+// maxCombinedHops bounds the combined schemas one value is looked up
+// through.
+const maxCombinedHops = 64
+
 // walkers recycles fieldWalkers, so that a walk allocates only the copies
 // of what it changes.
 type walkers struct{ pool sync.Pool }
@@ -60,9 +64,6 @@ func (w *fieldWalker) walk(p *pnode, v any, depth int) (any, bool, error) {
 	if p == nil || !p.wanted(w.tags) {
 		return v, false, nil
 	}
-	if p.lazy {
-		p = p.expand(w.tagger)
-	}
 	if !isJSONForm(v) {
 		// A Go value inside a generic one ([]string, a struct): walked
 		// in the JSON form encoding/json writes it as.
@@ -75,6 +76,28 @@ func (w *fieldWalker) walk(p *pnode, v any, depth int) (any, bool, error) {
 			return v, false, err
 		}
 		return nv, true, nil
+	}
+	// A combined schema is the first subschema the value matches, however
+	// many combined schemas it takes to reach one (a bounded number: they
+	// may refer to themselves); it adds no nesting.
+	for hops := 0; ; hops++ {
+		if p == nil || !p.wanted(w.tags) || hops > maxCombinedHops {
+			return v, false, nil
+		}
+		if p.lazy {
+			p = p.expand(w.tagger)
+		}
+		if p.n.kind != kindCombined {
+			break
+		}
+		var next *pnode
+		for i, s := range p.n.subs {
+			if matches(s, v, 0) {
+				next = p.subs[i]
+				break
+			}
+		}
+		p = next
 	}
 	switch p.n.kind {
 	case kindObject:
@@ -99,13 +122,6 @@ func (w *fieldWalker) walk(p *pnode, v any, depth int) (any, bool, error) {
 			return v, false, err
 		}
 		return out, true, nil
-	case kindCombined:
-		for i, s := range p.n.subs {
-			if matches(s, v, 0) {
-				return w.walk(p.subs[i], v, depth+1)
-			}
-		}
-		return v, false, nil
 	case kindEmpty, kindTrue:
 		switch v.(type) {
 		case map[string]any, []any:
