@@ -13,6 +13,7 @@ import (
 
 	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/awskms/internal/fakeaws"
+	"github.com/srkit-go/srkit/encryption/internal/kmstest"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -42,18 +43,6 @@ func newKMSFrom(t *testing.T, d encryption.Driver, conf map[string]string) encry
 	return k
 }
 
-func wrapUnwrap(t *testing.T, k encryption.KMS, keyID string) {
-	t.Helper()
-	w, err := k.Wrap(context.Background(), keyID, []byte(testDEK))
-	if err != nil {
-		t.Fatalf("Wrap: %v", err)
-	}
-	got, err := k.Unwrap(context.Background(), keyID, w)
-	if err != nil || string(got) != testDEK {
-		t.Fatalf("Unwrap = %q, %v", got, err)
-	}
-}
-
 // access.key.id and secret.access.key sign the requests, over the base
 // configuration's credentials.
 func TestDriverStaticCredentials(t *testing.T) {
@@ -66,8 +55,8 @@ func TestDriverStaticCredentials(t *testing.T) {
 	if d.Type() != Type {
 		t.Fatalf("Type = %q", d.Type())
 	}
-	wrapUnwrap(t, newKMSFrom(t, d, map[string]string{ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret}), keyARN)
-	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, map[string]string{ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret}), keyARN, keyARN)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, nil), keyARN, keyARN)
 	log := f.Log()
 	if len(log) != 4 || log[0].AccessKeyID != testAKID || log[1].AccessKeyID != testAKID || log[2].AccessKeyID != "AKIABASE000000000000" {
 		t.Fatalf("requests %+v: want the config's key, then the base's", log)
@@ -84,7 +73,7 @@ func TestDriverDefaultChain(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", testAKID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
 	d := Driver(Config{Endpoint: f.Srv.URL, KMSOptions: []func(*kms.Options){func(o *kms.Options) { o.HTTPClient = f.Srv.Client() }}})
-	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, nil), keyARN, keyARN)
 	if r := f.Log()[0]; r.AccessKeyID != testAKID || r.Region != "eu-west-1" {
 		t.Fatalf("request %+v", r)
 	}
@@ -101,7 +90,7 @@ func TestDriverProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := Config{AWS: sdkConfig(f, "AKIABASE000000000000", "base-secret"), Endpoint: f.Srv.URL}
-	wrapUnwrap(t, newKMSFrom(t, Driver(base), map[string]string{ConfigProfile: "encrypt"}), keyARN)
+	kmstest.RoundTrip(t, newKMSFrom(t, Driver(base), map[string]string{ConfigProfile: "encrypt"}), keyARN, keyARN)
 	if r := f.Log()[0]; r.AccessKeyID != "AKIAPROFILE000000000" {
 		t.Fatalf("request signed by %s, want the profile's key", r.AccessKeyID)
 	}
@@ -129,8 +118,8 @@ func TestDriverAssumeRole(t *testing.T) {
 		ConfigAccessKeyID: testAKID, ConfigSecretAccessKey: testSecret,
 		ConfigRoleARN: role, ConfigRoleSessionName: "payments-app", ConfigRoleExternalID: "ext-42",
 	})
-	wrapUnwrap(t, k, keyARN)
-	wrapUnwrap(t, k, keyARN)
+	kmstest.RoundTrip(t, k, keyARN, keyARN)
+	kmstest.RoundTrip(t, k, keyARN, keyARN)
 	log := f.Log()
 	if len(log) != 5 {
 		t.Fatalf("%d requests, want 1 AssumeRole and 4 KMS calls: %+v", len(log), log)
@@ -169,13 +158,13 @@ func TestDriverRoleFromEnvironment(t *testing.T) {
 	t.Setenv(EnvRoleARN, role)
 	d := Driver(Config{AWS: sdkConfig(f, testAKID, testSecret), Endpoint: f.Srv.URL,
 		STSOptions: []func(*sts.Options){func(o *sts.Options) { o.BaseEndpoint = &f.Srv.URL }}})
-	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, nil), keyARN, keyARN)
 	if r := f.Log()[0]; r.Op != "AssumeRole" || r.RoleARN != role || r.Session != DefaultRoleSessionName || r.ExternalID != "" {
 		t.Fatalf("first request %+v: want AssumeRole of %s as %s", r, role, DefaultRoleSessionName)
 	}
 	t.Setenv(EnvWebIdentityTokenFile, filepath.Join(t.TempDir(), "token"))
 	n := len(f.Log())
-	wrapUnwrap(t, newKMSFrom(t, d, nil), keyARN)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, nil), keyARN, keyARN)
 	if r := f.Log()[n]; r.Op != "Encrypt" || r.AccessKeyID != testAKID {
 		t.Fatalf("under web identity, request %+v: want no AssumeRole", r)
 	}

@@ -50,25 +50,6 @@ func newTestKMS(t *testing.T, f *fakeaws.Server, mod ...func(*Config)) *KMS {
 	return k
 }
 
-func roundTrip(t *testing.T, k *KMS, wrapID, unwrapID string) {
-	t.Helper()
-	ctx := context.Background()
-	w, err := k.Wrap(ctx, wrapID, []byte(testDEK))
-	if err != nil {
-		t.Fatalf("Wrap(%s): %v", wrapID, err)
-	}
-	if bytes.Contains(w, []byte(testDEK)) {
-		t.Fatal("the wrapped DEK contains the DEK")
-	}
-	got, err := k.Unwrap(ctx, unwrapID, w)
-	if err != nil {
-		t.Fatalf("Unwrap(%s): %v", unwrapID, err)
-	}
-	if string(got) != testDEK {
-		t.Fatalf("Unwrap = %q, want %q", got, testDEK)
-	}
-}
-
 // The requests are Confluent's: KeyId the key ARN, the DEK as plaintext, no
 // encryption context, the default algorithm; signed with SigV4 for the
 // ARN's region and the kms service with the configured credentials.
@@ -79,7 +60,7 @@ func TestWrapUnwrapWire(t *testing.T) {
 	if k.Type() != "aws-kms" {
 		t.Fatalf("Type = %q", k.Type())
 	}
-	roundTrip(t, k, keyARN, keyARN)
+	kmstest.RoundTrip(t, k, keyARN, keyARN)
 	log := f.Log()
 	if len(log) != 2 || log[0].Op != "Encrypt" || log[1].Op != "Decrypt" {
 		t.Fatalf("requests: %+v", log)
@@ -96,7 +77,7 @@ func TestKeyURLPrefix(t *testing.T) {
 	f := fakeaws.New(t)
 	keyARN := f.AddKey("us-east-2", testKeyID)
 	k := newTestKMS(t, f)
-	roundTrip(t, k, "aws-kms://"+keyARN, "AWS-KMS://"+keyARN)
+	kmstest.RoundTrip(t, k, "aws-kms://"+keyARN, "AWS-KMS://"+keyARN)
 	for _, r := range f.Log() {
 		if r.KeyID != keyARN {
 			t.Errorf("KeyId sent %q, want %q", r.KeyID, keyARN)
@@ -111,8 +92,8 @@ func TestAliasARN(t *testing.T) {
 	keyARN := f.AddKey("ap-southeast-2", testKeyID)
 	alias := f.AddAlias(keyARN, "payments")
 	k := newTestKMS(t, f)
-	roundTrip(t, k, alias, alias)
-	roundTrip(t, k, alias, keyARN)
+	kmstest.RoundTrip(t, k, alias, alias)
+	kmstest.RoundTrip(t, k, alias, keyARN)
 	if r := f.Log()[0]; r.KeyID != alias || r.Region != "ap-southeast-2" {
 		t.Fatalf("Encrypt request %+v", r)
 	}
@@ -124,8 +105,8 @@ func TestRegionPerKey(t *testing.T) {
 	a := f.AddKey("eu-central-1", "key-a")
 	b := f.AddKey("us-west-2", "key-b")
 	k := newTestKMS(t, f, func(c *Config) { c.AWS.Region = "sa-east-1" })
-	roundTrip(t, k, a, a)
-	roundTrip(t, k, b, b)
+	kmstest.RoundTrip(t, k, a, a)
+	kmstest.RoundTrip(t, k, b, b)
 	var regions []string
 	for _, r := range f.Log() {
 		regions = append(regions, r.Region)
@@ -152,7 +133,7 @@ func TestBareKeyID(t *testing.T) {
 		t.Fatalf("%d requests for invalid key IDs", n)
 	}
 	k = newTestKMS(t, f, func(c *Config) { c.AWS.Region = "us-east-1" })
-	roundTrip(t, k, testKeyID, testKeyID)
+	kmstest.RoundTrip(t, k, testKeyID, testKeyID)
 }
 
 // Wrapped bytes of another key are refused even when KMS decrypts them, as
@@ -280,7 +261,7 @@ func TestSDKRetries(t *testing.T) {
 		}
 	})
 	f.Fail(400, "ThrottlingException", 2)
-	roundTrip(t, k, keyARN, keyARN)
+	kmstest.RoundTrip(t, k, keyARN, keyARN)
 	if n := len(f.Log()); n != 4 {
 		t.Fatalf("%d requests, want 3 Encrypt attempts and 1 Decrypt", n)
 	}

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/api/option"
 
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/encryption/internal/kmstest"
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -62,11 +63,11 @@ func TestDriverServiceAccount(t *testing.T) {
 	if d.Type() != Type {
 		t.Fatalf("Type = %q", d.Type())
 	}
-	roundTrip(t, newKMSFrom(t, d, saConfig(sa)), key, key)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, saConfig(sa)), key, key)
 	escaped := saConfig(sa)
 	escaped[ConfigPrivateKey] = strings.ReplaceAll(sa.PrivateKey, "\n", `\n`)
 	escaped[ConfigAccountType] = "service_account"
-	roundTrip(t, newKMSFrom(t, d, escaped), key, key)
+	kmstest.RoundTrip(t, newKMSFrom(t, d, escaped), key, key)
 	for _, r := range f.log() {
 		if r.Email != testEmail {
 			t.Fatalf("request %+v: want the config's service account", r)
@@ -127,7 +128,7 @@ func TestDriverApplicationDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", file)
-	roundTrip(t, newKMSFrom(t, driverFor(f), nil), key, key)
+	kmstest.RoundTrip(t, newKMSFrom(t, driverFor(f), nil), key, key)
 	if r := f.log()[0]; r.Op != "token" || r.Email != testEmail {
 		t.Fatalf("first request %+v", r)
 	}
@@ -149,9 +150,9 @@ func TestNewWithClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roundTrip(t, k, key, key)
+	kmstest.RoundTrip(t, k, key, key)
 	if err := k.Close(); err != nil {
 		t.Fatal(err)
 	}
-	roundTrip(t, k, key, key) // the caller's client is not closed
+	kmstest.RoundTrip(t, k, key, key) // the caller's client is not closed
 }

@@ -55,28 +55,6 @@ func newTestKMS(t *testing.T, f *fakeGCP, sa serviceAccountKey, mod ...func(*Con
 	return k
 }
 
-func roundTrip(t *testing.T, k interface {
-	Wrap(context.Context, string, []byte) ([]byte, error)
-	Unwrap(context.Context, string, []byte) ([]byte, error)
-}, wrapID, unwrapID string) {
-	t.Helper()
-	ctx := context.Background()
-	w, err := k.Wrap(ctx, wrapID, []byte(testDEK))
-	if err != nil {
-		t.Fatalf("Wrap(%s): %v", wrapID, err)
-	}
-	if bytes.Contains(w, []byte(testDEK)) {
-		t.Fatal("the wrapped DEK contains the DEK")
-	}
-	got, err := k.Unwrap(ctx, unwrapID, w)
-	if err != nil {
-		t.Fatalf("Unwrap(%s): %v", unwrapID, err)
-	}
-	if string(got) != testDEK {
-		t.Fatalf("Unwrap = %q, want %q", got, testDEK)
-	}
-}
-
 // The requests are Confluent's (through Tink): POST /v1/{key}:encrypt and
 // :decrypt with the key's name, no additional authenticated data, CRC32C
 // checksums; authorized with an access token the token endpoint issued
@@ -89,8 +67,8 @@ func TestWrapUnwrapWire(t *testing.T) {
 	if k.Type() != "gcp-kms" {
 		t.Fatalf("Type = %q", k.Type())
 	}
-	roundTrip(t, k, key, key)
-	roundTrip(t, k, key, key)
+	kmstest.RoundTrip(t, k, key, key)
+	kmstest.RoundTrip(t, k, key, key)
 	log := f.log()
 	if len(log) != 5 || log[0].Op != "token" {
 		t.Fatalf("requests %+v: want one token request, then 4 KMS calls on the cached token", log)
@@ -114,7 +92,7 @@ func TestKeyNames(t *testing.T) {
 	sa := f.addAccount(testEmail)
 	key := f.addKey("global", "ring", "kek", testEmail)
 	k := newTestKMS(t, f, sa)
-	roundTrip(t, k, "gcp-kms://"+key, "GCP-KMS://"+key)
+	kmstest.RoundTrip(t, k, "gcp-kms://"+key, "GCP-KMS://"+key)
 	if r := f.log()[1]; r.Name != key {
 		t.Fatalf("name sent %q", r.Name)
 	}
@@ -203,7 +181,7 @@ func TestEncryptAnswerForAnotherKey(t *testing.T) {
 		}
 	}
 	f.set(func(f *fakeGCP) { f.answerAs = key + "/cryptoKeyVersions/7" })
-	roundTrip(t, k, key, key)
+	kmstest.RoundTrip(t, k, key, key)
 }
 
 // Outages match serde.ErrUnavailable, name the key, and never print the
@@ -266,7 +244,7 @@ func TestLibraryRetries(t *testing.T) {
 		})}
 	})
 	f.fail(503, "UNAVAILABLE", 2)
-	roundTrip(t, k, key, key)
+	kmstest.RoundTrip(t, k, key, key)
 	if n := len(f.log()); n != 5 {
 		t.Fatalf("%d requests, want a token, 3 encrypt attempts and a decrypt", n)
 	}

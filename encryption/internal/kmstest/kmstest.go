@@ -162,6 +162,14 @@ func unwrap(t *testing.T, k encryption.KMS, keyID string, w []byte) {
 	}
 }
 
+// RoundTrip wraps a DEK with k and the key wrapID and unwraps it with
+// unwrapID (the same key, or another name of it: a key URL, an alias),
+// failing t unless the DEK comes back and the caller's bytes are kept.
+func RoundTrip(t *testing.T, k encryption.KMS, wrapID, unwrapID string) {
+	t.Helper()
+	unwrap(t, k, unwrapID, wrap(t, k, wrapID))
+}
+
 // both returns the errors, by operation, of a Wrap of dek and an Unwrap of
 // w with k under ctx.
 func both(ctx context.Context, k encryption.KMS, keyID string, w []byte) map[string]error {
