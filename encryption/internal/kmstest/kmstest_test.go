@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -115,6 +116,18 @@ func (r *recorder) Errorf(format string, args ...any) {
 	r.failures = append(r.failures, fmt.Sprintf(format, args...))
 }
 
+// Fatal and Fatalf record, and end the goroutine (which the test runs
+// the check in).
+func (r *recorder) Fatal(args ...any) {
+	r.failures = append(r.failures, fmt.Sprint(args...))
+	runtime.Goexit()
+}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	runtime.Goexit()
+}
+
 // The checks fail on errors that break the contract.
 func TestChecksCatchBrokenErrors(t *testing.T) {
 	c := &suite{d: Driver{Type: memType}}
@@ -178,5 +191,29 @@ func TestLeaks(t *testing.T) {
 	NoSecrets(r, nil, s)
 	if len(r.failures) != 1 {
 		t.Fatalf("NoSecrets failures %q, want 1", r.failures)
+	}
+}
+
+// Confluent's record decrypts through the mem KMS when its DEK is wrapped
+// by it, and not when the DEK Registry holds other bytes.
+func TestReadConfluentRecord(t *testing.T) {
+	k := &memKMS{s: &memService{}, creds: memSecret}
+	wrap := func(m []byte) []byte {
+		w, err := k.Wrap(context.Background(), "key-1", m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	ReadConfluentRecord(t, memType, "key-1", wrap, encryption.WithKMS(k))
+	r := &recorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ReadConfluentRecord(r, memType, "key-1", func(m []byte) []byte { return wrap([]byte("another DEK")) }, encryption.WithKMS(k))
+	}()
+	<-done
+	if len(r.failures) == 0 {
+		t.Fatal("a DEK that is not the record's read the record")
 	}
 }
