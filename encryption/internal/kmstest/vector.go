@@ -19,24 +19,28 @@ import (
 )
 
 // confluentVector is the golden vector avro_encrypt_payload of the
-// encryption module's testdata, as far as ReadConfluentRecord reads it.
+// encryption module's testdata, as far as ReadConfluentRecord reads it:
+// the subject's schema and rule set, the KEK, the DEK with its key
+// material in the clear, the record.
 type confluentVector struct {
-	Topic    string `json:"topic"`
-	Registry []struct {
-		Subject string            `json:"subject"`
-		Schema  string            `json:"schema"`
-		RuleSet *registry.RuleSet `json:"ruleSet"`
-	} `json:"registry"`
+	Topic      string         `json:"topic"`
+	PayloadHex string         `json:"payload_hex"`
+	Registry   []vectorSchema `json:"registry"`
 	Encryption struct {
 		KEKs []dekregistry.KEK `json:"keks"`
-		DEKs []struct {
-			dekregistry.DEK
-			Debug struct {
-				KeyMaterial string `json:"keyMaterial"`
-			} `json:"debug"`
-		} `json:"deks"`
+		DEKs []vectorDEK       `json:"deks"`
 	} `json:"encryption"`
-	PayloadHex string `json:"payload_hex"`
+}
+
+type vectorSchema struct {
+	Subject string            `json:"subject"`
+	Schema  string            `json:"schema"`
+	RuleSet *registry.RuleSet `json:"ruleSet"`
+}
+
+type vectorDEK struct {
+	dekregistry.DEK
+	Debug struct{ KeyMaterial string } `json:"debug"`
 }
 
 // ReadConfluentRecord reads a record Confluent's Go client wrote (the
