@@ -198,9 +198,10 @@ func TestRefusals(t *testing.T) {
 			if !errors.As(err, c.typed) {
 				t.Fatalf("errors.As does not find the SDK's %T in %v", c.typed, err)
 			}
-			if !strings.Contains(err.Error(), c.key) || strings.Contains(err.Error(), testSecret) {
-				t.Fatalf("message %q: want the key, never the secret", err)
+			if !strings.Contains(err.Error(), c.key) {
+				t.Fatalf("message %q: want the key", err)
 			}
+			kmstest.NoSecrets(t, err, testSecret)
 		})
 	}
 }
@@ -222,9 +223,10 @@ func TestOutages(t *testing.T) {
 		if !serde.IsTransient(err) {
 			t.Fatalf("serde.IsTransient(%v) = false", err)
 		}
-		if msg := err.Error(); !strings.Contains(msg, keyARN) || strings.Contains(msg, testSecret) {
-			t.Fatalf("message %q: want the key, never the secret", msg)
+		if !strings.Contains(err.Error(), keyARN) {
+			t.Fatalf("message %q: want the key", err)
 		}
+		kmstest.NoSecrets(t, err, testSecret)
 	}
 	for _, c := range []struct {
 		status int
