@@ -3,6 +3,7 @@ package avro_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"testing"
 
 	havro "github.com/hamba/avro/v2"
@@ -62,12 +63,12 @@ type avroFixture struct {
 	body    []byte // payload without its schema reference
 }
 
-func newAvroFixture(b *testing.B) *avroFixture {
+func newAvroFixture(b *testing.B, v *BenchOrder) *avroFixture {
 	b.Helper()
 	ctx := context.Background()
 	api, schema := benchRaw(b)
 	client := benchClient(b)
-	f := &avroFixture{api: api, schema: schema, client: client, value: benchOrder()}
+	f := &avroFixture{api: api, schema: schema, client: client, value: v}
 	var err error
 	if f.ser, err = avro.NewSerializer[*BenchOrder](client, serde.Value, avro.WithSchema(benchSchema)); err != nil {
 		b.Fatal(err)
@@ -118,7 +119,7 @@ func (f *avroFixture) marshalPeer() avroPeer {
 // BenchmarkPeersSerialize: hamba's Marshal, Serialize, sr's Encode (a new
 // slice per message), and Serialize of a use-latest serializer.
 func BenchmarkPeersSerialize(b *testing.B) {
-	f := newAvroFixture(b)
+	f := newAvroFixture(b, benchOrder())
 	ctx := context.Background()
 	runAvroPeers(b,
 		f.marshalPeer(),
@@ -148,64 +149,86 @@ func BenchmarkPeersSerialize(b *testing.B) {
 // BenchmarkPeersAppendSerialize: into a reused buffer (hamba has no append
 // form: its row is Marshal; sr's AppendEncode appends what Encode returns).
 func BenchmarkPeersAppendSerialize(b *testing.B) {
-	f := newAvroFixture(b)
+	f := newAvroFixture(b, benchOrder())
+	runAvroPeers(b, f.appendPeers(true)...)
+}
+
+// appendPeers is Marshal, AppendSerialize (of the use-latest serializer
+// too, with latest) and sr's AppendEncode into a reused buffer.
+func (f *avroFixture) appendPeers(latest bool) []avroPeer {
 	ctx := context.Background()
-	runAvroPeers(b,
-		f.marshalPeer(),
-		avroPeer{"srkit", func(b *testing.B) {
+	appendWith := func(name string, s *serde.Serializer[*BenchOrder]) avroPeer {
+		return avroPeer{name, func(b *testing.B) {
 			buf := make([]byte, 0, len(f.payload))
 			for b.Loop() {
 				var err error
-				if buf, _, err = f.ser.AppendSerialize(ctx, buf[:0], "orders", f.value); err != nil {
+				if buf, _, err = s.AppendSerialize(ctx, buf[:0], "orders", f.value); err != nil {
 					b.Fatal(err)
 				}
 			}
-		}},
-		avroPeer{"latest", func(b *testing.B) {
-			buf := make([]byte, 0, len(f.payload))
-			for b.Loop() {
-				var err error
-				if buf, _, err = f.latest.AppendSerialize(ctx, buf[:0], "orders", f.value); err != nil {
-					b.Fatal(err)
-				}
+		}}
+	}
+	peers := []avroPeer{f.marshalPeer(), appendWith("srkit", f.ser)}
+	if latest {
+		peers = append(peers, appendWith("latest", f.latest))
+	}
+	return append(peers, avroPeer{"franz", func(b *testing.B) {
+		buf := make([]byte, 0, len(f.payload))
+		for b.Loop() {
+			var err error
+			if buf, err = f.franz.AppendEncode(buf[:0], f.value); err != nil {
+				b.Fatal(err)
 			}
-		}},
-		avroPeer{"franz", func(b *testing.B) {
-			buf := make([]byte, 0, len(f.payload))
-			for b.Loop() {
-				var err error
-				if buf, err = f.franz.AppendEncode(buf[:0], f.value); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}})
+		}
+	}})
 }
 
 // BenchmarkPeersDeserialize: a new *BenchOrder per message: hamba's
 // Unmarshal of the body, Deserialize of the payload, sr's Decode.
 func BenchmarkPeersDeserialize(b *testing.B) {
-	f := newAvroFixture(b)
+	runAvroPeers(b, newAvroFixture(b, benchOrder()).deserializePeers()...)
+}
+
+func (f *avroFixture) deserializePeers() []avroPeer {
 	ctx := context.Background()
-	runAvroPeers(b,
-		avroPeer{"raw", func(b *testing.B) {
+	return []avroPeer{
+		{"raw", func(b *testing.B) {
 			for b.Loop() {
 				if err := f.api.Unmarshal(f.schema, f.body, new(BenchOrder)); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		avroPeer{"srkit", func(b *testing.B) {
+		{"srkit", func(b *testing.B) {
 			for b.Loop() {
 				if _, err := f.de.Deserialize(ctx, "orders", f.payload, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		avroPeer{"franz", func(b *testing.B) {
+		{"franz", func(b *testing.B) {
 			for b.Loop() {
 				if err := f.franz.Decode(f.payload, new(BenchOrder)); err != nil {
 					b.Fatal(err)
 				}
 			}
-		}})
+		}},
+	}
+}
+
+// BenchmarkPeersCurve is the cost curve: the record with 1, 10, 100 and
+// 1,000 line items, append-serialized and deserialized by each peer.
+func BenchmarkPeersCurve(b *testing.B) {
+	for _, n := range []int{1, 10, 100, 1000} {
+		b.Run("items="+strconv.Itoa(n), func(b *testing.B) {
+			v := benchOrder()
+			v.Items = make([]BenchItem, n)
+			for i := range v.Items {
+				v.Items[i] = BenchItem{SKU: "SKU-" + strconv.Itoa(10000+i), Quantity: int32(i%7 + 1), Price: float64(i) + 0.99}
+			}
+			f := newAvroFixture(b, v)
+			b.Run("serialize", func(b *testing.B) { runAvroPeers(b, f.appendPeers(false)...) })
+			b.Run("deserialize", func(b *testing.B) { runAvroPeers(b, f.deserializePeers()...) })
+		})
+	}
 }
