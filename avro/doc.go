@@ -118,8 +118,9 @@
 // errors.Is. No input makes a deserializer panic or hang.
 //
 // A deserializer checks every message against its writer schema before
-// decoding it, in one pass that allocates nothing: each value must be in
-// the bytes (an array of n items that take at least a byte each needs n
+// hamba can allocate or loop on its counts and lengths (in a pass of its
+// own that allocates nothing, or, for a typed value read with its writer
+// schema, while decoding it): each value must be in the bytes (an array of n items that take at least a byte each needs n
 // bytes, a string its length), and per message, over all its arrays,
 // maps and strings, the [Limits] hold. A message that breaks one is an
 // error matching [ErrInvalidData] and [*LimitError] naming the limit.

@@ -31,9 +31,9 @@ const (
 )
 
 // Limits bounds what a deserializer accepts from one message. A
-// deserializer checks every message against its writer schema before
-// decoding it, in one pass that allocates nothing: each value must be
-// present in the bytes (an array of n items of a type that takes at least
+// deserializer checks every message against its writer schema, before or
+// (typed values read with their writer schema) while decoding it, without
+// allocating for it: each value must be present in the bytes (an array of n items of a type that takes at least
 // one byte needs at least n bytes), and the message must stay within these
 // limits. A message that does not is an error matching [ErrInvalidData]
 // (and [*LimitError] with errors.As) that names the limit. Zero fields take
