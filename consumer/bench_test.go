@@ -132,46 +132,16 @@ func BenchmarkEndToEndRawSmall(b *testing.B) { benchRaw(b, tickSchema, newTick()
 
 func benchRaw[T any](b *testing.B, schema string, v *T) {
 	e, topic := benchSetup(b)
-	ser, err := avro.NewSerializer[*T](e.rc, serde.Value, avro.WithSchema(schema))
-	if err != nil {
-		b.Fatal(err)
-	}
-	payload, _, err := ser.Serialize(context.Background(), topic, v)
-	if err != nil {
-		b.Fatal(err)
-	}
+	payload := serializedOnce(b, e, topic, schema, v)
 	pcl := e.client(b)
 	defer pcl.Close()
 	ccl := e.consumerClient(b, topic)
 	defer ccl.Close()
-	ctx := context.Background()
-	var failed atomic.Int64
-	promise := func(_ *kgo.Record, err error) {
-		if err != nil {
-			failed.Add(1)
-		}
-	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	for range b.N {
-		pcl.Produce(ctx, &kgo.Record{Topic: topic, Value: payload}, promise)
-	}
-	if err := pcl.Flush(ctx); err != nil || failed.Load() != 0 {
-		b.Fatalf("flush: %v, %d failed", err, failed.Load())
-	}
-	var got int
-	var bytes int
-	for got < b.N {
-		fs := ccl.PollRecords(ctx, 1000)
-		fs.EachRecord(func(r *kgo.Record) {
-			got++
-			bytes += len(r.Value)
-		})
-	}
+	produceRaw(b, pcl, topic, payload, b.N)
+	consumeRaw(b, ccl, b.N, len(payload))
 	b.StopTimer()
-	if bytes != b.N*len(payload) {
-		b.Fatalf("consumed %d bytes, want %d", bytes, b.N*len(payload))
-	}
 }
 
 // BenchmarkEndToEndTyped is the same records as typed values: the producer
@@ -300,61 +270,17 @@ func benchTyped[T any](b *testing.B, group bool, parallel int, schema string, v 
 // format's encoding and decoding.
 func BenchmarkEndToEndPassthrough(b *testing.B) {
 	e, topic := benchSetup(b)
-	ser, err := avro.NewSerializer[*benchOrder](e.rc, serde.Value, avro.WithSchema(benchSchema))
-	if err != nil {
-		b.Fatal(err)
-	}
-	payload, _, err := ser.Serialize(context.Background(), topic, newBenchOrder())
-	if err != nil {
-		b.Fatal(err)
-	}
+	payload := benchPayload(b, e, topic)
 	pcl := e.client(b)
 	defer pcl.Close()
-	p, err := producer.New[[]byte](pcl, nil, producer.Bytes())
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := bytesProducer(b, pcl)
 	ccl := e.consumerClient(b, topic)
 	defer ccl.Close()
-	c, err := consumer.New[[]byte](ccl, nil, consumer.Bytes())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	var failed atomic.Int64
-	callback := func(_ producer.Result, err error) {
-		if err != nil {
-			failed.Add(1)
-		}
-	}
+	c := bytesConsumer(b, ccl)
 	b.ReportAllocs()
 	b.ResetTimer()
-	for range b.N {
-		if err := p.ProduceAsync(ctx, topic, nil, payload, callback); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := p.Flush(ctx); err != nil || failed.Load() != 0 {
-		b.Fatalf("flush: %v, %d failed", err, failed.Load())
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	got, bytes := 0, 0
-	err = c.Run(runCtx, func(_ context.Context, r consumer.Record[[]byte, []byte]) error {
-		got++
-		bytes += len(r.Value)
-		if got == b.N {
-			stop()
-		}
-		return nil
-	})
-	b.StopTimer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if bytes != b.N*len(payload) {
-		b.Fatalf("consumed %d bytes, want %d", bytes, b.N*len(payload))
-	}
+	produceSrkit(b, p, topic, payload, b.N)
+	consumeSrkit(b, c, b.N, len(payload), true)
 }
 
 // BenchmarkAvroCodecOnly is the format's share of BenchmarkEndToEndTyped:

@@ -21,25 +21,30 @@ import (
 // producer and consumer are each measured against plain kgo moving the
 // same bytes: Produce* hands b.N pre-serialized orders to the client and
 // flushes; Consume* fetches b.N records produced beforehand (not timed).
+// The four moves (produceRaw, produceSrkit, consumeRaw, consumeSrkit) are
+// shared with the end-to-end benchmarks.
 
 // benchPayload is the serialized benchmark order.
 func benchPayload(b *testing.B, e *benchEnv, topic string) []byte {
-	ser, err := avro.NewSerializer[*benchOrder](e.rc, serde.Value, avro.WithSchema(benchSchema))
+	return serializedOnce(b, e, topic, benchSchema, newBenchOrder())
+}
+
+// serializedOnce is v serialized with schema for topic.
+func serializedOnce[T any](b *testing.B, e *benchEnv, topic, schema string, v *T) []byte {
+	ser, err := avro.NewSerializer[*T](e.rc, serde.Value, avro.WithSchema(schema))
 	if err != nil {
 		b.Fatal(err)
 	}
-	payload, _, err := ser.Serialize(context.Background(), topic, newBenchOrder())
+	payload, _, err := ser.Serialize(context.Background(), topic, v)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return payload
 }
 
-func BenchmarkProduceRaw(b *testing.B) {
-	e, topic := benchSetup(b)
-	payload := benchPayload(b, e, topic)
-	pcl := e.client(b)
-	defer pcl.Close()
+// produceRaw hands n copies of payload to pcl with kgo's Produce and
+// flushes.
+func produceRaw(b *testing.B, pcl *kgo.Client, topic string, payload []byte, n int) {
 	ctx := context.Background()
 	var failed atomic.Int64
 	promise := func(_ *kgo.Record, err error) {
@@ -47,9 +52,7 @@ func BenchmarkProduceRaw(b *testing.B) {
 			failed.Add(1)
 		}
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
+	for range n {
 		pcl.Produce(ctx, &kgo.Record{Topic: topic, Value: payload}, promise)
 	}
 	if err := pcl.Flush(ctx); err != nil || failed.Load() != 0 {
@@ -57,15 +60,9 @@ func BenchmarkProduceRaw(b *testing.B) {
 	}
 }
 
-func BenchmarkProducePassthrough(b *testing.B) {
-	e, topic := benchSetup(b)
-	payload := benchPayload(b, e, topic)
-	pcl := e.client(b)
-	defer pcl.Close()
-	p, err := producer.New[[]byte](pcl, nil, producer.Bytes())
-	if err != nil {
-		b.Fatal(err)
-	}
+// produceSrkit hands n copies of payload to p with ProduceAsync and
+// flushes.
+func produceSrkit(b *testing.B, p *producer.Producer[[]byte, []byte], topic string, payload []byte, n int) {
 	ctx := context.Background()
 	var failed atomic.Int64
 	callback := func(_ producer.Result, err error) {
@@ -73,9 +70,7 @@ func BenchmarkProducePassthrough(b *testing.B) {
 			failed.Add(1)
 		}
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
+	for range n {
 		if err := p.ProduceAsync(ctx, topic, nil, payload, callback); err != nil {
 			b.Fatal(err)
 		}
@@ -85,6 +80,85 @@ func BenchmarkProducePassthrough(b *testing.B) {
 	}
 }
 
+// bytesProducer is a producer of raw bytes through pcl.
+func bytesProducer(b *testing.B, pcl *kgo.Client) *producer.Producer[[]byte, []byte] {
+	p, err := producer.New[[]byte](pcl, nil, producer.Bytes())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// consumeRaw fetches n records of size bytes each with kgo's PollRecords.
+func consumeRaw(b *testing.B, ccl *kgo.Client, n, size int) {
+	ctx := context.Background()
+	got, bytes := 0, 0
+	for got < n {
+		ccl.PollRecords(ctx, 1000).EachRecord(func(r *kgo.Record) {
+			got++
+			bytes += len(r.Value)
+		})
+	}
+	if bytes != n*size {
+		b.Fatalf("consumed %d bytes, want %d", bytes, n*size)
+	}
+}
+
+// consumeSrkit fetches n records of size bytes each with c's Run; the
+// timer stops when Run returns, if stopTimer.
+func consumeSrkit(b *testing.B, c *consumer.Consumer[[]byte, []byte], n, size int, stopTimer bool) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	got, bytes := 0, 0
+	err := c.Run(ctx, func(_ context.Context, r consumer.Record[[]byte, []byte]) error {
+		got++
+		bytes += len(r.Value)
+		if got == n {
+			stop()
+		}
+		return nil
+	})
+	if stopTimer {
+		b.StopTimer()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if bytes != n*size {
+		b.Fatalf("consumed %d bytes, want %d", bytes, n*size)
+	}
+}
+
+// bytesConsumer is a consumer of raw bytes through ccl.
+func bytesConsumer(b *testing.B, ccl *kgo.Client, opts ...consumer.Option) *consumer.Consumer[[]byte, []byte] {
+	c, err := consumer.New[[]byte](ccl, nil, consumer.Bytes(), opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+func BenchmarkProduceRaw(b *testing.B) {
+	e, topic := benchSetup(b)
+	payload := benchPayload(b, e, topic)
+	pcl := e.client(b)
+	defer pcl.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	produceRaw(b, pcl, topic, payload, b.N)
+}
+
+func BenchmarkProducePassthrough(b *testing.B) {
+	e, topic := benchSetup(b)
+	payload := benchPayload(b, e, topic)
+	pcl := e.client(b)
+	defer pcl.Close()
+	p := bytesProducer(b, pcl)
+	b.ReportAllocs()
+	b.ResetTimer()
+	produceSrkit(b, p, topic, payload, b.N)
+}
+
 // fill produces n copies of payload to topic, untimed.
 func fill(b *testing.B, e *benchEnv, topic string, payload []byte, n int) {
 	b.Helper()
@@ -92,13 +166,7 @@ func fill(b *testing.B, e *benchEnv, topic string, payload []byte, n int) {
 	defer b.StartTimer()
 	pcl := e.client(b)
 	defer pcl.Close()
-	ctx := context.Background()
-	for range n {
-		pcl.Produce(ctx, &kgo.Record{Topic: topic, Value: payload}, nil)
-	}
-	if err := pcl.Flush(ctx); err != nil {
-		b.Fatal(err)
-	}
+	produceRaw(b, pcl, topic, payload, n)
 }
 
 func BenchmarkConsumeRaw(b *testing.B) {
@@ -107,21 +175,9 @@ func BenchmarkConsumeRaw(b *testing.B) {
 	fill(b, e, topic, payload, b.N)
 	ccl := e.consumerClient(b, topic)
 	defer ccl.Close()
-	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
-	got, bytes := 0, 0
-	for got < b.N {
-		fs := ccl.PollRecords(ctx, 1000)
-		fs.EachRecord(func(r *kgo.Record) {
-			got++
-			bytes += len(r.Value)
-		})
-	}
-	b.StopTimer()
-	if bytes != b.N*len(payload) {
-		b.Fatalf("consumed %d bytes, want %d", bytes, b.N*len(payload))
-	}
+	consumeRaw(b, ccl, b.N, len(payload))
 }
 
 func BenchmarkConsumePassthrough(b *testing.B) { benchConsumePassthrough(b) }
@@ -148,30 +204,10 @@ func benchConsumePassthrough(b *testing.B, opts ...consumer.Option) {
 	fill(b, e, topic, payload, b.N)
 	ccl := e.consumerClient(b, topic)
 	defer ccl.Close()
-	c, err := consumer.New[[]byte](ccl, nil, consumer.Bytes(), opts...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
+	c := bytesConsumer(b, ccl, opts...)
 	b.ReportAllocs()
 	b.ResetTimer()
-	got, bytes := 0, 0
-	err = c.Run(ctx, func(_ context.Context, r consumer.Record[[]byte, []byte]) error {
-		got++
-		bytes += len(r.Value)
-		if got == b.N {
-			stop()
-		}
-		return nil
-	})
-	b.StopTimer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if bytes != b.N*len(payload) {
-		b.Fatalf("consumed %d bytes, want %d", bytes, b.N*len(payload))
-	}
+	consumeSrkit(b, c, b.N, len(payload), true)
 }
 
 // BenchmarkPassthroughRatio runs the halves above in interleaved rounds in
@@ -213,82 +249,31 @@ func passthroughHalf(b *testing.B, consume, viaSrkit bool) time.Duration {
 	// a heap that grows round after round would slow the later halves.
 	defer deleteTopic(b, e, topic)
 	payload := benchPayload(b, e, topic)
-	ctx := context.Background()
-	n := b.N
 	if !consume {
 		pcl := e.client(b)
 		defer pcl.Close()
-		var failed atomic.Int64
-		start := time.Now()
 		if viaSrkit {
-			p, err := producer.New[[]byte](pcl, nil, producer.Bytes())
-			if err != nil {
-				b.Fatal(err)
-			}
-			callback := func(_ producer.Result, err error) {
-				if err != nil {
-					failed.Add(1)
-				}
-			}
-			start = time.Now()
-			for range n {
-				if err := p.ProduceAsync(ctx, topic, nil, payload, callback); err != nil {
-					b.Fatal(err)
-				}
-			}
-		} else {
-			promise := func(_ *kgo.Record, err error) {
-				if err != nil {
-					failed.Add(1)
-				}
-			}
-			for range n {
-				pcl.Produce(ctx, &kgo.Record{Topic: topic, Value: payload}, promise)
-			}
+			p := bytesProducer(b, pcl)
+			start := time.Now()
+			produceSrkit(b, p, topic, payload, b.N)
+			return time.Since(start)
 		}
-		if err := pcl.Flush(ctx); err != nil || failed.Load() != 0 {
-			b.Fatalf("flush: %v, %d failed", err, failed.Load())
-		}
+		start := time.Now()
+		produceRaw(b, pcl, topic, payload, b.N)
 		return time.Since(start)
 	}
-	fill(b, e, topic, payload, n)
+	fill(b, e, topic, payload, b.N)
 	ccl := e.consumerClient(b, topic)
 	defer ccl.Close()
-	got, bytes := 0, 0
-	var start time.Time
 	if viaSrkit {
-		c, err := consumer.New[[]byte](ccl, nil, consumer.Bytes())
-		if err != nil {
-			b.Fatal(err)
-		}
-		runCtx, stop := context.WithCancel(ctx)
-		defer stop()
-		start = time.Now()
-		err = c.Run(runCtx, func(_ context.Context, r consumer.Record[[]byte, []byte]) error {
-			got++
-			bytes += len(r.Value)
-			if got == n {
-				stop()
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		start = time.Now()
-		for got < n {
-			ccl.PollRecords(ctx, 1000).EachRecord(func(r *kgo.Record) {
-				got++
-				bytes += len(r.Value)
-			})
-		}
+		c := bytesConsumer(b, ccl)
+		start := time.Now()
+		consumeSrkit(b, c, b.N, len(payload), false)
+		return time.Since(start)
 	}
-	d := time.Since(start)
-	if bytes != n*len(payload) {
-		b.Fatalf("consumed %d bytes, want %d", bytes, n*len(payload))
-	}
-	return d
+	start := time.Now()
+	consumeRaw(b, ccl, b.N, len(payload))
+	return time.Since(start)
 }
 
 // deleteTopic deletes topic and collects the garbage its records leave.
