@@ -114,7 +114,9 @@
 // ENCRYPT) visit the leaf properties whose tags (inline "confluent:tags"
 // plus metadata tags matched by path) match, named "$.customer.email", on
 // a copy of the value; JSONATA migration rules rewrite the decoded body
-// between versions of a subject.
+// between versions of a subject. Field tags are resolved once per schema,
+// not per message. Rules see a struct through its JSON form (encoding/json
+// both ways); generic values (map[string]any, any) are walked as they are.
 //
 // # Cost
 //
