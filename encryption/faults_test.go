@@ -94,17 +94,17 @@ func TestOutagesAreTransient(t *testing.T) {
 				// Write: fails.
 				e := newEnv(t, rs, piiTags)
 				outage(e)
-				_, _, err := e.serializer().Serialize(ctx, testTopic, alicePII())
-				if !serde.IsTransient(err) {
-					t.Fatalf("write: %v", err)
+				b, hs, err := e.serializer().Serialize(ctx, testTopic, alicePII())
+				if !serde.IsTransient(err) || b != nil || hs != nil {
+					t.Fatalf("write: %v (with %d bytes out)", err, len(b))
 				}
 				// Read with a cold executor: fails too, although onFailure
 				// on read is NONE.
 				e2 := newEnv(t, rs, piiTags)
-				b, hs := e2.write(e2.serializer(), alicePII())
+				b, hs = e2.write(e2.serializer(), alicePII())
 				outage(e2)
-				_, err = e2.deserializerWith(e2.executor()).Deserialize(ctx, testTopic, b, hs)
-				if !serde.IsTransient(err) {
+				got, err := e2.deserializerWith(e2.executor()).Deserialize(ctx, testTopic, b, hs)
+				if !serde.IsTransient(err) || got != nil {
 					t.Fatalf("read: %v", err)
 				}
 			}

@@ -2,9 +2,11 @@ package kmstest
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -191,6 +193,12 @@ func TestLeaks(t *testing.T) {
 	NoSecrets(r, nil, s)
 	if len(r.failures) != 1 {
 		t.Fatalf("NoSecrets failures %q, want 1", r.failures)
+	}
+	r.failures = nil
+	NoSecretsIn(r, "a log", "level=WARN key="+hex.EncodeToString([]byte(s)), s)
+	NoSecretsIn(r, "a log", "level=WARN nothing secret", s)
+	if len(r.failures) != 1 || !strings.Contains(r.failures[0], "a log") {
+		t.Fatalf("NoSecretsIn failures %q, want 1 naming the text", r.failures)
 	}
 }
 

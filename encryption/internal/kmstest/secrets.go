@@ -23,6 +23,17 @@ func NoSecrets(t testing.TB, err error, secrets ...string) {
 	}
 }
 
+// NoSecretsIn is NoSecrets for any text, such as a log or a dead-letter
+// record: it fails t when text holds one of secrets in any of those
+// encodings. what names the text in the failure (the text itself is not
+// printed: it holds the secret).
+func NoSecretsIn(t testing.TB, what, text string, secrets ...string) {
+	t.Helper()
+	for _, found := range leaks(text, secrets) {
+		t.Errorf("%s holds a secret (as %q)", what, found)
+	}
+}
+
 // leaks returns the encodings of secrets that msg holds.
 func leaks(msg string, secrets []string) []string {
 	var found []string
