@@ -383,12 +383,14 @@ func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *Record
 	var rec Record[K, V]
 	rerr := c.decode(ctx, b.ctx, r, sc, &rec)
 	if rerr == nil {
-		interrupted, err := b.handle(ctx, &rec)
-		if err != nil {
-			rerr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageHandler, Err: err}
-		}
-		if interrupted {
-			outcome = Interrupted
+		if err := b.h(ctx, rec); err != nil {
+			interrupted, err := b.retry(ctx, &rec, err)
+			if err != nil {
+				rerr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageHandler, Err: err}
+			}
+			if interrupted {
+				outcome = Interrupted
+			}
 		}
 	}
 	switch {
@@ -406,14 +408,11 @@ func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *Record
 	return outcome, rerr
 }
 
-// handle calls the handler, retrying as configured. It reports interrupted
-// when a shutdown cut the retries short: the record is then left for the
-// next consumer rather than given up on.
-func (b *batch[K, V]) handle(ctx context.Context, rec *Record[K, V]) (interrupted bool, err error) {
-	err = b.h(ctx, *rec)
-	if err == nil {
-		return false, nil
-	}
+// retry calls the handler again for a record it failed with err, as
+// configured. It reports interrupted when a shutdown cut the retries
+// short: the record is then left for the next consumer rather than given
+// up on.
+func (b *batch[K, V]) retry(ctx context.Context, rec *Record[K, V], err error) (interrupted bool, _ error) {
 	backoff := b.c.cfg.retryBackoff
 	for attempt := 1; err != nil && attempt <= b.c.cfg.handlerRetries; attempt++ {
 		if ctx.Err() != nil || b.ctx.Err() != nil {
