@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -203,5 +204,47 @@ func BenchmarkFieldWalk(b *testing.B) {
 		if _, err := v.TransformFields(m, pii, same); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Walks share the plan, lazy regions included, without a lock: run under
+// the race detector, concurrent walks must not race.
+func TestTransformFieldsConcurrent(t *testing.T) {
+	s := mustParse(t, planOrderSchema)
+	v := newRuleView[map[string]any](s, planMetadata, decodeMap, Limits{})
+	msg := map[string]any{"id": 1.0, "lines": []any{[]any{map[string]any{"email": "a@x"}}}}
+	for range 3 * maxUnroll {
+		msg = map[string]any{"next": msg, "ssn": "1"}
+	}
+	mask := func(_ *serde.Field, x any) (any, error) { return "***", nil }
+	done := make(chan error)
+	for range 4 {
+		go func() {
+			var err error
+			for range 50 {
+				var out map[string]any
+				if out, err = v.TransformFields(msg, []string{"PII"}, mask); err != nil {
+					break
+				}
+				last := out
+				for n, ok := last["next"].(map[string]any); ok; n, ok = last["next"].(map[string]any) {
+					last = n
+				}
+				deep := last["lines"].([]any)[0].([]any)[0].(map[string]any)["email"]
+				if out["ssn"] != "***" || deep != "***" {
+					err = errors.New("not masked")
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if msg["ssn"] != "1" {
+		t.Fatal("the message changed")
 	}
 }
