@@ -93,7 +93,7 @@ func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 	var zero T
 	*v = zero
 	if f := d.fused; f != nil && len(body) <= f.max {
-		return d.decodeFused(f, body, v)
+		return d.decodeFused(f, body, f.dec, unsafe.Pointer(v))
 	}
 	if err := checkMessage(d.check, body, &d.limits); err != nil {
 		return err
@@ -120,7 +120,7 @@ func (d *valueDecoder[T]) Decode(body []byte, v *T) (err error) {
 // decodeFused reads body with f: one pass, hamba bounded by the bytes
 // present. When hamba fails the check runs, so that a message it refuses
 // fails with its error.
-func (d *valueDecoder[T]) decodeFused(f *fused, body []byte, v *T) (err error) {
+func (d *valueDecoder[T]) decodeFused(f *fused, body []byte, dec havro.ValDecoder, v unsafe.Pointer) (err error) {
 	k := bits.Len(uint(len(body)))
 	r := f.reader(k)
 	defer func() {
@@ -130,7 +130,7 @@ func (d *valueDecoder[T]) decodeFused(f *fused, body []byte, v *T) (err error) {
 		f.put(k, r)
 	}()
 	r.Reset(body)
-	f.dec.Decode(unsafe.Pointer(v), r)
+	dec.Decode(v, r)
 	if r.Error == nil {
 		return nil
 	}
@@ -138,6 +138,26 @@ func (d *valueDecoder[T]) decodeFused(f *fused, body []byte, v *T) (err error) {
 		return err
 	}
 	return readError(r.Error)
+}
+
+// DecodeValue implements serde.ValueDecoder. A pointer T read on the
+// fused path is allocated once, the value itself, not also a slot for the
+// pointer.
+func (d *valueDecoder[T]) DecodeValue(body []byte) (T, error) {
+	if f := d.fused; f != nil && f.elemDec != nil && len(body) <= f.max {
+		p := f.elemType.UnsafeNew()
+		if err := d.decodeFused(f, body, f.elemDec, p); err != nil {
+			var zero T
+			return zero, err
+		}
+		return *(*T)(unsafe.Pointer(&p)), nil
+	}
+	var v T
+	if err := d.Decode(body, &v); err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }
 
 // readError is the error of a hamba read that failed with err (nil: none).

@@ -59,6 +59,10 @@ const maxFusedElemPerByte = 256
 type fused struct {
 	dec havro.ValDecoder // hamba's decoder with arrays and maps bounded
 	max int              // the longest body it reads
+	// For a pointer T, the type it points to and the decoder of one (dec
+	// allocates it and decodes with elemDec); nil otherwise.
+	elemType reflect2.Type
+	elemDec  havro.ValDecoder
 	// classes are readers by body length: class k reads bodies of
 	// bits.Len(len) == k with MaxByteSliceSize 2^k.
 	classes [maxFusedClass + 1]fusedClass
@@ -124,7 +128,20 @@ func newFused(w *parsed, g *goType, s settings) *fused {
 	if limit < 0 {
 		return nil
 	}
-	return &fused{dec: top.Interface().(havro.ValDecoder), max: limit}
+	fd := &fused{dec: top.Interface().(havro.ValDecoder), max: limit}
+	if name, _ := hambaDecoder(top.Elem().Type()); name == "dereferenceDecoder" {
+		st := top.Elem().Elem()
+		tv, ok1 := field(st, "typ")
+		dv, ok2 := field(st, "decoder")
+		if ok1 && ok2 && dv.Type() == valDecoderType {
+			fd.elemType, _ = tv.Interface().(reflect2.Type)
+			fd.elemDec, _ = dv.Interface().(havro.ValDecoder)
+			if fd.elemType == nil || fd.elemDec == nil {
+				fd.elemType, fd.elemDec = nil, nil
+			}
+		}
+	}
+	return fd
 }
 
 // planFacts is what the fused path needs to know of a check plan.

@@ -245,3 +245,30 @@ func FuzzFused(f *testing.F) {
 		})
 	})
 }
+
+// TestFusedDecodeValue reads a pointer T on the fused path with
+// DecodeValue (one allocation, the value) and compares it with the check's
+// Decode on the honest message and every truncation of it.
+func TestFusedDecodeValue(t *testing.T) {
+	fz, checked := fusedPair[*fusedRec](t, fusedSchema, defaultSettings())
+	if fz.fused.elemDec == nil {
+		t.Fatal("no element decoder for *fusedRec")
+	}
+	body := fusedSample(t, 2)
+	for i := len(body); i >= 0; i-- {
+		got, err1 := fz.DecodeValue(body[:i])
+		var want *fusedRec
+		err2 := checked.Decode(body[:i], &want)
+		switch {
+		case (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()):
+			t.Fatalf("%d bytes: DecodeValue %v, checked %v", i, err1, err2)
+		case err1 != nil && got != nil:
+			t.Fatalf("%d bytes: DecodeValue returned %+v with %v", i, got, err1)
+		case err1 == nil && (got == nil || !reflect.DeepEqual(got, want)):
+			t.Fatalf("%d bytes: DecodeValue %+v, checked %+v", i, got, want)
+		}
+	}
+	if v, err := fz.DecodeValue(body); err != nil || v.ID != "order-1" || len(v.Items) != 3 {
+		t.Fatalf("honest message: %+v, %v", v, err)
+	}
+}
