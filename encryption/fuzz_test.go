@@ -3,18 +3,21 @@ package encryption_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"testing"
 
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/internal/budget"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
 
 // FuzzDecryptPayload feeds arbitrary bodies to the ENCRYPT_PAYLOAD read path
 // (with DEK rotation, so that version prefixes are parsed too): an error
-// or the record, never a panic; errors are the package's typed ones.
+// or the record, never a panic, a hang or a cost beyond internal/budget's;
+// errors are the package's typed ones.
 func FuzzDecryptPayload(f *testing.F) {
 	t := &testing.T{}
 	e := newEnv(t, encoding(payloadRule(encryption.ParamDEKExpiryDays, "30")), nil)
@@ -30,20 +33,23 @@ func FuzzDecryptPayload(f *testing.F) {
 	d := e.deserializer(strictRead)
 	prefix := bytes.Clone(b[:5])
 	f.Fuzz(func(t *testing.T, body []byte) {
-		p, err := d.Deserialize(context.Background(), testTopic, append(bytes.Clone(prefix), body...), nil)
-		if err == nil {
-			if p == nil {
-				t.Fatal("no record and no error")
+		budget.Default().Check(t, "a payload", len(body), func() {
+			p, err := d.Deserialize(context.Background(), testTopic, append(bytes.Clone(prefix), body...), nil)
+			if err == nil {
+				if p == nil {
+					t.Error("no record and no error")
+				}
+				return
 			}
-			return
-		}
-		if !errors.Is(err, encryption.ErrCiphertext) && !errors.Is(err, encryption.ErrDEKNotFound) && !isJSONError(err) {
-			t.Fatalf("untyped error: %v", err)
-		}
+			if !errors.Is(err, encryption.ErrCiphertext) && !errors.Is(err, encryption.ErrDEKNotFound) && !isJSONError(err) {
+				t.Errorf("untyped error: %v", err)
+			}
+		})
 	})
 }
 
-// FuzzDecryptField feeds arbitrary strings as an encrypted field.
+// FuzzDecryptField feeds arbitrary strings as an encrypted field, within
+// internal/budget's budget.
 func FuzzDecryptField(f *testing.F) {
 	t := &testing.T{}
 	e := newEnv(t, domain(encRule(encryption.ParamDEKAlgorithm, "AES256_SIV")), piiTags)
@@ -59,17 +65,20 @@ func FuzzDecryptField(f *testing.F) {
 	f.Add("////////////////////////")
 	d := e.deserializer(strictRead)
 	f.Fuzz(func(t *testing.T, name string) {
-		p, err := d.Deserialize(context.Background(), testTopic, rewriteName(t, b, func(string) string { return name }), nil)
-		if err == nil {
-			if p == nil || p.Email != alicePII().Email {
-				t.Fatalf("read %+v", p)
+		payload := rewriteName(t, b, func(string) string { return name })
+		budget.Default().Check(t, "a field", len(payload), func() {
+			p, err := d.Deserialize(context.Background(), testTopic, payload, nil)
+			if err == nil {
+				if p == nil || p.Email != alicePII().Email {
+					t.Errorf("read %+v", p)
+				}
+				return
 			}
-			return
-		}
-		var ee *encryption.Error
-		if !errors.Is(err, encryption.ErrCiphertext) || !errors.As(err, &ee) || ee.Field != "person.name" || serde.IsTransient(err) {
-			t.Fatalf("error: %v", err)
-		}
+			var ee *encryption.Error
+			if !errors.Is(err, encryption.ErrCiphertext) || !errors.As(err, &ee) || ee.Field != "person.name" || serde.IsTransient(err) {
+				t.Errorf("error: %v", err)
+			}
+		})
 	})
 }
 
@@ -117,7 +126,9 @@ func FuzzPayloadRule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, i int, body []byte) {
 		i = (i%2 + 2) % 2
 		in := bytes.Clone(body)
-		out, err := run(i, registry.RuleModeRead, body)
+		var out []byte
+		var err error
+		budget.Default().Check(t, "a body", len(body), func() { out, err = run(i, registry.RuleModeRead, body) })
 		if !bytes.Equal(body, in) {
 			t.Fatal("the rule modified its input")
 		}
@@ -136,4 +147,37 @@ func FuzzPayloadRule(f *testing.F) {
 			t.Fatalf("round trip: %q, %v", back, err)
 		}
 	})
+}
+
+// Large hostile ciphertexts (a megabyte of noise as the payload body, as
+// an encrypted field, and behind a valid version prefix) are refused with
+// ErrCiphertext within internal/budget's cost for their size.
+func TestHostileCiphertextsWithinBudget(t *testing.T) {
+	ctx := context.Background()
+	noise := make([]byte, 1<<20)
+	for i := range noise {
+		noise[i] = byte(i*131 + i>>8)
+	}
+	fe := newEnv(t, domain(encRule(encryption.ParamDEKExpiryDays, "30")), piiTags)
+	fb, _ := fe.write(fe.serializer(), alicePII())
+	pe := newEnv(t, encoding(payloadRule(encryption.ParamDEKExpiryDays, "30")), nil)
+	pb, _ := pe.write(pe.serializer(), alicePII())
+	for name, c := range map[string]struct {
+		e       *env
+		payload []byte
+	}{
+		"payload noise":            {pe, append(bytes.Clone(pb[:5]), noise...)},
+		"payload behind version 1": {pe, append(bytes.Clone(pb[:10]), noise...)},
+		"field noise":              {fe, rewriteName(t, fb, func(string) string { return base64.StdEncoding.EncodeToString(noise) })},
+		"field behind version 1": {fe, rewriteName(t, fb, func(string) string {
+			return base64.StdEncoding.EncodeToString(append([]byte{0, 0, 0, 0, 1}, noise...))
+		})},
+	} {
+		d := c.e.deserializer(strictRead)
+		budget.Default().Check(t, name, len(c.payload), func() {
+			if _, err := d.Deserialize(ctx, testTopic, c.payload, nil); !isRuleError(err, encryption.ErrCiphertext) {
+				t.Errorf("%s: %v", name, err)
+			}
+		})
+	}
 }
