@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	costbudget "github.com/srkit-go/srkit/internal/budget"
+	"github.com/srkit-go/srkit/internal/race"
 	"github.com/srkit-go/srkit/internal/vectortest"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/rules"
@@ -62,7 +63,7 @@ func TestRulesHostileMessages(t *testing.T) {
 		{"a million items in each array", wide, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if raceEnabled && len(tc.body) > 1<<20 {
+			if race.Enabled && len(tc.body) > 1<<20 {
 				t.Skip("megabytes of message under the race detector take half a minute; the budget is checked without it")
 			}
 			d, err := NewDeserializer[map[string]any](client, serde.Value, append(tc.opts, rules.Standard())...)

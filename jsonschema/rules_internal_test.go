@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/srkit-go/srkit/internal/race"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -110,7 +111,7 @@ func planMessage(t testing.TB) map[string]any {
 // A warm walk allocates nothing when no field changes, and only the
 // copies of what changed when one does; the message is never modified.
 func TestTransformFieldsAllocations(t *testing.T) {
-	if raceEnabled || testing.Short() {
+	if race.Enabled || testing.Short() {
 		t.Skip("allocation counts mean nothing under the race detector")
 	}
 	s := mustParse(t, planOrderSchema)

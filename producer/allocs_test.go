@@ -7,6 +7,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/srkit-go/srkit/internal/kafkatest"
+	"github.com/srkit-go/srkit/internal/race"
 	"github.com/srkit-go/srkit/producer"
 )
 
@@ -21,7 +22,7 @@ import (
 // (context.WithoutCancel for the record's context, context.AfterFunc's
 // registration to bound the wait for buffer space).
 func TestProduceAsyncAllocations(t *testing.T) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || race.Enabled {
 		t.Skip("measures allocations over many records, without the race detector")
 	}
 	e := kafkatest.NewEnv(t, "raw")

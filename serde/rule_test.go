@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/srkit-go/srkit/internal/race"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -332,7 +333,7 @@ func TestRulesDoNotCostWithout(t *testing.T) {
 		buf := make([]byte, 0, 256)
 		_, _, _ = plain.AppendSerialize(ctx, buf, "orders", &rec{})
 	})
-	if allocs != plainAllocs && !raceEnabled {
+	if allocs != plainAllocs && !race.Enabled {
 		t.Errorf("read-only rules cost the serializer %v allocations per message, none would cost %v", allocs, plainAllocs)
 	}
 	if len(f.exec.log()) != 0 {

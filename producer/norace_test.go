@@ -1,5 +1,0 @@
-//go:build !race
-
-package producer_test
-
-const raceEnabled = false
