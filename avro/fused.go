@@ -118,9 +118,9 @@ func newFused(w *parsed, g *goType, s settings) *fused {
 	// Every array item and map entry, and every union value, owns a byte
 	// of the body that no value within it owns, so a body of n bytes
 	// holds at most n items and n union values: n items stay within
-	// MaxItems, and the check's allocation estimate (a program's cost per
-	// value, a slot per item, string bytes) stays within
-	// maxCost×(1+2n) + (costMapEntry+1)×n.
+	// MaxItems, and the check's allocation estimate (the inline cost of
+	// the message, of each item and of each union value, a slot per item,
+	// string bytes) stays within maxCost×(1+2n) + (costMapEntry+1)×n.
 	limit := min(s.limits.MaxBytesLen, s.limits.MaxItems, 1<<maxFusedClass-1)
 	if byAlloc := (int64(s.limits.MaxAllocBytes) - facts.maxCost) / (2*facts.maxCost + costMapEntry + 1); byAlloc < int64(limit) {
 		limit = int(byAlloc)
@@ -147,9 +147,19 @@ func newFused(w *parsed, g *goType, s settings) *fused {
 // planFacts is what the fused path needs to know of a check plan.
 type planFacts struct {
 	minItem int64 // the fewest bytes an array item takes (math.MaxInt64: no arrays)
-	maxCost int64 // the largest cost of one program
-	depth   int   // the deepest nesting of records
+	// inline is the estimated cost of one value of the program without
+	// its items and union branches: its own cost and, as often as they
+	// occur, its records called (a record type used twice is called).
+	inline int64
+	// maxCost is the largest inline cost of a program reachable from it:
+	// what one item, union value or the message itself adds at most.
+	maxCost int64
+	depth   int // the deepest nesting of records
 }
+
+// maxFusedCost saturates inline costs: a value costlier than it never
+// takes the fused path.
+const maxFusedCost = math.MaxInt32
 
 // planFactsOf returns p's facts; not ok when p has zero-width array items.
 // Plans of non-recursive schemas are acyclic.
@@ -157,10 +167,13 @@ func planFactsOf(p *program, memo map[*program]planFacts) (planFacts, bool) {
 	if f, ok := memo[p]; ok {
 		return f, true
 	}
-	f := planFacts{minItem: math.MaxInt64, maxCost: p.cost, depth: p.levels}
-	merge := func(q *program, level int) bool {
+	f := planFacts{minItem: math.MaxInt64, inline: min(p.cost, maxFusedCost), depth: p.levels}
+	merge := func(q *program, level int, called bool) bool {
 		g, ok := planFactsOf(q, memo)
 		f.minItem, f.maxCost, f.depth = min(f.minItem, g.minItem), max(f.maxCost, g.maxCost), max(f.depth, level+g.depth)
+		if called {
+			f.inline = min(f.inline+g.inline, maxFusedCost)
+		}
 		return ok
 	}
 	for i := range p.ops {
@@ -173,17 +186,18 @@ func planFactsOf(p *program, memo map[*program]planFacts) (planFacts, bool) {
 			f.minItem = min(f.minItem, o.sub.minBytes)
 			fallthrough
 		case opMap, opCall:
-			if !merge(o.sub, o.level) {
+			if !merge(o.sub, o.level, o.code == opCall) {
 				return f, false
 			}
 		case opUnion:
 			for _, br := range o.branches {
-				if !merge(br, o.level) {
+				if !merge(br, o.level, false) {
 					return f, false
 				}
 			}
 		}
 	}
+	f.maxCost = max(f.maxCost, f.inline)
 	memo[p] = f
 	return f, true
 }

@@ -149,6 +149,28 @@ func TestFusedPathWhere(t *testing.T) {
 	}
 }
 
+// TestFusedCostCountsCalls pins the allocation bound's cost of one value:
+// a record type used three times is inlined once and called twice, and
+// each call counts.
+func TestFusedCostCountsCalls(t *testing.T) {
+	w, err := parseSchema(`{"type":"record","name":"A","fields":[
+	  {"name":"x","type":{"type":"record","name":"R","fields":[{"name":"s","type":"string"}]}},
+	  {"name":"y","type":"R"},{"name":"z","type":"R"}]}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []int64
+	for _, o := range w.check.ops {
+		if o.code == opCall {
+			calls = append(calls, o.sub.cost)
+		}
+	}
+	f, ok := planFactsOf(w.check, map[*program]planFacts{})
+	if len(calls) != 2 || !ok || f.maxCost != w.check.cost+calls[0]+calls[1] {
+		t.Fatalf("calls %v, facts %+v (ok %v), own cost %d", calls, f, ok, w.check.cost)
+	}
+}
+
 // TestFusedHostile feeds the fused path the counts and lengths that hamba
 // trusts: each fails as the check fails it, within the fuzz budget.
 func TestFusedHostile(t *testing.T) {
@@ -192,11 +214,19 @@ func TestFusedHostile(t *testing.T) {
 // TestFusedAgreesWithCheck reads an honest message and every one-byte
 // change and truncation of it both ways: the same error or the same value.
 func TestFusedAgreesWithCheck(t *testing.T) {
-	fz, checked := fusedPair[fusedRec](t, fusedSchema, defaultSettings())
+	for _, lim := range []Limits{DefaultLimits(), {MaxItems: 12}, {MaxAllocBytes: 150_000}, {MaxBytesLen: 20}} {
+		s := defaultSettings()
+		s.limits = lim.withDefaults()
+		fusedAgreeAll(t, s)
+	}
+}
+
+func fusedAgreeAll(t *testing.T, s settings) {
+	fz, checked := fusedPair[fusedRec](t, fusedSchema, s)
 	for _, blockLen := range []int{1, 2, 100} {
 		body := fusedSample(t, blockLen)
 		var v fusedRec
-		if err := fz.Decode(body, &v); err != nil || v.Note == nil || len(v.Items) != 3 || len(v.Nested["x"]) != 3 {
+		if err := checked.Decode(body, &v); s.limits == DefaultLimits() && (err != nil || v.Note == nil || len(v.Items) != 3 || len(v.Nested["x"]) != 3) {
 			t.Fatalf("honest message (blocks of %d): %v, %+v", blockLen, err, v)
 		}
 		fusedAgree(t, fz, checked, body)
