@@ -56,9 +56,13 @@ func (r *fieldRule) Run(ctx context.Context, rc *serde.RuleContext, m *serde.Mes
 				return nil, withField(r.fail("encrypting", rc, 0, fmt.Errorf("%w: the field is %s", ErrFieldType, f.Type)), f)
 			}
 			if dek.c == nil {
-				if dek, err = r.writeDEK(ctx, rc, kek); err != nil {
+				// A local err: assigning the outer one would move it to
+				// the heap, an allocation per message in both modes.
+				d, err := r.writeDEK(ctx, rc, kek)
+				if err != nil {
 					return nil, withField(err, f)
 				}
+				dek = d
 			}
 			ct, err := r.seal(dek, pt)
 			if err != nil {
