@@ -14,6 +14,7 @@ import (
 	"github.com/srkit-go/srkit/encryption"
 	"github.com/srkit-go/srkit/encryption/dekregistry"
 	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
 )
 
 // raceFirst runs rival once, just before the first request that match
@@ -122,5 +123,30 @@ func TestCreateConflictUsesTheWinner(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A writer whose DEK was soft-deleted cannot create another in its place:
+// the registry refuses the create (409, as the real server: a create only
+// undeletes an equivalent key) and the DEK does not read back without
+// deleted ones, so the write fails with the permanent ErrDEKNotFound, as
+// Confluent's executor does, while old records still read. Once the DEK
+// is undeleted, writers use it again (the same AES256_SIV bytes).
+func TestWriteOverSoftDeletedDEK(t *testing.T) {
+	ctx := context.Background()
+	siv := dekregistry.Algorithm("AES256_SIV")
+	e := newEnv(t, domain(encRule(encryption.ParamDEKAlgorithm, "AES256_SIV")), piiTags)
+	first, hs := e.write(e.serializer(), alicePII())
+	must(t, e.deks.DeleteDEK(ctx, testKEK, testSubject, false, siv))
+	b, _, err := e.serializerWith(e.executor()).Serialize(ctx, testTopic, alicePII())
+	if !isRuleError(err, encryption.ErrDEKNotFound) || serde.IsTransient(err) || b != nil {
+		t.Fatalf("write over a soft-deleted DEK: %d bytes, %v", len(b), err)
+	}
+	if got := e.read(e.deserializerWith(e.executor(), strictRead), first, hs); !reflect.DeepEqual(got, alicePII()) {
+		t.Fatalf("old record: %+v", got)
+	}
+	must(t, e.deks.UndeleteDEK(ctx, testKEK, testSubject, siv))
+	if again, _ := e.write(e.serializerWith(e.executor()), alicePII()); !bytes.Equal(again, first) {
+		t.Fatal("after the undelete, the write did not use the DEK again")
 	}
 }
