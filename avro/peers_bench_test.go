@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/srkit-go/srkit/avro"
+	"github.com/srkit-go/srkit/internal/peerbench"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -21,31 +22,6 @@ import (
 // each one's time as a ratio to the raw codec's of the same run ("x-raw").
 // Every peer does the same work: the same value, a new *BenchOrder per
 // decode; the framed payloads of srkit and sr are checked equal.
-
-// avroPeer is one sub-benchmark of a row.
-type avroPeer struct {
-	name string
-	run  func(b *testing.B)
-}
-
-// runAvroPeers runs the peers of one row in order; the first is the raw
-// codec. When it is filtered out (-bench with a sub-benchmark name, as the
-// callgrind commands do) no ratio is reported.
-func runAvroPeers(b *testing.B, peers ...avroPeer) {
-	var raw float64
-	for i, p := range peers {
-		b.Run(p.name, func(b *testing.B) {
-			b.ReportAllocs()
-			p.run(b)
-			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-			if i == 0 {
-				raw = ns
-			} else if raw > 0 {
-				b.ReportMetric(ns/raw, "x-raw")
-			}
-		})
-	}
-}
 
 // avroFixture is what the rows share: hamba's API and schema, warm srkit
 // serializers (fixed schema and use-latest) and deserializer, and a
@@ -106,8 +82,8 @@ func newAvroFixture(b *testing.B, v *BenchOrder) *avroFixture {
 
 // marshalPeer is hamba's Marshal, the raw row of both serialize rows
 // (hamba has no append form).
-func (f *avroFixture) marshalPeer() avroPeer {
-	return avroPeer{"raw", func(b *testing.B) {
+func (f *avroFixture) marshalPeer() peerbench.Peer {
+	return peerbench.Peer{Name: "raw", Run: func(b *testing.B) {
 		for b.Loop() {
 			if _, err := f.api.Marshal(f.schema, f.value); err != nil {
 				b.Fatal(err)
@@ -121,23 +97,23 @@ func (f *avroFixture) marshalPeer() avroPeer {
 func BenchmarkPeersSerialize(b *testing.B) {
 	f := newAvroFixture(b, benchOrder())
 	ctx := context.Background()
-	runAvroPeers(b,
+	peerbench.Run(b,
 		f.marshalPeer(),
-		avroPeer{"srkit", func(b *testing.B) {
+		peerbench.Peer{Name: "srkit", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, _, err := f.ser.Serialize(ctx, "orders", f.value); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		avroPeer{"latest", func(b *testing.B) {
+		peerbench.Peer{Name: "latest", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, _, err := f.latest.Serialize(ctx, "orders", f.value); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		avroPeer{"franz", func(b *testing.B) {
+		peerbench.Peer{Name: "franz", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, err := f.franz.Encode(f.value); err != nil {
 					b.Fatal(err)
@@ -150,15 +126,15 @@ func BenchmarkPeersSerialize(b *testing.B) {
 // form: its row is Marshal; sr's AppendEncode appends what Encode returns).
 func BenchmarkPeersAppendSerialize(b *testing.B) {
 	f := newAvroFixture(b, benchOrder())
-	runAvroPeers(b, f.appendPeers(true)...)
+	peerbench.Run(b, f.appendPeers(true)...)
 }
 
 // appendPeers is Marshal, AppendSerialize (of the use-latest serializer
 // too, with latest) and sr's AppendEncode into a reused buffer.
-func (f *avroFixture) appendPeers(latest bool) []avroPeer {
+func (f *avroFixture) appendPeers(latest bool) []peerbench.Peer {
 	ctx := context.Background()
-	appendWith := func(name string, s *serde.Serializer[*BenchOrder]) avroPeer {
-		return avroPeer{name, func(b *testing.B) {
+	appendWith := func(name string, s *serde.Serializer[*BenchOrder]) peerbench.Peer {
+		return peerbench.Peer{Name: name, Run: func(b *testing.B) {
 			buf := make([]byte, 0, len(f.payload))
 			for b.Loop() {
 				var err error
@@ -168,11 +144,11 @@ func (f *avroFixture) appendPeers(latest bool) []avroPeer {
 			}
 		}}
 	}
-	peers := []avroPeer{f.marshalPeer(), appendWith("srkit", f.ser)}
+	peers := []peerbench.Peer{f.marshalPeer(), appendWith("srkit", f.ser)}
 	if latest {
 		peers = append(peers, appendWith("latest", f.latest))
 	}
-	return append(peers, avroPeer{"franz", func(b *testing.B) {
+	return append(peers, peerbench.Peer{Name: "franz", Run: func(b *testing.B) {
 		buf := make([]byte, 0, len(f.payload))
 		for b.Loop() {
 			var err error
@@ -186,27 +162,27 @@ func (f *avroFixture) appendPeers(latest bool) []avroPeer {
 // BenchmarkPeersDeserialize: a new *BenchOrder per message: hamba's
 // Unmarshal of the body, Deserialize of the payload, sr's Decode.
 func BenchmarkPeersDeserialize(b *testing.B) {
-	runAvroPeers(b, newAvroFixture(b, benchOrder()).deserializePeers()...)
+	peerbench.Run(b, newAvroFixture(b, benchOrder()).deserializePeers()...)
 }
 
-func (f *avroFixture) deserializePeers() []avroPeer {
+func (f *avroFixture) deserializePeers() []peerbench.Peer {
 	ctx := context.Background()
-	return []avroPeer{
-		{"raw", func(b *testing.B) {
+	return []peerbench.Peer{
+		{Name: "raw", Run: func(b *testing.B) {
 			for b.Loop() {
 				if err := f.api.Unmarshal(f.schema, f.body, new(BenchOrder)); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		{"srkit", func(b *testing.B) {
+		{Name: "srkit", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, err := f.de.Deserialize(ctx, "orders", f.payload, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		{"franz", func(b *testing.B) {
+		{Name: "franz", Run: func(b *testing.B) {
 			for b.Loop() {
 				if err := f.franz.Decode(f.payload, new(BenchOrder)); err != nil {
 					b.Fatal(err)
@@ -227,8 +203,8 @@ func BenchmarkPeersCurve(b *testing.B) {
 				v.Items[i] = BenchItem{SKU: "SKU-" + strconv.Itoa(10000+i), Quantity: int32(i%7 + 1), Price: float64(i) + 0.99}
 			}
 			f := newAvroFixture(b, v)
-			b.Run("serialize", func(b *testing.B) { runAvroPeers(b, f.appendPeers(false)...) })
-			b.Run("deserialize", func(b *testing.B) { runAvroPeers(b, f.deserializePeers()...) })
+			b.Run("serialize", func(b *testing.B) { peerbench.Run(b, f.appendPeers(false)...) })
+			b.Run("deserialize", func(b *testing.B) { peerbench.Run(b, f.deserializePeers()...) })
 		})
 	}
 }

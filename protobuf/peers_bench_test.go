@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/srkit-go/srkit/internal/peerbench"
 	"github.com/srkit-go/srkit/protobuf"
 	"github.com/srkit-go/srkit/protobuf/internal/testpb/srkittestpb"
 	"github.com/srkit-go/srkit/registry"
@@ -23,31 +24,6 @@ import (
 // Every peer does the same work as the raw codec: the same message, a new
 // message per decode (or the same reused one in the "reuse" rows), the same
 // proto options; the framed payloads of srkit and sr are checked equal.
-
-// peer is one sub-benchmark of a row.
-type peer struct {
-	name string
-	run  func(b *testing.B)
-}
-
-// runPeers runs the peers of one row in order; the first is the raw codec.
-// When the raw codec is filtered out (-bench with a sub-benchmark name, as
-// the callgrind commands do) no ratio is reported.
-func runPeers(b *testing.B, peers ...peer) {
-	var raw float64
-	for i, p := range peers {
-		b.Run(p.name, func(b *testing.B) {
-			b.ReportAllocs()
-			p.run(b)
-			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-			if i == 0 {
-				raw = ns
-			} else if raw > 0 {
-				b.ReportMetric(ns/raw, "x-raw")
-			}
-		})
-	}
-}
 
 // pbFixture is what the rows share: a warm srkit serializer and
 // deserializer, and a franz-go Serde registered with the same schema ID and
@@ -105,23 +81,23 @@ func newPBFixture(b *testing.B, m *srkittestpb.Bench) *pbFixture {
 
 // serializePeers is proto.Marshal, Serialize and sr's Encode (a new slice
 // per message).
-func (f *pbFixture) serializePeers(m *srkittestpb.Bench) []peer {
-	return []peer{
-		{"raw", func(b *testing.B) {
+func (f *pbFixture) serializePeers(m *srkittestpb.Bench) []peerbench.Peer {
+	return []peerbench.Peer{
+		{Name: "raw", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, err := proto.Marshal(m); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		{"srkit", func(b *testing.B) {
+		{Name: "srkit", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, _, err := f.ser.Serialize(ctx, "bench", m); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		{"franz", func(b *testing.B) {
+		{Name: "franz", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, err := f.franz.Encode(m); err != nil {
 					b.Fatal(err)
@@ -133,9 +109,9 @@ func (f *pbFixture) serializePeers(m *srkittestpb.Bench) []peer {
 
 // appendPeers is MarshalAppend, AppendSerialize and sr's AppendEncode into
 // a reused buffer.
-func (f *pbFixture) appendPeers(m *srkittestpb.Bench) []peer {
-	return []peer{
-		{"raw", func(b *testing.B) {
+func (f *pbFixture) appendPeers(m *srkittestpb.Bench) []peerbench.Peer {
+	return []peerbench.Peer{
+		{Name: "raw", Run: func(b *testing.B) {
 			buf := make([]byte, 0, len(f.payload))
 			for b.Loop() {
 				var err error
@@ -144,7 +120,7 @@ func (f *pbFixture) appendPeers(m *srkittestpb.Bench) []peer {
 				}
 			}
 		}},
-		{"srkit", func(b *testing.B) {
+		{Name: "srkit", Run: func(b *testing.B) {
 			buf := make([]byte, 0, len(f.payload))
 			for b.Loop() {
 				var err error
@@ -153,7 +129,7 @@ func (f *pbFixture) appendPeers(m *srkittestpb.Bench) []peer {
 				}
 			}
 		}},
-		{"franz", func(b *testing.B) {
+		{Name: "franz", Run: func(b *testing.B) {
 			buf := make([]byte, 0, len(f.payload))
 			for b.Loop() {
 				var err error
@@ -167,23 +143,23 @@ func (f *pbFixture) appendPeers(m *srkittestpb.Bench) []peer {
 
 // deserializePeers decodes into a new message per op: proto.Unmarshal into
 // new(Bench), Deserialize, sr's Decode into new(Bench).
-func (f *pbFixture) deserializePeers() []peer {
-	return []peer{
-		{"raw", func(b *testing.B) {
+func (f *pbFixture) deserializePeers() []peerbench.Peer {
+	return []peerbench.Peer{
+		{Name: "raw", Run: func(b *testing.B) {
 			for b.Loop() {
 				if err := proto.Unmarshal(f.body, new(srkittestpb.Bench)); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		{"srkit", func(b *testing.B) {
+		{Name: "srkit", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, err := f.de.Deserialize(ctx, "bench", f.payload, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		{"franz", func(b *testing.B) {
+		{Name: "franz", Run: func(b *testing.B) {
 			for b.Loop() {
 				if err := f.franz.Decode(f.payload, new(srkittestpb.Bench)); err != nil {
 					b.Fatal(err)
@@ -194,9 +170,9 @@ func (f *pbFixture) deserializePeers() []peer {
 }
 
 // reusePeers decodes into one message reused (and reset) per op.
-func (f *pbFixture) reusePeers() []peer {
-	return []peer{
-		{"raw", func(b *testing.B) {
+func (f *pbFixture) reusePeers() []peerbench.Peer {
+	return []peerbench.Peer{
+		{Name: "raw", Run: func(b *testing.B) {
 			m := new(srkittestpb.Bench)
 			for b.Loop() {
 				if err := proto.Unmarshal(f.body, m); err != nil {
@@ -204,7 +180,7 @@ func (f *pbFixture) reusePeers() []peer {
 				}
 			}
 		}},
-		{"srkit", func(b *testing.B) {
+		{Name: "srkit", Run: func(b *testing.B) {
 			m := new(srkittestpb.Bench)
 			for b.Loop() {
 				if err := f.de.DeserializeInto(ctx, "bench", f.payload, nil, &m); err != nil {
@@ -212,7 +188,7 @@ func (f *pbFixture) reusePeers() []peer {
 				}
 			}
 		}},
-		{"franz", func(b *testing.B) {
+		{Name: "franz", Run: func(b *testing.B) {
 			m := new(srkittestpb.Bench)
 			for b.Loop() {
 				if err := f.franz.Decode(f.payload, m); err != nil {
@@ -225,20 +201,20 @@ func (f *pbFixture) reusePeers() []peer {
 
 func BenchmarkSerialize(b *testing.B) {
 	m := benchMessage()
-	runPeers(b, newPBFixture(b, m).serializePeers(m)...)
+	peerbench.Run(b, newPBFixture(b, m).serializePeers(m)...)
 }
 
 func BenchmarkAppendSerialize(b *testing.B) {
 	m := benchMessage()
-	runPeers(b, newPBFixture(b, m).appendPeers(m)...)
+	peerbench.Run(b, newPBFixture(b, m).appendPeers(m)...)
 }
 
 func BenchmarkDeserialize(b *testing.B) {
-	runPeers(b, newPBFixture(b, benchMessage()).deserializePeers()...)
+	peerbench.Run(b, newPBFixture(b, benchMessage()).deserializePeers()...)
 }
 
 func BenchmarkDeserializeReuse(b *testing.B) {
-	runPeers(b, newPBFixture(b, benchMessage()).reusePeers()...)
+	peerbench.Run(b, newPBFixture(b, benchMessage()).reusePeers()...)
 }
 
 // BenchmarkDeserializeDynamic decodes into dynamic messages (no generated
@@ -260,22 +236,22 @@ func BenchmarkDeserializeDynamic(b *testing.B) {
 	franz.Register(int(binary.BigEndian.Uint32(f.payload[1:5])), &dynamicpb.Message{},
 		sr.DecodeFn(func(b []byte, v any) error { return proto.Unmarshal(b, v.(*dynamicpb.Message)) }),
 		sr.Index(f.indexes...))
-	runPeers(b,
-		peer{"raw", func(b *testing.B) {
+	peerbench.Run(b,
+		peerbench.Peer{Name: "raw", Run: func(b *testing.B) {
 			for b.Loop() {
 				if err := proto.Unmarshal(f.body, dynamicpb.NewMessage(md)); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		peer{"srkit", func(b *testing.B) {
+		peerbench.Peer{Name: "srkit", Run: func(b *testing.B) {
 			for b.Loop() {
 				if _, err := d.Deserialize(ctx, "bench", f.payload, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}},
-		peer{"franz", func(b *testing.B) {
+		peerbench.Peer{Name: "franz", Run: func(b *testing.B) {
 			for b.Loop() {
 				if err := franz.Decode(f.payload, dynamicpb.NewMessage(md)); err != nil {
 					b.Fatal(err)
@@ -302,8 +278,8 @@ func BenchmarkCurve(b *testing.B) {
 		b.Run("items="+strconv.Itoa(n), func(b *testing.B) {
 			m := benchMessageN(n)
 			f := newPBFixture(b, m)
-			b.Run("serialize", func(b *testing.B) { runPeers(b, f.appendPeers(m)...) })
-			b.Run("deserialize", func(b *testing.B) { runPeers(b, f.deserializePeers()...) })
+			b.Run("serialize", func(b *testing.B) { peerbench.Run(b, f.appendPeers(m)...) })
+			b.Run("deserialize", func(b *testing.B) { peerbench.Run(b, f.deserializePeers()...) })
 		})
 	}
 }
