@@ -7,7 +7,9 @@ import (
 	"reflect"
 	"testing"
 
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/srkit-go/srkit/avro"
 	"github.com/srkit-go/srkit/encryption"
@@ -197,6 +199,72 @@ func TestFormatsRoundTrip(t *testing.T) {
 					})
 				}
 			}
+		}
+	}
+}
+
+// ENCRYPT_PAYLOAD encrypts the format body only: a Protobuf message's
+// indexes stay in the clear with the schema reference (after the schema ID
+// in the payload, or in the schema-ID header), and the rest is the AEAD of
+// the body.
+func TestPayloadKeepsMessageIndexesInTheClear(t *testing.T) {
+	ctx := context.Background()
+	const schema = `syntax = "proto3";
+package enc.test;
+message Other { string x = 1; }
+message Secret { string name = 1; string city = 2; }`
+	for _, alg := range algorithms {
+		for pname, placement := range placements {
+			t.Run(string(alg)+"/"+pname, func(t *testing.T) {
+				e := newEnv(t, nil, nil)
+				sch := registry.Schema{Schema: schema, SchemaType: registry.Protobuf, RuleSet: encoding(payloadRule(encryption.ParamDEKAlgorithm, string(alg)))}
+				if _, err := e.client.Register(ctx, testSubject, sch); err != nil {
+					t.Fatal(err)
+				}
+				s, err := protobuf.NewSerializer[proto.Message](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := protobuf.Parse(schema)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := dynamicpb.NewMessage(p.Descriptor().Messages().ByName("Secret"))
+				if err := protojson.Unmarshal([]byte(`{"name":"Alice Liddell","city":"Oxford"}`), in); err != nil {
+					t.Fatal(err)
+				}
+				body, _ := proto.MarshalOptions{Deterministic: true}.Marshal(in)
+				b, hs, err := s.Serialize(ctx, testTopic, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The schema reference with message indexes [1] (count 1,
+				// index 1, zigzag varints): before the body in the payload,
+				// or in the header (magic byte 1, the GUID, the indexes).
+				ref, ct := b[:7], b[7:]
+				if placement == serde.HeaderGUID {
+					if len(hs) != 1 {
+						t.Fatalf("headers %v", hs)
+					}
+					ref, ct = hs[0].Value, b
+				}
+				if !bytes.HasSuffix(ref, []byte{2, 2}) || len(ct) != ctLen(alg, len(body)) {
+					t.Fatalf("schema reference %x and %d bytes after it, want it to end in 0202 and %d bytes of ciphertext", ref, len(ct), ctLen(alg, len(body)))
+				}
+				mustNotContain(t, "the payload", b, "Alice Liddell", "Oxford")
+				d, err := protobuf.NewDeserializer[proto.Message](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := d.Deserialize(ctx, testTopic, b, hs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if name := got.ProtoReflect().Descriptor().FullName(); name != "enc.test.Secret" {
+					t.Fatalf("read a %s", name)
+				}
+				protoJSONEqual(t, got, json.RawMessage(`{"name":"Alice Liddell","city":"Oxford"}`))
+			})
 		}
 	}
 }
