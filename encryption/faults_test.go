@@ -98,17 +98,37 @@ func TestOutagesAreTransient(t *testing.T) {
 				if !serde.IsTransient(err) || b != nil || hs != nil {
 					t.Fatalf("write: %v (with %d bytes out)", err, len(b))
 				}
+				outageTyped(t, name, "write", err)
 				// Read with a cold executor: fails too, although onFailure
 				// on read is NONE.
 				e2 := newEnv(t, rs, piiTags)
 				b, hs = e2.write(e2.serializer(), alicePII())
 				outage(e2)
 				got, err := e2.deserializerWith(e2.executor()).Deserialize(ctx, testTopic, b, hs)
+				outageTyped(t, name, "read", err)
 				if !serde.IsTransient(err) || got != nil {
 					t.Fatalf("read: %v", err)
 				}
 			}
 		})
+	}
+}
+
+// outageTyped checks that an outage's error is typed: a *serde.RuleError
+// wrapping an *encryption.Error, and ErrKMS with serde.ErrUnavailable for
+// the KMS, registry.ErrUnavailable for the DEK Registry.
+func outageTyped(t *testing.T, name, op string, err error) {
+	t.Helper()
+	var ee *encryption.Error
+	var re *serde.RuleError
+	ok := errors.As(err, &ee) && errors.As(err, &re)
+	if strings.HasPrefix(name, "KMS") {
+		ok = ok && errors.Is(err, encryption.ErrKMS) && errors.Is(err, serde.ErrUnavailable)
+	} else {
+		ok = ok && errors.Is(err, registry.ErrUnavailable)
+	}
+	if !ok {
+		t.Fatalf("%s: the error is not typed: %v", op, err)
 	}
 }
 
