@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -114,5 +115,24 @@ func TestRotationFailureKeepsExpiredDEK(t *testing.T) {
 	b, _ := e.write(s, alicePII())
 	if v := nameVersion(t, b); v != 2 {
 		t.Fatalf("after the registry recovered: version %d", v)
+	}
+}
+
+// When the KMS is down as the DEK expires, the next version cannot be
+// wrapped: the write fails as transient (as Confluent's executor fails it),
+// with nothing written; once the KMS is back, version 2 is created.
+func TestRotationWithTheKMSDown(t *testing.T) {
+	e := newEnv(t, domain(encRule(encryption.ParamDEKExpiryDays, "30")), piiTags)
+	s := e.serializer()
+	e.write(s, alicePII())
+	e.clock.add(30 * 24 * time.Hour)
+	e.kms.set(func(k *testKMS) { k.down = true })
+	b, _, err := s.Serialize(context.Background(), testTopic, alicePII())
+	if !serde.IsTransient(err) || !errors.Is(err, encryption.ErrKMS) || b != nil {
+		t.Fatalf("rotation with the KMS down: %d bytes, %v", len(b), err)
+	}
+	e.kms.set(func(k *testKMS) { k.down = false })
+	if b, _ := e.write(s, alicePII()); nameVersion(t, b) != 2 {
+		t.Fatalf("after the KMS recovered: version %d", nameVersion(t, b))
 	}
 }
