@@ -3,7 +3,9 @@ package encryption_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/srkit-go/srkit/avro"
@@ -76,5 +78,41 @@ func TestGenericValuesRoundTrip(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A tagged field of another type than string or bytes is an error on
+// write in the real formats too (ErrFieldType, naming the field), and
+// nothing is written.
+func TestTaggedIntFieldInFormats(t *testing.T) {
+	ctx := context.Background()
+	for format, sch := range map[string]registry.Schema{
+		"avro": {Schema: `{"type":"record","name":"P","namespace":"enc.test","fields":[{"name":"id","type":"long","confluent:tags":["PII"]},{"name":"name","type":"string"}]}`},
+		"json": {Schema: `{"type":"object","properties":{"id":{"type":"integer","confluent:tags":["PII"]},"name":{"type":"string"}}}`, SchemaType: registry.JSON},
+	} {
+		t.Run(format, func(t *testing.T) {
+			e := newEnv(t, nil, nil)
+			sch.RuleSet = domain(encRule())
+			if _, err := e.client.Register(ctx, testSubject, sch); err != nil {
+				t.Fatal(err)
+			}
+			opts := []serde.SerializerOption{serde.UseLatest(), serde.AutoRegister(false), serde.WithRuleExecutors(e.enc.Executors()...)}
+			var s *serde.Serializer[any]
+			var err error
+			var v any = map[string]any{"id": int64(7), "name": "Alice Liddell"}
+			if format == "avro" {
+				s, err = avro.NewSerializer[any](e.client, serde.Value, opts...)
+			} else {
+				s, err = jsonschema.NewSerializer[any](e.client, serde.Value, opts...)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := s.Serialize(ctx, testTopic, v)
+			var ee *encryption.Error
+			if !isRuleError(err, encryption.ErrFieldType) || !errors.As(err, &ee) || !strings.HasSuffix(ee.Field, "id") || b != nil {
+				t.Fatalf("write: %d bytes, %v", len(b), err)
+			}
+		})
 	}
 }
