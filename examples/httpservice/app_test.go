@@ -57,19 +57,8 @@ func get(t *testing.T, url string) (int, map[string]any) {
 // background consumer, health is reported, and a cancelled context shuts
 // it all down cleanly.
 func TestServiceOverHTTP(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var logs kafkatest.SyncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, exampleenv.Config{}, appConfig{Topic: "orders", Group: "processor"}, ln, &logs)
-	}()
-	waitHealthy(t, base)
+	svc := startService(t)
+	base, logs := svc.base, svc.logs
 
 	// Bad requests never reach Kafka.
 	for body, want := range map[string]string{
@@ -138,15 +127,7 @@ func TestServiceOverHTTP(t *testing.T) {
 		t.Fatalf("healthz events %v", ev)
 	}
 
-	cancel() // SIGINT
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v\n%s", err, logs.String())
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("no graceful shutdown within a minute")
-	}
+	svc.stop(t) // SIGINT
 	if !strings.Contains(logs.String(), "stopped") {
 		t.Fatalf("log lacks the shutdown:\n%s", logs.String())
 	}
@@ -333,5 +314,47 @@ func TestHealthReportsStoppedConsumer(t *testing.T) {
 	}
 	if err := a.shutdown(ctx); err == nil || !strings.Contains(err.Error(), "offset 0") {
 		t.Fatalf("shutdown: %v, want the consumer's error", err)
+	}
+}
+
+// service is the service run as main runs it (see run), on a local port,
+// against in-process Kafka and the mock registry.
+type service struct {
+	base   string // http://host:port
+	logs   *kafkatest.SyncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startService runs the service until the test ends or stop is called,
+// and waits until it reports healthy.
+func startService(t *testing.T) *service {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	svc := &service{base: "http://" + ln.Addr().String(), logs: new(kafkatest.SyncBuffer), cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		svc.done <- run(ctx, exampleenv.Config{}, appConfig{Topic: "orders", Group: "processor"}, ln, svc.logs)
+	}()
+	waitHealthy(t, svc.base)
+	return svc
+}
+
+// stop cancels the service's context (SIGINT) and waits for a graceful
+// shutdown.
+func (svc *service) stop(t *testing.T) {
+	t.Helper()
+	svc.cancel()
+	select {
+	case err := <-svc.done:
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, svc.logs.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("no graceful shutdown within a minute")
 	}
 }

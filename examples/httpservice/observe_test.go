@@ -1,34 +1,18 @@
 package main
 
 import (
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/srkit-go/srkit/examples/internal/exampleenv"
-	"github.com/srkit-go/srkit/internal/kafkatest"
 )
 
 // TestMetricsEndpoint: /metrics shows srkit's registry, serde, producer and
 // consumer metrics for the orders the service produced and consumed.
 func TestMetricsEndpoint(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var logs kafkatest.SyncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, exampleenv.Config{}, appConfig{Topic: "orders", Group: "processor"}, ln, &logs)
-	}()
-	waitHealthy(t, base)
+	svc := startService(t)
+	base := svc.base
 	if code, m := post(t, base+"/orders?wait=true", orderJSON("metrics", 1)); code != http.StatusCreated {
 		t.Fatalf("POST: %d %v", code, m)
 	}
@@ -64,10 +48,7 @@ func TestMetricsEndpoint(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	svc.stop(t)
 }
 
 func grepSrkit(body string) string {
