@@ -3,10 +3,13 @@ package consumer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/srkit-go/srkit/internal/hookset"
 )
 
 // Hook is any value that implements one or more of the Hook* interfaces of
@@ -116,23 +119,11 @@ type hookSet struct {
 func sortHooks(hooks []Hook) (hookSet, error) {
 	var hs hookSet
 	for _, h := range hooks {
-		matched := false
-		if x, ok := h.(HookRecordStart); ok {
-			hs.start, matched = append(hs.start, x), true
+		matched := []bool{
+			hookset.Add(&hs.start, h), hookset.Add(&hs.record, h), hookset.Add(&hs.commit, h),
+			hookset.Add(&hs.fetchError, h), hookset.Add(&hs.lag, h),
 		}
-		if x, ok := h.(HookRecord); ok {
-			hs.record, matched = append(hs.record, x), true
-		}
-		if x, ok := h.(HookCommit); ok {
-			hs.commit, matched = append(hs.commit, x), true
-		}
-		if x, ok := h.(HookFetchError); ok {
-			hs.fetchError, matched = append(hs.fetchError, x), true
-		}
-		if x, ok := h.(HookLag); ok {
-			hs.lag, matched = append(hs.lag, x), true
-		}
-		if !matched {
+		if !slices.Contains(matched, true) {
 			return hookSet{}, fmt.Errorf("consumer: WithHooks: %T implements no consumer Hook interface "+
 				"(HookRecordStart, HookRecord, HookCommit, HookFetchError, HookLag)", h)
 		}

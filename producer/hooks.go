@@ -3,6 +3,8 @@ package producer
 import (
 	"fmt"
 	"time"
+
+	"github.com/srkit-go/srkit/internal/hookset"
 )
 
 // Hook is any value that implements one or more of the Hook* interfaces of
@@ -82,14 +84,9 @@ type hookSet struct {
 func sortHooks(hooks []Hook) (hookSet, error) {
 	var hs hookSet
 	for _, h := range hooks {
-		matched := false
-		if x, ok := h.(HookProduce); ok {
-			hs.produce, matched = append(hs.produce, x), true
-		}
-		if x, ok := h.(HookDeadLetter); ok {
-			hs.deadLetter, matched = append(hs.deadLetter, x), true
-		}
-		if !matched {
+		p := hookset.Add(&hs.produce, h)
+		d := hookset.Add(&hs.deadLetter, h)
+		if !p && !d {
 			return hookSet{}, fmt.Errorf("producer: WithHooks: %T implements no producer Hook interface (HookProduce, HookDeadLetter)", h)
 		}
 	}

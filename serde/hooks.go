@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/srkit-go/srkit/internal/hookset"
 	"github.com/srkit-go/srkit/registry"
 )
 
@@ -194,20 +196,8 @@ func newHookSet(hooks []Hook) (*hookSet, error) {
 	}
 	hs := &hookSet{}
 	for _, h := range hooks {
-		matched := false
-		if x, ok := h.(HookSerialize); ok {
-			hs.ser, matched = append(hs.ser, x), true
-		}
-		if x, ok := h.(HookDeserialize); ok {
-			hs.deser, matched = append(hs.deser, x), true
-		}
-		if x, ok := h.(HookResolve); ok {
-			hs.resolve, matched = append(hs.resolve, x), true
-		}
-		if x, ok := h.(HookRule); ok {
-			hs.rule, matched = append(hs.rule, x), true
-		}
-		if !matched {
+		matched := []bool{hookset.Add(&hs.ser, h), hookset.Add(&hs.deser, h), hookset.Add(&hs.resolve, h), hookset.Add(&hs.rule, h)}
+		if !slices.Contains(matched, true) {
 			return nil, fmt.Errorf("serde: WithHooks: %T implements no serde Hook interface (HookSerialize, HookDeserialize, HookResolve, HookRule)", h)
 		}
 	}
