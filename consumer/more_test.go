@@ -372,3 +372,45 @@ func TestRecordErrorText(t *testing.T) {
 		}
 	}
 }
+
+// AutoCommitHooks reports kgo's own periodic commits of the marks (the
+// consumer has no hooks of its own here: every event is kgo's).
+func TestAutoCommitHooks(t *testing.T) {
+	e := newEnv(t)
+	if err := e.CreateTopic("orders", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.produceOrders(t, "orders", 0, 5)
+	rec := new(recorder)
+	cl := e.groupClient(t, "g", []string{"orders"},
+		append(consumer.GroupOptions(), kgo.AutoCommitInterval(100*time.Millisecond), consumer.AutoCommitHooks(rec))...)
+	ctx, cancel := testContext(t)
+	defer cancel()
+	c := newConsumer(t, e, cl)
+	ran := make(chan error, 1)
+	go func() {
+		ran <- c.Run(ctx, func(context.Context, consumer.Record[string, order]) error { return nil })
+	}()
+	committed := func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		for _, cm := range rec.commits {
+			if cm.Err == nil && cm.Partitions == 1 {
+				return true
+			}
+		}
+		return false
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !committed() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no autocommit reported: %+v", rec.commits)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	lagOf(t, e, "g", "orders", 0)
+}
