@@ -103,9 +103,16 @@ func ruleDeserializer[T any](t *testing.T, c *registry.Client, e *ruleExec, opts
 }
 
 // dynamicOrder returns ruleOrder as a dynamic message of the schema the
-// registry holds for topic (read back through a deserializer without
-// rules).
+// registry holds for topic.
 func dynamicOrder(t *testing.T, c *registry.Client, topic string) *dynamicpb.Message {
+	t.Helper()
+	return dynamicOf(t, c, topic, ruleOrder())
+}
+
+// dynamicOf returns m as a dynamic message of the schema the registry
+// holds for topic (written without rules, read back through a
+// deserializer without rules).
+func dynamicOf(t *testing.T, c *registry.Client, topic string, m proto.Message) *dynamicpb.Message {
 	t.Helper()
 	off := true
 	s, err := protobuf.NewSerializer[proto.Message](c, serde.Value, serde.UseLatest(), serde.AutoRegister(false),
@@ -113,15 +120,15 @@ func dynamicOrder(t *testing.T, c *registry.Client, topic string) *dynamicpb.Mes
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := s.Serialize(ctx, topic, ruleOrder())
+	b, _, err := s.Serialize(ctx, topic, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := ruleDeserializer[*dynamicpb.Message](t, c, nil).Deserialize(ctx, topic, b, nil)
+	d, err := ruleDeserializer[*dynamicpb.Message](t, c, nil, serde.WithRuleOverrides(serde.RuleOverride{Disabled: &off})).Deserialize(ctx, topic, b, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return d
 }
 
 // TestRuleFieldTransformWrite: a WRITE transform on PII fields — tagged
