@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 
@@ -175,6 +176,46 @@ func TestEncryptGenerated(t *testing.T) {
 			sameMessage(t, decrypt[*srkittestpb.Profile](t, c, "enc", b, nil), in)
 		})
 	}
+}
+
+// TestEncryptGeneratedSchemaTags: the tags are the registry schema's, not
+// the generated type's: a field the schema tags inline (city) or through
+// metadata.tags (a repeated string, and a nested message's field in a
+// single, a repeated and a map field, by a wildcard) is encrypted, and one
+// only the Go type's descriptor tags (name) is not.
+func TestEncryptGeneratedSchemaTags(t *testing.T) {
+	c := ruleMock(t)
+	rs := &registry.RuleSet{DomainRules: []registry.Rule{encRule(encryption.TypeEncrypt)}}
+	md := &registry.Metadata{Tags: map[string][]string{"srkit.test.secrets.Profile.labels": {"PII"}, "**.Address.country": {"PII"}}}
+	sch := registerWithRules(t, c, "enc", profile(), rs, md).Schema
+	text := strings.Replace(sch.Schema, "string city = 12;", `string city = 12 [(confluent.field_meta).tags = "PII"];`, 1)
+	text = strings.Replace(text, `string name = 2 [(confluent.field_meta) = { tags: [ "PII" ] }];`, "string name = 2;", 1)
+	if text == sch.Schema {
+		t.Fatalf("the printed schema changed; fix the test's edits:\n%s", sch.Schema)
+	}
+	sch.Schema = text
+	if _, err := c.Register(ctx, "enc-value", sch); err != nil {
+		t.Fatal(err)
+	}
+	in := profile()
+	b, _, err := encWriter[*srkittestpb.Profile](t, c).Serialize(ctx, "enc", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire := onTheWire(t, b)
+	if wire.Name != in.Name {
+		t.Errorf("name, untagged in the registry's schema, is %q on the wire", wire.Name)
+	}
+	for _, clear := range []string{"Arlington", "label-admiral", "label-pioneer"} {
+		if bytes.Contains(b, []byte(clear)) {
+			t.Errorf("%q is in the clear in %x", clear, b)
+		}
+	}
+	if wire.Home.Country == in.Home.Country || wire.Previous[0].Country == in.Previous[0].Country ||
+		wire.Previous[1].Country == in.Previous[1].Country || wire.ByLabel["work"].Country == in.ByLabel["work"].Country {
+		t.Errorf("a nested message's field tagged by the wildcard is in the clear: %v", wire)
+	}
+	sameMessage(t, decrypt[*srkittestpb.Profile](t, c, "enc", b, nil), in)
 }
 
 // TestEncryptGeneratedNoKey: a reader that cannot get the DEK fails with
