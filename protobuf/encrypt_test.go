@@ -253,7 +253,8 @@ func TestEncryptGeneratedNoKey(t *testing.T) {
 // TestEncryptGeneratedDynamic: generated and dynamic messages of the same
 // schema encrypt to interchangeable records: each decrypts through the
 // other's reader; with the deterministic AES256_SIV and deterministic
-// marshaling the two writers' bytes are equal.
+// marshaling the writers' bytes are equal (a serializer of proto.Message
+// given the generated message too).
 func TestEncryptGeneratedDynamic(t *testing.T) {
 	c := ruleMock(t)
 	registerWithRules(t, c, "enc", profile(), &registry.RuleSet{DomainRules: []registry.Rule{
@@ -265,8 +266,14 @@ func TestEncryptGeneratedDynamic(t *testing.T) {
 	if !bytes.Equal(fromGen, fromDyn) {
 		t.Errorf("the generated writer wrote %x\nthe dynamic one %x", fromGen, fromDyn)
 	}
+	// A serializer of proto.Message given the generated message.
+	fromAny := encWrite(t, encWriter[proto.Message](t, c, protobuf.Deterministic()), "enc", proto.Message(gen))
+	if !bytes.Equal(fromAny, fromGen) {
+		t.Errorf("a proto.Message writer of the generated message wrote %x\nthe generated one %x", fromAny, fromGen)
+	}
 
 	sameMessage(t, decrypt[*dynamicpb.Message](t, c, "enc", fromGen, nil), gen)
+	sameMessage(t, decrypt[proto.Message](t, c, "enc", fromGen, nil), gen)
 	sameMessage(t, decrypt[*srkittestpb.Profile](t, c, "enc", fromDyn, nil), gen)
 }
 
