@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
@@ -17,7 +18,10 @@ import (
 // ruleView is the rule view of the messages of one schema. It is built
 // with the encoder or decoder (once per schema) and read without a lock.
 type ruleView[T any] struct {
-	plan    *pnode
+	plan *pnode
+	// typed is the plan of T's values over plan (rules_typed.go); nil when
+	// T is generic or is walked in its JSON form as a whole.
+	typed   *tnode
 	tagger  *serde.FieldTagger
 	mode    decodeMode
 	limits  Limits
@@ -26,7 +30,11 @@ type ruleView[T any] struct {
 
 func newRuleView[T any](s *Schema, md *registry.Metadata, mode decodeMode, limits Limits) *ruleView[T] {
 	tagger := serde.NewFieldTagger(md)
-	return &ruleView[T]{plan: planSchema(s.root, tagger), tagger: tagger, mode: mode, limits: limits.withDefaults()}
+	r := &ruleView[T]{plan: planSchema(s.root, tagger), tagger: tagger, mode: mode, limits: limits.withDefaults()}
+	if mode == decodeTyped {
+		r.typed = planTyped(reflect.TypeFor[T](), r.plan)
+	}
+	return r
 }
 
 // Generic implements serde.RuleCodec: v's JSON form. Generic values are
@@ -57,15 +65,20 @@ func (r *ruleView[T]) FromGeneric(g any) (T, error) {
 }
 
 // TransformFields implements serde.RuleCodec: fn applied to the leaf
-// properties tagged with one of tags, on v's JSON form; a generic v's
-// result is the new form (sharing what did not change with v), a typed
-// one's the form read back into T. When no property of the schema carries
-// one of tags, v is returned as it is. v and what it points to are never
+// properties tagged with one of tags, as they are in v's JSON form; a
+// generic v's result is the new form (sharing what did not change with v).
+// A struct (and the pointers, slices, arrays, maps and structs in it) is
+// walked directly (rules_typed_walk.go), other typed values on their JSON
+// form, read back into T. When no property of the schema carries one of
+// tags, v is returned as it is. v and what it points to are never
 // modified.
 func (r *ruleView[T]) TransformFields(v T, tags []string, fn serde.FieldFunc) (T, error) {
 	var zero T
 	if r.plan == nil || !r.plan.wanted(tags) {
 		return v, nil
+	}
+	if r.typed != nil {
+		return r.transformTyped(v, tags, fn)
 	}
 	g, err := r.Generic(v)
 	if err != nil {
@@ -88,6 +101,31 @@ func (r *ruleView[T]) TransformFields(v T, tags []string, fn serde.FieldFunc) (T
 		return t, nil
 	}
 	return r.FromGeneric(out)
+}
+
+// transformTyped is TransformFields of a value walked by its typed plan.
+func (r *ruleView[T]) transformTyped(v T, tags []string, fn serde.FieldFunc) (T, error) {
+	var zero T
+	w := r.walkers.get(r.tagger, tags, fn, r.limits.MaxDepth)
+	c, err := w.typed(r.typed, reflect.ValueOf(any(v)), 0)
+	r.walkers.put(w)
+	if err != nil {
+		return zero, err
+	}
+	if !c.ok {
+		return v, nil
+	}
+	out := c.val
+	if !out.IsValid() {
+		out = reflect.New(r.typed.t).Elem()
+		if err := r.typed.store(out, c.x); err != nil {
+			return zero, err
+		}
+	}
+	if out.CanAddr() {
+		return *out.Addr().Interface().(*T), nil
+	}
+	return out.Interface().(T), nil
 }
 
 // JSON implements serde.RuleCodec: the message body.

@@ -25,6 +25,10 @@ type fieldWalker struct {
 	field      serde.Field
 	container  map[string]any
 	containing func() (any, error)
+	// cur is, in a typed walk (rules_typed_walk.go), the struct or map
+	// holding the leaf being visited; its JSON form is the leaf's
+	// containing object when container is nil.
+	cur reflect.Value
 }
 
 // maxCombinedHops bounds the combined schemas one value is looked up
@@ -46,12 +50,17 @@ func (ws *walkers) get(tagger *serde.FieldTagger, tags []string, fn serde.FieldF
 
 func newFieldWalker() *fieldWalker {
 	w := &fieldWalker{}
-	w.containing = func() (any, error) { return w.container, nil }
+	w.containing = func() (any, error) {
+		if w.container == nil && w.cur.IsValid() {
+			return jsonFormOf(w.cur)
+		}
+		return w.container, nil
+	}
 	return w
 }
 
 func (ws *walkers) put(w *fieldWalker) {
-	w.tags, w.fn, w.container, w.field = nil, nil, nil, serde.Field{}
+	w.tags, w.fn, w.container, w.field, w.cur = nil, nil, nil, serde.Field{}, reflect.Value{}
 	ws.pool.Put(w)
 }
 
