@@ -1,0 +1,325 @@
+package jsonschema
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/srkit-go/srkit/registry"
+	"github.com/srkit-go/srkit/serde"
+)
+
+// The typed walk against the map walk (the JSON round trip it replaces):
+// same visits (name, type, value, containing object), byte-identical
+// output and equal values, the caller's value untouched.
+
+const typedSchema = `{"type":"object","properties":{
+ "region":{"type":"string"},"code":{"type":"integer"},
+ "id":{"type":"string"},"email_address":{"type":"string"},"Hidden":{"type":"string"},"skip":{"type":"string"},
+ "Plain":{"type":"string"},
+ "note":{"type":["string","null"]},"noteNil":{"type":["string","null"]},
+ "blob":{"type":"string"},"blobNil":{"type":["string","null"]},
+ "lines":{"type":"array","items":{"$ref":"#/definitions/line"}},
+ "byName":{"type":"object","properties":{"a":{"$ref":"#/definitions/line"},"zz":{"$ref":"#/definitions/line"}},
+   "additionalProperties":{"$ref":"#/definitions/line"}},
+ "ship":{"$ref":"#/definitions/addr"},"noShip":{"oneOf":[{"type":"null"},{"$ref":"#/definitions/addr"}]},
+ "at":{"type":"string","format":"date-time"},
+ "extra":{"type":"object","properties":{"k":{"type":"string"},"n":{"type":"number"}}},
+ "count":{"type":"integer"},"ratio":{"type":"number"},"ok":{"type":"boolean"},
+ "pair":{"type":"array","items":{"type":"string"}},
+ "any":{}
+},
+"definitions":{
+ "line":{"type":"object","properties":{"sku":{"type":"string"},"qty":{"type":"integer"},"price":{"type":"number"},
+   "secret":{"type":"string","confluent:tags":["PII"]}}},
+ "addr":{"type":"object","properties":{"street":{"type":"string","confluent:tags":["PII"]},"zone":{"type":"string"}}}}}`
+
+type twBase struct {
+	Region string `json:"region"`
+	Code   int    `json:"code"`
+}
+
+type TWZone struct {
+	Zone string `json:"zone"`
+}
+
+type twAddr struct {
+	Street string `json:"street"`
+	*TWZone       // promoted through a pointer: the address goes through JSON
+}
+
+type twLine struct {
+	SKU    string  `json:"sku"`
+	Qty    int     `json:"qty"`
+	Price  float64 `json:"price"`
+	Secret []byte  `json:"secret"`
+}
+
+type twOrder struct {
+	twBase
+	ID      string            `json:"id"`
+	Email   string            `json:"email_address"`
+	Hidden  string            `json:"-"`
+	Skip    string            `json:"skip,omitempty"`
+	Plain   string            // no tag: the Go name
+	Note    *string           `json:"note"`
+	NoteNil *string           `json:"noteNil"`
+	Blob    []byte            `json:"blob"`
+	BlobNil []byte            `json:"blobNil"`
+	Lines   []twLine          `json:"lines"`
+	ByName  map[string]twLine `json:"byName"`
+	Ship    *twAddr           `json:"ship"`
+	NoShip  *twAddr           `json:"noShip"`
+	At      time.Time         `json:"at"`
+	Extra   any               `json:"extra"`
+	Count   uint16            `json:"count"`
+	Ratio   float32           `json:"ratio"`
+	OK      bool              `json:"ok"`
+	Pair    [2]string         `json:"pair"`
+	Any     any               `json:"any"`
+}
+
+func newTWOrder(skip string) *twOrder {
+	note := "n"
+	return &twOrder{
+		twBase: twBase{Region: "eu", Code: 7},
+		ID:     "o1", Email: "a@b", Hidden: "h", Skip: skip, Plain: "p", Note: &note,
+		Blob:   []byte{0, 1, 2, 250},
+		Lines:  []twLine{{SKU: "s1", Qty: 2, Price: 1.5, Secret: []byte("k1")}, {SKU: "s2", Qty: 3, Price: 2}},
+		ByName: map[string]twLine{"a": {SKU: "a", Qty: 1}, "b": {SKU: "b"}},
+		Ship:   &twAddr{Street: "Main", TWZone: &TWZone{Zone: "z"}},
+		At:     time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC),
+		Extra:  map[string]any{"k": "v", "n": 1.0, "other": "o"},
+		Count:  9, Ratio: 0.1, OK: true, Pair: [2]string{"l", "r"}, Any: "x",
+	}
+}
+
+// twRule changes every kind of leaf, so that each is written back: strings
+// (base64 ones stay base64, times stay times), numbers, booleans; a null
+// becomes a string.
+func twRule(f *serde.Field, x any) (any, error) {
+	switch v := x.(type) {
+	case string:
+		switch f.Name {
+		case "at":
+			return "2001-02-03T04:05:06Z", nil
+		case "blob", "secret":
+			return base64.StdEncoding.EncodeToString([]byte("enc:" + v)), nil
+		}
+		return "<" + v + ">", nil
+	case float64:
+		return v + 1, nil
+	case bool:
+		return !v, nil
+	case nil:
+		if f.Name == "noteNil" || f.Name == "blobNil" {
+			return "c2V0", nil // base64 of "set"
+		}
+	}
+	return x, nil
+}
+
+// walkBoth runs TransformFields on values from mk with the typed walk and
+// with the map walk, logging every visit.
+func walkBoth[T any](t *testing.T, schema string, tags []string, mk func() T, fn serde.FieldFunc) (typed, mapped T, logs [2][]string, errs [2]error) {
+	t.Helper()
+	s := mustParse(t, schema)
+	for i := range 2 {
+		r := newRuleView[T](s, &registry.Metadata{}, decodeTyped, Limits{})
+		if r.typed == nil {
+			t.Fatalf("%T has no typed plan", *new(T))
+		}
+		if i == 1 {
+			r.typed = nil // the map walk
+		}
+		v, orig := mk(), mk()
+		out, err := r.TransformFields(v, tags, func(f *serde.Field, x any) (any, error) {
+			c, cerr := f.Containing()
+			cj, _ := json.Marshal(c)
+			logs[i] = append(logs[i], fmt.Sprintf("%s %s %T %v in %s %v", f.FullName, f.Type, x, x, cj, cerr))
+			return fn(f, x)
+		})
+		if !reflect.DeepEqual(v, orig) {
+			t.Errorf("walk %d changed the caller's value: %+v", i, v)
+		}
+		errs[i] = err
+		if i == 0 {
+			typed = out
+		} else {
+			mapped = out
+		}
+	}
+	return typed, mapped, logs, errs
+}
+
+func checkSame[T any](t *testing.T, typed, mapped T, logs [2][]string, errs [2]error) {
+	t.Helper()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("errors: typed %v, map %v", errs[0], errs[1])
+	}
+	if strings.Join(logs[0], "\n") != strings.Join(logs[1], "\n") {
+		t.Errorf("visits differ:\ntyped:\n%s\nmap:\n%s", strings.Join(logs[0], "\n"), strings.Join(logs[1], "\n"))
+	}
+	bt, _ := json.Marshal(typed)
+	bm, _ := json.Marshal(mapped)
+	if !bytes.Equal(bt, bm) {
+		t.Errorf("output differs:\ntyped %s\nmap   %s", bt, bm)
+	}
+	if !reflect.DeepEqual(typed, mapped) {
+		t.Errorf("values differ:\ntyped %+v\nmap   %+v", typed, mapped)
+	}
+}
+
+func TestTypedWalkMatchesMapWalk(t *testing.T) {
+	for _, skip := range []string{"", "s"} { // omitempty: left out, then present
+		for _, tags := range [][]string{nil, {"PII"}, {"NONE"}} {
+			t.Run(fmt.Sprintf("skip=%q/tags=%v", skip, tags), func(t *testing.T) {
+				typed, mapped, logs, errs := walkBoth(t, typedSchema, tags, func() *twOrder { return newTWOrder(skip) }, twRule)
+				// A json:"-" field is no part of the JSON form: the round
+				// trip drops it, the typed walk keeps it.
+				if typed.Hidden != "h" {
+					t.Errorf("hidden: typed %q, map %q", typed.Hidden, mapped.Hidden)
+				}
+				mapped.Hidden = typed.Hidden
+				checkSame(t, typed, mapped, logs, errs)
+				if len(tags) == 0 && len(logs[0]) < 25 {
+					t.Errorf("only %d visits:\n%s", len(logs[0]), strings.Join(logs[0], "\n"))
+				}
+				if tags == nil && typed.Email != "<a@b>" {
+					t.Errorf("email %q", typed.Email)
+				}
+			})
+		}
+	}
+	// Unchanged: the value itself comes back.
+	s := mustParse(t, typedSchema)
+	r := newRuleView[*twOrder](s, &registry.Metadata{}, decodeTyped, Limits{})
+	in := newTWOrder("")
+	out, err := r.TransformFields(in, nil, func(_ *serde.Field, x any) (any, error) { return x, nil })
+	if err != nil || out != in {
+		t.Fatalf("a walk changing nothing returned %p (%v), want %p", out, err, in)
+	}
+}
+
+// What the typed walk copies: the changed struct and the containers above
+// it; the rest is shared.
+func TestTypedWalkSharesUnchanged(t *testing.T) {
+	s := mustParse(t, typedSchema)
+	r := newRuleView[*twOrder](s, &registry.Metadata{}, decodeTyped, Limits{})
+	in := newTWOrder("")
+	out, err := r.TransformFields(in, nil, func(f *serde.Field, x any) (any, error) {
+		if f.FullName == "$.lines.sku" && x == "s2" {
+			return "S2", nil
+		}
+		return x, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out == in || &out.Lines[0] == &in.Lines[0] || out.Lines[1].SKU != "S2" || in.Lines[1].SKU != "s2" {
+		t.Fatalf("lines not copied on write: %+v", out.Lines)
+	}
+	if out.Ship != in.Ship || out.Note != in.Note || &out.Blob[0] != &in.Blob[0] || reflect.ValueOf(out.ByName).UnsafePointer() != reflect.ValueOf(in.ByName).UnsafePointer() {
+		t.Fatal("unchanged parts were copied")
+	}
+}
+
+// A result that cannot be put in its field is ErrInvalid, as reading the
+// form back fails.
+func TestTypedWalkResultDoesNotFit(t *testing.T) {
+	for name, fn := range map[string]serde.FieldFunc{
+		"string for int": func(f *serde.Field, x any) (any, error) {
+			if f.Name == "code" {
+				return "seven", nil
+			}
+			return x, nil
+		},
+		"fraction for int": func(f *serde.Field, x any) (any, error) {
+			if f.Name == "qty" {
+				return 1.5, nil
+			}
+			return x, nil
+		},
+		"not base64": func(f *serde.Field, x any) (any, error) {
+			if f.Name == "blob" {
+				return "%%%", nil
+			}
+			return x, nil
+		},
+		"negative uint": func(f *serde.Field, x any) (any, error) {
+			if f.Name == "count" {
+				return -1, nil
+			}
+			return x, nil
+		},
+	} {
+		_, _, _, errs := walkBoth(t, typedSchema, nil, func() *twOrder { return newTWOrder("") }, fn)
+		if !errors.Is(errs[0], ErrInvalid) || errs[1] == nil {
+			t.Errorf("%s: typed walk %v, map walk %v", name, errs[0], errs[1])
+		}
+	}
+}
+
+// Top-level struct (not a pointer), a top-level slice, a map of pointers
+// and numbers at the edges of float64.
+type twEdge struct {
+	Big   int64              `json:"big"`
+	Neg   int8               `json:"neg"`
+	Ptrs  map[string]*twLine `json:"ptrs"`
+	Deep  **string           `json:"deep"`
+	Bytes []byte             `json:"bytes,omitempty"`
+	Bad   string             `json:"bad"`
+	Num   json.Number        `json:"num"`
+}
+
+const twEdgeSchema = `{"type":"object","properties":{"big":{"type":"integer"},"neg":{"type":"integer"},
+ "ptrs":{"type":"object","properties":{"p":{"type":"object","properties":{"sku":{"type":"string"},"qty":{"type":"integer"}}}}},
+ "deep":{"type":"string"},"bytes":{"type":"string"},"bad":{"type":"string"},"num":{"type":"number"}}}`
+
+func TestTypedWalkEdges(t *testing.T) {
+	mk := func() twEdge {
+		s := "d"
+		ps := &s
+		return twEdge{Big: 1<<53 + 1, Neg: -128, Ptrs: map[string]*twLine{"p": {SKU: "x", Qty: 1}, "q": nil}, Deep: &ps, Bad: "a\xffb", Num: "1.25"}
+	}
+	typed, mapped, logs, errs := walkBoth(t, twEdgeSchema, nil, mk, func(f *serde.Field, x any) (any, error) {
+		if f.Name == "big" || f.Name == "neg" {
+			return x, nil // unchanged: the typed walk keeps the exact value
+		}
+		return twRule(f, x)
+	})
+	// The round trip reads every number back from its float64 form: an
+	// int64 beyond 2^53 loses its last bit there, not in the typed walk.
+	if mapped.Big != 1<<53 {
+		t.Errorf("map walk: big %d", mapped.Big)
+	}
+	mapped.Big = typed.Big
+	checkSame(t, typed, mapped, logs, errs)
+	if typed.Big != 1<<53+1 || typed.Bad != "<a\uFFFDb>" || **typed.Deep != "<d>" || typed.Ptrs["p"].SKU != "<x>" || typed.Num != "2.25" {
+		t.Errorf("typed %+v", typed)
+	}
+}
+
+// An interface-typed T and a T that writes itself go through JSON as a
+// whole; a top-level slice of structs is walked.
+func TestTypedPlanRoots(t *testing.T) {
+	s := mustParse(t, `{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"}}}}`)
+	if r := newRuleView[[]twLine](s, &registry.Metadata{}, decodeTyped, Limits{}); r.typed == nil || r.typed.kind != tSlice {
+		t.Fatalf("[]twLine: %+v", r.typed)
+	}
+	if r := newRuleView[fmt.Stringer](s, &registry.Metadata{}, decodeTyped, Limits{}); r.typed != nil {
+		t.Fatal("an interface T has a typed plan")
+	}
+	if r := newRuleView[time.Time](s, &registry.Metadata{}, decodeTyped, Limits{}); r.typed != nil {
+		t.Fatal("time.Time has a typed plan")
+	}
+	typed, mapped, logs, errs := walkBoth(t, `{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"}}}}`,
+		nil, func() []twLine { return []twLine{{SKU: "a"}, {SKU: "b"}} }, twRule)
+	checkSame(t, typed, mapped, logs, errs)
+}
