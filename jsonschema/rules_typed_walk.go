@@ -38,10 +38,8 @@ func (w *fieldWalker) typed(tn *tnode, v reflect.Value, depth int) (change, erro
 		return change{}, nil
 	}
 	switch tn.kind {
-	case tStruct:
-		return w.typedStruct(tn, v, depth)
-	case tMap:
-		return w.typedMap(tn, v, depth)
+	case tStruct, tMap:
+		return w.typedObject(tn, v, depth)
 	case tSlice:
 		return w.typedSlice(tn, v, depth)
 	case tPtr:
@@ -116,42 +114,11 @@ func (w *fieldWalker) jsonForm(p *pnode, x any, depth int) (change, error) {
 	return change{x: nx, ok: true}, nil
 }
 
-// typedStruct walks the fields of struct v holding declared properties.
-func (w *fieldWalker) typedStruct(tn *tnode, v reflect.Value, depth int) (change, error) {
-	var out reflect.Value
-	prev := w.cur
-	defer func() { w.cur = prev }()
-	for i := range tn.fields {
-		f := &tn.fields[i]
-		if !f.sub.p.wanted(w.tags) {
-			continue
-		}
-		fv := v.FieldByIndex(f.index)
-		if (f.omitEmpty && isEmptyValue(fv)) || (f.omitZero && fv.IsZero()) {
-			continue // not in the JSON form
-		}
-		w.cur = v
-		c, err := w.typed(f.sub, fv, depth+1)
-		if err != nil {
-			return change{}, err
-		}
-		if !c.ok {
-			continue
-		}
-		if !out.IsValid() {
-			out = reflect.New(tn.t).Elem()
-			out.Set(v)
-		}
-		if err := f.sub.put(out.FieldByIndex(f.index), c); err != nil {
-			return change{}, err
-		}
-	}
-	return change{val: out, ok: out.IsValid()}, nil
-}
-
-// typedMap walks the entries of map v holding declared properties.
-func (w *fieldWalker) typedMap(tn *tnode, v reflect.Value, depth int) (change, error) {
-	if v.Len() == 0 {
+// typedObject walks the struct fields or map entries of v holding declared
+// properties.
+func (w *fieldWalker) typedObject(tn *tnode, v reflect.Value, depth int) (change, error) {
+	isMap := tn.kind == tMap
+	if isMap && v.Len() == 0 {
 		return change{}, nil
 	}
 	var out reflect.Value
@@ -162,32 +129,45 @@ func (w *fieldWalker) typedMap(tn *tnode, v reflect.Value, depth int) (change, e
 		if !f.sub.p.wanted(w.tags) {
 			continue
 		}
-		ev := v.MapIndex(f.key)
-		if !ev.IsValid() {
-			continue
+		var fv reflect.Value
+		if isMap {
+			if fv = v.MapIndex(f.key); !fv.IsValid() {
+				continue
+			}
+		} else if fv = v.FieldByIndex(f.index); (f.omitEmpty && isEmptyValue(fv)) || (f.omitZero && fv.IsZero()) {
+			continue // not in the JSON form
 		}
 		w.cur = v
-		c, err := w.typed(f.sub, ev, depth+1)
+		c, err := w.typed(f.sub, fv, depth+1)
 		if err != nil {
 			return change{}, err
 		}
 		if !c.ok {
 			continue
 		}
-		if !out.IsValid() {
+		switch {
+		case out.IsValid():
+		case isMap:
 			out = reflect.MakeMapWithSize(tn.t, v.Len())
 			for it := v.MapRange(); it.Next(); {
 				out.SetMapIndex(it.Key(), it.Value())
 			}
+		default:
+			out = reflect.New(tn.t).Elem()
+			out.Set(v)
 		}
-		nv := c.val
-		if !nv.IsValid() {
+		if !isMap {
+			err = f.sub.put(out.FieldByIndex(f.index), c)
+		} else if nv := c.val; nv.IsValid() {
+			out.SetMapIndex(f.key, nv)
+		} else {
 			nv = reflect.New(tn.t.Elem()).Elem()
-			if err := f.sub.put(nv, c); err != nil {
-				return change{}, err
-			}
+			err = f.sub.put(nv, c)
+			out.SetMapIndex(f.key, nv)
 		}
-		out.SetMapIndex(f.key, nv)
+		if err != nil {
+			return change{}, err
+		}
 	}
 	return change{val: out, ok: out.IsValid()}, nil
 }
