@@ -38,11 +38,9 @@ type Handler[K, V any] func(ctx context.Context, r Record[K, V]) error
 // processes them with at-least-once semantics. Create it with [New].
 type Consumer[K, V any] struct {
 	cl      *kgo.Client
-	kd      Deserializer[K]
-	vd      Deserializer[V]
-	kdInto  intoDeserializer[K] // kd's DeserializeInto, if it has one
-	vdInto  intoDeserializer[V]
-	scratch *scratch[K, V] // for Poll and a sequential Run (never at once)
+	key     part[K]
+	value   part[V]
+	scratch *Record[K, V] // decoded into by Poll and a sequential Run (never at once)
 	cfg     config
 	group   string
 	marks   bool // the client uses kgo.AutoCommitMarks
@@ -80,9 +78,8 @@ func New[K, V any](cl *kgo.Client, keyDeserializer Deserializer[K], valueDeseria
 	if err != nil {
 		return nil, err
 	}
-	c := &Consumer[K, V]{cl: cl, kd: keyDeserializer, vd: valueDeserializer, cfg: cfg, dlq: cfg.dlqClient, scratch: new(scratch[K, V])}
-	c.kdInto, _ = keyDeserializer.(intoDeserializer[K])
-	c.vdInto, _ = valueDeserializer.(intoDeserializer[V])
+	c := &Consumer[K, V]{cl: cl, key: newPart(keyDeserializer), value: newPart(valueDeserializer), cfg: cfg, dlq: cfg.dlqClient,
+		scratch: new(Record[K, V])}
 	if c.dlq == nil {
 		c.dlq = cl
 	}
@@ -191,10 +188,9 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 			if len(hs.start) > 0 || r.Context != nil {
 				rctx = hs.recordStart(ctx, r)
 			}
-			var rec Record[K, V]
-			rerr := c.decode(rctx, ctx, r, c.scratch, &rec)
+			rerr := c.decode(rctx, ctx, r, c.scratch)
 			if rerr == nil {
-				out = append(out, rec)
+				out = append(out, *c.scratch)
 				continue
 			}
 			outcome := c.fail(rctx, r, rerr)
@@ -214,6 +210,7 @@ func (c *Consumer[K, V]) Poll(ctx context.Context) ([]Record[K, V], error) {
 			return
 		}
 	})
+	*c.scratch = Record[K, V]{}
 	if len(rewind) > 0 {
 		c.cl.SetOffsets(rewind)
 	}

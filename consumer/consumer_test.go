@@ -3,7 +3,6 @@ package consumer_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -72,8 +71,7 @@ func (c *collector) count() int {
 
 func newConsumer(t testing.TB, e *env, cl *kgo.Client, opts ...consumer.Option) *consumer.Consumer[string, order] {
 	t.Helper()
-	quiet := consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	c, err := consumer.New(cl, consumer.String(), e.Deserializer(t, serde.Value), append([]consumer.Option{quiet}, opts...)...)
+	c, err := consumer.New(cl, consumer.String(), e.Deserializer(t, serde.Value), append([]consumer.Option{quiet()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

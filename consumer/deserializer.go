@@ -3,6 +3,8 @@ package consumer
 import (
 	"context"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/srkit-go/srkit/serde"
 )
 
@@ -54,28 +56,62 @@ type intoDeserializer[T any] interface {
 	DeserializeInto(ctx context.Context, topic string, payload []byte, headers []serde.Header, v *T) error
 }
 
-// scratch holds the key and value one goroutine decodes into; they are
-// zero between records.
-type scratch[K, V any] struct {
-	key   K
-	value V
+// part is how one part of a record (its key or its value) is deserialized:
+// chosen once, in New, so that a record pays for one branch and at most one
+// call through an interface.
+type part[T any] struct {
+	d Deserializer[T] // nil: the part is always the zero T
+	// into is d's DeserializeInto, if it has one: it decodes into the
+	// Record the consumer holds, where a value returned through an
+	// interface would escape to the heap (one allocation per record).
+	into intoDeserializer[T]
+	// bytes and text: d is [Bytes] (T is []byte) or [String] (T is
+	// string), done here without a call.
+	bytes, text bool
 }
 
-// deserialize decodes payload with d. When d can decode into a value the
-// caller provides (into is d's DeserializeInto), it decodes into the
-// goroutine's scratch value and copies the result out: a value returned
-// through an interface, as Deserialize returns it, escapes to the heap,
-// one allocation per record. The scratch value is zero before each decode,
-// as Deserialize's own would be, so nothing of an earlier record (a slice,
-// a map, a message) is reused, and zero again after, so that it holds on
-// to nothing.
-func deserialize[T any](ctx context.Context, d Deserializer[T], into intoDeserializer[T], scratch *T, topic string, payload []byte, headers []serde.Header) (T, error) {
-	if into == nil {
-		return d.Deserialize(ctx, topic, payload, headers)
+func newPart[T any](d Deserializer[T]) part[T] {
+	p := part[T]{d: d}
+	switch any(d).(type) {
+	case bytesDeserializer:
+		p.bytes = true
+	case stringDeserializer:
+		p.text = true
+	default:
+		p.into, _ = d.(intoDeserializer[T])
 	}
-	err := into.DeserializeInto(ctx, topic, payload, headers, scratch)
-	v := *scratch
-	var zero T
-	*scratch = zero
-	return v, err
+	return p
+}
+
+// decode sets *dst to payload, r's key or value, deserialized. It is small
+// enough to be inlined: [Bytes] and a missing deserializer cost no call.
+func (p *part[T]) decode(ctx context.Context, r *kgo.Record, payload []byte, dst *T) error {
+	switch {
+	case p.bytes:
+		// T is []byte: bytesDeserializer implements Deserializer[[]byte] only.
+		*any(dst).(*[]byte) = payload
+		return nil
+	case p.d == nil:
+		return nil
+	}
+	return p.call(ctx, r, payload, dst)
+}
+
+// call is decode through the deserializer. With DeserializeInto, *dst is
+// zeroed first, as Deserialize's own value would be, so that nothing of an
+// earlier record (a slice, a map, a message) is reused.
+func (p *part[T]) call(ctx context.Context, r *kgo.Record, payload []byte, dst *T) error {
+	if p.text {
+		*any(dst).(*string) = string(payload)
+		return nil
+	}
+	hs := serde.HeadersFrom(r.Headers)
+	if p.into != nil {
+		var zero T
+		*dst = zero
+		return p.into.DeserializeInto(ctx, r.Topic, payload, hs, dst)
+	}
+	v, err := p.d.Deserialize(ctx, r.Topic, payload, hs)
+	*dst = v
+	return err
 }

@@ -2,6 +2,8 @@ package consumer_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"slices"
 	"strconv"
 	"sync"
@@ -23,6 +25,11 @@ type order = kafkatest.Order
 type env struct{ *kafkatest.Env }
 
 func newEnv(t testing.TB, topics ...string) *env { return &env{kafkatest.NewEnv(t, topics...)} }
+
+// quiet is the option of a consumer that logs nothing.
+func quiet() consumer.Option {
+	return consumer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
 
 // groupClient returns a client consuming topics in group, from the start,
 // with the options the consumer recommends plus opts.

@@ -35,57 +35,70 @@ const (
 // maxBackoff caps retry waits.
 const maxBackoff = 30 * time.Second
 
-// decode deserializes r's key and value with ctx, into sc when the
-// deserializers can (see deserialize). Failures caused by the
-// infrastructure are retried (see serde.IsTransient) until retryCtx is done or
-// the attempts run out.
-//
-// It fills rec (the caller's, on its stack: returning a Record by value
-// would copy it once more per record).
-func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, sc *scratch[K, V], rec *Record[K, V]) *RecordError {
+// decode deserializes r's key and value with ctx into rec, the Record the
+// calling goroutine holds (see Consumer.scratch): a Record on the stack
+// would escape to the heap through DeserializeInto. Failures caused by the
+// infrastructure are retried (see serde.IsTransient) until retryCtx is
+// done or the attempts run out.
+func (c *Consumer[K, V]) decode(ctx, retryCtx context.Context, r *kgo.Record, rec *Record[K, V]) *RecordError {
 	rec.Headers, rec.Topic, rec.Partition = r.Headers, r.Topic, r.Partition
 	rec.Offset, rec.Timestamp, rec.Raw = r.Offset, r.Timestamp, r
-	hs := serde.HeadersFrom(r.Headers)
-	if c.kd != nil {
-		k, err := deserialize(ctx, c.kd, c.kdInto, &sc.key, r.Topic, r.Key, hs)
-		if err != nil && serde.IsTransient(err) {
-			k, err = retryTransient(retryCtx, c, r, serde.Key, func() (K, error) { return c.kd.Deserialize(ctx, r.Topic, r.Key, hs) }, err)
-		}
-		if err != nil {
+	if err := c.key.decode(ctx, r, r.Key, &rec.Key); err != nil {
+		if err = retryTransient(ctx, retryCtx, c, r, serde.Key, &c.key, &rec.Key, err); err != nil {
 			return &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Key, Err: err}
 		}
-		rec.Key = k
 	}
-	v, err := deserialize(ctx, c.vd, c.vdInto, &sc.value, r.Topic, r.Value, hs)
-	if err != nil && serde.IsTransient(err) {
-		v, err = retryTransient(retryCtx, c, r, serde.Value, func() (V, error) { return c.vd.Deserialize(ctx, r.Topic, r.Value, hs) }, err)
+	if err := c.value.decode(ctx, r, r.Value, &rec.Value); err != nil {
+		if err = retryTransient(ctx, retryCtx, c, r, serde.Value, &c.value, &rec.Value, err); err != nil {
+			return &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Value, Err: err}
+		}
 	}
-	if err != nil {
-		return &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageDeserialize, Part: serde.Value, Err: err}
-	}
-	rec.Value = v
 	return nil
 }
 
-// retryTransient retries a deserialization that failed for infrastructure
-// reasons, with exponential backoff, until it succeeds, fails for another
-// reason, the attempts run out or ctx is done.
-func retryTransient[K, V, T any](ctx context.Context, c *Consumer[K, V], r *kgo.Record, part serde.Part, f func() (T, error), err error) (T, error) {
-	var v T
+// lean reports whether records need nothing but their fields copied and a
+// handler call: the key and value deserializers are [Bytes] (or the key
+// has none) and no record hook is installed.
+func (c *Consumer[K, V]) lean() bool {
+	hs := &c.cfg.hooks
+	return (c.key.bytes || c.key.d == nil) && c.value.bytes && len(hs.start) == 0 && len(hs.record) == 0
+}
+
+// fillLean is decode for a lean consumer.
+func (c *Consumer[K, V]) fillLean(rec *Record[K, V], r *kgo.Record) {
+	rec.Headers, rec.Topic, rec.Partition = r.Headers, r.Topic, r.Partition
+	rec.Offset, rec.Timestamp, rec.Raw = r.Offset, r.Timestamp, r
+	if c.key.bytes {
+		*any(&rec.Key).(*[]byte) = r.Key
+	}
+	*any(&rec.Value).(*[]byte) = r.Value
+}
+
+// retryTransient retries (with ctx) a deserialization of r's part that
+// failed with err, as long as the failure is the infrastructure's
+// (serde.IsTransient): with exponential backoff, until it succeeds, fails
+// for another reason, the attempts run out or retryCtx is done. It
+// returns the last error, nil once a retry succeeded.
+func retryTransient[K, V, T any](ctx, retryCtx context.Context, c *Consumer[K, V], r *kgo.Record, which serde.Part,
+	p *part[T], dst *T, err error) error {
+	payload := r.Value
+	if which == serde.Key {
+		payload = r.Key
+	}
 	backoff := c.cfg.transientWait
-	for attempt := 1; attempt < c.cfg.transientTries && serde.IsTransient(err) && ctx.Err() == nil; attempt++ {
+	for attempt := 1; attempt < c.cfg.transientTries && serde.IsTransient(err) && retryCtx.Err() == nil; attempt++ {
 		c.cfg.logger.Warn("srkit/consumer: deserialization failed for a reason outside the record; retrying",
-			"topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "part", part.String(),
+			"topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "part", which.String(),
 			"attempt", attempt, "backoff", backoff, "error", err)
-		if !sleep(ctx, backoff) {
+		if !sleep(retryCtx, backoff) {
 			break
 		}
 		backoff = min(2*backoff, maxBackoff)
-		if v, err = f(); err == nil {
-			return v, nil
+		if err = p.decode(ctx, r, payload, dst); err == nil {
+			return nil
 		}
 	}
-	return v, err
+	return err
 }
 
 // sleep waits d or until ctx is done, reporting whether it waited d.

@@ -60,7 +60,7 @@ func (c *Consumer[K, V]) Run(ctx context.Context, h Handler[K, V]) error {
 		}
 	}()
 
-	b := &batch[K, V]{c: c, ctx: ctx, hctx: hctx, h: h}
+	b := &batch[K, V]{c: c, ctx: ctx, hctx: hctx, h: h, lean: c.lean()}
 	for {
 		if ctx.Err() != nil {
 			return c.shutdown(ctx)
@@ -159,6 +159,9 @@ type batch[K, V any] struct {
 	hctx context.Context // the handlers'
 	h    Handler[K, V]
 
+	// lean: the consumer is lean (see Consumer.lean); records without a
+	// kgo context take the shortest path.
+	lean  bool
 	tasks []partitionTask
 	stop  atomic.Bool
 	marks []*kgo.Record
@@ -175,10 +178,11 @@ type partitionTask struct {
 	topic     string
 	partition int32
 	records   []*kgo.Record
-	done      *kgo.Record  // the last record processed, all before it too
-	undone    *kgo.Record  // the first record not processed
 	err       *RecordError // why the consumer stops, if it does
-	settled   atomic.Int32 // how many records are processed, for a shutdown that cannot wait
+	// settled is how many records are processed (all of them, or those
+	// before the first record not processed); atomic for a shutdown that
+	// cannot wait for the handlers.
+	settled atomic.Int32
 }
 
 // process handles every record of fs, then marks (or queues for commit) what
@@ -222,7 +226,7 @@ func (b *batch[K, V]) process(fs kgo.Fetches) (stopErr *RecordError, stuck error
 
 // handleAll handles the records of every task, decoding into sc when
 // handling them one partition at a time.
-func (b *batch[K, V]) handleAll(sc *scratch[K, V]) {
+func (b *batch[K, V]) handleAll(sc *Record[K, V]) {
 	if n := min(b.c.cfg.concurrency, len(b.tasks)); n <= 1 {
 		for i := range b.tasks {
 			b.partition(&b.tasks[i], sc)
@@ -234,7 +238,7 @@ func (b *batch[K, V]) handleAll(sc *scratch[K, V]) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sc := new(scratch[K, V])
+				sc := new(Record[K, V])
 				for i := int(next.Add(1) - 1); i < len(b.tasks); i = int(next.Add(1) - 1) {
 					b.partition(&b.tasks[i], sc)
 				}
@@ -242,6 +246,8 @@ func (b *batch[K, V]) handleAll(sc *scratch[K, V]) {
 		}
 		wg.Wait()
 	}
+	// Hold on to nothing of the batch.
+	*sc = Record[K, V]{}
 }
 
 // abandon gives up on a batch whose records are still being handled after
@@ -252,7 +258,7 @@ func (b *batch[K, V]) handleAll(sc *scratch[K, V]) {
 // the consumer takes a new scratch value.
 func (b *batch[K, V]) abandon() error {
 	c := b.c
-	c.scratch = new(scratch[K, V])
+	c.scratch = new(Record[K, V])
 	var stuck []error
 	rewind := map[string]map[int32]kgo.EpochOffset{}
 	for i := range b.tasks {
@@ -295,19 +301,22 @@ func (b *batch[K, V]) settle() *RecordError {
 	b.marks = b.marks[:0]
 	for i := range b.tasks {
 		t := &b.tasks[i]
-		if t.done != nil {
+		n := int(t.settled.Load())
+		if n > 0 {
+			done := t.records[n-1] // processed, and every record before it
 			switch {
 			case c.marks:
-				b.marks = append(b.marks, t.done)
+				b.marks = append(b.marks, done)
 			case c.pending != nil:
-				addOffset(c.pending, t.topic, t.partition, kgo.EpochOffset{Epoch: t.done.LeaderEpoch, Offset: t.done.Offset + 1})
+				addOffset(c.pending, t.topic, t.partition, kgo.EpochOffset{Epoch: done.LeaderEpoch, Offset: done.Offset + 1})
 			}
 		}
-		if t.undone != nil {
+		if n < len(t.records) {
+			undone := t.records[n] // the first record not processed
 			if rewind == nil {
 				rewind = map[string]map[int32]kgo.EpochOffset{}
 			}
-			rewind[t.topic] = setOffset(rewind[t.topic], t.partition, kgo.EpochOffset{Epoch: t.undone.LeaderEpoch, Offset: t.undone.Offset})
+			rewind[t.topic] = setOffset(rewind[t.topic], t.partition, kgo.EpochOffset{Epoch: undone.LeaderEpoch, Offset: undone.Offset})
 		}
 		if t.err != nil && stopErr == nil {
 			stopErr = t.err
@@ -344,33 +353,41 @@ func setOffset(m map[int32]kgo.EpochOffset, partition int32, o kgo.EpochOffset) 
 // partition handles one partition's records in order until they are done,
 // the consumer stops or shuts down, decoding into the calling goroutine's
 // sc.
-func (b *batch[K, V]) partition(t *partitionTask, sc *scratch[K, V]) {
-	for _, r := range t.records {
+func (b *batch[K, V]) partition(t *partitionTask, sc *Record[K, V]) {
+	c := b.c
+	for i, r := range t.records {
 		// ctx.Err is an atomic load for the standard contexts, a good
 		// deal cheaper per record than a select on Done.
 		if b.stop.Load() || b.ctx.Err() != nil {
-			t.undone = r
 			return
 		}
-		switch outcome, rerr := b.record(r, sc); outcome {
+		var outcome Outcome
+		var rerr *RecordError
+		if b.lean && r.Context == nil {
+			// record, without what a lean consumer does not need.
+			c.fillLean(sc, r)
+			if err := b.h(b.hctx, *sc); err != nil {
+				outcome, rerr = b.finish(b.hctx, r, sc, nil, err, time.Time{})
+			}
+		} else {
+			outcome, rerr = b.record(r, sc)
+		}
+		switch outcome {
 		case Handled, Skipped, DeadLettered:
-			t.done = r
-			t.settled.Add(1)
+			t.settled.Store(int32(i + 1))
 		case Interrupted:
-			t.undone = r
 			return
 		default:
-			t.undone, t.err = r, rerr
+			t.err = rerr
 			b.stop.Store(true)
 			return
 		}
 	}
 }
 
-// record deserializes and handles one record, applying the error policy.
-func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *RecordError) {
-	c := b.c
-	hs := &c.cfg.hooks
+// record deserializes r into rec and handles it, applying the error policy.
+func (b *batch[K, V]) record(r *kgo.Record, rec *Record[K, V]) (Outcome, *RecordError) {
+	hs := &b.c.cfg.hooks
 	var start time.Time
 	if len(hs.record) > 0 {
 		start = time.Now()
@@ -379,18 +396,31 @@ func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *Record
 	if len(hs.start) > 0 || r.Context != nil {
 		ctx = hs.recordStart(ctx, r)
 	}
-	outcome := Handled
-	var rec Record[K, V]
-	rerr := c.decode(ctx, b.ctx, r, sc, &rec)
+	rerr := b.c.decode(ctx, b.ctx, r, rec)
+	var err error
 	if rerr == nil {
-		if err := b.h(ctx, rec); err != nil {
-			interrupted, err := b.retry(ctx, &rec, err)
-			if err != nil {
-				rerr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageHandler, Err: err}
-			}
-			if interrupted {
-				outcome = Interrupted
-			}
+		err = b.h(ctx, *rec)
+	}
+	if rerr == nil && err == nil && len(hs.record) == 0 {
+		return Handled, nil
+	}
+	return b.finish(ctx, r, rec, rerr, err, start)
+}
+
+// finish completes a record that failed to deserialize (rerr), whose
+// handler failed (err), or whose outcome the record hooks are told about
+// (started at start): it retries the handler as configured, applies the
+// error policy and reports the outcome.
+func (b *batch[K, V]) finish(ctx context.Context, r *kgo.Record, rec *Record[K, V], rerr *RecordError, err error, start time.Time) (Outcome, *RecordError) {
+	c := b.c
+	outcome := Handled
+	if err != nil {
+		interrupted, err := b.retry(ctx, rec, err)
+		if err != nil {
+			rerr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Stage: StageHandler, Err: err}
+		}
+		if interrupted {
+			outcome = Interrupted
 		}
 	}
 	switch {
@@ -402,7 +432,7 @@ func (b *batch[K, V]) record(r *kgo.Record, sc *scratch[K, V]) (Outcome, *Record
 	default:
 		outcome = c.fail(ctx, r, rerr)
 	}
-	if len(hs.record) > 0 {
+	if hs := &c.cfg.hooks; len(hs.record) > 0 {
 		hs.reportRecord(ctx, r, outcome, rerr, start)
 	}
 	return outcome, rerr
