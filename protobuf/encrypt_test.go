@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/dynamicpb"
 
@@ -27,7 +28,8 @@ import (
 const encSecret = "protobuf-encrypt-test-secret"
 
 // profile is a Profile with every tagged field set but motto (an unset
-// optional field), and untagged fields of the same shapes.
+// optional field) and remote (the unset branch of a oneof whose set branch
+// is a message), and untagged fields of the same shapes.
 func profile() *srkittestpb.Profile {
 	return &srkittestpb.Profile{
 		Id:       42,
@@ -43,12 +45,13 @@ func profile() *srkittestpb.Profile {
 		Labels:   []string{"label-admiral", "label-pioneer"},
 		Previous: []*srkittestpb.Profile_Address{{Street: "2 Old Road", Country: "NL"}, {Country: "DE"}},
 		ByLabel:  map[string]*srkittestpb.Profile_Address{"work": {Street: "3 Pentagon Way", Country: "US"}},
+		Location: &srkittestpb.Profile_Office{Office: &srkittestpb.Profile_Address{Street: "4 Office Plaza", Country: "US"}},
 	}
 }
 
 // profilePII is every tagged value of profile(): none is on the wire.
 var profilePII = []string{"Grace Hopper", "grace-photo", "1 Secret Street", "amazing-grace", "grandma-cobol",
-	"note-type-o", "note-size-7", "grace@navy.example", "gracie-nick", "2 Old Road", "3 Pentagon Way"}
+	"note-type-o", "note-size-7", "grace@navy.example", "gracie-nick", "2 Old Road", "3 Pentagon Way", "4 Office Plaza"}
 
 // encRule is an ENCRYPT (or ENCRYPT_PAYLOAD) rule on PII with a local KMS
 // KEK, created by the first writer; onFailure as Confluent's examples have
@@ -138,10 +141,10 @@ func onTheWire(t *testing.T, b []byte) *srkittestpb.Profile {
 }
 
 // TestEncryptGenerated: ENCRYPT on a generated message encrypts exactly the
-// tagged values — in a nested message, a repeated string, a map, a oneof
-// branch, an optional field — and leaves everything else as written, so a
-// reader without the key still parses the body; a reader with the key gets
-// the message back.
+// tagged values — in a nested message, a repeated string, a map, oneof
+// branches, an optional field — and leaves everything else as written
+// (unknown fields too), so a reader without the key still parses the body;
+// a reader with the key gets the message back.
 func TestEncryptGenerated(t *testing.T) {
 	for _, alg := range []encryption.Algorithm{encryption.AES256GCM, encryption.AES256SIV} {
 		t.Run(string(alg), func(t *testing.T) {
@@ -149,6 +152,8 @@ func TestEncryptGenerated(t *testing.T) {
 			registerWithRules(t, c, "enc", profile(), &registry.RuleSet{DomainRules: []registry.Rule{
 				encRule(encryption.TypeEncrypt, encryption.ParamDEKAlgorithm, string(alg))}}, nil)
 			in := profile()
+			// Fields the Go type does not know (a newer writer's) pass through.
+			in.ProtoReflect().SetUnknown(protowire.AppendString(protowire.AppendTag(nil, 99, protowire.BytesType), "an unknown field"))
 			b := encWrite(t, encWriter[*srkittestpb.Profile](t, c), "enc", in)
 
 			wire := onTheWire(t, b)
@@ -157,6 +162,7 @@ func TestEncryptGenerated(t *testing.T) {
 			clear.Name, clear.Photo, clear.Home.Street, clear.Aliases, clear.Nick = in.Name, in.Photo, in.Home.Street, in.Aliases, in.Nick
 			clear.Contact = in.Contact
 			clear.Previous[0].Street, clear.Previous[1].Street, clear.ByLabel["work"].Street = in.Previous[0].Street, "", in.ByLabel["work"].Street
+			clear.GetOffice().Street = in.GetOffice().Street
 			for k := range clear.Notes {
 				clear.Notes[k] = in.Notes[k]
 			}
@@ -211,7 +217,7 @@ func TestEncryptGeneratedSchemaTags(t *testing.T) {
 			t.Errorf("%q is in the clear in %x", clear, b)
 		}
 	}
-	if wire.Home.Country == in.Home.Country || wire.Previous[0].Country == in.Previous[0].Country ||
+	if wire.Home.Country == in.Home.Country || wire.GetOffice().Country == in.GetOffice().Country || wire.Previous[0].Country == in.Previous[0].Country ||
 		wire.Previous[1].Country == in.Previous[1].Country || wire.ByLabel["work"].Country == in.ByLabel["work"].Country {
 		t.Errorf("a nested message's field tagged by the wildcard is in the clear: %v", wire)
 	}

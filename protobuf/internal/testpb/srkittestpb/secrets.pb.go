@@ -73,8 +73,8 @@ func (Profile_Level) EnumDescriptor() ([]byte, []int) {
 
 // Profile has PII-tagged fields of every shape an ENCRYPT rule reaches: a
 // string, bytes, a nested message's field, a repeated string, a map of
-// strings, a oneof branch and an optional field; and untagged ones of the
-// same shapes, an enum and an integer.
+// strings, oneof branches (strings, a message) and an optional field; and
+// untagged ones of the same shapes, an enum and an integer.
 type Profile struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	Id      int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -87,14 +87,19 @@ type Profile struct {
 	//
 	//	*Profile_Email
 	//	*Profile_Phone
-	Contact       isProfile_Contact           `protobuf_oneof:"contact"`
-	Nick          *string                     `protobuf:"bytes,9,opt,name=nick,proto3,oneof" json:"nick,omitempty"`
-	Motto         *string                     `protobuf:"bytes,10,opt,name=motto,proto3,oneof" json:"motto,omitempty"`
-	Level         Profile_Level               `protobuf:"varint,11,opt,name=level,proto3,enum=srkit.test.secrets.Profile_Level" json:"level,omitempty"`
-	City          string                      `protobuf:"bytes,12,opt,name=city,proto3" json:"city,omitempty"`
-	Labels        []string                    `protobuf:"bytes,13,rep,name=labels,proto3" json:"labels,omitempty"`
-	Previous      []*Profile_Address          `protobuf:"bytes,14,rep,name=previous,proto3" json:"previous,omitempty"`
-	ByLabel       map[string]*Profile_Address `protobuf:"bytes,15,rep,name=by_label,json=byLabel,proto3" json:"by_label,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Contact  isProfile_Contact           `protobuf_oneof:"contact"`
+	Nick     *string                     `protobuf:"bytes,9,opt,name=nick,proto3,oneof" json:"nick,omitempty"`
+	Motto    *string                     `protobuf:"bytes,10,opt,name=motto,proto3,oneof" json:"motto,omitempty"`
+	Level    Profile_Level               `protobuf:"varint,11,opt,name=level,proto3,enum=srkit.test.secrets.Profile_Level" json:"level,omitempty"`
+	City     string                      `protobuf:"bytes,12,opt,name=city,proto3" json:"city,omitempty"`
+	Labels   []string                    `protobuf:"bytes,13,rep,name=labels,proto3" json:"labels,omitempty"`
+	Previous []*Profile_Address          `protobuf:"bytes,14,rep,name=previous,proto3" json:"previous,omitempty"`
+	ByLabel  map[string]*Profile_Address `protobuf:"bytes,15,rep,name=by_label,json=byLabel,proto3" json:"by_label,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Types that are valid to be assigned to Location:
+	//
+	//	*Profile_Office
+	//	*Profile_Remote
+	Location      isProfile_Location `protobuf_oneof:"location"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -245,6 +250,31 @@ func (x *Profile) GetByLabel() map[string]*Profile_Address {
 	return nil
 }
 
+func (x *Profile) GetLocation() isProfile_Location {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *Profile) GetOffice() *Profile_Address {
+	if x != nil {
+		if x, ok := x.Location.(*Profile_Office); ok {
+			return x.Office
+		}
+	}
+	return nil
+}
+
+func (x *Profile) GetRemote() string {
+	if x != nil {
+		if x, ok := x.Location.(*Profile_Remote); ok {
+			return x.Remote
+		}
+	}
+	return ""
+}
+
 type isProfile_Contact interface {
 	isProfile_Contact()
 }
@@ -260,6 +290,22 @@ type Profile_Phone struct {
 func (*Profile_Email) isProfile_Contact() {}
 
 func (*Profile_Phone) isProfile_Contact() {}
+
+type isProfile_Location interface {
+	isProfile_Location()
+}
+
+type Profile_Office struct {
+	Office *Profile_Address `protobuf:"bytes,16,opt,name=office,proto3,oneof"`
+}
+
+type Profile_Remote struct {
+	Remote string `protobuf:"bytes,17,opt,name=remote,proto3,oneof"`
+}
+
+func (*Profile_Office) isProfile_Location() {}
+
+func (*Profile_Remote) isProfile_Location() {}
 
 // Address is a nested message with one tagged field.
 type Profile_Address struct {
@@ -318,7 +364,7 @@ var File_srkittest_secrets_proto protoreflect.FileDescriptor
 
 const file_srkittest_secrets_proto_rawDesc = "" +
 	"\n" +
-	"\x17srkittest/secrets.proto\x12\x12srkit.test.secrets\x1a\x14confluent/meta.proto\"\xab\a\n" +
+	"\x17srkittest/secrets.proto\x12\x12srkit.test.secrets\x1a\x14confluent/meta.proto\"\x9a\b\n" +
 	"\aProfile\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1c\n" +
 	"\x04name\x18\x02 \x01(\tB\b\x82D\x05\x1a\x03PIIR\x04name\x12\x1e\n" +
@@ -328,14 +374,16 @@ const file_srkittest_secrets_proto_rawDesc = "" +
 	"\x05notes\x18\x06 \x03(\v2&.srkit.test.secrets.Profile.NotesEntryB\b\x82D\x05\x1a\x03PIIR\x05notes\x12 \n" +
 	"\x05email\x18\a \x01(\tB\b\x82D\x05\x1a\x03PIIH\x00R\x05email\x12 \n" +
 	"\x05phone\x18\b \x01(\tB\b\x82D\x05\x1a\x03PIIH\x00R\x05phone\x12!\n" +
-	"\x04nick\x18\t \x01(\tB\b\x82D\x05\x1a\x03PIIH\x01R\x04nick\x88\x01\x01\x12#\n" +
+	"\x04nick\x18\t \x01(\tB\b\x82D\x05\x1a\x03PIIH\x02R\x04nick\x88\x01\x01\x12#\n" +
 	"\x05motto\x18\n" +
-	" \x01(\tB\b\x82D\x05\x1a\x03PIIH\x02R\x05motto\x88\x01\x01\x127\n" +
+	" \x01(\tB\b\x82D\x05\x1a\x03PIIH\x03R\x05motto\x88\x01\x01\x127\n" +
 	"\x05level\x18\v \x01(\x0e2!.srkit.test.secrets.Profile.LevelR\x05level\x12\x12\n" +
 	"\x04city\x18\f \x01(\tR\x04city\x12\x16\n" +
 	"\x06labels\x18\r \x03(\tR\x06labels\x12?\n" +
 	"\bprevious\x18\x0e \x03(\v2#.srkit.test.secrets.Profile.AddressR\bprevious\x12C\n" +
-	"\bby_label\x18\x0f \x03(\v2(.srkit.test.secrets.Profile.ByLabelEntryR\abyLabel\x1a8\n" +
+	"\bby_label\x18\x0f \x03(\v2(.srkit.test.secrets.Profile.ByLabelEntryR\abyLabel\x12=\n" +
+	"\x06office\x18\x10 \x01(\v2#.srkit.test.secrets.Profile.AddressH\x01R\x06office\x12\"\n" +
+	"\x06remote\x18\x11 \x01(\tB\b\x82D\x05\x1a\x03PIIH\x01R\x06remote\x1a8\n" +
 	"\n" +
 	"NotesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
@@ -350,7 +398,9 @@ const file_srkittest_secrets_proto_rawDesc = "" +
 	"\x11LEVEL_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05BASIC\x10\x01\x12\v\n" +
 	"\aPREMIUM\x10\x02B\t\n" +
-	"\acontactB\a\n" +
+	"\acontactB\n" +
+	"\n" +
+	"\blocationB\a\n" +
 	"\x05_nickB\b\n" +
 	"\x06_mottob\x06proto3"
 
@@ -381,12 +431,13 @@ var file_srkittest_secrets_proto_depIdxs = []int32{
 	0, // 2: srkit.test.secrets.Profile.level:type_name -> srkit.test.secrets.Profile.Level
 	4, // 3: srkit.test.secrets.Profile.previous:type_name -> srkit.test.secrets.Profile.Address
 	3, // 4: srkit.test.secrets.Profile.by_label:type_name -> srkit.test.secrets.Profile.ByLabelEntry
-	4, // 5: srkit.test.secrets.Profile.ByLabelEntry.value:type_name -> srkit.test.secrets.Profile.Address
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	4, // 5: srkit.test.secrets.Profile.office:type_name -> srkit.test.secrets.Profile.Address
+	4, // 6: srkit.test.secrets.Profile.ByLabelEntry.value:type_name -> srkit.test.secrets.Profile.Address
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_srkittest_secrets_proto_init() }
@@ -397,6 +448,8 @@ func file_srkittest_secrets_proto_init() {
 	file_srkittest_secrets_proto_msgTypes[0].OneofWrappers = []any{
 		(*Profile_Email)(nil),
 		(*Profile_Phone)(nil),
+		(*Profile_Office)(nil),
+		(*Profile_Remote)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
