@@ -100,9 +100,11 @@ func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
 		return
 	}
 	cb := pd.callback
-	if pd.watched {
+	switch {
+	case x == nil: // lean: left to the garbage collector
+	case pd.watched:
 		p.drop(pd)
-	} else {
+	default:
 		p.release(pd)
 	}
 	if cb != nil {

@@ -34,9 +34,9 @@ type Producer[K, V any] struct {
 
 	gate gate // the hand-off of async records (see handoff)
 
-	// Set when the serializers are Bytes: send the value as it is.
-	keyRaw func(K) []byte
-	valRaw func(V) []byte
+	// Set when the serializers are [Bytes] (K or V is then []byte): the
+	// value is sent as it is (see rawBytes).
+	keyRaw, valRaw bool
 	// lean: async records without headers, with a context that cannot
 	// end, can be lean (see pending): the serializers are raw bytes and
 	// no produce hook needs a start time.
@@ -73,13 +73,9 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 	}
 	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg, promise: promise[K, V]}
 	p.gate.init(cl)
-	if r, ok := any(keySerializer).(rawBytes[K]); ok {
-		p.keyRaw = r.rawBytes
-	}
-	if r, ok := any(valueSerializer).(rawBytes[V]); ok {
-		p.valRaw = r.rawBytes
-	}
-	p.lean = p.valRaw != nil && (p.keyRaw != nil || !p.hasKey) && len(cfg.hooks.produce) == 0
+	_, p.keyRaw = any(keySerializer).(bytesSerializer)
+	_, p.valRaw = any(valueSerializer).(bytesSerializer)
+	p.lean = p.valRaw && (p.keyRaw || !p.hasKey) && len(cfg.hooks.produce) == 0
 	p.pool.New = func() any {
 		return &pending[K, V]{p: p, x: new(extra)}
 	}
@@ -142,15 +138,17 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 // of the same client takes the space it saw, kgo waits instead, and ctx
 // ends that wait within 100ms.
 func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
-	if p.lean && len(headers) == 0 && ctx.Done() == nil {
+	// Comparing with Background first saves the call to Done in the
+	// common case (contexts of other types compare unequal at once).
+	if p.lean && len(headers) == 0 && (ctx == context.Background() || ctx.Done() == nil) {
 		if p.closed.Load() {
 			return ErrClosed
 		}
 		pd := &pending[K, V]{p: p, callback: callback, async: true}
-		if p.keyRaw != nil {
-			pd.rec.Key = p.keyRaw(key)
+		if p.keyRaw {
+			pd.rec.Key = rawBytes(&key)
 		}
-		pd.rec.Value, pd.rec.Topic = p.valRaw(value), topic
+		pd.rec.Value, pd.rec.Topic = rawBytes(&value), topic
 		p.cl.Produce(ctx, &pd.rec, p.promise)
 		return nil
 	}
@@ -202,8 +200,8 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 	x := pd.x
 	hs := append(x.hdrs[:0], headers...)
 	switch {
-	case p.keyRaw != nil:
-		pd.rec.Key = p.keyRaw(key)
+	case p.keyRaw:
+		pd.rec.Key = rawBytes(&key)
 	case p.hasKey:
 		kb, kh, err := p.ks.AppendSerialize(ctx, x.kbuf[:0], topic, key)
 		if err != nil {
@@ -216,8 +214,8 @@ func (p *Producer[K, V]) prepare(ctx context.Context, topic string, key K, value
 		pd.rec.Key = kb
 		hs = append(hs, serde.HeadersAs[kgo.RecordHeader](kh)...)
 	}
-	if p.valRaw != nil {
-		pd.rec.Value = p.valRaw(value)
+	if p.valRaw {
+		pd.rec.Value = rawBytes(&value)
 	} else {
 		vb, vh, err := p.vs.AppendSerialize(ctx, x.vbuf[:0], topic, value)
 		if err != nil {

@@ -55,13 +55,10 @@ func Bytes() Serializer[[]byte] { return bytesSerializer{} }
 
 type bytesSerializer struct{}
 
-// rawBytes is implemented by serializers whose output is the value itself;
-// the producer then sends the value without copying it.
-type rawBytes[T any] interface {
-	rawBytes(v T) []byte
-}
-
-func (bytesSerializer) rawBytes(v []byte) []byte { return v }
+// rawBytes is *v, a key or value of a producer whose serializer is
+// [Bytes]: T is []byte (bytesSerializer implements Serializer[[]byte]
+// only), and the value is sent as it is, without copying.
+func rawBytes[T any](v *T) []byte { return *any(v).(*[]byte) }
 
 // AppendSerialize implements Serializer.
 func (bytesSerializer) AppendSerialize(_ context.Context, dst []byte, _ string, v []byte) ([]byte, []serde.Header, error) {
