@@ -36,6 +36,30 @@ func ruleRegistry(tb testing.TB) *registry.Client {
 
 func framed(body string) []byte { return append([]byte{0, 0, 0, 0, 1}, body...) }
 
+// hostileRuleCase is a hostile message for ruleHostileSchema, read with
+// opts; limitErr: the depth limit refuses it.
+type hostileRuleCase struct {
+	name     string
+	body     string
+	opts     []serde.DeserializerOption
+	limitErr bool
+}
+
+func hostileRuleCases() []hostileRuleCase {
+	// encoding/json refuses more than 10,000 levels itself.
+	deep := strings.Repeat(`{"s":"a","next":`, 9_990) + "{}" + strings.Repeat("}", 9_990)
+	chain := strings.Repeat(`{"next":`, 9_990) + `{"s":"a"}` + strings.Repeat("}", 9_990)
+	deepAny := strings.Repeat(`{"any":[`, 4_990) + "{}" + strings.Repeat("]}", 4_990)
+	wide := `{"xs":[` + strings.Repeat(`"a",`, 1_000_000) + `"a"],"ns":[` + strings.Repeat("1,", 1_000_000) + "1]}"
+	return []hostileRuleCase{
+		{"10k deep, validated", deep, nil, true},
+		{"10k deep, not validated", deep, []serde.DeserializerOption{serde.Validate(false)}, true},
+		{"10k deep, no leaf above the last, limit raised", chain, []serde.DeserializerOption{WithLimits(Limits{MaxDepth: MaxMaxDepth})}, false},
+		{"10k deep through anyOf, limit raised", deepAny, []serde.DeserializerOption{WithLimits(Limits{MaxDepth: MaxMaxDepth})}, false},
+		{"a million items in each array", wide, nil, false},
+	}
+}
+
 // Field rules over hostile messages fail fast at the depth limit, or cost
 // in proportion to the message: 10,000 levels deep (refused at the
 // default limit; walked when the limit allows it), a million array items.
@@ -45,23 +69,7 @@ func TestRulesHostileMessages(t *testing.T) {
 	}
 	ctx := context.Background()
 	client := ruleRegistry(t)
-	// encoding/json refuses more than 10,000 levels itself.
-	deep := strings.Repeat(`{"s":"a","next":`, 9_990) + "{}" + strings.Repeat("}", 9_990)
-	chain := strings.Repeat(`{"next":`, 9_990) + `{"s":"a"}` + strings.Repeat("}", 9_990)
-	deepAny := strings.Repeat(`{"any":[`, 4_990) + "{}" + strings.Repeat("]}", 4_990)
-	wide := `{"xs":[` + strings.Repeat(`"a",`, 1_000_000) + `"a"],"ns":[` + strings.Repeat("1,", 1_000_000) + "1]}"
-	for _, tc := range []struct {
-		name     string
-		body     string
-		opts     []serde.DeserializerOption
-		limitErr bool
-	}{
-		{"10k deep, validated", deep, nil, true},
-		{"10k deep, not validated", deep, []serde.DeserializerOption{serde.Validate(false)}, true},
-		{"10k deep, no leaf above the last, limit raised", chain, []serde.DeserializerOption{WithLimits(Limits{MaxDepth: MaxMaxDepth})}, false},
-		{"10k deep through anyOf, limit raised", deepAny, []serde.DeserializerOption{WithLimits(Limits{MaxDepth: MaxMaxDepth})}, false},
-		{"a million items in each array", wide, nil, false},
-	} {
+	for _, tc := range hostileRuleCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			if race.Enabled && len(tc.body) > 1<<20 {
 				t.Skip("megabytes of message under the race detector take half a minute; the budget is checked without it")
@@ -133,4 +141,64 @@ func FuzzDeserializeRules(f *testing.F) {
 			_, _ = loose.Deserialize(ctx, "hostile", payload, nil)
 		})
 	})
+}
+
+// hostileNode holds ruleHostileSchema's messages as a struct, whose JSON
+// form is the message's (without omitempty, a struct's every level would
+// hold a tagged "s", and the lazy plan's full names grow with depth).
+type hostileNode struct {
+	S    string       `json:"s,omitempty"`
+	Next *hostileNode `json:"next,omitempty"`
+	Xs   []string     `json:"xs,omitempty"`
+	Ns   []int        `json:"ns,omitempty"`
+	Any  any          `json:"any,omitempty"`
+}
+
+// The same messages read into a struct: the typed walk (and the JSON form
+// it falls back to deep in the recursive schema) fails at the depth limit
+// or costs in proportion to the message.
+func TestRulesHostileTypedMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds messages of megabytes")
+	}
+	ctx := context.Background()
+	client := ruleRegistry(t)
+	for _, tc := range hostileRuleCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			if race.Enabled && len(tc.body) > 1<<20 {
+				t.Skip("megabytes of message under the race detector take half a minute; the budget is checked without it")
+			}
+			d, err := NewDeserializer[*hostileNode](client, serde.Value, append(tc.opts, rules.Standard())...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			payload := framed(tc.body)
+			if _, err := d.Deserialize(ctx, "hostile", framed(`{"s":"a"}`), nil); err != nil {
+				t.Fatal(err)
+			}
+			costbudget.Default().CheckInline(t, tc.name, len(payload), func() {
+				m, err := d.Deserialize(ctx, "hostile", payload, nil)
+				var le *LimitError
+				if tc.limitErr {
+					if !errors.As(err, &le) {
+						t.Fatalf("err = %v, want a *LimitError", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				last := m
+				for last.Next != nil {
+					last = last.Next
+				}
+				if last.S != "" && last.S != "xa" {
+					t.Fatalf("s = %q, not masked", last.S)
+				}
+				if len(m.Xs) > 0 && (m.Xs[0] != "xa" || m.Xs[len(m.Xs)-1] != "xa") {
+					t.Fatalf("xs not masked: %v…", m.Xs[0])
+				}
+			})
+		})
+	}
 }

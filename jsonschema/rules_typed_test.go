@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srkit-go/srkit/internal/race"
 	"github.com/srkit-go/srkit/registry"
 	"github.com/srkit-go/srkit/serde"
 )
@@ -306,4 +307,48 @@ func TestTypedPlanRoots(t *testing.T) {
 	typed, mapped, logs, errs := walkBoth(t, `{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"}}}}`,
 		nil, func() []twLine { return []twLine{{SKU: "a"}, {SKU: "b"}} }, twRule)
 	checkSame(t, typed, mapped, logs, errs)
+}
+
+// A warm typed walk allocates only the values it hands the rule (a string
+// or number boxed in an any) and the copies of what it changes.
+func TestTypedWalkAllocations(t *testing.T) {
+	if race.Enabled || testing.Short() {
+		t.Skip("allocation counts mean nothing under the race detector")
+	}
+	s := mustParse(t, typedSchema)
+	md := &registry.Metadata{Tags: map[string][]string{"$.note": {"ADDR"}, "$.lines.sku": {"ADDR"}, "$.lines.qty": {"ADDR"}, "$.ok": {"ADDR"}}}
+	r := newRuleView[*twOrder](s, md, decodeTyped, Limits{})
+	in := newTWOrder("")
+	tags := []string{"ADDR"}
+	var visits int
+	same := func(_ *serde.Field, x any) (any, error) { visits++; return x, nil }
+	unchanged := testing.AllocsPerRun(100, func() {
+		if out, err := r.TransformFields(in, tags, same); err != nil || out != in {
+			t.Fatal(out, err)
+		}
+	})
+	if visits == 0 {
+		t.Fatal("no field visited")
+	}
+	if perWalk := visits / 101; unchanged > float64(perWalk) {
+		t.Errorf("a walk changing nothing allocated %.0f times for %d visits", unchanged, perWalk)
+	}
+	masked := any("***")
+	mask := func(f *serde.Field, x any) (any, error) {
+		if f.FullName == "$.lines.sku" && x == "s2" {
+			return masked, nil
+		}
+		return x, nil
+	}
+	changed := testing.AllocsPerRun(100, func() {
+		out, err := r.TransformFields(in, tags, mask)
+		if err != nil || out.Lines[1].SKU != "***" {
+			t.Fatal(out, err)
+		}
+	})
+	// The copies: the order, the changed line, the new lines slice (its
+	// array, and the slice header reflect keeps it in).
+	if changed-unchanged != 4 {
+		t.Errorf("masking one item allocated %.0f times, %.0f beyond a walk changing nothing", changed, changed-unchanged)
+	}
 }
