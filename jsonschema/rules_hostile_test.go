@@ -64,6 +64,23 @@ func hostileRuleCases() []hostileRuleCase {
 // in proportion to the message: 10,000 levels deep (refused at the
 // default limit; walked when the limit allows it), a million array items.
 func TestRulesHostileMessages(t *testing.T) {
+	testHostileRules(t, func(t *testing.T, m map[string]any) {
+		last := m
+		for n, ok := last["next"].(map[string]any); ok; n, ok = last["next"].(map[string]any) {
+			last = n
+		}
+		if s, ok := last["s"].(string); ok && s != "xa" {
+			t.Fatalf("s = %q, not masked", s)
+		}
+		if xs, _ := m["xs"].([]any); len(xs) > 0 && (xs[0] != "xa" || xs[len(xs)-1] != "xa") {
+			t.Fatalf("xs not masked: %v…", xs[0])
+		}
+	})
+}
+
+// testHostileRules reads the hostile messages into T, checking what is
+// read with check.
+func testHostileRules[T any](t *testing.T, check func(*testing.T, T)) {
 	if testing.Short() {
 		t.Skip("builds messages of megabytes")
 	}
@@ -74,7 +91,7 @@ func TestRulesHostileMessages(t *testing.T) {
 			if race.Enabled && len(tc.body) > 1<<20 {
 				t.Skip("megabytes of message under the race detector take half a minute; the budget is checked without it")
 			}
-			d, err := NewDeserializer[map[string]any](client, serde.Value, append(tc.opts, rules.Standard())...)
+			d, err := NewDeserializer[T](client, serde.Value, append(tc.opts, rules.Standard())...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,16 +112,7 @@ func TestRulesHostileMessages(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				last := m
-				for n, ok := last["next"].(map[string]any); ok; n, ok = last["next"].(map[string]any) {
-					last = n
-				}
-				if s, ok := last["s"].(string); ok && s != "xa" {
-					t.Fatalf("s = %q, not masked", s)
-				}
-				if xs, _ := m["xs"].([]any); len(xs) > 0 && (xs[0] != "xa" || xs[len(xs)-1] != "xa") {
-					t.Fatalf("xs not masked: %v…", xs[0])
-				}
+				check(t, m)
 			})
 		})
 	}
@@ -158,47 +166,16 @@ type hostileNode struct {
 // it falls back to deep in the recursive schema) fails at the depth limit
 // or costs in proportion to the message.
 func TestRulesHostileTypedMessages(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds messages of megabytes")
-	}
-	ctx := context.Background()
-	client := ruleRegistry(t)
-	for _, tc := range hostileRuleCases() {
-		t.Run(tc.name, func(t *testing.T) {
-			if race.Enabled && len(tc.body) > 1<<20 {
-				t.Skip("megabytes of message under the race detector take half a minute; the budget is checked without it")
-			}
-			d, err := NewDeserializer[*hostileNode](client, serde.Value, append(tc.opts, rules.Standard())...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			payload := framed(tc.body)
-			if _, err := d.Deserialize(ctx, "hostile", framed(`{"s":"a"}`), nil); err != nil {
-				t.Fatal(err)
-			}
-			costbudget.Default().CheckInline(t, tc.name, len(payload), func() {
-				m, err := d.Deserialize(ctx, "hostile", payload, nil)
-				var le *LimitError
-				if tc.limitErr {
-					if !errors.As(err, &le) {
-						t.Fatalf("err = %v, want a *LimitError", err)
-					}
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				last := m
-				for last.Next != nil {
-					last = last.Next
-				}
-				if last.S != "" && last.S != "xa" {
-					t.Fatalf("s = %q, not masked", last.S)
-				}
-				if len(m.Xs) > 0 && (m.Xs[0] != "xa" || m.Xs[len(m.Xs)-1] != "xa") {
-					t.Fatalf("xs not masked: %v…", m.Xs[0])
-				}
-			})
-		})
-	}
+	testHostileRules(t, func(t *testing.T, m *hostileNode) {
+		last := m
+		for last.Next != nil {
+			last = last.Next
+		}
+		if last.S != "" && last.S != "xa" {
+			t.Fatalf("s = %q, not masked", last.S)
+		}
+		if len(m.Xs) > 0 && (m.Xs[0] != "xa" || m.Xs[len(m.Xs)-1] != "xa") {
+			t.Fatalf("xs not masked: %v…", m.Xs[0])
+		}
+	})
 }
