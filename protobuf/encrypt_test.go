@@ -71,7 +71,7 @@ func encRule(typ string, kv ...string) registry.Rule {
 // encExecutors returns the encryption executors of another client process
 // of c's registry (cold caches) with the local KMS of secret, or with no
 // KMS when secret is empty.
-func encExecutors(t *testing.T, c *registry.Client, secret string) serde.Option {
+func encExecutors(t testing.TB, c *registry.Client, secret string) serde.Option {
 	t.Helper()
 	opts := []encryption.Option{encryption.WithLogger(slog.New(slog.DiscardHandler))}
 	if secret != "" {
@@ -86,7 +86,7 @@ func encExecutors(t *testing.T, c *registry.Client, secret string) serde.Option 
 
 // encWriter returns a serializer of T writing the latest schema of the
 // subject with the encryption executors.
-func encWriter[T proto.Message](t *testing.T, c *registry.Client, opts ...serde.SerializerOption) *serde.Serializer[T] {
+func encWriter[T proto.Message](t testing.TB, c *registry.Client, opts ...serde.SerializerOption) *serde.Serializer[T] {
 	t.Helper()
 	s, err := protobuf.NewSerializer[T](c, serde.Value, append([]serde.SerializerOption{serde.UseLatest(), serde.AutoRegister(false), encExecutors(t, c, encSecret)}, opts...)...)
 	if err != nil {

@@ -197,7 +197,7 @@ func ruleMock(t *testing.T, opts ...mockregistry.Option) *registry.Client {
 // registerWithRules registers msg's file under topic's value subject (its
 // imports first, by auto-registration) and then again with rs and md, and
 // returns that version.
-func registerWithRules(t *testing.T, c *registry.Client, topic string, msg proto.Message, rs *registry.RuleSet, md *registry.Metadata) registry.SubjectSchema {
+func registerWithRules(t testing.TB, c *registry.Client, topic string, msg proto.Message, rs *registry.RuleSet, md *registry.Metadata) registry.SubjectSchema {
 	t.Helper()
 	s, err := protobuf.NewSerializer[proto.Message](c, serde.Value)
 	if err != nil {
