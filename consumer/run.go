@@ -364,9 +364,17 @@ func (b *batch[K, V]) partition(t *partitionTask, sc *Record[K, V]) {
 		var outcome Outcome
 		var rerr *RecordError
 		if b.lean && r.Context == nil {
-			// record, without what a lean consumer does not need.
-			c.fillLean(sc, r)
-			if err := b.h(b.hctx, *sc); err != nil {
+			// record, without what a lean consumer does not need. The
+			// Record is built on the stack, not in sc: writing pointers
+			// to the heap costs a write barrier each while the garbage
+			// collector runs.
+			var key K
+			if c.key.bytes {
+				key = any(r.Key).(K)
+			}
+			if err := b.h(b.hctx, Record[K, V]{Key: key, Value: any(r.Value).(V), Headers: r.Headers, Topic: r.Topic,
+				Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, Raw: r}); err != nil {
+				c.fillLean(sc, r)
 				outcome, rerr = b.finish(b.hctx, r, sc, nil, err, time.Time{})
 			}
 		} else {
