@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/srkit-go/srkit/encryption"
+	"github.com/srkit-go/srkit/encryption/localkms"
 	"github.com/srkit-go/srkit/internal/peerbench"
 	"github.com/srkit-go/srkit/protobuf"
 	"github.com/srkit-go/srkit/protobuf/internal/testpb/srkittestpb"
@@ -39,7 +40,7 @@ func encBench(b *testing.B, c encBenchCase) (*serde.Serializer[*srkittestpb.Benc
 	md := &registry.Metadata{Tags: map[string][]string{"srkit.test.events.Bench.email": {"PII"}, "srkit.test.events.Bench.note": {"PII"}}}
 	registerWithRules(b, client, "bench", benchMessage(), c.rs, md)
 	s := encWriter[*srkittestpb.Bench](b, client)
-	d, err := protobuf.NewDeserializer[*srkittestpb.Bench](client, serde.Value, encExecutors(b, client, encSecret))
+	d, err := protobuf.NewDeserializer[*srkittestpb.Bench](client, serde.Value, encExecutors(b, client, localkms.New(encSecret)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,9 @@ package protobuf_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -69,13 +71,12 @@ func encRule(typ string, kv ...string) registry.Rule {
 }
 
 // encExecutors returns the encryption executors of another client process
-// of c's registry (cold caches) with the local KMS of secret, or with no
-// KMS when secret is empty.
-func encExecutors(t testing.TB, c *registry.Client, secret string) serde.Option {
+// of c's registry (cold caches) with kms, or with no KMS when kms is nil.
+func encExecutors(t testing.TB, c *registry.Client, kms encryption.KMS) serde.Option {
 	t.Helper()
 	opts := []encryption.Option{encryption.WithLogger(slog.New(slog.DiscardHandler))}
-	if secret != "" {
-		opts = append(opts, encryption.WithKMS(localkms.New(secret)))
+	if kms != nil {
+		opts = append(opts, encryption.WithKMS(kms))
 	}
 	x, err := encryption.New(c, opts...)
 	if err != nil {
@@ -84,11 +85,24 @@ func encExecutors(t testing.TB, c *registry.Client, secret string) serde.Option 
 	return serde.WithRuleExecutors(x.Executors()...)
 }
 
+// downKMS is a local KMS that cannot be reached.
+type downKMS struct{}
+
+func (downKMS) Type() string { return "local-kms" }
+
+func (downKMS) Wrap(context.Context, string, []byte) ([]byte, error) {
+	return nil, fmt.Errorf("test KMS: connection refused: %w", serde.ErrUnavailable)
+}
+
+func (downKMS) Unwrap(context.Context, string, []byte) ([]byte, error) {
+	return nil, fmt.Errorf("test KMS: connection refused: %w", serde.ErrUnavailable)
+}
+
 // encWriter returns a serializer of T writing the latest schema of the
 // subject with the encryption executors.
 func encWriter[T proto.Message](t testing.TB, c *registry.Client, opts ...serde.SerializerOption) *serde.Serializer[T] {
 	t.Helper()
-	s, err := protobuf.NewSerializer[T](c, serde.Value, append([]serde.SerializerOption{serde.UseLatest(), serde.AutoRegister(false), encExecutors(t, c, encSecret)}, opts...)...)
+	s, err := protobuf.NewSerializer[T](c, serde.Value, append([]serde.SerializerOption{serde.UseLatest(), serde.AutoRegister(false), encExecutors(t, c, localkms.New(encSecret))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +133,7 @@ func encWrite[T proto.Message](t *testing.T, s *serde.Serializer[T], topic strin
 // key, a failed decryption an error.
 func decrypt[T proto.Message](t *testing.T, c *registry.Client, topic string, b []byte, hs []serde.Header) T {
 	t.Helper()
-	m, err := ruleDeserializer[T](t, c, nil, encExecutors(t, c, encSecret), strictDecrypt).Deserialize(ctx, topic, b, hs)
+	m, err := ruleDeserializer[T](t, c, nil, encExecutors(t, c, localkms.New(encSecret)), strictDecrypt).Deserialize(ctx, topic, b, hs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,25 +241,34 @@ func TestEncryptGeneratedSchemaTags(t *testing.T) {
 // TestEncryptGeneratedNoKey: a reader that cannot get the DEK fails with
 // the encryption package's error under onFailure ERROR (a permanent
 // failure, not an outage), and under the rule's NONE on read gets the
-// record as it is on the wire.
+// record as it is on the wire; a KMS outage fails the read as transient
+// whatever onFailure says.
 func TestEncryptGeneratedNoKey(t *testing.T) {
 	c := ruleMock(t)
 	registerWithRules(t, c, "enc", profile(), &registry.RuleSet{DomainRules: []registry.Rule{encRule(encryption.TypeEncrypt)}}, nil)
 	b := encWrite(t, encWriter[*srkittestpb.Profile](t, c), "enc", profile())
 	for name, tc := range map[string]struct {
-		secret string
-		want   error
+		kms  encryption.KMS
+		want error
 	}{
-		"no KMS":    {"", encryption.ErrNoKMS},
-		"wrong key": {"another-secret", encryption.ErrKMS},
+		"no KMS":    {nil, encryption.ErrNoKMS},
+		"wrong key": {localkms.New("another-secret"), encryption.ErrKMS},
+		"KMS down":  {downKMS{}, serde.ErrUnavailable},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := ruleDeserializer[*srkittestpb.Profile](t, c, nil, encExecutors(t, c, tc.secret), strictDecrypt).Deserialize(ctx, "enc", b, nil)
+			outage := tc.want == serde.ErrUnavailable
+			_, err := ruleDeserializer[*srkittestpb.Profile](t, c, nil, encExecutors(t, c, tc.kms), strictDecrypt).Deserialize(ctx, "enc", b, nil)
 			var re *serde.RuleError
-			if !errors.Is(err, tc.want) || !errors.As(err, &re) || serde.IsTransient(err) {
-				t.Fatalf("ERROR: %v, want a permanent rule error matching %v", err, tc.want)
+			if !errors.Is(err, tc.want) || !errors.As(err, &re) || serde.IsTransient(err) != outage {
+				t.Fatalf("ERROR: %v, want a rule error matching %v, transient %v", err, tc.want, outage)
 			}
-			got, err := ruleDeserializer[*srkittestpb.Profile](t, c, nil, encExecutors(t, c, tc.secret)).Deserialize(ctx, "enc", b, nil)
+			got, err := ruleDeserializer[*srkittestpb.Profile](t, c, nil, encExecutors(t, c, tc.kms)).Deserialize(ctx, "enc", b, nil)
+			if outage {
+				if !serde.IsTransient(err) || got != nil {
+					t.Fatalf("NONE in an outage: %v, %v; want a transient error and no message", got, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("NONE: %v", err)
 			}
