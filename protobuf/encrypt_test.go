@@ -194,6 +194,13 @@ func TestEncryptGenerated(t *testing.T) {
 			}
 
 			sameMessage(t, decrypt[*srkittestpb.Profile](t, c, "enc", b, nil), in)
+			// Into a message of the caller's, holding another record.
+			m := &srkittestpb.Profile{Id: 7, City: "elsewhere"}
+			d := ruleDeserializer[*srkittestpb.Profile](t, c, nil, encExecutors(t, c, localkms.New(encSecret)), strictDecrypt)
+			if err := d.DeserializeInto(ctx, "enc", b, nil, &m); err != nil {
+				t.Fatal(err)
+			}
+			sameMessage(t, m, in)
 		})
 	}
 }
