@@ -159,3 +159,65 @@ func TestAssociatedNameStrategyOutage(t *testing.T) {
 		})
 	}
 }
+
+// With the default clock a use-latest serializer looks at the latest
+// version again once the TTL has passed (read by the monotonic clock); with
+// a negative TTL it keeps the version it first saw; with a TTL of zero it
+// looks at every message.
+func TestUseLatestRealClock(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		ttl     time.Duration
+		wait    time.Duration
+		follows bool
+	}{
+		{"ttl", 50 * time.Millisecond, 100 * time.Millisecond, true},
+		{"zero ttl", 0, 0, true},
+		{"negative ttl", -1, 100 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, err := mockregistry.New(mockregistry.WithCompatibility(registry.None))
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := mock.Client(registry.LatestTTL(tc.ttl))
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := mock.Client()
+			if err != nil {
+				t.Fatal(err)
+			}
+			v1, err := other.Register(ctx, "orders-value", registry.Schema{Schema: `"string"`})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ser, _ := serde.NewSerializer[string](client, serde.Value, &rawCodec{}, serCfg(serde.UseLatest(), serde.AutoRegister(false)))
+			start := time.Now() // the serializer's look at the latest version is later
+			if p, _, err := ser.Serialize(ctx, "orders", "a"); err != nil || idOf(t, p) != v1.ID {
+				t.Fatalf("first: %v, want id %d", err, v1.ID)
+			}
+			v2, err := other.Register(ctx, "orders-value", registry.Schema{Schema: `"bytes"`})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.ttl > 0 {
+				p, _, err := ser.Serialize(ctx, "orders", "b")
+				// Only a call known to be within the TTL must keep v1 (a
+				// loaded machine may take longer).
+				if within := time.Since(start) < tc.ttl; err != nil || (within && idOf(t, p) != v1.ID) {
+					t.Fatalf("within the TTL: %v, id %d, want id %d", err, idOf(t, p), v1.ID)
+				}
+			}
+			time.Sleep(tc.wait)
+			want := v1.ID
+			if tc.follows {
+				want = v2.ID
+			}
+			if p, _, err := ser.Serialize(ctx, "orders", "c"); err != nil || idOf(t, p) != want {
+				t.Fatalf("later: id %d err %v, want id %d", idOf(t, p), err, want)
+			}
+		})
+	}
+}
