@@ -21,7 +21,10 @@ type ruleView[T any] struct {
 	plan *pnode
 	// typed is the plan of T's values over plan (rules_typed.go); nil when
 	// T is generic or is walked in its JSON form as a whole.
-	typed   *tnode
+	typed *tnode
+	// form converts T's values to their JSON form (jsonform.go); nil when
+	// T is generic or goes through encoding/json as a whole.
+	form    *fplan
 	tagger  *serde.FieldTagger
 	mode    decodeMode
 	limits  Limits
@@ -33,16 +36,23 @@ func newRuleView[T any](s *Schema, md *registry.Metadata, mode decodeMode, limit
 	r := &ruleView[T]{plan: planSchema(s.root, tagger), tagger: tagger, mode: mode, limits: limits.withDefaults()}
 	if mode == decodeTyped {
 		r.typed = planTyped(reflect.TypeFor[T](), r.plan)
+		if f := planForm(reflect.TypeFor[T]()); f.kind != fJSON && f.kind != fIface {
+			r.form = f
+		}
 	}
 	return r
 }
 
 // Generic implements serde.RuleCodec: v's JSON form. Generic values are
-// returned as they are (the result shares memory with v); other values go
-// through encoding/json.
+// returned as they are (the result shares memory with v); structs (and
+// the pointers, slices, maps in them) are converted by reflection
+// (jsonform.go), other values go through encoding/json.
 func (r *ruleView[T]) Generic(v T) (any, error) {
 	if r.mode != decodeTyped {
 		return any(v), nil
+	}
+	if r.form != nil {
+		return r.form.form(reflect.ValueOf(any(v)), 0)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

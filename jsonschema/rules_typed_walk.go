@@ -66,7 +66,7 @@ func (w *fieldWalker) typed(tn *tnode, v reflect.Value, depth int) (change, erro
 		}
 		return change{val: np, ok: true}, nil
 	case tLeaf:
-		x, err := tn.jsonLeaf(v)
+		x, err := jsonLeafOf(tn.leaf, v)
 		if err != nil {
 			return change{}, err
 		}
@@ -314,10 +314,10 @@ func storeJSON(dst reflect.Value, x any) error {
 	return nil
 }
 
-// jsonLeaf returns v's value in the JSON form: what decoding its
-// encoding/json text gives.
-func (tn *tnode) jsonLeaf(v reflect.Value) (any, error) {
-	switch tn.leaf {
+// jsonLeafOf returns v, a leaf of kind lk, in the JSON form: what
+// decoding its encoding/json text gives.
+func jsonLeafOf(lk leafKind, v reflect.Value) (any, error) {
+	switch lk {
 	case lString:
 		return validUTF8(v.String()), nil
 	case lBool:
@@ -329,9 +329,9 @@ func (tn *tnode) jsonLeaf(v reflect.Value) (any, error) {
 	case lFloat64, lFloat32:
 		f := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, fmt.Errorf("%w: cannot write %s as JSON: %v", ErrUnsupportedType, tn.t, f)
+			return nil, fmt.Errorf("%w: cannot write %s as JSON: %v", ErrUnsupportedType, v.Type(), f)
 		}
-		if tn.leaf == lFloat32 {
+		if lk == lFloat32 {
 			// Written with float32's shortest digits, read as float64.
 			f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', -1, 32), 64)
 		}
