@@ -115,8 +115,14 @@
 // plus metadata tags matched by path) match, named "$.customer.email", on
 // a copy of the value; JSONATA migration rules rewrite the decoded body
 // between versions of a subject. Field tags are resolved once per schema,
-// not per message. Rules see a struct through its JSON form (encoding/json
-// both ways); generic values (map[string]any, any) are walked as they are.
+// not per message. Rules see a struct as its JSON form, without an
+// encoding/json round trip: field rules walk the struct itself (fields
+// named as encoding/json names them; a subtree of a type that writes
+// itself, such as time.Time, or held in an interface goes through
+// encoding/json), copying what they change, and a rule's result that does
+// not fit its Go field is an [ErrInvalid] error; conditions read a
+// reflective conversion to what the JSON text would decode to. Generic
+// values (map[string]any, any) are walked as they are.
 //
 // # Cost
 //
