@@ -291,6 +291,18 @@ func TestTypedWalkEdges(t *testing.T) {
 	}
 }
 
+type twOrderRef *twOrder
+
+// A named pointer type holds what the walk returns.
+func TestTypedWalkNamedPointer(t *testing.T) {
+	typed, mapped, logs, errs := walkBoth(t, typedSchema, []string{"PII"}, func() twOrderRef { return newTWOrder("") }, twRule)
+	mapped.Hidden = typed.Hidden
+	checkSame(t, typed, mapped, logs, errs)
+	if typed.Lines[0].Secret == nil || string(typed.Lines[0].Secret) == "k1" {
+		t.Fatalf("secret %q", typed.Lines[0].Secret)
+	}
+}
+
 // An interface-typed T and a T that writes itself go through JSON as a
 // whole; a top-level slice of structs is walked.
 func TestTypedPlanRoots(t *testing.T) {

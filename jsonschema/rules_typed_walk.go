@@ -56,13 +56,17 @@ func (w *fieldWalker) typed(tn *tnode, v reflect.Value, depth int) (change, erro
 		if err != nil || !c.ok {
 			return change{}, err
 		}
+		var np reflect.Value
 		if c.val.IsValid() && c.val.CanAddr() {
-			// A new struct or value, addressable: point to it.
-			return change{val: c.val.Addr(), ok: true}, nil
+			np = c.val.Addr() // a new struct or value, addressable: point to it
+		} else {
+			np = reflect.New(tn.t.Elem())
+			if err := tn.elem.put(np.Elem(), c); err != nil {
+				return change{}, err
+			}
 		}
-		np := reflect.New(tn.t.Elem())
-		if err := tn.elem.put(np.Elem(), c); err != nil {
-			return change{}, err
+		if np.Type() != tn.t {
+			np = np.Convert(tn.t) // a named pointer type
 		}
 		return change{val: np, ok: true}, nil
 	case tLeaf:
