@@ -59,6 +59,30 @@ const jsonPersonSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","
  "city":{"type":"string"},
  "aliases":{"type":"array","items":{"type":"string","confluent:tags":["PII"]}}}}`
 
+// jsonPhotoPerson is a JSON Schema struct with a tagged []byte field (a
+// base64 string in JSON), an embedded struct and a nested pointer: the
+// typed walk encrypts it; the map walk of a generic reader decrypts it.
+type jsonPhotoPerson struct {
+	jsonPersonBase
+	Photo []byte      `json:"photo"`
+	Home  *jsonStreet `json:"home"`
+}
+
+type jsonPersonBase struct {
+	Name string `json:"name"`
+	City string `json:"city"`
+}
+
+type jsonStreet struct {
+	Street string `json:"street"`
+}
+
+const jsonPhotoSchema = `{"type":"object","properties":{
+ "name":{"type":"string","confluent:tags":["PII"]},
+ "city":{"type":"string"},
+ "photo":{"type":"string","confluent:tags":["PII"]},
+ "home":{"type":"object","properties":{"street":{"type":"string","confluent:tags":["PII"]}}}}}`
+
 // formatCase writes and reads one record in one format.
 type formatCase struct {
 	name   string
@@ -160,6 +184,53 @@ func formatCases() []formatCase {
 				}
 				if !reflect.DeepEqual(got, in) {
 					t.Fatalf("read %+v, want %+v", got, in)
+				}
+				return b, nil
+			},
+		},
+		{
+			name: "json bytes", schema: registry.Schema{Schema: jsonPhotoSchema, SchemaType: registry.JSON},
+			pii: []string{"Alice Liddell", "PNG-photo-bytes", "UE5HLXBob3RvLWJ5dGVz", "1 Secret Lane"},
+			roundTrip: func(t *testing.T, e *env, placement serde.IDPlacement) ([]byte, error) {
+				in := jsonPhotoPerson{jsonPersonBase: jsonPersonBase{Name: "Alice Liddell", City: "Oxford"}, Photo: []byte("PNG-photo-bytes"), Home: &jsonStreet{Street: "1 Secret Lane"}}
+				s, err := jsonschema.NewSerializer[*jsonPhotoPerson](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
+				if err != nil {
+					t.Fatal(err)
+				}
+				v := in
+				b, hs, err := s.Serialize(ctx, testTopic, &v)
+				if err != nil {
+					return nil, err
+				}
+				if !reflect.DeepEqual(v, in) || v.Home.Street != "1 Secret Lane" {
+					t.Fatalf("the caller's value changed: %+v", v)
+				}
+				d, err := jsonschema.NewDeserializer[jsonPhotoPerson](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := d.Deserialize(ctx, testTopic, b, hs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, in) {
+					t.Fatalf("read %+v, want %+v", got, in)
+				}
+				// A generic reader (the map walk) reads the same message.
+				g, err := jsonschema.NewDeserializer[map[string]any](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := g.Deserialize(ctx, testTopic, b, hs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want map[string]any
+				if body, err := json.Marshal(in); err != nil || json.Unmarshal(body, &want) != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(m, want) {
+					t.Fatalf("a generic reader read %v, want %v", m, want)
 				}
 				return b, nil
 			},
