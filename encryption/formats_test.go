@@ -104,30 +104,8 @@ func formatCases() []formatCase {
 			roundTrip: func(t *testing.T, e *env, placement serde.IDPlacement) ([]byte, error) {
 				in := avroPerson{ID: 7, Name: "Alice Liddell", Email: "alice@example.org", Photo: []byte("\x89PNG-photo-bytes"), Nick: ptr("alice-nick"),
 					City: "Oxford", Aliases: []string{"alias-one-secret", "alias-two-secret"}, Notes: map[string]string{"k": "note-value-secret"}}
-				s, err := avro.NewSerializer[*avroPerson](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
-				if err != nil {
-					t.Fatal(err)
-				}
-				v := in
-				b, hs, err := s.Serialize(ctx, testTopic, &v)
-				if err != nil {
-					return nil, err
-				}
-				if !reflect.DeepEqual(v, in) {
-					t.Fatalf("the caller's value changed: %+v", v)
-				}
-				d, err := avro.NewDeserializer[avroPerson](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := d.Deserialize(ctx, testTopic, b, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, in) {
-					t.Fatalf("read %+v, want %+v", got, in)
-				}
-				return b, nil
+				b, _, err := structRoundTrip(t, e, placement, in, avro.NewSerializer[*avroPerson], avro.NewDeserializer[avroPerson])
+				return b, err
 			},
 		},
 		{
@@ -162,30 +140,8 @@ func formatCases() []formatCase {
 			name: "json", schema: registry.Schema{Schema: jsonPersonSchema, SchemaType: registry.JSON}, pii: pii,
 			roundTrip: func(t *testing.T, e *env, placement serde.IDPlacement) ([]byte, error) {
 				in := jsonPerson{ID: 7, Name: "Alice Liddell", Email: "alice@example.org", Nick: ptr("alice-nick"), City: "Oxford", Aliases: []string{"alias-one-secret", "alias-two-secret"}}
-				s, err := jsonschema.NewSerializer[*jsonPerson](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
-				if err != nil {
-					t.Fatal(err)
-				}
-				v := in
-				b, hs, err := s.Serialize(ctx, testTopic, &v)
-				if err != nil {
-					return nil, err
-				}
-				if !reflect.DeepEqual(v, in) {
-					t.Fatalf("the caller's value changed: %+v", v)
-				}
-				d, err := jsonschema.NewDeserializer[jsonPerson](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := d.Deserialize(ctx, testTopic, b, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, in) {
-					t.Fatalf("read %+v, want %+v", got, in)
-				}
-				return b, nil
+				b, _, err := structRoundTrip(t, e, placement, in, jsonschema.NewSerializer[*jsonPerson], jsonschema.NewDeserializer[jsonPerson])
+				return b, err
 			},
 		},
 		{
@@ -193,28 +149,9 @@ func formatCases() []formatCase {
 			pii: []string{"Alice Liddell", "PNG-photo-bytes", "UE5HLXBob3RvLWJ5dGVz", "1 Secret Lane"},
 			roundTrip: func(t *testing.T, e *env, placement serde.IDPlacement) ([]byte, error) {
 				in := jsonPhotoPerson{jsonPersonBase: jsonPersonBase{Name: "Alice Liddell", City: "Oxford"}, Photo: []byte("PNG-photo-bytes"), Home: &jsonStreet{Street: "1 Secret Lane"}}
-				s, err := jsonschema.NewSerializer[*jsonPhotoPerson](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
-				if err != nil {
-					t.Fatal(err)
-				}
-				v := in
-				b, hs, err := s.Serialize(ctx, testTopic, &v)
+				b, hs, err := structRoundTrip(t, e, placement, in, jsonschema.NewSerializer[*jsonPhotoPerson], jsonschema.NewDeserializer[jsonPhotoPerson])
 				if err != nil {
 					return nil, err
-				}
-				if !reflect.DeepEqual(v, in) || v.Home.Street != "1 Secret Lane" {
-					t.Fatalf("the caller's value changed: %+v", v)
-				}
-				d, err := jsonschema.NewDeserializer[jsonPhotoPerson](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := d.Deserialize(ctx, testTopic, b, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, in) {
-					t.Fatalf("read %+v, want %+v", got, in)
 				}
 				// A generic reader (the map walk) reads the same message.
 				g, err := jsonschema.NewDeserializer[map[string]any](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
@@ -236,6 +173,42 @@ func formatCases() []formatCase {
 			},
 		},
 	}
+}
+
+// structRoundTrip writes in with a serializer of *T (from newSer) and the
+// env's executors, checks in (and what it points to) was left alone, and
+// reads it back into a T (newDe) with a cold executor.
+func structRoundTrip[T any](t *testing.T, e *env, placement serde.IDPlacement, in T,
+	newSer func(*registry.Client, serde.Part, ...serde.SerializerOption) (*serde.Serializer[*T], error),
+	newDe func(*registry.Client, serde.Part, ...serde.DeserializerOption) (*serde.Deserializer[T], error),
+) ([]byte, []serde.Header, error) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := newSer(e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(in)
+	v := in
+	b, hs, err := s.Serialize(ctx, testTopic, &v)
+	if err != nil {
+		return nil, nil, err
+	}
+	if after, _ := json.Marshal(v); !reflect.DeepEqual(v, in) || !bytes.Equal(after, before) {
+		t.Fatalf("the caller's value changed: %s", after)
+	}
+	d, err := newDe(e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Deserialize(ctx, testTopic, b, hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, in) {
+		t.Fatalf("read %+v, want %+v", got, in)
+	}
+	return b, hs, nil
 }
 
 // Round trips over the mock for the three formats × the three algorithms
