@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -363,4 +364,63 @@ func TestTypedWalkAllocations(t *testing.T) {
 	if changed-unchanged != 4 {
 		t.Errorf("masking one item allocated %.0f times, %.0f beyond a walk changing nothing", changed, changed-unchanged)
 	}
+}
+
+// FuzzTypedWalk: any twOrder encoding/json reads from the input is walked
+// alike by the typed walk and the map walk (visits, output, value, or
+// both fail), and converts to the JSON form encoding/json gives.
+func FuzzTypedWalk(f *testing.F) {
+	seed, _ := json.Marshal(newTWOrder("s"))
+	f.Add(seed)
+	f.Add([]byte(`{"code":1e300,"count":-1,"lines":[{"qty":1.5}],"extra":{"k":1},"any":[1,{"a":"b"}],"noShip":{"street":"x"}}`))
+	f.Add([]byte(`{"note":null,"blob":"AAAA","pair":["a"],"byName":{"zz":{"secret":"AA=="}},"ratio":3.4e38}`))
+	s, err := Parse(typedSchema)
+	if err != nil {
+		f.Fatal(err)
+	}
+	typedView := newRuleView[*twOrder](s, &registry.Metadata{}, decodeTyped, Limits{})
+	mapView := newRuleView[*twOrder](s, &registry.Metadata{}, decodeTyped, Limits{})
+	mapView.typed = nil
+	form := planForm(reflect.TypeFor[*twOrder]())
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in *twOrder
+		if json.Unmarshal(body, &in) != nil {
+			return
+		}
+		g, gerr := form.form(reflect.ValueOf(in), 0)
+		b, merr := json.Marshal(in)
+		if (gerr == nil) != (merr == nil) {
+			t.Fatalf("form error %v, encoding/json error %v", gerr, merr)
+		}
+		if merr != nil {
+			return
+		}
+		want, _ := decodeDoc(b)
+		if !reflect.DeepEqual(g, want) {
+			t.Fatalf("form %#v\nwant %#v", g, want)
+		}
+		var logs [2][]string
+		var outs [2]*twOrder
+		var errs [2]error
+		for i, r := range []*ruleView[*twOrder]{typedView, mapView} {
+			outs[i], errs[i] = r.TransformFields(in, nil, func(f *serde.Field, x any) (any, error) {
+				logs[i] = append(logs[i], fmt.Sprintf("%s %s %#v", f.FullName, f.Type, x))
+				return twRule(f, x)
+			})
+		}
+		if (errs[0] == nil) != (errs[1] == nil) {
+			t.Fatalf("typed walk error %v, map walk error %v", errs[0], errs[1])
+		}
+		if errs[0] != nil {
+			return
+		}
+		if !slices.Equal(logs[0], logs[1]) {
+			t.Fatalf("visits differ:\n%q\n%q", logs[0], logs[1])
+		}
+		bt, _ := json.Marshal(outs[0])
+		bm, _ := json.Marshal(outs[1])
+		if !bytes.Equal(bt, bm) {
+			t.Fatalf("output differs:\ntyped %s\nmap   %s", bt, bm)
+		}
+	})
 }
