@@ -17,26 +17,24 @@ const maxKeptBuffer = 64 << 10
 // pending is one record on its way to Kafka. kgo owns rec (and the buffers
 // its Key and Value point into) from Produce until it calls the promise.
 //
-// A pending record is kept small (kgo.Record and four words, one 192-byte
-// allocation, about what kgo's own Produce costs): kgo's promise goroutine
-// runs finish for every record one after the other, and up to the
-// client's buffer limit of them are in flight, so a larger record costs
-// throughput in cache misses. What only some records need is in extra: the
-// buffers a serializer appends to, headers, the wait of a synchronous
-// Produce, the hand-off of a cancellable context, dead-letter and hook
-// state. A record with extra goes back to the producer's pool when kgo is
-// done with it, buffers included, so that steady-state producing through a
-// serializer allocates nothing of its own; an async record of raw bytes
-// without headers, with a context that cannot end, has no extra and is
-// not pooled (recycling costs more than the allocation it saves: the pool
-// hands objects between kgo's promise goroutine and the producing one).
+// A pending record is kept small (kgo.Record and four words): kgo's
+// promise goroutine runs finish for every record one after the other, and
+// up to the client's buffer limit of them are in flight, so a larger
+// record costs throughput in cache misses. What only some records need is
+// in extra: the buffers a serializer appends to, headers, the wait of a
+// synchronous Produce, the hand-off of a cancellable context, dead-letter
+// and hook state. A pending record goes back to the producer's pool when
+// kgo is done with it, buffers included, so that steady-state producing
+// through a serializer allocates nothing of its own. An async record of
+// raw bytes without headers, with a context that cannot end, is a
+// leanRecord instead.
 type pending[K, V any] struct {
 	// rec must stay the first field: promise finds the pending record
 	// from the *kgo.Record kgo hands back (see promise).
 	rec      kgo.Record
 	p        *Producer[K, V]
 	callback func(Result, error)
-	x        *extra // nil for a lean record (see above)
+	x        *extra
 	// holders counts who still holds an async record whose caller's
 	// context is watched (kgo, hand, the watcher; see hand): the last one
 	// recycles it. Without a watcher kgo alone holds it, and finish
@@ -72,26 +70,48 @@ func promise[K, V any](r *kgo.Record, err error) {
 	(*pending[K, V])(unsafe.Pointer(r)).finish(r, err)
 }
 
+// leanRecord is an async record of raw bytes without headers, with a
+// context that cannot end, of a producer without produce hooks: all it
+// needs besides kgo's record is the callback. It is allocated (as kgo's
+// own Produce allocates a kgo.Record), not pooled: recycling costs more
+// than the allocation it saves, as the pool would hand objects between
+// kgo's promise goroutine and the producing one. Nothing in it depends on
+// the producer's types, so that its promise is a plain function.
+type leanRecord struct {
+	// rec must stay the first field (see leanPromise).
+	rec      kgo.Record
+	gate     *gate
+	callback func(Result, error)
+}
+
+// leanPromise is the kgo promise of a leanRecord, found from the
+// *kgo.Record kgo hands back as promise finds a pending record.
+func leanPromise(r *kgo.Record, err error) {
+	lr := (*leanRecord)(unsafe.Pointer(r))
+	lr.gate.freed()
+	if lr.callback != nil {
+		lr.callback(Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp}, err)
+	}
+}
+
 // finish completes the pending record once kgo is done with it.
 func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
 	p := pd.p
 	p.gate.freed()
 	x := pd.x
-	var dlqCause error
-	if x != nil {
-		if pd.async {
-			err = x.handoff.cause(err)
+	if pd.async {
+		err = x.handoff.cause(err)
+	}
+	dlqCause := x.dlqCause
+	if dlqCause != nil {
+		p.reportDeadLetter(x.source, r.Topic, dlqCause, err)
+	}
+	if hs := &p.cfg.hooks; len(hs.produce) > 0 {
+		ev := ProduceEvent{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err, DeadLettered: dlqCause != nil}
+		if err != nil {
+			ev.Partition, ev.Offset = -1, -1
 		}
-		if dlqCause = x.dlqCause; dlqCause != nil {
-			p.reportDeadLetter(x.source, r.Topic, dlqCause, err)
-		}
-		if hs := &p.cfg.hooks; len(hs.produce) > 0 {
-			ev := ProduceEvent{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err, DeadLettered: dlqCause != nil}
-			if err != nil {
-				ev.Partition, ev.Offset = -1, -1
-			}
-			hs.reportProduce(x.start, ev)
-		}
+		hs.reportProduce(x.start, ev)
 	}
 	res := Result{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, DeadLetter: dlqCause}
 	if !pd.async {
@@ -100,11 +120,9 @@ func (pd *pending[K, V]) finish(r *kgo.Record, err error) {
 		return
 	}
 	cb := pd.callback
-	switch {
-	case x == nil: // lean: left to the garbage collector
-	case pd.watched:
+	if pd.watched {
 		p.drop(pd)
-	default:
+	} else {
 		p.release(pd)
 	}
 	if cb != nil {
@@ -124,13 +142,9 @@ func (p *Producer[K, V]) get() *pending[K, V] {
 	return p.pool.Get().(*pending[K, V])
 }
 
-// release returns pd to the pool, cleared; a lean record is left to the
-// garbage collector.
+// release returns pd to the pool, cleared.
 func (p *Producer[K, V]) release(pd *pending[K, V]) {
 	x := pd.x
-	if x == nil {
-		return
-	}
 	if cap(x.kbuf) > maxKeptBuffer {
 		x.kbuf = nil
 	}

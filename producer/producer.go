@@ -38,8 +38,8 @@ type Producer[K, V any] struct {
 	// value is sent as it is (see rawBytes).
 	keyRaw, valRaw bool
 	// lean: async records without headers, with a context that cannot
-	// end, can be lean (see pending): the serializers are raw bytes and
-	// no produce hook needs a start time.
+	// end, are leanRecords: the serializers are raw bytes and no produce
+	// hook needs to hear of them.
 	lean bool
 }
 
@@ -71,7 +71,8 @@ func New[K, V any](cl *kgo.Client, keySerializer Serializer[K], valueSerializer 
 	if err != nil {
 		return nil, err
 	}
-	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg, promise: promise[K, V]}
+	p := &Producer[K, V]{cl: cl, ks: keySerializer, vs: valueSerializer, hasKey: keySerializer != nil, cfg: cfg,
+		promise: promise[K, V]}
 	p.gate.init(cl)
 	_, p.keyRaw = any(keySerializer).(bytesSerializer)
 	_, p.valRaw = any(valueSerializer).(bytesSerializer)
@@ -138,18 +139,16 @@ func (p *Producer[K, V]) Produce(ctx context.Context, topic string, key K, value
 // of the same client takes the space it saw, kgo waits instead, and ctx
 // ends that wait within 100ms.
 func (p *Producer[K, V]) ProduceAsync(ctx context.Context, topic string, key K, value V, callback func(Result, error), headers ...Header) error {
-	// Comparing with Background first saves the call to Done in the
-	// common case (contexts of other types compare unequal at once).
-	if p.lean && len(headers) == 0 && (ctx == context.Background() || ctx.Done() == nil) {
+	if p.lean && len(headers) == 0 && ctx.Done() == nil {
 		if p.closed.Load() {
 			return ErrClosed
 		}
-		pd := &pending[K, V]{p: p, callback: callback, async: true}
+		lr := &leanRecord{gate: &p.gate, callback: callback}
 		if p.keyRaw {
-			pd.rec.Key = rawBytes(&key)
+			lr.rec.Key = rawBytes(&key)
 		}
-		pd.rec.Value, pd.rec.Topic = rawBytes(&value), topic
-		p.cl.Produce(ctx, &pd.rec, p.promise)
+		lr.rec.Value, lr.rec.Topic = rawBytes(&value), topic
+		p.cl.Produce(ctx, &lr.rec, leanPromise)
 		return nil
 	}
 	start := p.cfg.hooks.started()
