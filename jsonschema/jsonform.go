@@ -1,7 +1,10 @@
 package jsonschema
 
 import (
+	"bytes"
+	"fmt"
 	"reflect"
+	"time"
 	"unicode/utf8"
 )
 
@@ -10,8 +13,8 @@ import (
 // float64, bool, nil) by reflection, through a plan per Go type built once,
 // for rules that read the whole message (CEL CONDITION, JSONata). Whatever
 // the plan cannot convert exactly goes through encoding/json for that
-// subtree: types that write themselves (time.Time, json.Number,
-// json.RawMessage, Marshalers), structs with ",string" fields or with
+// subtree: types that write themselves (json.Number, json.RawMessage,
+// Marshalers; a time.Time is its own MarshalJSON text), structs with ",string" fields or with
 // omitzero fields that have an IsZero method, maps whose keys are not plain
 // strings (or are not valid UTF-8), interface values that are not of the
 // JSON form already, and values nested deeper than maxFormDepth (so that a
@@ -33,7 +36,10 @@ const (
 	fPtr                 // nil is null, else the element
 	fLeaf                // a primitive
 	fIface               // an interface: its dynamic value
+	fTime                // a time.Time: its MarshalJSON text, without encoding/json around it
 )
+
+var timeType = reflect.TypeFor[time.Time]()
 
 // fplan is the conversion plan of Go type t.
 type fplan struct {
@@ -63,6 +69,10 @@ func (pl formPlanner) plan(t reflect.Type) *fplan {
 	}
 	p := &fplan{t: t}
 	pl[t] = p
+	if t == timeType {
+		p.kind = fTime
+		return p
+	}
 	if t == jsonNumberType || implementsCodec(t, false) {
 		return p
 	}
@@ -168,6 +178,15 @@ func (p *fplan) form(v reflect.Value, depth int) (any, error) {
 			return nil, nil
 		}
 		return dynamicForm(v.Elem(), depth+1)
+	case fTime:
+		b, err := v.Interface().(time.Time).MarshalJSON()
+		if err != nil {
+			return nil, fmt.Errorf("%w: cannot write %s as JSON: %w", ErrUnsupportedType, v.Type(), err)
+		}
+		if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' || bytes.IndexByte(b, '\\') >= 0 {
+			return decodeDoc(b) // not a plain string literal: never for RFC 3339 text
+		}
+		return string(b[1 : len(b)-1]), nil
 	}
 	return jsonFormOf(v)
 }

@@ -72,6 +72,12 @@ func TestJSONFormAsEncodingJSON(t *testing.T) {
 			M map[string]int
 			B []byte
 		}{},
+		"times": struct {
+			Zero, Zone, Nano time.Time
+			P, Nil           *time.Time
+			In               any
+		}{Zone: time.Date(2020, 2, 3, 4, 5, 6, 0, time.FixedZone("X", -(3*3600+1800))), Nano: time.Unix(1, 7).UTC(),
+			P: new(time.Now()), In: time.Now()},
 		"hostile chain": &hostileNode{S: "a", Next: &hostileNode{Xs: []string{"x"}, Any: []any{map[string]any{}}}},
 	} {
 		rv := reflect.ValueOf(v)
@@ -98,6 +104,7 @@ func TestJSONFormAsEncodingJSON(t *testing.T) {
 		"NaN in any": map[string]any{"x": math.Inf(1)},
 		"cycle":      struct{ C map[string]any }{cyclic},
 		"channel":    struct{ C chan int }{make(chan int)},
+		"year 10000": struct{ T time.Time }{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 	} {
 		rv := reflect.ValueOf(v)
 		if _, err := planForm(rv.Type()).form(rv, 0); !errors.Is(err, ErrUnsupportedType) {
