@@ -19,7 +19,8 @@ import (
 	"github.com/srkit-go/srkit/serde"
 )
 
-// The same record in the three formats, with PII tagged inline.
+// The same record in the three formats, with PII tagged inline (but for
+// Protobuf's map of strings, whose values Confluent's clients never encrypt).
 
 type avroPerson struct {
 	ID      int64             `avro:"id"`
@@ -109,7 +110,8 @@ func formatCases() []formatCase {
 			},
 		},
 		{
-			name: "protobuf", schema: registry.Schema{Schema: protoPersonSchema, SchemaType: registry.Protobuf}, pii: append([]string{"PNG-photo-bytes", "note-value-secret"}, pii...),
+			// The map of strings is untagged (see protoPersonSchema).
+			name: "protobuf", schema: registry.Schema{Schema: protoPersonSchema, SchemaType: registry.Protobuf}, pii: append([]string{"PNG-photo-bytes"}, pii...),
 			roundTrip: func(t *testing.T, e *env, placement serde.IDPlacement) ([]byte, error) {
 				s, err := protobuf.NewSerializer[proto.Message](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithPlacement(placement), serde.WithRuleExecutors(e.enc.Executors()...))
 				if err != nil {

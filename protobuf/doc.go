@@ -114,7 +114,13 @@
 // full name ("pkg.Order.email"), typed as Confluent's clients type them
 // (32-bit integers INT, 64-bit ones LONG, ...), tagged by the schema's
 // (confluent.field_meta).tags and its metadata.tags; runtime fields are
-// matched with the schema's by number. Field walks are planned once per
+// matched with the schema's by number. As in Confluent's clients, a value
+// of a map of scalars is handed over as the map field itself: its name and
+// tags, typed MAP; so ENCRYPT refuses to write a tagged map
+// (encryption.ErrFieldType) and leaves one on read, and CEL_FIELD leaves
+// it (no Confluent client encrypts or rewrites those values). The values
+// of a map of messages are walked as messages, with their own fields'
+// tags. Field walks are planned once per
 // message type, skip subtrees without a wanted tag, and never modify the
 // caller's message: the messages on the path to a changed field are
 // copied, the rest shared. A message renders as JSON (the DLQ action) and

@@ -140,10 +140,13 @@ func TestCELTransform(t *testing.T) {
 	}
 }
 
-// TestCELFieldTransform: CEL_FIELD on PII fields — nested, repeated, map
-// values, the set oneof branch — with the guard form and the message
-// variable (the message holding the field). (The second rule has other
-// tags: of two transforms of one type, mode and tags only the first runs.)
+// TestCELFieldTransform: CEL_FIELD on PII fields — nested, repeated, the
+// set oneof branch — with the guard form and the message variable (the
+// message holding the field); the values of the tagged maps are left, as
+// Confluent's CEL_FIELD leaves them (typed MAP, not primitive), and so are
+// those tagged COUNT on the map entry's value field only. (The second rule
+// has other tags: of two transforms of one type, mode and tags only the
+// first runs.)
 func TestCELFieldTransform(t *testing.T) {
 	rs := &registry.RuleSet{DomainRules: []registry.Rule{
 		celRule("mask", "CEL_FIELD", registry.RuleKindTransform, registry.RuleModeWrite, `typeName == 'STRING' ; value + '#'`, "PII"),
@@ -152,11 +155,9 @@ func TestCELFieldTransform(t *testing.T) {
 	}}
 	want := ruleOrder()
 	want.Customer.Email += "#"
-	want.Customer.Attrs = map[string]string{"tier": "gold#", "area": "north#"}
 	want.Lines[0].Sku, want.Lines[1].Sku = "a-1#@2", "b-2#@1"
 	want.Lines[0].Discount.Code = "x#"
 	want.Payment = &srkittestpb.OrderPlaced_Iban{Iban: "de00#"}
-	want.Counters["retries"] = 30
 	for _, r := range celWrite(t, rs, nil) {
 		if r.err != nil {
 			t.Errorf("%s: %v", r.name, r.err)

@@ -159,8 +159,9 @@ func kinds(t *testing.T) (*ruleView, *dynamicpb.Message) {
 }
 
 // Every scalar kind: Confluent's types, the Go kinds protoreflect holds,
-// enums as symbols, map values in key order, the unset optional field not
-// visited, the oneof's set branch visited.
+// enums as symbols, map values in key order (typed MAP, the map field's
+// type in Confluent's clients), the unset optional field not visited, the
+// oneof's set branch visited.
 func TestTransformKinds(t *testing.T) {
 	v, m := kinds(t)
 	var got []string
@@ -174,13 +175,46 @@ func TestTransformKinds(t *testing.T) {
 	want := "a:INT:int32:-1 b:INT:int32:-2 c:INT:int32:-3 d:INT:uint32:4 e:INT:uint32:5 " +
 		"f:LONG:int64:-6 g:LONG:int64:-7 h:LONG:int64:-8 i:LONG:uint64:9 j:LONG:uint64:10 " +
 		"k:FLOAT:float32:1.5 l:DOUBLE:float64:2.5 m:BOOLEAN:bool:true n:BYTES:[]uint8:[110] o:STRING:string:o " +
-		"p:ENUM:string:E1 r:INT:int32:1 r:INT:int32:2 s:STRING:string:s-1 s:STRING:string:s2 s:STRING:string:s3 " +
-		"t:STRING:string:t0 t:STRING:string:t1 u:STRING:string:u " +
+		"p:ENUM:string:E1 r:INT:int32:1 r:INT:int32:2 s:MAP:string:s-1 s:MAP:string:s2 s:MAP:string:s3 " +
+		"t:MAP:string:t0 t:MAP:string:t1 u:MAP:string:u " +
 		"a:INT:int32:0 b:INT:int32:0 c:INT:int32:0 d:INT:uint32:0 e:INT:uint32:0 f:LONG:int64:0 g:LONG:int64:0 " +
 		"h:LONG:int64:0 i:LONG:uint64:0 j:LONG:uint64:0 k:FLOAT:float32:0 l:DOUBLE:float64:0 m:BOOLEAN:bool:false " +
 		"n:BYTES:[]uint8:[] o:STRING:string:deep p:ENUM:string:E0 v:STRING:string:v"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("visited\n%s\nwant\n%s", g, want)
+	}
+}
+
+// A map value is handed over as its map field (name, full name, type MAP,
+// as Confluent's clients hand it), never its key; a value a rule changes
+// lands under its key in a new map, the caller's map left alone.
+func TestTransformMapValues(t *testing.T) {
+	v, m := kinds(t)
+	var seen []string
+	out, err := v.transform(m, nil, func(f *serde.Field, old any) (any, error) {
+		if f.Name != "s" {
+			return old, nil
+		}
+		seen = append(seen, fmt.Sprint(f.FullName, " ", f.Type, " ", old))
+		if old == "s2" {
+			return "changed", nil
+		}
+		return old, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := strings.Join(seen, ","); g != "k.K.s MAP s-1,k.K.s MAP s2,k.K.s MAP s3" {
+		t.Errorf("visited %s", g)
+	}
+	fd := m.Descriptor().Fields().ByName("s")
+	got, was := out.ProtoReflect().Get(fd).Map(), m.Get(fd).Map()
+	key := protoreflect.ValueOfInt32(2).MapKey()
+	if got.Len() != 3 || got.Get(key).String() != "changed" || got.Get(protoreflect.ValueOfInt32(3).MapKey()).String() != "s3" {
+		t.Errorf("the new map: len %d, [2]=%q", got.Len(), got.Get(key).String())
+	}
+	if was.Len() != 3 || was.Get(key).String() != "s2" {
+		t.Errorf("the caller's map changed: [2]=%q", was.Get(key).String())
 	}
 }
 

@@ -96,16 +96,23 @@ func (pl *planner) plan(runtime, schema protoreflect.MessageDescriptor) *msgPlan
 func (pl *planner) field(fd, sfd protoreflect.FieldDescriptor) fieldPlan {
 	f := fieldPlan{fd: fd, val: fd}
 	tags := pl.tagger.Tags(string(sfd.FullName()), FieldTags(sfd))
+	typ := fieldType(fd)
 	switch {
 	case fd.IsMap():
 		f.shape, f.val = shapeMap, fd.MapValue()
+		// As Confluent's clients (Java, JS, Python; Go skips maps): a
+		// value of a map of scalars is handed over as the map field
+		// itself, typed MAP, with the map field's tags. So ENCRYPT
+		// refuses to write a tagged map and leaves it on read, and
+		// CEL_FIELD leaves it: no Confluent client writes or reads an
+		// encrypted map value. Tags in metadata for the entry's value
+		// field (pkg.Msg.AttrsEntry.value) do not select map values.
+		// Keys are never visited. A map of messages walks each value
+		// message with its own fields' tags.
+		typ = serde.TypeMap
 		var sval protoreflect.FieldDescriptor
 		if sfd.IsMap() {
 			sval = sfd.MapValue()
-			// A map's values carry the map field's tags, and those of
-			// the schema's metadata.tags for its entry's value field
-			// (pkg.Msg.AttrsEntry.value, the field Java's walk names).
-			tags = mergeTags(tags, pl.tagger.Tags(string(sval.FullName()), FieldTags(sval)))
 		}
 		if f.val.Message() != nil {
 			f.msg = pl.plan(f.val.Message(), messageOf(sval))
@@ -119,7 +126,7 @@ func (pl *planner) field(fd, sfd protoreflect.FieldDescriptor) fieldPlan {
 		f.msg = pl.plan(fd.Message(), messageOf(sfd))
 	}
 	if f.msg == nil {
-		f.info = serde.Field{FullName: string(sfd.FullName()), Name: string(sfd.Name()), Type: fieldType(f.val), Tags: tags}
+		f.info = serde.Field{FullName: string(sfd.FullName()), Name: string(sfd.Name()), Type: typ, Tags: tags}
 		f.tags = tags
 	}
 	return f
@@ -165,16 +172,6 @@ func (pl *planner) settle() {
 		}
 	}
 	pl.fresh = pl.fresh[:0]
-}
-
-// mergeTags returns the sorted union of a and b.
-func mergeTags(a, b []string) []string {
-	if len(b) == 0 {
-		return a
-	}
-	out := append(slices.Clone(a), b...)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // fieldType is the type Confluent's clients give a Protobuf field's values

@@ -72,9 +72,11 @@ func (Profile_Level) EnumDescriptor() ([]byte, []int) {
 }
 
 // Profile has PII-tagged fields of every shape an ENCRYPT rule reaches: a
-// string, bytes, a nested message's field, a repeated string, a map of
-// strings, oneof branches (strings, a message) and an optional field; and
-// untagged ones of the same shapes, an enum and an integer.
+// string, bytes, a nested message's field (also as a map's values), a
+// repeated string, oneof branches (strings, a message) and an optional
+// field; and untagged ones of the same shapes, an enum and an integer. The
+// map of strings is untagged: Confluent's clients never encrypt the values
+// of a map of scalars (Java, JS and Python refuse to write a tagged one).
 type Profile struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	Id      int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -364,14 +366,14 @@ var File_srkittest_secrets_proto protoreflect.FileDescriptor
 
 const file_srkittest_secrets_proto_rawDesc = "" +
 	"\n" +
-	"\x17srkittest/secrets.proto\x12\x12srkit.test.secrets\x1a\x14confluent/meta.proto\"\x9a\b\n" +
+	"\x17srkittest/secrets.proto\x12\x12srkit.test.secrets\x1a\x14confluent/meta.proto\"\x90\b\n" +
 	"\aProfile\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1c\n" +
 	"\x04name\x18\x02 \x01(\tB\b\x82D\x05\x1a\x03PIIR\x04name\x12\x1e\n" +
 	"\x05photo\x18\x03 \x01(\fB\b\x82D\x05\x1a\x03PIIR\x05photo\x127\n" +
 	"\x04home\x18\x04 \x01(\v2#.srkit.test.secrets.Profile.AddressR\x04home\x12\"\n" +
-	"\aaliases\x18\x05 \x03(\tB\b\x82D\x05\x1a\x03PIIR\aaliases\x12F\n" +
-	"\x05notes\x18\x06 \x03(\v2&.srkit.test.secrets.Profile.NotesEntryB\b\x82D\x05\x1a\x03PIIR\x05notes\x12 \n" +
+	"\aaliases\x18\x05 \x03(\tB\b\x82D\x05\x1a\x03PIIR\aaliases\x12<\n" +
+	"\x05notes\x18\x06 \x03(\v2&.srkit.test.secrets.Profile.NotesEntryR\x05notes\x12 \n" +
 	"\x05email\x18\a \x01(\tB\b\x82D\x05\x1a\x03PIIH\x00R\x05email\x12 \n" +
 	"\x05phone\x18\b \x01(\tB\b\x82D\x05\x1a\x03PIIH\x00R\x05phone\x12!\n" +
 	"\x04nick\x18\t \x01(\tB\b\x82D\x05\x1a\x03PIIH\x02R\x04nick\x88\x01\x01\x12#\n" +
