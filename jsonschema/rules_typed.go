@@ -61,6 +61,9 @@ type tnode struct {
 	elem   *tnode   // tPtr
 	items  *tnode   // tSlice: every item, or those past the tuple
 	tuple  []*tnode // tSlice
+	// form converts a tStruct's or tMap's values to their JSON form: the
+	// containing object of the leaves below.
+	form *fplan
 }
 
 // tfield is a declared property held by a struct field (index) or a map
@@ -83,6 +86,7 @@ type typedKey struct {
 // typedPlanner builds the typed plan of one Go type.
 type typedPlanner struct {
 	done   map[typedKey]*tnode
+	forms  formPlanner
 	budget int
 }
 
@@ -98,7 +102,7 @@ func planTyped(t reflect.Type, p *pnode) *tnode {
 	if p == nil {
 		return nil
 	}
-	pl := &typedPlanner{done: map[typedKey]*tnode{}, budget: maxTypedNodes}
+	pl := &typedPlanner{done: map[typedKey]*tnode{}, forms: formPlanner{}, budget: maxTypedNodes}
 	tn := pl.plan(t, p)
 	if tn == nil || tn.kind == tJSON || tn.kind == tDynamic {
 		return nil
@@ -184,7 +188,7 @@ func (pl *typedPlanner) structFields(tn *tnode) {
 		}
 		fields = append(fields, tfield{index: f.index, omitEmpty: f.omitEmpty, omitZero: f.omitZero, sub: sub})
 	}
-	tn.kind, tn.fields = tStruct, fields
+	tn.kind, tn.fields, tn.form = tStruct, fields, pl.forms.plan(tn.t)
 	if len(fields) == 0 {
 		tn.kind = tSkip
 	}
@@ -206,7 +210,7 @@ func (pl *typedPlanner) mapFields(tn *tnode) {
 		}
 		fields = append(fields, tfield{key: reflect.ValueOf(pr.name).Convert(kt), sub: sub})
 	}
-	tn.kind, tn.fields = tMap, fields
+	tn.kind, tn.fields, tn.form = tMap, fields, pl.forms.plan(tn.t)
 	if len(fields) == 0 {
 		tn.kind = tSkip
 	}

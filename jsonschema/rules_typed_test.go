@@ -404,7 +404,8 @@ func FuzzTypedWalk(f *testing.F) {
 		var errs [2]error
 		for i, r := range []*ruleView[*twOrder]{typedView, mapView} {
 			outs[i], errs[i] = r.TransformFields(in, nil, func(f *serde.Field, x any) (any, error) {
-				logs[i] = append(logs[i], fmt.Sprintf("%s %s %#v", f.FullName, f.Type, x))
+				c, cerr := f.Containing()
+				logs[i] = append(logs[i], fmt.Sprintf("%s %s %#v in %#v %v", f.FullName, f.Type, x, c, cerr))
 				return twRule(f, x)
 			})
 		}

@@ -126,8 +126,8 @@ func (w *fieldWalker) typedObject(tn *tnode, v reflect.Value, depth int) (change
 		return change{}, nil
 	}
 	var out reflect.Value
-	prev := w.cur
-	defer func() { w.cur = prev }()
+	prev, prevForm := w.cur, w.curForm
+	defer func() { w.cur, w.curForm = prev, prevForm }()
 	for i := range tn.fields {
 		f := &tn.fields[i]
 		if !f.sub.p.wanted(w.tags) {
@@ -141,7 +141,7 @@ func (w *fieldWalker) typedObject(tn *tnode, v reflect.Value, depth int) (change
 		} else if fv = v.FieldByIndex(f.index); (f.omitEmpty && isEmptyValue(fv)) || (f.omitZero && fv.IsZero()) {
 			continue // not in the JSON form
 		}
-		w.cur = v
+		w.cur, w.curForm = v, tn.form
 		c, err := w.typed(f.sub, fv, depth+1)
 		if err != nil {
 			return change{}, err

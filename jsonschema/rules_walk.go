@@ -26,9 +26,10 @@ type fieldWalker struct {
 	container  map[string]any
 	containing func() (any, error)
 	// cur is, in a typed walk (rules_typed_walk.go), the struct or map
-	// holding the leaf being visited; its JSON form is the leaf's
-	// containing object when container is nil.
-	cur reflect.Value
+	// holding the leaf being visited, and curForm its conversion plan;
+	// its JSON form is the leaf's containing object when container is nil.
+	cur     reflect.Value
+	curForm *fplan
 }
 
 // maxCombinedHops bounds the combined schemas one value is looked up
@@ -51,8 +52,8 @@ func (ws *walkers) get(tagger *serde.FieldTagger, tags []string, fn serde.FieldF
 func newFieldWalker() *fieldWalker {
 	w := &fieldWalker{}
 	w.containing = func() (any, error) {
-		if w.container == nil && w.cur.IsValid() {
-			return jsonFormOf(w.cur)
+		if w.container == nil && w.cur.IsValid() && w.curForm != nil {
+			return w.curForm.form(w.cur, 0)
 		}
 		return w.container, nil
 	}
@@ -60,7 +61,7 @@ func newFieldWalker() *fieldWalker {
 }
 
 func (ws *walkers) put(w *fieldWalker) {
-	w.tags, w.fn, w.container, w.field, w.cur = nil, nil, nil, serde.Field{}, reflect.Value{}
+	w.tags, w.fn, w.container, w.field, w.cur, w.curForm = nil, nil, nil, serde.Field{}, reflect.Value{}, nil
 	ws.pool.Put(w)
 }
 
