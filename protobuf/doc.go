@@ -120,7 +120,12 @@
 // (encryption.ErrFieldType) and leaves one on read, and CEL_FIELD leaves
 // it (no Confluent client encrypts or rewrites those values). The values
 // of a map of messages are walked as messages, with their own fields'
-// tags. Field walks are planned once per
+// tags. As in Confluent's Java client, a tag on a singular or repeated
+// message field reaches the primitive fields directly in its messages:
+// those whose own tags miss the rule's are handed over as the message
+// field (its name and tags, typed RECORD), so ENCRYPT refuses to write a
+// tagged message field (encryption.ErrFieldType) and leaves its values
+// on read, and CEL_FIELD leaves them. Field walks are planned once per
 // message type, skip subtrees without a wanted tag, and never modify the
 // caller's message: the messages on the path to a changed field are
 // copied, the rest shared. A message renders as JSON (the DLQ action) and

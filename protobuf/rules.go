@@ -93,7 +93,7 @@ func (v *ruleView) transform(m proto.Message, tags []string, fn serde.FieldFunc)
 	if len(tags) > 0 && !serde.TagsIntersect(p.tags, tags) {
 		return m, nil
 	}
-	out, err := newWalker(tags, fn).message(p, r)
+	out, err := newWalker(tags, fn).message(p, r, outer{})
 	if err != nil || out == nil {
 		return m, err
 	}

@@ -13,7 +13,7 @@ import (
 // so that walking a message does no name lookup and no tag matching.
 type msgPlan struct {
 	fields []fieldPlan
-	// tags holds every tag of a leaf below (sorted, without duplicates):
+	// tags holds every tag of a field below (sorted, without duplicates):
 	// a walk for rule tags that meet none of them skips the message.
 	tags []string
 }
@@ -35,11 +35,18 @@ type fieldPlan struct {
 	val protoreflect.FieldDescriptor
 	// msg is the plan of the values' message type; nil for leaves.
 	msg *msgPlan
-	// info is what a rule sees of a leaf (Containing is set per visit).
+	// info is what a rule sees of a leaf (Containing is set per visit),
+	// and of a singular or repeated message field: typed RECORD, with the
+	// field's own tags, handed with the values of the untagged leaves
+	// directly in its messages (see walker.message).
 	info serde.Field
-	// tags are the tags below this field: info.Tags for a leaf, msg.tags
-	// for a message.
+	// tags are the tags of this field and below: info.Tags for a leaf,
+	// with msg.tags for a message field.
 	tags []string
+	// inherits: a leaf that takes a tagged message field's context when
+	// its own tags miss a rule's, as Confluent's Java client hands it (a
+	// primitive: not an enum, not a map).
+	inherits bool
 }
 
 // planKey identifies a plan: the runtime message type and the schema's
@@ -125,10 +132,13 @@ func (pl *planner) field(fd, sfd protoreflect.FieldDescriptor) fieldPlan {
 	case fd.Message() != nil:
 		f.msg = pl.plan(fd.Message(), messageOf(sfd))
 	}
-	if f.msg == nil {
+	if f.shape != shapeMap || f.msg == nil {
+		// A map of messages hands nothing of its own: as in Java, its
+		// values' messages are walked with their own fields' tags.
 		f.info = serde.Field{FullName: string(sfd.FullName()), Name: string(sfd.Name()), Type: typ, Tags: tags}
 		f.tags = tags
 	}
+	f.inherits = f.msg == nil && f.shape != shapeMap && fd.Kind() != protoreflect.EnumKind
 	return f
 }
 
@@ -141,9 +151,9 @@ func messageOf(fd protoreflect.FieldDescriptor) protoreflect.MessageDescriptor {
 }
 
 // settle computes the subtree tags of the plans built by the last build:
-// the union of their leaves' tags and their message fields' subtree tags,
-// iterated to a fixed point (message types may be recursive). Plans built
-// earlier are final already.
+// the union of their fields' own tags and their message fields' subtree
+// tags, iterated to a fixed point (message types may be recursive). Plans
+// built earlier are final already.
 func (pl *planner) settle() {
 	for changed := true; changed; {
 		changed = false
@@ -151,10 +161,9 @@ func (pl *planner) settle() {
 			var tags []string
 			for i := range p.fields {
 				f := &p.fields[i]
+				tags = append(tags, f.info.Tags...)
 				if f.msg != nil {
 					tags = append(tags, f.msg.tags...)
-				} else {
-					tags = append(tags, f.tags...)
 				}
 			}
 			slices.Sort(tags)
@@ -166,8 +175,15 @@ func (pl *planner) settle() {
 	}
 	for _, p := range pl.fresh {
 		for i := range p.fields {
-			if f := &p.fields[i]; f.msg != nil {
+			f := &p.fields[i]
+			switch {
+			case f.msg == nil:
+			case len(f.info.Tags) == 0:
 				f.tags = f.msg.tags
+			default:
+				tags := append(slices.Clone(f.info.Tags), f.msg.tags...)
+				slices.Sort(tags)
+				f.tags = slices.Compact(tags)
 			}
 		}
 	}

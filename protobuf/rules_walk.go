@@ -37,16 +37,43 @@ func (w *walker) wants(tags []string) bool {
 	return len(w.tags) == 0 || serde.TagsIntersect(tags, w.tags)
 }
 
+// outer is the context a tagged message field hands down: its Field
+// (typed RECORD) and the message holding it. The zero outer hands none.
+type outer struct {
+	info   *serde.Field
+	holder protoreflect.Message
+}
+
 // message walks m with p and returns its transformed copy, or nil when no
-// field changed.
-func (w *walker) message(p *msgPlan, m protoreflect.Message) (protoreflect.Message, error) {
-	if !m.IsValid() || !w.wants(p.tags) {
+// field changed. up is the context of the message field holding m when
+// that field's own tags meet the rule's: as Confluent's Java client walks
+// them, the primitive leaves directly in m whose own tags miss the rule's
+// are handed to it with up's Field (so ENCRYPT refuses to write them and
+// leaves them on read, CEL_FIELD leaves them); message, enum and map
+// fields below keep their own tags, so this reaches one level down only.
+func (w *walker) message(p *msgPlan, m protoreflect.Message, up outer) (protoreflect.Message, error) {
+	if !m.IsValid() || up.info == nil && !w.wants(p.tags) {
 		return nil, nil
 	}
 	var out protoreflect.Message
 	for i := range p.fields {
 		f := &p.fields[i]
-		if !w.wants(f.tags) {
+		// ctx is the context f's values are handed with: a leaf's own,
+		// up for a leaf that inherits it, a message field's own when its
+		// tags meet the rule's (else none).
+		ctx := outer{info: &f.info, holder: m}
+		switch {
+		case f.msg != nil:
+			if !w.wants(f.tags) {
+				continue
+			}
+			if len(w.tags) == 0 || !serde.TagsIntersect(f.info.Tags, w.tags) {
+				ctx = outer{}
+			}
+		case w.wants(f.tags):
+		case up.info != nil && f.inherits:
+			ctx = up
+		default:
 			continue
 		}
 		fd := f.fd
@@ -65,7 +92,7 @@ func (w *walker) message(p *msgPlan, m protoreflect.Message) (protoreflect.Messa
 		switch f.shape {
 		case shapeList:
 			var l protoreflect.List
-			if l, err = w.list(f, m, m.Get(fd).List()); l != nil {
+			if l, err = w.list(f, m, m.Get(fd).List(), ctx); l != nil {
 				nv, changed = protoreflect.ValueOfList(l), true
 			}
 		case shapeMap:
@@ -76,11 +103,11 @@ func (w *walker) message(p *msgPlan, m protoreflect.Message) (protoreflect.Messa
 		default:
 			if f.msg != nil {
 				var sub protoreflect.Message
-				if sub, err = w.message(f.msg, m.Get(fd).Message()); sub != nil {
+				if sub, err = w.message(f.msg, m.Get(fd).Message(), ctx); sub != nil {
 					nv, changed = protoreflect.ValueOfMessage(sub), true
 				}
 			} else {
-				nv, changed, clear, err = w.leaf(f, m, m.Get(fd), true)
+				nv, changed, clear, err = w.leaf(f, ctx, m.Get(fd), true)
 			}
 		}
 		if err != nil {
@@ -116,9 +143,9 @@ func shallowCopy(m protoreflect.Message) protoreflect.Message {
 	return out
 }
 
-// list walks the elements of l, a field of m; it returns the new list, or
-// nil when no element changed.
-func (w *walker) list(f *fieldPlan, m protoreflect.Message, l protoreflect.List) (protoreflect.List, error) {
+// list walks the elements of l, a field of m, with ctx (see message); it
+// returns the new list, or nil when no element changed.
+func (w *walker) list(f *fieldPlan, m protoreflect.Message, l protoreflect.List, ctx outer) (protoreflect.List, error) {
 	var out protoreflect.List
 	for i, n := 0, l.Len(); i < n; i++ {
 		v := l.Get(i)
@@ -129,11 +156,11 @@ func (w *walker) list(f *fieldPlan, m protoreflect.Message, l protoreflect.List)
 		)
 		if f.msg != nil {
 			var sub protoreflect.Message
-			if sub, err = w.message(f.msg, v.Message()); sub != nil {
+			if sub, err = w.message(f.msg, v.Message(), ctx); sub != nil {
 				nv, changed = protoreflect.ValueOfMessage(sub), true
 			}
 		} else {
-			nv, changed, _, err = w.leaf(f, m, v, false)
+			nv, changed, _, err = w.leaf(f, ctx, v, false)
 		}
 		if err != nil {
 			return nil, err
@@ -174,11 +201,11 @@ func (w *walker) mapField(f *fieldPlan, m protoreflect.Message, mm protoreflect.
 		)
 		if f.msg != nil {
 			var sub protoreflect.Message
-			if sub, err = w.message(f.msg, v.Message()); sub != nil {
+			if sub, err = w.message(f.msg, v.Message(), outer{}); sub != nil {
 				nv, changed = protoreflect.ValueOfMessage(sub), true
 			}
 		} else {
-			nv, changed, _, err = w.leaf(f, m, v, false)
+			nv, changed, _, err = w.leaf(f, outer{info: &f.info, holder: m}, v, false)
 		}
 		if err != nil {
 			return nil, err
@@ -217,13 +244,14 @@ func compareKeys(a, b protoreflect.MapKey) int {
 	return cmp.Compare(a.Uint(), b.Uint())
 }
 
-// leaf calls fn for one value v of f held by m and returns the value to
-// set, whether it differs from v and, for a singular field (canClear), a
-// nil result (the field is cleared).
-func (w *walker) leaf(f *fieldPlan, m protoreflect.Message, v protoreflect.Value, canClear bool) (nv protoreflect.Value, changed, clear bool, err error) {
-	w.field = f.info
+// leaf calls fn for one value v of f, handed with ctx (f's own Field and
+// the message holding it, or a tagged message field's), and returns the
+// value to set, whether it differs from v and, for a singular field
+// (canClear), a nil result (the field is cleared).
+func (w *walker) leaf(f *fieldPlan, ctx outer, v protoreflect.Value, canClear bool) (nv protoreflect.Value, changed, clear bool, err error) {
+	w.field = *ctx.info
 	w.field.Containing = w.containing
-	w.cur = m
+	w.cur = ctx.holder
 	in := leafValue(f.val, v)
 	out, err := w.fn(&w.field, in)
 	w.cur = nil
