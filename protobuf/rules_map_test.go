@@ -2,7 +2,6 @@ package protobuf_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
@@ -64,17 +63,8 @@ func TestMapFieldEncrypt(t *testing.T) {
 	if !bytes.Contains(b, []byte("note-type-o")) || !bytes.Contains(b, []byte("note-size-7")) {
 		t.Fatalf("the map's values are not in the clear in %x", b)
 	}
-	tagged, err := c.Register(ctx, "encmap-value", taggedNotes(t, untagged.Schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tagged.ID == untagged.ID {
-		t.Fatal("the tagged schema has the untagged one's ID")
-	}
-
 	// The record under the tagged schema's ID.
-	b = bytes.Clone(b)
-	binary.BigEndian.PutUint32(b[1:5], uint32(tagged.ID))
+	b = underSchema(t, c, "encmap-value", taggedNotes(t, untagged.Schema), b)
 	sameMessage(t, decrypt[*srkittestpb.Profile](t, c, "encmap", b, nil), profile())
 
 	out, _, err := encWriter[*srkittestpb.Profile](t, c).Serialize(ctx, "encmap", profile())
@@ -112,14 +102,5 @@ func TestMapFieldCELField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := profile()
-	want.Name += "#"
-	want.Home.Street += "#"
-	want.Aliases = []string{"amazing-grace#", "grandma-cobol#"}
-	want.Contact = &srkittestpb.Profile_Email{Email: "grace@navy.example#"}
-	want.Nick = proto.String("gracie-nick#")
-	want.Previous[0].Street, want.Previous[1].Street = "2 Old Road#", "#"
-	want.ByLabel["work"].Street += "#"
-	want.GetOffice().Street += "#"
-	sameMessage(t, got, want)
+	sameMessage(t, got, profileMarked())
 }
