@@ -73,8 +73,13 @@
 // its record's full name and its name ("io.example.Customer.email"), its
 // tags are its confluent:tags property merged with the schema's
 // metadata.tags whose path patterns match the full name, and a nullable or
-// union field is visited as the branch present (NULL when null). Written
-// values are never modified: changed fields are set in copies. Migration
+// union field is visited as the branch present (NULL when null). As in
+// Confluent's Java client, a tag on a field holding records (directly, in
+// an array, a map or a union) reaches the primitive fields of those records
+// whose own tags miss the rule's: they are visited as the tagged field (its
+// name and tags, their own types), so ENCRYPT encrypts their strings and
+// bytes and refuses to write other primitives (encryption.ErrFieldType).
+// Written values are never modified: changed fields are set in copies. Migration
 // rules (JSONATA) rewrite the message's JSON form: hamba's generic form as
 // JSON, bytes and fixed as base64, decimals as strings.
 //

@@ -1,11 +1,13 @@
 package avro
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/big"
 	"reflect"
 	"slices"
+	"time"
 
 	havro "github.com/hamba/avro/v2"
 
@@ -213,4 +215,73 @@ func intOf(v reflect.Value) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// leafInput is the value a rule sees: a fixed ([N]byte) as []byte, named
+// string, bytes, integer and float types as their base types.
+func leafInput(x any) any {
+	switch x.(type) {
+	case nil, string, []byte, bool, int, int32, int64, float32, float64:
+		return x
+	}
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			b := make([]byte, v.Len())
+			reflect.Copy(reflect.ValueOf(b), v)
+			return b
+		}
+	case reflect.String:
+		return v.String()
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return v.Bytes()
+		}
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	}
+	return x
+}
+
+// isGenericLeaf reports whether x is a leaf value of hamba's generic form
+// (or a Go type hamba writes as a leaf).
+func isGenericLeaf(x any) bool {
+	switch x.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	if x == nil {
+		return true
+	}
+	switch reflect.TypeOf(x).Kind() {
+	case reflect.Struct:
+		_, isTime := x.(time.Time)
+		return isTime || reflect.TypeOf(x).PkgPath() == "github.com/hamba/avro/v2"
+	case reflect.Map, reflect.Pointer:
+		return reflect.TypeOf(x) == ratPtrType
+	case reflect.Slice:
+		return reflect.TypeOf(x).Elem().Kind() == reflect.Uint8
+	}
+	return true
+}
+
+// sameLeaf reports whether a rule's result b is a's value unchanged.
+func sameLeaf(a, b any) bool {
+	switch x := a.(type) {
+	case []byte:
+		y, ok := b.([]byte)
+		return ok && bytes.Equal(x, y)
+	case nil:
+		return b == nil
+	}
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	if ta != tb || !ta.Comparable() {
+		return false
+	}
+	return a == b
 }

@@ -59,6 +59,12 @@ type rfield struct {
 	tags []string
 	// hasDefault: the field has a default, nullDefault: and it is null.
 	hasDefault, nullDefault bool
+	// inherits: the field holds a primitive (not an enum, fixed, union,
+	// record or container), so in a record held by a field whose tags
+	// meet a rule's it takes that field's context when its own tags miss
+	// the rule's, as Confluent's Java client hands it (see
+	// walker.inherit).
+	inherits bool
 }
 
 // schemaPlanner builds the snodes of one schema.
@@ -92,6 +98,7 @@ func (pl *schemaPlanner) node(s havro.Schema) *rnode {
 			sf := &rfield{name: f.Name(), info: serde.Field{FullName: full, Name: f.Name(), Tags: tags}, hasDefault: f.HasDefault()}
 			sf.nullDefault = sf.hasDefault && f.Default() == nil
 			sf.typ = pl.node(f.Type())
+			sf.inherits = sf.typ.kind == kindLeaf && sf.typ.ftype != serde.TypeEnum && sf.typ.ftype != serde.TypeFixed
 			n.fields = append(n.fields, sf)
 		}
 	case *havro.ArraySchema:

@@ -1,12 +1,10 @@
 package avro
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"reflect"
 	"slices"
-	"time"
 
 	"github.com/srkit-go/srkit/serde"
 )
@@ -59,7 +57,7 @@ func (w *walker) typed(p *tnode, v reflect.Value, f *rfield) (reflect.Value, boo
 	defer func() { w.depth-- }()
 	switch p.kind {
 	case tStruct:
-		return w.structValue(p, v)
+		return w.structValue(p, v, f)
 	case tPtr:
 		if v.IsNil() {
 			if f == nil || p.s.kind != kindUnion {
@@ -163,20 +161,50 @@ func (w *walker) typed(p *tnode, v reflect.Value, f *rfield) (reflect.Value, boo
 	return v, false, nil
 }
 
-// structValue walks a record held in a struct.
-func (w *walker) structValue(p *tnode, v reflect.Value) (reflect.Value, bool, error) {
-	if len(w.tags) > 0 && !serde.TagsIntersect(p.s.tags, w.tags) {
+// inherit reports whether the fields of a record held by field up (nil
+// at the top) take up's context when their own tags miss the rule's: as
+// Confluent's Java client walks them (AvroSchema.toTransformedMessage,
+// RuleContext.enterField), a primitive field whose tags miss a rule's
+// pushes no context, so its value is handed with the context of the field
+// holding its record — directly, or through arrays, maps and unions — when
+// that field's tags meet the rule's: up's name and tags, the value's own
+// type. Records further down are entered with their own fields' contexts.
+func (w *walker) inherit(up *rfield) bool {
+	return up != nil && len(w.tags) > 0 && serde.TagsIntersect(up.info.Tags, w.tags)
+}
+
+// visitAs returns the field sf's value is walked as in a record held by up
+// (see inherit): sf, up, or nil when it is not visited.
+func (w *walker) visitAs(sf, up *rfield, inherit bool) *rfield {
+	switch {
+	case w.wants(sf.tags):
+		return sf
+	case inherit && sf.inherits:
+		return up
+	}
+	return nil
+}
+
+// structValue walks a record held in a struct, in field up (nil at the
+// top).
+func (w *walker) structValue(p *tnode, v reflect.Value, up *rfield) (reflect.Value, bool, error) {
+	inherit := w.inherit(up)
+	if !inherit && len(w.tags) > 0 && !serde.TagsIntersect(p.s.tags, w.tags) {
 		return v, false, nil
 	}
 	var out reflect.Value
 	for i := range p.fields {
 		tf := &p.fields[i]
-		if !w.wants(tf.sf.tags) {
+		sf := w.visitAs(tf.sf, up, inherit)
+		if sf == nil {
 			continue
 		}
 		prev, prevNode := w.cur, w.curNode
-		w.cur, w.curNode = v, p.s
-		fv, changed, err := w.typed(tf.sub, v.FieldByIndex(tf.index), tf.sf)
+		if sf == tf.sf {
+			// An inheriting field is held by up's record, as in Java.
+			w.cur, w.curNode = v, p.s
+		}
+		fv, changed, err := w.typed(tf.sub, v.FieldByIndex(tf.index), sf)
 		w.cur, w.curNode = prev, prevNode
 		if err != nil {
 			return v, false, err
@@ -204,18 +232,22 @@ func (w *walker) generic(n *rnode, x any, f *rfield) (any, bool, error) {
 		if !ok {
 			return w.dynamic(n, x, f)
 		}
-		if len(w.tags) > 0 && !serde.TagsIntersect(n.tags, w.tags) {
+		inherit := w.inherit(f)
+		if !inherit && len(w.tags) > 0 && !serde.TagsIntersect(n.tags, w.tags) {
 			return x, false, nil
 		}
 		var out map[string]any
-		for _, sf := range n.fields {
-			if !w.wants(sf.tags) {
+		for _, rf := range n.fields {
+			sf := w.visitAs(rf, f, inherit)
+			if sf == nil {
 				continue
 			}
-			fv, present := m[sf.name]
+			fv, present := m[rf.name]
 			prev, prevNode := w.cur, w.curNode
-			w.cur, w.curNode = m, n
-			nv, changed, err := w.generic(sf.typ, fv, sf)
+			if sf == rf {
+				w.cur, w.curNode = m, n
+			}
+			nv, changed, err := w.generic(rf.typ, fv, sf)
 			w.cur, w.curNode = prev, prevNode
 			if err != nil {
 				return x, false, err
@@ -224,7 +256,7 @@ func (w *walker) generic(n *rnode, x any, f *rfield) (any, bool, error) {
 				if out == nil {
 					out = maps.Clone(m)
 				}
-				out[sf.name] = nv
+				out[rf.name] = nv
 			}
 		}
 		if out == nil {
@@ -387,75 +419,6 @@ func cmpString(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-// leafInput is the value a rule sees: a fixed ([N]byte) as []byte, named
-// string, bytes, integer and float types as their base types.
-func leafInput(x any) any {
-	switch x.(type) {
-	case nil, string, []byte, bool, int, int32, int64, float32, float64:
-		return x
-	}
-	v := reflect.ValueOf(x)
-	switch v.Kind() {
-	case reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			b := make([]byte, v.Len())
-			reflect.Copy(reflect.ValueOf(b), v)
-			return b
-		}
-	case reflect.String:
-		return v.String()
-	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return v.Bytes()
-		}
-	case reflect.Bool:
-		return v.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int()
-	case reflect.Float32, reflect.Float64:
-		return v.Float()
-	}
-	return x
-}
-
-// isGenericLeaf reports whether x is a leaf value of hamba's generic form
-// (or a Go type hamba writes as a leaf).
-func isGenericLeaf(x any) bool {
-	switch x.(type) {
-	case map[string]any, []any:
-		return false
-	}
-	if x == nil {
-		return true
-	}
-	switch reflect.TypeOf(x).Kind() {
-	case reflect.Struct:
-		_, isTime := x.(time.Time)
-		return isTime || reflect.TypeOf(x).PkgPath() == "github.com/hamba/avro/v2"
-	case reflect.Map, reflect.Pointer:
-		return reflect.TypeOf(x) == ratPtrType
-	case reflect.Slice:
-		return reflect.TypeOf(x).Elem().Kind() == reflect.Uint8
-	}
-	return true
-}
-
-// sameLeaf reports whether a rule's result b is a's value unchanged.
-func sameLeaf(a, b any) bool {
-	switch x := a.(type) {
-	case []byte:
-		y, ok := b.([]byte)
-		return ok && bytes.Equal(x, y)
-	case nil:
-		return b == nil
-	}
-	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
-	if ta != tb || !ta.Comparable() {
-		return false
-	}
-	return a == b
 }
 
 // branchAccepts reports whether x, a generic value, can be a value of
