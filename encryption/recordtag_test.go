@@ -25,11 +25,12 @@ type avroHome struct {
 }
 
 type avroResident struct {
-	ID       int64      `avro:"id"`
-	Home     avroHome   `avro:"home"`
-	Previous []avroHome `avro:"previous"`
-	Alt      *avroHome  `avro:"alt"`
-	Town     string     `avro:"town"`
+	ID       int64               `avro:"id"`
+	Home     avroHome            `avro:"home"`
+	Previous []avroHome          `avro:"previous"`
+	Alt      *avroHome           `avro:"alt"`
+	ByName   map[string]avroHome `avro:"by_name"`
+	Town     string              `avro:"town"`
 }
 
 const avroResidentSchema = `{"type":"record","name":"Resident","namespace":"enc.test","fields":[
@@ -38,10 +39,11 @@ const avroResidentSchema = `{"type":"record","name":"Resident","namespace":"enc.
    {"name":"street","type":"string"},{"name":"city","type":"string"}]},"confluent:tags":["PII"]},
  {"name":"previous","type":{"type":"array","items":"Home"},"confluent:tags":["PII"]},
  {"name":"alt","type":["null","Home"],"default":null,"confluent:tags":["PII"]},
+ {"name":"by_name","type":{"type":"map","values":"Home"},"confluent:tags":["PII"]},
  {"name":"town","type":"string"}]}`
 
 // TestAvroTaggedRecordField: the strings of records held by tagged fields
-// (directly, in an array, in a nullable union) are encrypted on write and
+// (directly, in an array, a map, a nullable union) are encrypted on write and
 // decrypted on read; the untagged field beside them stays in the clear.
 func TestAvroTaggedRecordField(t *testing.T) {
 	e := newEnv(t, nil, nil)
@@ -51,12 +53,13 @@ func TestAvroTaggedRecordField(t *testing.T) {
 	}
 	in := avroResident{ID: 7, Home: avroHome{Street: "1 Secret Lane", City: "Secretville"},
 		Previous: []avroHome{{Street: "2 Hidden Road", City: "Hiddenham"}},
-		Alt:      &avroHome{Street: "3 Covert Close", City: "Covertown"}, Town: "Oxford"}
+		Alt:      &avroHome{Street: "3 Covert Close", City: "Covertown"},
+		ByName:   map[string]avroHome{"work": {Street: "4 Veiled Way", City: "Veilbury"}}, Town: "Oxford"}
 	b, _, err := structRoundTrip(t, e, serde.PayloadID, in, avro.NewSerializer[*avroResident], avro.NewDeserializer[avroResident])
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustNotContain(t, "the payload", b, "1 Secret Lane", "Secretville", "2 Hidden Road", "Hiddenham", "3 Covert Close", "Covertown")
+	mustNotContain(t, "the payload", b, "1 Secret Lane", "Secretville", "2 Hidden Road", "Hiddenham", "3 Covert Close", "Covertown", "4 Veiled Way", "Veilbury")
 	if !bytes.Contains(b, []byte("Oxford")) {
 		t.Fatalf("the untagged town is not in the clear in %x", b)
 	}
