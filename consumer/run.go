@@ -355,6 +355,9 @@ func setOffset(m map[int32]kgo.EpochOffset, partition int32, o kgo.EpochOffset) 
 // sc.
 func (b *batch[K, V]) partition(t *partitionTask, sc *Record[K, V]) {
 	c := b.c
+	// lean is the Record of the lean path, on the stack: every field is
+	// set for each record (the key stays zero without a key deserializer).
+	var lean Record[K, V]
 	for i, r := range t.records {
 		// ctx.Err is an atomic load for the standard contexts, a good
 		// deal cheaper per record than a select on Done.
@@ -365,16 +368,16 @@ func (b *batch[K, V]) partition(t *partitionTask, sc *Record[K, V]) {
 		var rerr *RecordError
 		if b.lean && r.Context == nil {
 			// record, without what a lean consumer does not need. The
-			// Record is built on the stack, not in sc: writing pointers
-			// to the heap costs a write barrier each while the garbage
+			// Record is on the stack, not in sc: writing pointers to the
+			// heap costs a write barrier each while the garbage
 			// collector runs.
-			var key K
 			if c.key.bytes {
-				key = any(r.Key).(K)
+				lean.Key = any(r.Key).(K)
 			}
-			if err := b.h(b.hctx, Record[K, V]{Key: key, Value: any(r.Value).(V), Headers: r.Headers, Topic: r.Topic,
-				Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, Raw: r}); err != nil {
-				c.fillLean(sc, r)
+			lean.Value, lean.Headers, lean.Topic, lean.Partition = any(r.Value).(V), r.Headers, r.Topic, r.Partition
+			lean.Offset, lean.Timestamp, lean.Raw = r.Offset, r.Timestamp, r
+			if err := b.h(b.hctx, lean); err != nil {
+				*sc = lean
 				outcome, rerr = b.finish(b.hctx, r, sc, nil, err, time.Time{})
 			}
 		} else {
