@@ -64,16 +64,6 @@ func (c *Consumer[K, V]) lean() bool {
 	return (c.key.bytes || c.key.d == nil) && c.value.bytes && len(hs.start) == 0 && len(hs.record) == 0
 }
 
-// fillLean is decode for a lean consumer.
-func (c *Consumer[K, V]) fillLean(rec *Record[K, V], r *kgo.Record) {
-	rec.Headers, rec.Topic, rec.Partition = r.Headers, r.Topic, r.Partition
-	rec.Offset, rec.Timestamp, rec.Raw = r.Offset, r.Timestamp, r
-	if c.key.bytes {
-		*any(&rec.Key).(*[]byte) = r.Key
-	}
-	*any(&rec.Value).(*[]byte) = r.Value
-}
-
 // retryTransient retries (with ctx) a deserialization of r's part that
 // failed with err, as long as the failure is the infrastructure's
 // (serde.IsTransient): with exponential backoff, until it succeeds, fails
