@@ -1,6 +1,7 @@
 package avro
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -66,7 +67,7 @@ func sampleRecordTag() rtOuter {
 	return rtOuter{ID: 1, Mid: mid("m"), Mids: []rtMid{mid("a"), mid("b")}, Plain: mid("p")}
 }
 
-func recordTagView[T any](t *testing.T) ruleMethods[T] {
+func recordTagView[T any](t testing.TB) ruleMethods[T] {
 	t.Helper()
 	ps, err := parseSchema(recordTagSchema, nil)
 	if err != nil {
@@ -155,4 +156,22 @@ func TestRuleViewRecordFieldTag(t *testing.T) {
 			t.Fatalf("a rule without tags saw %s", v)
 		}
 	}
+}
+
+// FuzzRecordFieldTag: arbitrary JSON as a generic value walked for a tag
+// on record fields is an error or a value, never a panic.
+func FuzzRecordFieldTag(f *testing.F) {
+	typed := recordTagView[rtOuter](f)
+	generic := recordTagView[any](f)
+	b, _ := typed.JSON(sampleRecordTag())
+	f.Add(b)
+	f.Add([]byte(`{"mid":{"s":1,"n":"x","deep":[]},"mids":[{"s":null},7]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var j any
+		if json.Unmarshal(data, &j) != nil {
+			return
+		}
+		_, _ = generic.TransformFields(j, []string{"REC"}, func(*serde.Field, any) (any, error) { return "s", nil })
+		_, _ = generic.TransformFields(j, []string{"REC"}, func(_ *serde.Field, v any) (any, error) { return v, nil })
+	})
 }
