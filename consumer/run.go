@@ -60,7 +60,40 @@ func (c *Consumer[K, V]) Run(ctx context.Context, h Handler[K, V]) error {
 		}
 	}()
 
+	// The consumer polls and handles records on a goroutine of its own, so
+	// that a handler or deserializer that ignores its context cannot keep
+	// Run from returning after the shutdown timeout (see abandon). Run
+	// waits for it; nothing is handed between goroutines per batch.
 	b := &batch[K, V]{c: c, ctx: ctx, hctx: hctx, h: h, lean: c.lean()}
+	done := make(chan error, 1)
+	go func() { done <- b.loop() }()
+	select {
+	case err := <-done:
+		return err
+	case <-hctx.Done():
+		// The shutdown timeout ran out: give the records being handled a
+		// last moment, then leave them behind.
+		t := time.NewTimer(abandonWait)
+		defer t.Stop()
+		select {
+		case err := <-done:
+			return err
+		case <-t.C:
+		}
+		if !b.state.CompareAndSwap(handling, abandoned) {
+			// Not handling records but polling or committing, which the
+			// cancelled context and finalContext bound.
+			return <-done
+		}
+		stuck := b.abandon()
+		return errors.Join(stuck, c.shutdown(ctx))
+	}
+}
+
+// loop polls and processes batches until ctx is cancelled, a record fails
+// under Stop, or Run abandoned the records being handled.
+func (b *batch[K, V]) loop() error {
+	c, ctx := b.c, b.ctx
 	for {
 		if ctx.Err() != nil {
 			return c.shutdown(ctx)
@@ -71,9 +104,10 @@ func (c *Consumer[K, V]) Run(ctx context.Context, h Handler[K, V]) error {
 		}
 		c.fetchErrors(fs)
 		c.cfg.hooks.reportLag(fs)
-		stopErr, stuck := b.process(fs)
-		if stuck != nil {
-			return errors.Join(stuck, c.shutdown(ctx))
+		stopErr, abandoned := b.process(fs)
+		if abandoned {
+			// Run has returned; the batch is no longer this goroutine's.
+			return nil
 		}
 		if stopErr != nil {
 			c.cl.AllowRebalance()
@@ -165,7 +199,17 @@ type batch[K, V any] struct {
 	tasks []partitionTask
 	stop  atomic.Bool
 	marks []*kgo.Record
+	// state is idle, handling (the handlers run: Run may abandon them) or
+	// abandoned (Run left them behind and returned).
+	state atomic.Int32
 }
+
+// batch states (batch.state).
+const (
+	idle int32 = iota
+	handling
+	abandoned
+)
 
 // abandonWait is how long, once the shutdown timeout has cancelled the
 // handlers' context, the consumer still waits for the records being
@@ -187,10 +231,10 @@ type partitionTask struct {
 
 // process handles every record of fs, then marks (or queues for commit) what
 // was processed and rewinds the partitions to their first unprocessed
-// record. It returns the failure that stops the consumer, if any, or, when
-// records were still being handled as the shutdown timeout ran out, the
-// error that says so (and then leaves them behind: see abandon).
-func (b *batch[K, V]) process(fs kgo.Fetches) (stopErr *RecordError, stuck error) {
+// record. It returns the failure that stops the consumer, if any, or
+// whether Run abandoned the records while they were being handled (then
+// the batch is Run's: nothing of it is settled here).
+func (b *batch[K, V]) process(fs kgo.Fetches) (stopErr *RecordError, abandonedByRun bool) {
 	b.tasks = b.tasks[:0]
 	b.stop.Store(false)
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
@@ -199,29 +243,14 @@ func (b *batch[K, V]) process(fs kgo.Fetches) (stopErr *RecordError, stuck error
 		}
 	})
 	if len(b.tasks) == 0 {
-		return nil, nil
+		return nil, false
 	}
-	// The records are handled on a goroutine of their own, so that a
-	// handler or deserializer that ignores its context cannot keep Run
-	// from returning after the shutdown timeout.
-	done := make(chan struct{})
-	sc := b.c.scratch
-	go func() {
-		defer close(done)
-		b.handleAll(sc)
-	}()
-	select {
-	case <-done:
-	case <-b.hctx.Done():
-		t := time.NewTimer(abandonWait)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-			return nil, b.abandon()
-		}
+	b.state.Store(handling)
+	b.handleAll(b.c.scratch)
+	if !b.state.CompareAndSwap(handling, idle) {
+		return nil, true
 	}
-	return b.settle(), nil
+	return b.settle(), false
 }
 
 // handleAll handles the records of every task, decoding into sc when
@@ -253,9 +282,10 @@ func (b *batch[K, V]) handleAll(sc *Record[K, V]) {
 // abandon gives up on a batch whose records are still being handled after
 // the shutdown timeout: it commits what each partition had processed,
 // rewinds the partitions to their first record not processed (for a later
-// Run or Poll with the same client), and returns the error that names the records left behind. The
-// goroutine still handling them keeps the batch and its scratch value, so
-// the consumer takes a new scratch value.
+// Run or Poll with the same client), and returns the error that names the
+// records left behind. The goroutine still handling them keeps the batch
+// and its scratch value, so the consumer takes a new scratch value; it
+// touches neither the client nor the consumer again (see process).
 func (b *batch[K, V]) abandon() error {
 	c := b.c
 	c.scratch = new(Record[K, V])
