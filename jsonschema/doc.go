@@ -113,7 +113,14 @@
 // CEL conditions see the message's JSON form, field rules (CEL_FIELD,
 // ENCRYPT) visit the leaf properties whose tags (inline "confluent:tags"
 // plus metadata tags matched by path) match, named "$.customer.email", on
-// a copy of the value; JSONATA migration rules rewrite the decoded body
+// a copy of the value. As in Confluent's Java client, a tag on a property
+// holding objects (directly, in an array or a combined schema) reaches the
+// string, number, integer, boolean and null properties directly in those
+// objects whose own tags miss the rule's: they are visited as the tagged
+// property (its name and tags, their own types), so ENCRYPT encrypts their
+// strings and refuses to write other primitives (encryption.ErrFieldType);
+// enum, combined (nullable too), array and object properties inside are
+// not reached. JSONATA migration rules rewrite the decoded body
 // between versions of a subject. Field tags are resolved once per schema,
 // not per message. Rules see a struct as its JSON form, without an
 // encoding/json round trip: field rules walk the struct itself (fields

@@ -42,6 +42,15 @@ type pnode struct {
 	// leaf is what a rule sees of a primitive value here (Type and
 	// Containing are set per visit); set when prop is.
 	leaf serde.Field
+	// up is, for a string, number, integer, boolean or null property of an
+	// object held by a tagged property (directly, or through arrays and
+	// combined schemas), that tagged property's Field: a rule whose tags
+	// the leaf's own miss but up's meet sees the value as up (see
+	// fieldWalker.leaf). Nil elsewhere.
+	up *serde.Field
+	// upProp is the property holding the object this property is in (nil
+	// at the top): up's source, kept on a lazy node for its expansion.
+	upProp *propInfo
 	// tags holds the tags of every leaf at or below n (sorted, without
 	// duplicates): a walk for other tags skips the subtree. Lazy nodes
 	// below may add more: a subtree with a lazy node is never skipped.
@@ -94,36 +103,63 @@ type planner struct {
 // tags tagger adds.
 func planSchema(root *node, tagger *serde.FieldTagger) *pnode {
 	pl := &planner{tagger: tagger, budget: maxPlanNodes, onPath: map[*node]int{}}
-	return pl.node(root, nil)
+	return pl.node(root, nil, nil)
 }
 
 // expand returns the plan of a lazy node, built for one visit: the node
 // itself, with lazy nodes below it.
 func (p *pnode) expand(tagger *serde.FieldTagger) *pnode {
 	pl := planner{tagger: tagger, budget: 1}
-	return pl.build(p.n, p.prop)
+	return pl.build(p.n, p.prop, p.upProp)
 }
 
-// node returns the plan of n's values in property prop.
-func (pl *planner) node(n *node, prop *propInfo) *pnode {
+// node returns the plan of n's values in property prop; upProp is the
+// property holding prop's object, if any (see inherits).
+func (pl *planner) node(n *node, prop *propInfo, upProp *propInfo) *pnode {
 	n = n.deref()
 	if n == nil {
 		return nil
 	}
 	if pl.budget <= 0 || pl.onPath[n] >= maxUnroll {
-		return &pnode{n: n, prop: prop, lazy: true, hasLazy: true}
+		// upProp's tags are looked up when the walk expands the node:
+		// a visit costs the full names of what it visits only.
+		return &pnode{n: n, prop: prop, upProp: upProp, lazy: true, hasLazy: true}
 	}
-	return pl.build(n, prop)
+	return pl.build(n, prop, upProp)
+}
+
+// inherits reports whether a property with schema n takes the context of
+// the tagged property holding its object when its own tags miss a rule's.
+// Confluent's Java client (JsonSchema.toTransformedMessage,
+// RuleContext.enterField) pushes no context for a primitive property
+// (string, number, integer, boolean, null) whose tags miss the rule's, so
+// its value is transformed with the context of the property holding its
+// object if that one's tags meet the rule's: its name and tags, the
+// value's own type. Objects, arrays, enums, consts and combined schemas
+// (a nullable type too) push their own context, so this reaches one level
+// down only; {} and true are never transformed by Java this way.
+func inherits(n *node) bool {
+	switch n.kind {
+	case kindString, kindNumber, kindBoolean, kindNull:
+		return true
+	}
+	return false
 }
 
 // build plans n itself, and what is below it as budget allows.
-func (pl *planner) build(n *node, prop *propInfo) *pnode {
+func (pl *planner) build(n *node, prop *propInfo, upProp *propInfo) *pnode {
 	pl.budget--
 	if pl.onPath != nil {
 		pl.onPath[n]++
 		defer func() { pl.onPath[n]-- }()
 	}
-	p := &pnode{n: n, prop: prop}
+	p := &pnode{n: n, prop: prop, upProp: upProp}
+	if upProp != nil && inherits(n) && (len(upProp.inline) > 0 || pl.tagger.HasTags()) {
+		path := upProp.fullName()
+		if tags := pl.tagger.Tags(path, upProp.inline); len(tags) > 0 {
+			p.up = &serde.Field{FullName: path, Name: upProp.name, Tags: tags}
+		}
+	}
 	if p.isLeaf() {
 		inline := prop.inline
 		if len(n.tags) > 0 {
@@ -138,22 +174,22 @@ func (pl *planner) build(n *node, prop *propInfo) *pnode {
 	switch n.kind {
 	case kindObject:
 		for _, pr := range n.props {
-			if c := pl.node(pr.n, &propInfo{parent: prop, name: pr.name, inline: inlineTags(pr.n)}); c != nil {
+			if c := pl.node(pr.n, &propInfo{parent: prop, name: pr.name, inline: inlineTags(pr.n)}, prop); c != nil {
 				p.props = append(p.props, pprop{name: pr.name, typ: c})
 			}
 		}
 	case kindArray:
 		if len(n.tuple) > 0 {
 			for _, t := range n.tuple {
-				p.tuple = append(p.tuple, pl.node(t, prop))
+				p.tuple = append(p.tuple, pl.node(t, prop, nil))
 			}
-			p.items = pl.node(n.addItemsSch, prop)
+			p.items = pl.node(n.addItemsSch, prop, nil)
 		} else {
-			p.items = pl.node(n.allItems, prop)
+			p.items = pl.node(n.allItems, prop, nil)
 		}
 	case kindCombined:
 		for _, s := range n.subs {
-			p.subs = append(p.subs, pl.node(s, prop))
+			p.subs = append(p.subs, pl.node(s, prop, nil))
 		}
 	}
 	p.settle()
@@ -165,6 +201,9 @@ func (p *pnode) settle() {
 	var tags []string
 	if p.isLeaf() {
 		tags = append(tags, p.leaf.Tags...)
+	}
+	if p.up != nil {
+		tags = append(tags, p.up.Tags...)
 	}
 	add := func(c *pnode) {
 		if c != nil {

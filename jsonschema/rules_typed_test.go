@@ -27,12 +27,12 @@ const typedSchema = `{"type":"object","properties":{
  "Plain":{"type":"string"},
  "note":{"type":["string","null"]},"noteNil":{"type":["string","null"]},
  "blob":{"type":"string"},"blobNil":{"type":["string","null"]},
- "lines":{"type":"array","items":{"$ref":"#/definitions/line"}},
+ "lines":{"type":"array","items":{"$ref":"#/definitions/line"},"confluent:tags":["PII"]},
  "byName":{"type":"object","properties":{"a":{"$ref":"#/definitions/line"},"zz":{"$ref":"#/definitions/line"}},
    "additionalProperties":{"$ref":"#/definitions/line"}},
  "ship":{"$ref":"#/definitions/addr"},"noShip":{"oneOf":[{"type":"null"},{"$ref":"#/definitions/addr"}]},
  "at":{"type":"string","format":"date-time"},
- "extra":{"type":"object","properties":{"k":{"type":"string"},"n":{"type":"number"}}},
+ "extra":{"type":"object","properties":{"k":{"type":"string"},"n":{"type":"number"}},"confluent:tags":["PII"]},
  "count":{"type":"integer"},"ratio":{"type":"number"},"ok":{"type":"boolean"},
  "pair":{"type":"array","items":{"type":"string"}},
  "any":{}
@@ -195,6 +195,15 @@ func TestTypedWalkMatchesMapWalk(t *testing.T) {
 				}
 				if tags == nil && typed.Email != "<a@b>" {
 					t.Errorf("email %q", typed.Email)
+				}
+				// lines and extra are tagged PII: their objects' primitives
+				// are visited as them, held by the order.
+				if slices.Equal(tags, []string{"PII"}) {
+					for _, p := range []string{"$.lines STRING string s1 in {", "$.lines INT float64 3 in {", "$.extra DOUBLE float64 1 in {"} {
+						if !slices.ContainsFunc(logs[0], func(l string) bool { return strings.HasPrefix(l, p) && strings.Contains(l, `"region":"eu"`) }) {
+							t.Errorf("no visit %q in\n%s", p, strings.Join(logs[0], "\n"))
+						}
+					}
 				}
 			})
 		}
@@ -402,8 +411,14 @@ func FuzzTypedWalk(f *testing.F) {
 		var logs [2][]string
 		var outs [2]*twOrder
 		var errs [2]error
+		// Every leaf, then those tagged PII: lines and extra are, so their
+		// objects' primitives are visited as them.
+		tags := []string(nil)
+		if len(body)%2 == 1 {
+			tags = []string{"PII"}
+		}
 		for i, r := range []*ruleView[*twOrder]{typedView, mapView} {
-			outs[i], errs[i] = r.TransformFields(in, nil, func(f *serde.Field, x any) (any, error) {
+			outs[i], errs[i] = r.TransformFields(in, tags, func(f *serde.Field, x any) (any, error) {
 				c, cerr := f.Containing()
 				logs[i] = append(logs[i], fmt.Sprintf("%s %s %#v in %#v %v", f.FullName, f.Type, x, c, cerr))
 				return twRule(f, x)

@@ -126,8 +126,9 @@ func (w *fieldWalker) typedObject(tn *tnode, v reflect.Value, depth int) (change
 		return change{}, nil
 	}
 	var out reflect.Value
-	prev, prevForm := w.cur, w.curForm
-	defer func() { w.cur, w.curForm = prev, prevForm }()
+	at, up := w.holder(), w.up
+	defer func() { w.setHolder(at); w.up = up }()
+	w.up = at
 	for i := range tn.fields {
 		f := &tn.fields[i]
 		if !f.sub.p.wanted(w.tags) {

@@ -30,6 +30,25 @@ type fieldWalker struct {
 	// its JSON form is the leaf's containing object when container is nil.
 	cur     reflect.Value
 	curForm *fplan
+	// up is what held the property whose object is being walked: the
+	// containing object of a leaf visited as that property (pnode.up).
+	up holder
+}
+
+// holder is a fieldWalker's containing object of the leaves being
+// visited: a JSON-form object, else (typed walk) a struct or map.
+type holder struct {
+	container map[string]any
+	cur       reflect.Value
+	curForm   *fplan
+}
+
+// holder returns what holds the leaves being visited now.
+func (w *fieldWalker) holder() holder { return holder{w.container, w.cur, w.curForm} }
+
+// setHolder makes h what holds the leaves being visited.
+func (w *fieldWalker) setHolder(h holder) {
+	w.container, w.cur, w.curForm = h.container, h.cur, h.curForm
 }
 
 // maxCombinedHops bounds the combined schemas one value is looked up
@@ -61,7 +80,7 @@ func newFieldWalker() *fieldWalker {
 }
 
 func (ws *walkers) put(w *fieldWalker) {
-	w.tags, w.fn, w.container, w.field, w.cur, w.curForm = nil, nil, nil, serde.Field{}, reflect.Value{}, nil
+	w.tags, w.fn, w.container, w.field, w.cur, w.curForm, w.up = nil, nil, nil, serde.Field{}, reflect.Value{}, nil, holder{}
 	ws.pool.Put(w)
 }
 
@@ -146,6 +165,9 @@ func (w *fieldWalker) walk(p *pnode, v any, depth int) (any, bool, error) {
 
 // walkObject returns the copy of m with changed properties, if any.
 func (w *fieldWalker) walkObject(p *pnode, m map[string]any, depth int) (map[string]any, bool, error) {
+	at, up := w.holder(), w.up
+	defer func() { w.setHolder(at); w.up = up }()
+	w.up = at
 	var out map[string]any
 	for _, pr := range p.props {
 		val, ok := m[pr.name]
@@ -195,15 +217,30 @@ func (w *fieldWalker) walkArray(p *pnode, a []any, depth int) ([]any, bool, erro
 	return out, out != nil, nil
 }
 
-// leaf calls the walker's function on a leaf property whose tags match.
+// leaf calls the walker's function on a leaf property whose tags match,
+// or that is visited as the tagged property holding its object (pnode.up:
+// its Field, its containing object, the value's own type).
 func (w *fieldWalker) leaf(p *pnode, v any) (any, bool, error) {
-	if !p.leaf.HasAnyTag(w.tags) {
-		return v, false, nil
+	f := &p.leaf
+	if !f.HasAnyTag(w.tags) {
+		if p.up == nil || !p.up.HasAnyTag(w.tags) {
+			return v, false, nil
+		}
+		f = p.up
 	}
-	w.field = p.leaf
+	w.field = *f
 	w.field.Type = leafType(p.n, v)
 	w.field.Containing = w.containing
-	nv, err := w.fn(&w.field, v)
+	var nv any
+	var err error
+	if f == p.up {
+		at := w.holder()
+		w.setHolder(w.up)
+		nv, err = w.fn(&w.field, v)
+		w.setHolder(at)
+	} else {
+		nv, err = w.fn(&w.field, v)
+	}
 	if err != nil {
 		return nil, false, err
 	}
