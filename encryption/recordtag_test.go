@@ -145,21 +145,7 @@ func TestJSONTaggedObjectProperty(t *testing.T) {
 	if !bytes.Contains(b, []byte("Oxford")) {
 		t.Fatalf("the untagged town is not in the clear in %s", b)
 	}
-	g, err := jsonschema.NewDeserializer[map[string]any](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := g.Deserialize(context.Background(), testTopic, b, hs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want map[string]any
-	if body, err := json.Marshal(in); err != nil || json.Unmarshal(body, &want) != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(m, want) {
-		t.Fatalf("a generic reader read %v, want %v", m, want)
-	}
+	want := jsonGenericReads(t, e, b, hs, in)
 
 	// A generic writer (the map walk) encrypts alike.
 	s, err := jsonschema.NewSerializer[map[string]any](e.client, serde.Value, serde.UseLatest(), serde.AutoRegister(false), serde.WithRuleExecutors(e.enc.Executors()...))
@@ -178,6 +164,28 @@ func TestJSONTaggedObjectProperty(t *testing.T) {
 	if got, err := d.Deserialize(context.Background(), testTopic, gb, nil); err != nil || !reflect.DeepEqual(got, in) {
 		t.Fatalf("read %+v, %v; want %+v", got, err, in)
 	}
+}
+
+// jsonGenericReads checks that a map[string]any reader (the map walk),
+// with a cold executor, reads b (and hs) as in's JSON form, and returns it.
+func jsonGenericReads(t *testing.T, e *env, b []byte, hs []serde.Header, in any) map[string]any {
+	t.Helper()
+	g, err := jsonschema.NewDeserializer[map[string]any](e.client, serde.Value, serde.WithRuleExecutors(e.executor().Executors()...), strictRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := g.Deserialize(context.Background(), testTopic, b, hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]any
+	if body, err := json.Marshal(in); err != nil || json.Unmarshal(body, &want) != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m, want) {
+		t.Fatalf("a generic reader read %v, want %v", m, want)
+	}
+	return want
 }
 
 // TestJSONTaggedObjectPropertyNumber: a tagged object with an integer
