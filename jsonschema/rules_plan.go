@@ -51,6 +51,9 @@ type pnode struct {
 	// upProp is the property holding the object this property is in (nil
 	// at the top): up's source, kept on a lazy node for its expansion.
 	upProp *propInfo
+	// holds: kindObject, a property here may be visited as the property
+	// holding the object (its up), so a walk notes what holds the object.
+	holds bool
 	// tags holds the tags of every leaf at or below n (sorted, without
 	// duplicates): a walk for other tags skips the subtree. Lazy nodes
 	// below may add more: a subtree with a lazy node is never skipped.
@@ -176,6 +179,7 @@ func (pl *planner) build(n *node, prop *propInfo, upProp *propInfo) *pnode {
 		for _, pr := range n.props {
 			if c := pl.node(pr.n, &propInfo{parent: prop, name: pr.name, inline: inlineTags(pr.n)}, prop); c != nil {
 				p.props = append(p.props, pprop{name: pr.name, typ: c})
+				p.holds = p.holds || c.up != nil || (c.lazy && prop != nil && inherits(c.n) && (len(prop.inline) > 0 || pl.tagger.HasTags()))
 			}
 		}
 	case kindArray:

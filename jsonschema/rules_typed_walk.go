@@ -126,9 +126,14 @@ func (w *fieldWalker) typedObject(tn *tnode, v reflect.Value, depth int) (change
 		return change{}, nil
 	}
 	var out reflect.Value
-	at, up := w.holder(), w.up
-	defer func() { w.setHolder(at); w.up = up }()
-	w.up = at
+	prev, prevForm := w.cur, w.curForm
+	defer func() { w.cur, w.curForm = prev, prevForm }()
+	if tn.p.holds {
+		// See walkObject.
+		up := w.up
+		w.up = w.holder()
+		defer func() { w.up = up }()
+	}
 	for i := range tn.fields {
 		f := &tn.fields[i]
 		if !f.sub.p.wanted(w.tags) {

@@ -165,9 +165,13 @@ func (w *fieldWalker) walk(p *pnode, v any, depth int) (any, bool, error) {
 
 // walkObject returns the copy of m with changed properties, if any.
 func (w *fieldWalker) walkObject(p *pnode, m map[string]any, depth int) (map[string]any, bool, error) {
-	at, up := w.holder(), w.up
-	defer func() { w.setHolder(at); w.up = up }()
-	w.up = at
+	// What holds this object's property is the containing object of its
+	// leaves visited as that property; restored on the way out (an error
+	// ends the walk).
+	var up holder
+	if p.holds {
+		up, w.up = w.up, w.holder()
+	}
 	var out map[string]any
 	for _, pr := range p.props {
 		val, ok := m[pr.name]
@@ -188,6 +192,9 @@ func (w *fieldWalker) walkObject(p *pnode, m map[string]any, depth int) (map[str
 			}
 			out[pr.name] = nv
 		}
+	}
+	if p.holds {
+		w.container, w.up = w.up.container, up
 	}
 	return out, out != nil, nil
 }
