@@ -244,8 +244,11 @@ func (b *batch[K, V]) process(fs kgo.Fetches) (stopErr *RecordError, abandonedBy
 	if len(b.tasks) == 0 {
 		return nil, false
 	}
+	// Read the scratch Record before the state says handling: from then on
+	// Run may abandon the batch and give the consumer a new one.
+	sc := b.c.scratch
 	b.state.Store(handling)
-	b.handleAll(b.c.scratch)
+	b.handleAll(sc)
 	if !b.state.CompareAndSwap(handling, idle) {
 		return nil, true
 	}
